@@ -1,0 +1,39 @@
+/** Builds the HTTP application around an open database; `main.ts` listens, tests inject. */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { DoorlineError } from '../shared/error-codes.ts';
+import { LIMITS } from '../shared/limits.ts';
+import type { Db } from './db/open-database.ts';
+import { handleError } from './error-handler.ts';
+import { acceptJsonBodies } from './json-body.ts';
+import { appShellRoutes } from './routes/app-shell.ts';
+import { healthRoutes } from './routes/health.ts';
+import { kioskRoutes } from './routes/kiosk.ts';
+import { syncRoutes } from './routes/sync.ts';
+import { addSecurityHeaders } from './security-headers.ts';
+
+export interface AppOptions {
+  db: Db;
+  /** The built app to serve; omitted in API-only tests. */
+  publicDir?: string;
+  logLevel?: string;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'silent' },
+    bodyLimit: LIMITS.maxBodyBytes,
+    // Behind a school's proxy the client address is in X-Forwarded-For.
+    trustProxy: true,
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request) => {
+    throw new DoorlineError('not-found', { method: request.method, url: request.url.split('?')[0] });
+  });
+  addSecurityHeaders(app);
+  acceptJsonBodies(app);
+  healthRoutes(app, options.db);
+  kioskRoutes(app, options.db);
+  syncRoutes(app, options.db);
+  if (options.publicDir) await appShellRoutes(app, options.publicDir);
+  return app;
+}

@@ -1,0 +1,68 @@
+/** Configuration from the environment, checked once at start-up. */
+import path from 'node:path';
+import { DoorlineError } from '../shared/error-codes.ts';
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  /** The built app (HTML, scripts, the service worker). */
+  publicDir: string;
+  /** Creates the demo school on an empty database. */
+  seedDemo: boolean;
+}
+
+export const DEFAULT_DATABASE_FILE = './data/doorline.db';
+
+/**
+ * `sqlite:./file.db`, `sqlite:///abs/file.db`, `sqlite::memory:` or a plain path
+ * mean SQLite. `postgres://` is reserved for running several servers on one
+ * PostgreSQL database and is refused until that lands.
+ */
+export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
+  const value = (url ?? '').trim();
+  if (value === '') return { kind: 'sqlite', file: DEFAULT_DATABASE_FILE };
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    throw new DoorlineError(
+      'database-unsupported',
+      { url: redact(value) },
+      'DATABASE_URL points at PostgreSQL, which this version of Doorline does not support yet. ' +
+        'Unset DATABASE_URL to use SQLite at ./data/doorline.db, or set it to a file path such as sqlite:./data/school.db.',
+    );
+  }
+  if (value.startsWith('sqlite:')) {
+    let file = value.slice('sqlite:'.length);
+    if (file.startsWith('//')) file = file.slice(2);
+    if (file === '') throw new DoorlineError('invalid-config', { url: value }, 'DATABASE_URL "sqlite:" needs a file path, such as sqlite:./data/doorline.db.');
+    return { kind: 'sqlite', file };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw new DoorlineError('database-unsupported', { url: redact(value) }, `DATABASE_URL scheme "${value.split(':')[0]}" is not supported; use a SQLite file path.`);
+  }
+  return { kind: 'sqlite', file: value };
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 8080;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new DoorlineError('invalid-config', { PORT: raw }, `PORT must be a whole number from 0 to 65535, not "${raw}".`);
+  }
+  return port;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): Config {
+  return {
+    port: parsePort(env.PORT),
+    host: env.HOST?.trim() || '0.0.0.0',
+    database: parseDatabaseUrl(env.DATABASE_URL),
+    publicDir: env.DOORLINE_PUBLIC_DIR ?? path.join(appRoot, 'dist', 'public'),
+    seedDemo: env.DOORLINE_DEMO !== '0',
+  };
+}

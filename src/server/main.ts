@@ -1,0 +1,46 @@
+/** Starts Doorline: configuration, database, demo school, HTTP. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DoorlineError } from '../shared/error-codes.ts';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { migrate, openDatabase } from './db/open-database.ts';
+import { ensureDemoSchool } from './demo-school.ts';
+
+// The bundle lives in dist/server/; the app root is two folders up.
+const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, appRoot);
+  const db = openDatabase(config.database);
+  await migrate(db);
+  const seed = config.seedDemo ? await ensureDemoSchool(db) : undefined;
+  const app = await buildApp({ db, publicDir: config.publicDir, logLevel: process.env.LOG_LEVEL ?? 'warn' });
+
+  const close = async (): Promise<void> => {
+    await app.close();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  const port = new URL(address).port;
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  if (seed) {
+    console.log(
+      seed.created
+        ? `Created the demo school "${seed.schoolName}" with ${seed.studentCount} students and the kiosk "${seed.kioskName}".`
+        : `Using "${seed.schoolName}" (${seed.studentCount} students) from ${config.database.file}.`,
+    );
+  }
+  console.log(`Doorline is listening on http://${shown}:${port}`);
+  console.log(`Open the door kiosk at http://${shown}:${port}/kiosk`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof DoorlineError) console.error(`doorline: ${error.message} [${error.code}]`);
+  else console.error('doorline: could not start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+/**
+ * The one catalog of error codes. A code is a stable contract: clients branch
+ * on it, people read `message`. Add codes; never rename or reuse one.
+ */
+export const ERROR_CODES = {
+  // Request-level: the whole request is refused, nothing is applied.
+  'bad-json': { status: 400, message: 'The request body is not valid JSON.' },
+  'invalid-body': { status: 400, message: 'The request body does not match what this endpoint accepts.' },
+  'invalid-query': { status: 400, message: 'The query string does not match what this endpoint accepts.' },
+  'unsupported-version': { status: 400, message: 'This protocol version is not supported; reload the app.' },
+  'empty-body': { status: 400, message: 'The request needs a body.' },
+  'unsupported-media-type': { status: 415, message: 'Send the body as application/json.' },
+  'body-too-large': { status: 413, message: 'The request body is larger than the server accepts.' },
+  'too-many-ops': { status: 413, message: 'The batch holds more operations than the server accepts at once.' },
+  'not-found': { status: 404, message: 'Nothing is here.' },
+  'method-not-allowed': { status: 405, message: 'This method is not allowed here.' },
+  'kiosk-not-found': { status: 404, message: 'This kiosk is not known to the server.' },
+  internal: { status: 500, message: 'The server failed; nothing from this request was saved.' },
+
+  // Per-operation: one op in a batch is refused, the rest are applied.
+  'unknown-student': { status: 422, message: "This ID is not on the school's roster." },
+  'op-identity-mismatch': { status: 409, message: 'This device sent a different operation under a sequence number it already used.' },
+  'time-out-of-range': { status: 422, message: 'The time of this operation is too far from the server clock.' },
+
+  // Client-side: the service worker's sync loop and the page.
+  'network-error': { status: 0, message: 'The server could not be reached.' },
+  'server-error': { status: 0, message: 'The server answered with an error; the data stays queued.' },
+  'captive-portal': { status: 0, message: 'The network answered with a web page instead of the server (a sign-in page?).' },
+  'bad-response': { status: 0, message: 'The server answer could not be understood; the data stays queued.' },
+
+  // Configuration and start-up.
+  'database-unsupported': { status: 0, message: 'This DATABASE_URL is not supported.' },
+  'invalid-config': { status: 0, message: 'The configuration is not valid.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes the server may put on a single op's receipt. */
+export const OP_ERROR_CODES = ['unknown-student', 'op-identity-mismatch', 'time-out-of-range', 'invalid-body'] as const;
+export type OpErrorCode = (typeof OP_ERROR_CODES)[number];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+/** An error with a stable code, thrown anywhere and translated once per boundary. */
+export class DoorlineError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, details?: Record<string, unknown>, message?: string) {
+    super(message ?? ERROR_CODES[code].message);
+    this.name = 'DoorlineError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The HTTP status for this code; 0 for codes that never leave a client. */
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+/** The JSON shape of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+export function errorBody(error: DoorlineError): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The only module that talks to the service worker: it registers it, relays
+ * its status to the page, and nudges it to sync. Browsers without Background
+ * Sync (Firefox, Safari) rely on these nudges while a page is open.
+ */
+import { assertWorkerMessage, pageMessage, type WorkerStatus } from '../shared/worker-messages.ts';
+
+const NUDGE_EVERY_MS = 20_000;
+
+export interface Bridge {
+  /** True once the worker controls this page, so marks are saved on the device. */
+  controlled(): boolean;
+  /** Resolves when a worker controls the page. */
+  whenControlled(): Promise<void>;
+  syncNow(): void;
+}
+
+export function startBridge(onStatus: (status: WorkerStatus) => void): Bridge {
+  const sw = 'serviceWorker' in navigator ? navigator.serviceWorker : null;
+  const send = (type: 'sync-now' | 'status-please'): void => sw?.controller?.postMessage(pageMessage(type));
+  if (!sw) {
+    return { controlled: () => false, whenControlled: () => new Promise<void>(() => undefined), syncNow: () => undefined };
+  }
+  sw.addEventListener('message', (event: MessageEvent<unknown>) => {
+    try {
+      assertWorkerMessage(event.data);
+    } catch {
+      return;
+    }
+    onStatus(event.data);
+  });
+  const controlledNow = new Promise<void>((resolve) => {
+    if (sw.controller) resolve();
+    sw.addEventListener('controllerchange', () => {
+      send('status-please');
+      resolve();
+    });
+  });
+  void sw.register('/sw.js', { scope: '/', type: 'classic' }).catch((error: unknown) => console.error('Doorline could not install its offline worker', error));
+  send('status-please');
+  window.addEventListener('online', () => send('sync-now'));
+  setInterval(() => send('sync-now'), NUDGE_EVERY_MS);
+  return { controlled: () => sw.controller !== null, whenControlled: () => controlledNow, syncNow: () => send('sync-now') };
+}

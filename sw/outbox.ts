@@ -1,0 +1,115 @@
+/**
+ * The outbox: marks saved on this device until the server acknowledges them.
+ *
+ * Contract: `enqueue` resolves only after IndexedDB has committed the op, so a
+ * 202 sent after it survives a closed tab or a killed browser. An op leaves the
+ * outbox only through `settle`, with the server's receipt for exactly that op.
+ */
+import type { MarkInput, Receipt } from '../src/shared/protocol.ts';
+import type { DeadLetter, MetaKey, OutboxDb, OutboxOp } from './outbox-db.ts';
+
+export interface SettleResult {
+  removed: number;
+  deadLettered: number;
+}
+
+export class Outbox {
+  constructor(
+    private readonly db: OutboxDb,
+    private readonly now: () => number = Date.now,
+    private readonly newDeviceId: () => string = () => crypto.randomUUID(),
+  ) {}
+
+  /** This device's identity, made on first use and kept for the life of the profile. */
+  async deviceId(): Promise<string> {
+    return this.db.transaction('rw', this.db.meta, async () => {
+      const existing = await this.db.meta.get('device-id');
+      if (typeof existing?.value === 'string') return existing.value;
+      const id = this.newDeviceId();
+      await this.db.meta.put({ key: 'device-id', value: id });
+      return id;
+    });
+  }
+
+  /**
+   * Saves a mark under the next sequence number. The sequence counter and the
+   * op are written in one transaction, so a number is never used twice.
+   * Saving the same opId again returns the op already saved.
+   */
+  async enqueue(input: MarkInput): Promise<{ op: OutboxOp; added: boolean }> {
+    return this.db.transaction('rw', this.db.outbox, this.db.meta, this.db.deadLetters, async () => {
+      const existing = (await this.db.outbox.where('opId').equals(input.opId).first()) ?? (await this.db.deadLetters.where('opId').equals(input.opId).first());
+      if (existing) return { op: existing, added: false };
+      const counter = await this.db.meta.get('next-seq');
+      const seq = typeof counter?.value === 'number' ? counter.value : 1;
+      const op: OutboxOp = {
+        seq,
+        opId: input.opId,
+        kind: input.kind,
+        kioskId: input.kioskId,
+        studentId: input.studentId,
+        at: input.at,
+        queuedAt: this.now(),
+      };
+      await this.db.outbox.add(op);
+      await this.db.meta.put({ key: 'next-seq', value: seq + 1 });
+      return { op, added: true };
+    });
+  }
+
+  /** The oldest waiting ops, in sequence order. */
+  async oldest(limit: number): Promise<OutboxOp[]> {
+    return this.db.outbox.orderBy('seq').limit(limit).toArray();
+  }
+
+  async size(): Promise<number> {
+    return this.db.outbox.count();
+  }
+
+  async deadLetterCount(): Promise<number> {
+    return this.db.deadLetters.count();
+  }
+
+  async deadLetters(): Promise<DeadLetter[]> {
+    return this.db.deadLetters.orderBy('seq').toArray();
+  }
+
+  /**
+   * Applies the server's receipts: `applied` and `duplicate` remove the op,
+   * `rejected` moves it to the dead letters. An op with no matching receipt
+   * (same seq and opId) stays queued.
+   */
+  async settle(receipts: readonly Receipt[]): Promise<SettleResult> {
+    const now = this.now();
+    return this.db.transaction('rw', this.db.outbox, this.db.deadLetters, this.db.meta, async () => {
+      const ops = await this.db.outbox.bulkGet(receipts.map((r) => r.seq));
+      const remove: number[] = [];
+      const dead: DeadLetter[] = [];
+      receipts.forEach((receipt, i) => {
+        const op = ops[i];
+        if (!op || op.opId !== receipt.opId) return;
+        remove.push(op.seq);
+        const outcome = receipt.status === 'duplicate' ? receipt.original : receipt;
+        if (outcome.status === 'rejected') dead.push({ ...op, receipt, refusedAt: now });
+      });
+      if (dead.length > 0) await this.db.deadLetters.bulkPut(dead);
+      await this.db.outbox.bulkDelete(remove);
+      if (remove.length > 0) await this.db.meta.put({ key: 'last-sync-at', value: now });
+      return { removed: remove.length - dead.length, deadLettered: dead.length };
+    });
+  }
+
+  async lastSyncAt(): Promise<number | null> {
+    const entry = await this.db.meta.get('last-sync-at');
+    return typeof entry?.value === 'number' ? entry.value : null;
+  }
+
+  async getMeta(key: MetaKey): Promise<unknown> {
+    return (await this.db.meta.get(key))?.value;
+  }
+
+  async setMeta(key: MetaKey, value: unknown): Promise<void> {
+    await this.db.meta.put({ key, value });
+  }
+}
+
