@@ -1,0 +1,63 @@
+/**
+ * An HTTP proxy between the browser and the server that can misbehave on
+ * `POST /api/sync` the way real networks do: a 500 from an overloaded server,
+ * an HTML page from a captive portal, or an answer lost after the server
+ * committed. Everything else passes through untouched.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type SyncMode = 'pass' | 'error-500' | 'html-200' | 'drop-after-commit';
+
+export interface FaultProxy {
+  url: string;
+  mode: SyncMode;
+  /** How many sync requests were answered in each mode. */
+  seen: Record<SyncMode, number>;
+  close: () => Promise<void>;
+}
+
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  const proxy: FaultProxy = { url: '', mode: 'pass', seen: { pass: 0, 'error-500': 0, 'html-200': 0, 'drop-after-commit': 0 }, close: async () => undefined };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const isSync = req.method === 'POST' && req.url === '/api/sync';
+      const mode = isSync ? proxy.mode : 'pass';
+      if (isSync) proxy.seen[mode]++;
+      if (mode === 'error-500') {
+        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal","message":"overloaded"}}');
+        return;
+      }
+      if (mode === 'html-200') {
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Welcome</title><p>Accept the terms to use this Wi-Fi.</p>');
+        return;
+      }
+      const forward = http.request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+        (answer) => {
+          if (mode === 'drop-after-commit') {
+            // The server has committed; the answer never reaches the browser.
+            answer.resume();
+            answer.on('end', () => req.socket.destroy());
+            return;
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.on('error', () => req.socket.destroy());
+      forward.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return proxy;
+}

@@ -1,0 +1,53 @@
+/** Chromium driven the way a person uses the kiosk: by label, by what the screen says. */
+import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const LAUNCH: LaunchOptions = {
+  executablePath: CHROMIUM,
+  headless: true,
+  // This machine has no outside network; Chromium's own background traffic only adds noise.
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch(LAUNCH);
+}
+
+export function launchProfile(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, LAUNCH);
+}
+
+/** Opens the kiosk and waits until its worker controls the page and holds the roster. */
+export async function openKiosk(context: BrowserContext, baseUrl: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/kiosk`);
+  await page.getByText(/Ready offline — 600 students on this kiosk/).waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  return page;
+}
+
+/** Types an ID and presses Enter, as a keyboard-wedge scanner does, and returns what the kiosk then says. */
+export async function scan(page: Page, studentId: string, expect: RegExp): Promise<string> {
+  const input = page.getByLabel('Student ID');
+  await input.fill(studentId);
+  await input.press('Enter');
+  const headline = page.locator('#result-headline');
+  await headline.filter({ hasText: expect }).waitFor({ timeout: 10_000 });
+  return (await headline.textContent()) ?? '';
+}
+
+/** What a page would send on its timer; tests use it to retry without waiting for the browser. */
+export async function nudgeSync(page: Page): Promise<void> {
+  await page.evaluate(() => navigator.serviceWorker.controller?.postMessage({ v: 1, type: 'sync-now' }));
+}
+
+export async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

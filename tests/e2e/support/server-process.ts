@@ -1,0 +1,69 @@
+/** Runs the real built server (dist/server/main.js) on a random port with a database of its own. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+export interface ServerProcess {
+  url: string;
+  dbFile: string;
+  dir: string;
+  stop: () => Promise<void>;
+  /** Runs a read-only query against the server's database. */
+  query: <T = Record<string, unknown>>(sql: string, ...params: unknown[]) => T[];
+}
+
+export async function startServer(): Promise<ServerProcess> {
+  const main = path.join(root, 'dist', 'server', 'main.js');
+  if (!fs.existsSync(main)) throw new Error('dist/server/main.js is missing: run "node build.mjs" first (npm test does).');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doorline-e2e-'));
+  const dbFile = path.join(dir, 'doorline.db');
+  const child: ChildProcess = spawn(process.execPath, [main], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${dbFile}`, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The server did not start:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The server exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    dbFile,
+    dir,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+    query: <T,>(sql: string, ...params: unknown[]): T[] => {
+      const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+      try {
+        return db.prepare(sql).all(...params) as T[];
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseDatabaseUrl } from '../../src/server/config.ts';
+import { DEMO_SCHOOL, ensureDemoSchool } from '../../src/server/demo-school.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await startTestApp();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+describe('the API', () => {
+  it('reports health', async () => {
+    const response = await t.app.inject('/api/health');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
+  });
+
+  it('gives a kiosk its school, bell and roster version', async () => {
+    const body = (await t.app.inject('/api/kiosk-config')).json();
+    expect(body).toMatchObject({
+      v: 1,
+      type: 'kiosk-config',
+      school: { name: DEMO_SCHOOL.name, timeZone: 'Europe/London', bellTime: '08:00' },
+      kiosk: { id: t.kioskId, name: 'Main entrance' },
+      rosterVersion: '1',
+    });
+  });
+
+  it('sends the roster as columns', async () => {
+    const body = (await t.app.inject(`/api/roster?kioskId=${t.kioskId}`)).json();
+    expect(body.studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
+    expect([body.studentIds[0], body.names[0], body.homerooms[0]]).toEqual(['100001', 'Ada Lovelace', '7A']);
+  });
+
+  it('refuses a roster request without a kiosk', async () => {
+    const response = await t.app.inject('/api/roster');
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('invalid-query');
+  });
+
+  it('answers an unknown route with a JSON 404', async () => {
+    const response = await t.app.inject('/api/nothing-here');
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe('not-found');
+  });
+
+  it('answers a wrong method with a JSON error, not a crash', async () => {
+    const response = await t.app.inject({ method: 'DELETE', url: '/api/sync' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe('not-found');
+  });
+
+  it('sends security headers on every answer', async () => {
+    const response = await t.app.inject('/api/health');
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+  });
+});
+
+describe('the demo school', () => {
+  it('is created once and reused on the next start', async () => {
+    const again = await ensureDemoSchool(t.db);
+    expect(again).toMatchObject({ created: false, studentCount: DEMO_SCHOOL.studentCount });
+    const { n } = await t.db.selectFrom('schools').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n)).toBe(1);
+  });
+
+  it('gives every student a unique ID, a name and a homeroom', async () => {
+    const rows = await t.db.selectFrom('students').select(['student_number', 'name', 'homeroom']).execute();
+    expect(new Set(rows.map((r) => r.student_number)).size).toBe(DEMO_SCHOOL.studentCount);
+    expect(rows.every((r) => r.name.includes(' ') && r.homeroom.length > 0)).toBe(true);
+  });
+});
+
+describe('DATABASE_URL', () => {
+  it.each([
+    [undefined, { kind: 'sqlite', file: './data/doorline.db' }],
+    ['', { kind: 'sqlite', file: './data/doorline.db' }],
+    ['sqlite:./data/school.db', { kind: 'sqlite', file: './data/school.db' }],
+    ['sqlite:///var/lib/doorline/db.sqlite', { kind: 'sqlite', file: '/var/lib/doorline/db.sqlite' }],
+    ['sqlite::memory:', { kind: 'sqlite', file: ':memory:' }],
+    ['/srv/doorline.db', { kind: 'sqlite', file: '/srv/doorline.db' }],
+  ])('reads %j as SQLite', (url, expected) => {
+    expect(parseDatabaseUrl(url)).toEqual(expected);
+  });
+
+  it('refuses PostgreSQL with a clear message until it is supported, without echoing the password', () => {
+    expect(() => parseDatabaseUrl('postgres://doorline:secret@db/doorline')).toThrow(
+      expect.objectContaining({ code: 'database-unsupported', message: expect.stringContaining('PostgreSQL'), details: { url: 'postgres://***@db/doorline' } }),
+    );
+  });
+
+  it('refuses other schemes', () => {
+    expect(() => parseDatabaseUrl('mysql://localhost/x')).toThrow(expect.objectContaining({ code: 'database-unsupported' }));
+  });
+});

@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openOutboxDb, type OutboxDb } from '../../sw/outbox-db.ts';
+import { Outbox } from '../../sw/outbox.ts';
+import type { MarkInput } from '../../src/shared/protocol.ts';
+
+const KIOSK = 'kiosk-0001';
+let counter = 0;
+let name: string;
+let db: OutboxDb;
+
+function mark(studentId: string, opId = `01JD${String(++counter).padStart(22, '0')}`): MarkInput {
+  return { v: 1, opId, kind: 'check-in', kioskId: KIOSK, studentId, at: 1_790_000_000_000 + counter };
+}
+
+beforeEach(() => {
+  name = `outbox-test-${Math.random()}`;
+  db = openOutboxDb(name);
+});
+
+afterEach(async () => {
+  db.close();
+  await indexedDB.deleteDatabase(name);
+});
+
+describe('outbox', () => {
+  it('gives each saved mark the next sequence number, starting at 1', async () => {
+    const outbox = new Outbox(db);
+    const seqs = [];
+    for (const id of ['100001', '100002', '100003']) seqs.push((await outbox.enqueue(mark(id))).op.seq);
+    expect(seqs).toEqual([1, 2, 3]);
+    expect((await outbox.oldest(10)).map((op) => op.studentId)).toEqual(['100001', '100002', '100003']);
+  });
+
+  it('keeps counting after the database is closed and opened again', async () => {
+    await new Outbox(db).enqueue(mark('100001'));
+    db.close();
+    db = openOutboxDb(name);
+    const { op } = await new Outbox(db).enqueue(mark('100002'));
+    expect(op.seq).toBe(2);
+  });
+
+  it('never reuses a sequence number, even after the outbox empties', async () => {
+    const outbox = new Outbox(db);
+    const { op } = await outbox.enqueue(mark('100001'));
+    await outbox.settle([{ seq: op.seq, opId: op.opId, status: 'applied' }]);
+    expect((await outbox.enqueue(mark('100002'))).op.seq).toBe(2);
+  });
+
+  it('saves a mark posted twice with the same opId once', async () => {
+    const outbox = new Outbox(db);
+    const input = mark('100001');
+    const first = await outbox.enqueue(input);
+    const second = await outbox.enqueue(input);
+    expect(first.added).toBe(true);
+    expect(second).toEqual({ op: first.op, added: false });
+    expect(await outbox.size()).toBe(1);
+  });
+
+  it('gives concurrent marks distinct sequence numbers', async () => {
+    const outbox = new Outbox(db);
+    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => outbox.enqueue(mark(String(100001 + i)))));
+    expect(new Set(results.map((r) => r.op.seq)).size).toBe(25);
+  });
+
+  it('returns the oldest ops first, up to the limit', async () => {
+    const outbox = new Outbox(db);
+    for (let i = 0; i < 5; i++) await outbox.enqueue(mark(String(100001 + i)));
+    expect((await outbox.oldest(2)).map((op) => op.seq)).toEqual([1, 2]);
+  });
+
+  it('removes an op only when its own receipt arrives', async () => {
+    const outbox = new Outbox(db);
+    const ops = [];
+    for (let i = 0; i < 4; i++) ops.push((await outbox.enqueue(mark(String(100001 + i)))).op);
+    const [a, b, c, d] = ops as [typeof ops[0], typeof ops[0], typeof ops[0], typeof ops[0]];
+    const result = await outbox.settle([
+      { seq: a.seq, opId: a.opId, status: 'applied' },
+      { seq: b.seq, opId: b.opId, status: 'duplicate', original: { status: 'applied' } },
+      // A receipt naming the right seq but another op is not this op's receipt.
+      { seq: c.seq, opId: d.opId, status: 'applied' },
+    ]);
+    expect(result).toEqual({ removed: 2, deadLettered: 0 });
+    expect((await outbox.oldest(10)).map((op) => op.seq)).toEqual([c.seq, d.seq]);
+  });
+
+  it('moves a refused op to the dead letters with its receipt', async () => {
+    const outbox = new Outbox(db);
+    const { op } = await outbox.enqueue(mark('999999'));
+    const receipt = { seq: op.seq, opId: op.opId, status: 'rejected', code: 'unknown-student' } as const;
+    expect(await outbox.settle([receipt])).toEqual({ removed: 0, deadLettered: 1 });
+    expect(await outbox.size()).toBe(0);
+    const [dead] = await outbox.deadLetters();
+    expect(dead).toMatchObject({ seq: op.seq, studentId: '999999', receipt });
+  });
+
+  it('treats a replayed rejection like the rejection itself', async () => {
+    const outbox = new Outbox(db);
+    const { op } = await outbox.enqueue(mark('999999'));
+    await outbox.settle([{ seq: op.seq, opId: op.opId, status: 'duplicate', original: { status: 'rejected', code: 'unknown-student' } }]);
+    expect(await outbox.deadLetterCount()).toBe(1);
+  });
+
+  it('records when the server last acknowledged something', async () => {
+    let now = 1000;
+    const outbox = new Outbox(db, () => now);
+    expect(await outbox.lastSyncAt()).toBeNull();
+    const { op } = await outbox.enqueue(mark('100001'));
+    now = 5000;
+    await outbox.settle([{ seq: op.seq, opId: op.opId, status: 'applied' }]);
+    expect(await outbox.lastSyncAt()).toBe(5000);
+  });
+
+  it('keeps one device id for the life of the database', async () => {
+    let made = 0;
+    const outbox = new Outbox(db, Date.now, () => `device-${++made}-abcdef`);
+    const first = await outbox.deviceId();
+    expect(await outbox.deviceId()).toBe(first);
+    expect(await new Outbox(db, Date.now, () => 'other-device-id').deviceId()).toBe(first);
+    expect(made).toBe(1);
+  });
+});
