@@ -29,6 +29,7 @@ const engine = new SyncEngine({
     await self.registration.sync?.register(SYNC_TAG);
   },
   setTimer: (callback, ms) => setTimeout(callback, ms),
+  isOnline: () => self.navigator.onLine,
 });
 
 self.addEventListener('install', (event) => {

@@ -24,6 +24,8 @@ export interface SyncEngineDelegate {
   /** Asks the browser to fire a `sync` event when it is online again (Background Sync). */
   requestBackgroundSync: () => Promise<void>;
   setTimer: (callback: () => void, ms: number) => unknown;
+  /** False only when the browser knows there is no network (navigator.onLine); true proves nothing. */
+  isOnline: () => boolean;
   random?: () => number;
 }
 
@@ -65,6 +67,8 @@ export class SyncEngine {
     this.phase = 'sending';
     await this.publish();
     try {
+      // With no network at all a request would only fail; the `sync` event or `online` comes back for it.
+      if (!this.d.isOnline()) throw new DoorlineError('network-error', { reason: 'offline' });
       await drainOutbox({
         outbox: this.d.outbox,
         deviceId: () => this.d.outbox.deviceId(),

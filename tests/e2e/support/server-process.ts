@@ -6,7 +6,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+/** The app root: the nearest folder above this file with a package.json (this file is also bundled into dist/bench/). */
+function appRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('Cannot find the app root (package.json).');
+    dir = parent;
+  }
+  return dir;
+}
+
+const root = appRoot();
 
 export interface ServerProcess {
   url: string;

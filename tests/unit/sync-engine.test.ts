@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DoorlineError } from '../../src/shared/error-codes.ts';
+import type { SyncRequest, SyncResponse } from '../../src/shared/protocol.ts';
+import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
+import { KioskCache } from '../../sw/kiosk-cache.ts';
+import { openOutboxDb, type OutboxDb } from '../../sw/outbox-db.ts';
+import { Outbox } from '../../sw/outbox.ts';
+import { SyncEngine } from '../../sw/sync-engine.ts';
+
+let name: string;
+let db: OutboxDb;
+let outbox: Outbox;
+
+beforeEach(async () => {
+  name = `engine-test-${Math.random()}`;
+  db = openOutboxDb(name);
+  outbox = new Outbox(db);
+  for (let i = 1; i <= 3; i++) {
+    await outbox.enqueue({ v: 1, opId: `01JD${String(i).padStart(22, '0')}`, kind: 'check-in', kioskId: 'kiosk-0001', studentId: String(100000 + i), at: 1_790_000_000_000 + i });
+  }
+});
+afterEach(async () => {
+  db.close();
+  await indexedDB.deleteDatabase(name);
+});
+
+function engineWith(send: (request: SyncRequest) => Promise<SyncResponse>, online = true) {
+  const published: WorkerStatus[] = [];
+  const timers: number[] = [];
+  let backgroundSyncs = 0;
+  const engine = new SyncEngine({
+    outbox,
+    kiosk: new KioskCache(db, () => Promise.reject(new Error('not used'))),
+    send,
+    publish: async (status) => void published.push(status),
+    requestBackgroundSync: async () => void backgroundSyncs++,
+    setTimer: (_callback, ms) => timers.push(ms),
+    isOnline: () => online,
+    random: () => 0.5,
+  });
+  return { engine, published, timers, backgroundSyncs: () => backgroundSyncs };
+}
+
+const applyAll = async (request: SyncRequest): Promise<SyncResponse> => ({
+  v: 1,
+  type: 'sync-result',
+  receipts: request.ops.map((op) => ({ seq: op.seq, opId: op.opId, status: 'applied' })),
+  serverTime: Date.now(),
+});
+
+describe('sync engine', () => {
+  it('reports sending, then all sent', async () => {
+    const { engine, published } = engineWith(applyAll);
+    await engine.sync();
+    expect(published[0]).toMatchObject({ phase: 'sending', waiting: 3 });
+    expect(published.at(-1)).toMatchObject({ phase: 'idle', waiting: 0, lastError: null });
+    expect(published.at(-1)?.lastSyncAt).toEqual(expect.any(Number));
+  });
+
+  it('waits for the network after a failure, asks for Background Sync and retries with growing delays', async () => {
+    const { engine, published, timers, backgroundSyncs } = engineWith(() => Promise.reject(new DoorlineError('network-error')));
+    await expect(engine.sync()).rejects.toMatchObject({ code: 'network-error' });
+    expect(published.at(-1)).toMatchObject({ phase: 'waiting-for-network', waiting: 3, lastError: 'network-error' });
+    expect(backgroundSyncs()).toBe(1);
+    expect(timers).toEqual([3750]);
+  });
+
+  it('holds the queue and says why when the server refuses the batch itself', async () => {
+    const { engine, published } = engineWith(() => Promise.reject(new DoorlineError('kiosk-not-found')));
+    await expect(engine.sync()).rejects.toMatchObject({ code: 'kiosk-not-found' });
+    expect(published.at(-1)).toMatchObject({ phase: 'held', waiting: 3, lastError: 'kiosk-not-found' });
+  });
+
+  it('does not try the network when the browser knows it is offline', async () => {
+    let sends = 0;
+    const { engine, published } = engineWith(async (request) => {
+      sends++;
+      return applyAll(request);
+    }, false);
+    await expect(engine.sync()).rejects.toMatchObject({ code: 'network-error' });
+    expect(sends).toBe(0);
+    expect(published.at(-1)).toMatchObject({ phase: 'waiting-for-network', waiting: 3 });
+  });
+
+  it('recovers after a failure and clears the error', async () => {
+    let fail = true;
+    const { engine, published } = engineWith((request) => (fail ? Promise.reject(new DoorlineError('server-error')) : applyAll(request)));
+    await expect(engine.sync()).rejects.toBeDefined();
+    fail = false;
+    await engine.sync();
+    expect(published.at(-1)).toMatchObject({ phase: 'idle', waiting: 0, lastError: null });
+  });
+
+  it('does nothing when the outbox is empty', async () => {
+    await outbox.settle((await outbox.oldest(10)).map((op) => ({ seq: op.seq, opId: op.opId, status: 'applied' as const })));
+    let sends = 0;
+    const { engine } = engineWith(async (request) => {
+      sends++;
+      return applyAll(request);
+    });
+    await engine.sync();
+    expect(sends).toBe(0);
+  });
+});
