@@ -13,7 +13,10 @@
  * and cause one more pass, so ops saved mid-drain are not left behind.
  */
 import { DoorlineError } from '../src/shared/error-codes.ts';
-import { PROTOCOL_VERSION, type SyncRequest, type SyncResponse } from '../src/shared/protocol.ts';
+import { PROTOCOL_VERSION, type Op, type SyncRequest, type SyncResponse } from '../src/shared/protocol.ts';
+import { fromRuns } from '../src/shared/receipts.ts';
+import { selectNext } from './lanes.ts';
+import type { OutboxOp } from './outbox-db.ts';
 import type { Outbox } from './outbox.ts';
 
 export const BATCH_SIZE = 200;
@@ -33,19 +36,24 @@ export async function drainOutbox(delegate: DrainDelegate): Promise<number> {
   const deviceId = await delegate.deviceId();
   let sent = 0;
   for (;;) {
-    const oldest = await delegate.outbox.oldest(batchSize);
-    const first = oldest[0];
+    const waiting = await delegate.outbox.waiting();
+    const first = waiting[0];
     if (!first) break;
     // One batch speaks for one kiosk; a device moved to another kiosk sends its old ops first.
-    const ops = oldest.filter((op) => op.kioskId === first.kioskId);
+    const ops = selectNext(
+      waiting.filter((op) => op.kioskId === first.kioskId),
+      { max: batchSize },
+    );
     const response = await delegate.send({
       v: PROTOCOL_VERSION,
       type: 'sync',
       deviceId,
       kioskId: first.kioskId,
-      ops: ops.map(({ seq, opId, kind, studentId, at }) => ({ seq, opId, kind, studentId, at })),
+      ops: ops.map(toWireOp),
     });
-    const settled = await delegate.outbox.settle(response.receipts);
+    const receipts = fromRuns(response.receipts);
+    if (receipts.length !== ops.length) throw new DoorlineError('bad-response', { problem: `${receipts.length} receipts for ${ops.length} ops` });
+    const settled = await delegate.outbox.settle(ops, receipts);
     const progressed = settled.removed + settled.deadLettered;
     sent += progressed;
     delegate.onProgress?.({ sent, remaining: await delegate.outbox.size() });
@@ -53,6 +61,11 @@ export async function drainOutbox(delegate: DrainDelegate): Promise<number> {
     if (progressed === 0) throw new DoorlineError('bad-response', { problem: 'no op of the batch was acknowledged' });
   }
   return sent;
+}
+
+export function toWireOp(op: OutboxOp): Op {
+  const { seq, opId, kind, studentId, at, session, status, text, base } = op;
+  return { seq, opId, kind, studentId, at, session, base, ...(status === undefined ? {} : { status }), ...(text === undefined ? {} : { text }) };
 }
 
 /** Wraps `pass` so concurrent triggers share one run (and cause at most one more pass). */

@@ -3,7 +3,7 @@
  * here and nowhere else. Upgrades are added as new versions below.
  */
 import { Dexie, type EntityTable } from 'dexie';
-import type { MarkKind, Receipt } from '../src/shared/protocol.ts';
+import type { AttendanceStatus, OpKind, Receipt } from '../src/shared/protocol.ts';
 
 export const DB_NAME = 'doorline';
 
@@ -11,10 +11,14 @@ export const DB_NAME = 'doorline';
 export interface OutboxOp {
   seq: number;
   opId: string;
-  kind: MarkKind;
+  kind: OpKind;
   kioskId: string;
   studentId: string;
   at: number;
+  session: string;
+  status?: AttendanceStatus;
+  text?: string;
+  base: number;
   queuedAt: number;
 }
 
@@ -35,7 +39,7 @@ export interface MetaEntry {
   value: unknown;
 }
 
-export type MetaKey = 'device-id' | 'next-seq' | 'kiosk-config' | 'roster-version' | 'last-sync-at';
+export type MetaKey = 'device-id' | 'next-seq' | 'kiosk-config' | 'roster-version' | 'last-sync-at' | 'link-estimate';
 
 export type OutboxDb = Dexie & {
   outbox: EntityTable<OutboxOp, 'seq'>;

@@ -6,6 +6,7 @@
  * outbox only through `settle`, with the server's receipt for exactly that op.
  */
 import type { MarkInput, Receipt } from '../src/shared/protocol.ts';
+import { finalOutcome } from '../src/shared/receipts.ts';
 import type { DeadLetter, MetaKey, OutboxDb, OutboxOp } from './outbox-db.ts';
 
 export interface SettleResult {
@@ -49,6 +50,10 @@ export class Outbox {
         kioskId: input.kioskId,
         studentId: input.studentId,
         at: input.at,
+        session: input.session ?? 'day',
+        ...(input.status === undefined ? {} : { status: input.status }),
+        ...(input.text === undefined ? {} : { text: input.text }),
+        base: input.base ?? 0,
         queuedAt: this.now(),
       };
       await this.db.outbox.add(op);
@@ -74,23 +79,29 @@ export class Outbox {
     return this.db.deadLetters.orderBy('seq').toArray();
   }
 
+  /** Every waiting op, oldest first (the lanes choose what goes next). */
+  async waiting(limit = 10_000): Promise<OutboxOp[]> {
+    return this.db.outbox.orderBy('seq').limit(limit).toArray();
+  }
+
   /**
-   * Applies the server's receipts: `applied` and `duplicate` remove the op,
-   * `rejected` moves it to the dead letters. An op with no matching receipt
-   * (same seq and opId) stays queued.
+   * Applies the server's receipts to the ops that were sent: `receipts[i]` is
+   * the receipt for `sent[i]`. `applied` and `duplicate` remove the op,
+   * `rejected` moves it to the dead letters. An op no longer in the outbox,
+   * or replaced by another op under its seq, is left alone.
    */
-  async settle(receipts: readonly Receipt[]): Promise<SettleResult> {
+  async settle(sent: readonly Pick<OutboxOp, 'seq' | 'opId'>[], receipts: readonly Receipt[]): Promise<SettleResult> {
+    if (receipts.length !== sent.length) throw new Error(`settle: ${receipts.length} receipts for ${sent.length} ops`);
     const now = this.now();
     return this.db.transaction('rw', this.db.outbox, this.db.deadLetters, this.db.meta, async () => {
-      const ops = await this.db.outbox.bulkGet(receipts.map((r) => r.seq));
+      const stored = await this.db.outbox.bulkGet(sent.map((op) => op.seq));
       const remove: number[] = [];
       const dead: DeadLetter[] = [];
       receipts.forEach((receipt, i) => {
-        const op = ops[i];
-        if (!op || op.opId !== receipt.opId) return;
+        const op = stored[i];
+        if (!op || op.opId !== sent[i]?.opId) return;
         remove.push(op.seq);
-        const outcome = receipt.status === 'duplicate' ? receipt.original : receipt;
-        if (outcome.status === 'rejected') dead.push({ ...op, receipt, refusedAt: now });
+        if (finalOutcome(receipt).status === 'rejected') dead.push({ ...op, receipt, refusedAt: now });
       });
       if (dead.length > 0) await this.db.deadLetters.bulkPut(dead);
       await this.db.outbox.bulkDelete(remove);

@@ -4,17 +4,19 @@
  * answered `duplicate` with the outcome it got the first time, and is never
  * applied twice. A bad op is rejected alone; the ops around it still apply.
  */
+import type { Transaction } from 'kysely';
 import { DoorlineError, type OpErrorCode } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
-import { assertOp } from '../shared/protocol-guards.ts';
+import { assertOp, normalizeOp } from '../shared/protocol-guards.ts';
 import { PROTOCOL_VERSION, type MarkInput, type Op, type Outcome, type Receipt, type StudentSummary, type SyncResponse } from '../shared/protocol.ts';
+import { toRuns } from '../shared/receipts.ts';
 import { isLate, localMoment } from '../shared/school-time.ts';
 import type { Db } from './db/open-database.ts';
-import type { Database, OpsTable, School } from './db/schema.ts';
-import type { Transaction } from 'kysely';
+import type { AttendanceChange, Database, OpsTable, School } from './db/schema.ts';
 import { findKiosk } from './school-queries.ts';
 
 type Trx = Transaction<Database>;
+type Student = StudentSummary & { id: string };
 
 /** One op as it arrived: identity checked, the rest still unknown. */
 interface IncomingOp {
@@ -24,10 +26,8 @@ interface IncomingOp {
 }
 
 interface Settled {
-  outcome: Outcome;
-  duplicate: boolean;
-  student: (StudentSummary & { id: string }) | null;
-  op: Op | null;
+  receipt: Receipt;
+  student: Student | null;
 }
 
 /** Lists larger than this are queried in slices, well under SQLite's bound-variable limit. */
@@ -43,90 +43,68 @@ function outcomeOf(row: Pick<OpsTable, 'status' | 'code'>): Outcome {
   return row.status === 'applied' ? { status: 'applied' } : { status: 'rejected', code: (row.code ?? 'invalid-body') as OpErrorCode };
 }
 
-function rejected(code: OpErrorCode): Outcome {
-  return { status: 'rejected', code };
+const rejected = (code: OpErrorCode): Outcome => ({ status: 'rejected', code });
+
+/**
+ * The op id a device's op is stored under. Ops sent by the compact codec carry
+ * no ULID; (deviceId, seq) is their identity, so it names them.
+ */
+export function storedOpId(deviceId: string | null, seq: number | null, opId: string | undefined): string {
+  if (opId !== undefined) return opId;
+  if (deviceId === null || seq === null) throw new DoorlineError('invalid-body', { problem: 'an op without a device needs an opId' });
+  return `${deviceId}/${seq}`;
 }
 
 /** Applies ops from one device (or from a page posting directly, device null) inside `trx`. */
 async function applyOps(trx: Trx, school: School, deviceId: string | null, ops: IncomingOp[], now: number): Promise<Settled[]> {
-  const seqs = ops.flatMap((op) => (op.seq === null ? [] : [op.seq]));
   const bySeq = new Map<number, Pick<OpsTable, 'op_id' | 'status' | 'code'>>();
+  const seqs = ops.flatMap((op) => (op.seq === null ? [] : [op.seq]));
   if (deviceId !== null && seqs.length > 0) {
     const rows = await inSlices(seqs, (slice) =>
       trx.selectFrom('ops').select(['seq', 'op_id', 'status', 'code']).where('device_id', '=', deviceId).where('seq', 'in', slice).execute(),
     );
     for (const row of rows) bySeq.set(Number(row.seq), row);
   }
-  const byOpId = new Map<string, Pick<OpsTable, 'status' | 'code'>>();
+  const byOpId = new Map<string, Pick<OpsTable, 'op_id' | 'status' | 'code'>>();
   const opIdRows = await inSlices(
     ops.map((op) => op.opId),
     (slice) => trx.selectFrom('ops').select(['op_id', 'status', 'code']).where('op_id', 'in', slice).execute(),
   );
   for (const row of opIdRows) byOpId.set(row.op_id, row);
 
-  const numbers = new Set<string>();
-  for (const op of ops) {
-    const id = (op.raw as { studentId?: unknown }).studentId;
-    if (typeof id === 'string' && id.length <= LIMITS.maxStudentIdLength) numbers.add(id);
-  }
-  const students = new Map<string, StudentSummary & { id: string }>();
-  const studentRows = await inSlices([...numbers], (slice) =>
-    trx
-      .selectFrom('students')
-      .select(['id', 'student_number', 'name', 'homeroom'])
-      .where('school_id', '=', school.id)
-      .where('student_number', 'in', slice)
-      .execute(),
-  );
-  for (const row of studentRows) students.set(row.student_number, { id: row.id, name: row.name, homeroom: row.homeroom });
-
+  const students = await studentsByNumber(trx, school.id, ops);
   const settled: Settled[] = [];
   const newRows: OpsTable[] = [];
   for (const incoming of ops) {
-    const seen = (incoming.seq !== null ? bySeq.get(incoming.seq) : undefined) ?? byOpId.get(incoming.opId);
+    const bySeqRow = incoming.seq !== null ? bySeq.get(incoming.seq) : undefined;
+    const seen = bySeqRow ?? byOpId.get(incoming.opId);
     if (seen) {
-      const sameOp = !('op_id' in seen) || seen.op_id === incoming.opId;
-      settled.push(
-        sameOp
-          ? { outcome: outcomeOf(seen), duplicate: true, student: null, op: null }
-          : { outcome: rejected('op-identity-mismatch'), duplicate: false, student: null, op: null },
-      );
+      const receipt: Receipt = seen.op_id === incoming.opId ? { status: 'duplicate', original: outcomeOf(seen) } : rejected('op-identity-mismatch');
+      settled.push({ receipt, student: null });
       continue;
     }
     let outcome: Outcome;
-    let student: (StudentSummary & { id: string }) | null = null;
+    let student: Student | null = null;
     let op: Op | null = null;
     try {
       assertOp(incoming.raw, '$');
-      op = incoming.raw;
+      op = normalizeOp(incoming.raw);
       student = students.get(op.studentId) ?? null;
       if (Math.abs(op.at - now) > LIMITS.maxClockSkewMs) outcome = rejected('time-out-of-range');
       else if (!student) outcome = rejected('unknown-student');
       else {
-        await applyCheckIn(trx, school, student.id, op, now);
+        await applyOp(trx, school, student.id, op, incoming.opId, deviceId, now);
         outcome = { status: 'applied' };
       }
     } catch (error) {
       if (!(error instanceof DoorlineError)) throw error;
       outcome = rejected('invalid-body');
     }
-    const raw = incoming.raw as Partial<Op>;
-    const row: OpsTable = {
-      op_id: incoming.opId,
-      device_id: deviceId,
-      seq: incoming.seq,
-      school_id: school.id,
-      kind: typeof raw.kind === 'string' ? raw.kind.slice(0, 32) : '',
-      student_number: typeof raw.studentId === 'string' ? raw.studentId.slice(0, LIMITS.maxStudentIdLength) : '',
-      device_time: typeof raw.at === 'number' && Number.isSafeInteger(raw.at) ? raw.at : 0,
-      received_at: now,
-      status: outcome.status,
-      code: outcome.status === 'rejected' ? outcome.code : null,
-    };
+    const row = opRow(incoming, op, school.id, deviceId, outcome, now);
     newRows.push(row);
     if (incoming.seq !== null) bySeq.set(incoming.seq, row);
     byOpId.set(incoming.opId, row);
-    settled.push({ outcome, duplicate: false, student, op });
+    settled.push({ receipt: outcome, student });
   }
   for (let i = 0; i < newRows.length; i += 50) {
     await trx.insertInto('ops').values(newRows.slice(i, i + 50)).execute();
@@ -134,43 +112,96 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, ops: 
   return settled;
 }
 
-/** A check-in makes the student present (or late) for the day; the earliest check-in wins. */
-async function applyCheckIn(trx: Trx, school: School, studentId: string, op: Op, now: number): Promise<void> {
+async function studentsByNumber(trx: Trx, schoolId: string, ops: IncomingOp[]): Promise<Map<string, Student>> {
+  const numbers = new Set<string>();
+  for (const op of ops) {
+    const id = (op.raw as { studentId?: unknown }).studentId;
+    if (typeof id === 'string' && id.length <= LIMITS.maxStudentIdLength) numbers.add(id);
+  }
+  const rows = await inSlices([...numbers], (slice) =>
+    trx.selectFrom('students').select(['id', 'student_number', 'name', 'homeroom']).where('school_id', '=', schoolId).where('student_number', 'in', slice).execute(),
+  );
+  return new Map(rows.map((row) => [row.student_number, { id: row.id, name: row.name, homeroom: row.homeroom }]));
+}
+
+/** What is stored of an op, valid or not, so that a replay finds its first outcome. */
+function opRow(incoming: IncomingOp, op: Op | null, schoolId: string, deviceId: string | null, outcome: Outcome, now: number): OpsTable {
+  const raw = (op ?? incoming.raw) as Partial<Op>;
+  const text = (value: unknown, max: number): string => (typeof value === 'string' ? value.slice(0, max) : '');
+  return {
+    op_id: incoming.opId,
+    device_id: deviceId,
+    seq: incoming.seq,
+    school_id: schoolId,
+    kind: text(raw.kind, 32),
+    student_number: text(raw.studentId, LIMITS.maxStudentIdLength),
+    device_time: typeof raw.at === 'number' && Number.isSafeInteger(raw.at) ? raw.at : 0,
+    received_at: now,
+    status: outcome.status,
+    code: outcome.status === 'rejected' ? outcome.code : null,
+    session: op?.session ?? 'day',
+    mark_status: op?.status ?? null,
+    note_text: op?.text ?? null,
+    base_version: op?.base ?? 0,
+  };
+}
+
+/**
+ * Applies one valid op to the student's record for that day and session.
+ * Door evidence: the earliest check-in and the latest check-out win, and a
+ * check-in turns an `absent` into present or late. A person's mark sets the
+ * status. Notes are all kept.
+ */
+async function applyOp(trx: Trx, school: School, studentId: string, op: Op, opId: string, deviceId: string | null, now: number): Promise<void> {
   const date = localMoment(op.at, school.time_zone).date;
-  const status = isLate(op.at, school.time_zone, school.bell_time) ? 'late' : 'present';
+  const key = { school_id: school.id, student_id: studentId, date, session: op.session };
+  if (op.kind === 'note') {
+    await trx.insertInto('notes').values({ op_id: opId, ...key, text: op.text ?? '', device_id: deviceId, written_at: op.at }).execute();
+    return;
+  }
   const current = await trx
     .selectFrom('attendance')
-    .select(['check_in_at'])
-    .where('school_id', '=', school.id)
-    .where('student_id', '=', studentId)
-    .where('date', '=', date)
-    .where('session', '=', 'day')
+    .select(['status', 'check_in_at', 'check_out_at'])
+    .where('school_id', '=', key.school_id)
+    .where('student_id', '=', key.student_id)
+    .where('date', '=', key.date)
+    .where('session', '=', key.session)
     .executeTakeFirst();
+  const arrival = isLate(op.at, school.time_zone, school.bell_time) ? 'late' : 'present';
+  const change: AttendanceChange = {};
+  if (op.kind === 'check-in') {
+    if (current?.check_in_at == null || op.at < Number(current.check_in_at)) Object.assign(change, { check_in_at: op.at, check_in_op_id: opId });
+    const earliest = Math.min(op.at, current?.check_in_at == null ? op.at : Number(current.check_in_at));
+    const status = isLate(earliest, school.time_zone, school.bell_time) ? 'late' : 'present';
+    // Evidence beats assumption: a check-in turns `absent` into present or late; the office's `excused` stands.
+    if (current?.status !== 'excused' && current?.status !== status) change.status = status;
+  } else if (op.kind === 'check-out') {
+    if (current?.check_out_at == null || op.at > Number(current.check_out_at)) Object.assign(change, { check_out_at: op.at, check_out_op_id: opId });
+    if (!current) change.status = arrival;
+  } else if (op.status) {
+    change.status = op.status;
+  }
   if (!current) {
     await trx
       .insertInto('attendance')
-      .values({ school_id: school.id, student_id: studentId, date, session: 'day', status, check_in_at: op.at, check_in_op_id: op.opId, updated_at: now })
+      .values({ ...key, check_in_at: null, check_in_op_id: null, check_out_at: null, check_out_op_id: null, ...change, status: change.status ?? arrival, updated_at: now })
       .execute();
-  } else if (current.check_in_at === null || op.at < Number(current.check_in_at)) {
+  } else if (Object.keys(change).length > 0) {
     await trx
       .updateTable('attendance')
-      .set((eb) => ({ status, check_in_at: op.at, check_in_op_id: op.opId, updated_at: now, version: eb('version', '+', 1) }))
-      .where('school_id', '=', school.id)
-      .where('student_id', '=', studentId)
-      .where('date', '=', date)
-      .where('session', '=', 'day')
+      .set((eb) => ({ ...change, updated_at: now, version: eb('version', '+', 1) }))
+      .where('school_id', '=', key.school_id)
+      .where('student_id', '=', key.student_id)
+      .where('date', '=', key.date)
+      .where('session', '=', key.session)
       .execute();
   }
-}
-
-function receiptFor(seq: number, opId: string, settled: Settled): Receipt {
-  return settled.duplicate ? { seq, opId, status: 'duplicate', original: settled.outcome } : { seq, opId, ...settled.outcome };
 }
 
 export interface SyncBatch {
   deviceId: string;
   kioskId: string;
-  ops: Array<{ seq: number; opId: string }>;
+  ops: Array<{ seq: number; opId?: string }>;
 }
 
 /** `POST /api/sync`: a device's batch, applied in one transaction. */
@@ -192,11 +223,11 @@ export async function ingestBatch(db: Db, batch: SyncBatch, now = Date.now()): P
         .where('id', '=', batch.deviceId)
         .execute();
     }
-    const incoming = batch.ops.map((op) => ({ seq: op.seq, opId: op.opId, raw: op }));
+    const incoming = batch.ops.map((op) => ({ seq: op.seq, opId: storedOpId(batch.deviceId, op.seq, op.opId), raw: op }));
     const settled = await applyOps(trx, school, batch.deviceId, incoming, now);
-    return batch.ops.map((op, i) => receiptFor(op.seq, op.opId, settled[i] as Settled));
+    return settled.map((s) => s.receipt);
   });
-  return { v: PROTOCOL_VERSION, type: 'sync-result', receipts, serverTime: now };
+  return { v: PROTOCOL_VERSION, type: 'sync-result', receipts: toRuns(receipts), serverTime: now };
 }
 
 export interface DirectMarkResult {
@@ -214,12 +245,14 @@ export interface DirectMarkResult {
 export async function ingestDirectMark(db: Db, input: MarkInput, now = Date.now()): Promise<DirectMarkResult> {
   return db.transaction().execute(async (trx) => {
     const { school } = await findKiosk(trx, input.kioskId);
-    const op: Op = { seq: 1, opId: input.opId, kind: input.kind, studentId: input.studentId, at: input.at };
-    const [settled] = (await applyOps(trx, school, null, [{ seq: null, opId: op.opId, raw: op }], now)) as [Settled];
+    const { v: _v, kioskId: _kiosk, ...fields } = input;
+    const op: Op = normalizeOp({ ...fields, seq: 1 });
+    const [settled] = (await applyOps(trx, school, null, [{ seq: null, opId: input.opId, raw: op }], now)) as [Settled];
     const student = settled.student ?? (await findStudent(trx, school.id, input.studentId));
+    const duplicate = settled.receipt.status === 'duplicate';
     return {
-      outcome: settled.outcome,
-      duplicate: settled.duplicate,
+      outcome: settled.receipt.status === 'duplicate' ? settled.receipt.original : settled.receipt,
+      duplicate,
       student: student ? { name: student.name, homeroom: student.homeroom } : null,
       localTime: localMoment(input.at, school.time_zone).time,
       late: isLate(input.at, school.time_zone, school.bell_time),
@@ -228,10 +261,5 @@ export async function ingestDirectMark(db: Db, input: MarkInput, now = Date.now(
 }
 
 async function findStudent(trx: Trx, schoolId: string, studentNumber: string) {
-  return trx
-    .selectFrom('students')
-    .select(['name', 'homeroom'])
-    .where('school_id', '=', schoolId)
-    .where('student_number', '=', studentNumber)
-    .executeTakeFirst();
+  return trx.selectFrom('students').select(['name', 'homeroom']).where('school_id', '=', schoolId).where('student_number', '=', studentNumber).executeTakeFirst();
 }

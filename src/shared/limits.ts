@@ -10,6 +10,10 @@ export const LIMITS = {
   opIdLength: 26,
   /** Device ids are UUIDs. */
   maxDeviceIdLength: 64,
+  /** Longest note a person can attach to a student's day. */
+  maxNoteLength: 2000,
+  /** Longest session (period) name. */
+  maxSessionLength: 32,
   /** An op's time may be this far from the server's clock, either way (a kiosk can sit offline for weeks). */
   maxClockSkewMs: 400 * 24 * 60 * 60 * 1000,
 } as const;

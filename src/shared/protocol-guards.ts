@@ -3,14 +3,15 @@ import { DoorlineError, isErrorCode, OP_ERROR_CODES, type OpErrorCode } from './
 import { expectArray, expectInteger, expectOneOf, expectRecord, expectString, fail } from './guard.ts';
 import { LIMITS } from './limits.ts';
 import {
-  MARK_KINDS,
+  ATTENDANCE_STATUSES,
+  OP_KINDS,
   PROTOCOL_VERSION,
   type KioskConfig,
   type MarkAnswer,
   type MarkInput,
   type Op,
   type Outcome,
-  type Receipt,
+  type ReceiptRun,
   type Roster,
   type SyncRequest,
   type SyncResponse,
@@ -21,7 +22,10 @@ export const OP_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** IDs printed on cards and typed at the door: letters, digits and a few separators. */
 export const STUDENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
+/** "day", or a period's name such as "P3" or "Maths 2". */
+export const SESSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+const MAX_VERSION = Number.MAX_SAFE_INTEGER;
 /** 2000-01-01 to 2100-01-01: anything outside is a broken clock, not a check-in. */
 const TIME_RANGE = { min: 946_684_800_000, max: 4_102_444_800_000 };
 
@@ -32,31 +36,48 @@ function expectVersion(value: Record<string, unknown>, path: string): void {
   }
 }
 
+const OP_FIELDS = ['kind', 'studentId', 'at'] as const;
+const OPTIONAL_OP_FIELDS = ['session', 'status', 'text', 'base'] as const;
+
+/** The fields every op shares, wherever it comes from; `status` and `text` go with their kinds only. */
+function checkOpFields(value: Record<string, unknown>, path: string): void {
+  expectOneOf(value.kind, `${path}.kind`, OP_KINDS);
+  expectString(value.studentId, `${path}.studentId`, { max: LIMITS.maxStudentIdLength, pattern: STUDENT_ID_PATTERN });
+  expectInteger(value.at, `${path}.at`, TIME_RANGE);
+  if (value.session !== undefined) expectString(value.session, `${path}.session`, { max: LIMITS.maxSessionLength, pattern: SESSION_PATTERN });
+  if (value.base !== undefined) expectInteger(value.base, `${path}.base`, { min: 0, max: MAX_VERSION });
+  if (value.kind === 'status') expectOneOf(value.status, `${path}.status`, ATTENDANCE_STATUSES);
+  else if (value.status !== undefined) fail('invalid-body', `${path}.status`, 'goes only with kind "status"');
+  if (value.kind === 'note') expectString(value.text, `${path}.text`, { max: LIMITS.maxNoteLength });
+  else if (value.text !== undefined) fail('invalid-body', `${path}.text`, 'goes only with kind "note"');
+}
+
 export function assertMarkInput(value: unknown): asserts value is MarkInput {
-  expectRecord(value, '$', ['v', 'opId', 'kind', 'kioskId', 'studentId', 'at']);
+  expectRecord(value, '$', ['v', 'opId', 'kioskId', ...OP_FIELDS], OPTIONAL_OP_FIELDS);
   expectVersion(value, '$');
   expectString(value.opId, '$.opId', { min: LIMITS.opIdLength, max: LIMITS.opIdLength, pattern: OP_ID_PATTERN });
-  expectOneOf(value.kind, '$.kind', MARK_KINDS);
   expectString(value.kioskId, '$.kioskId', { max: LIMITS.maxDeviceIdLength, pattern: DEVICE_ID_PATTERN });
-  expectString(value.studentId, '$.studentId', { max: LIMITS.maxStudentIdLength, pattern: STUDENT_ID_PATTERN });
-  expectInteger(value.at, '$.at', TIME_RANGE);
+  checkOpFields(value, '$');
+}
+
+/** An op with its defaults filled in: session "day", base 0. */
+export function normalizeOp<T extends { session?: string; base?: number }>(op: T): T & { session: string; base: number } {
+  return { ...op, session: op.session ?? 'day', base: op.base ?? 0 };
 }
 
 /** The parts of an op that identify it. A batch whose identities are broken is refused whole. */
-export function assertOpIdentity(value: unknown, path: string): asserts value is Record<string, unknown> & { seq: number; opId: string } {
+export function assertOpIdentity(value: unknown, path: string): asserts value is Record<string, unknown> & { seq: number; opId?: string } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('invalid-body', path, 'must be an object');
   const op = value as Record<string, unknown>;
   expectInteger(op.seq, `${path}.seq`, { min: 1, max: MAX_SEQ });
-  expectString(op.opId, `${path}.opId`, { min: LIMITS.opIdLength, max: LIMITS.opIdLength, pattern: OP_ID_PATTERN });
+  if (op.opId !== undefined) expectString(op.opId, `${path}.opId`, { min: LIMITS.opIdLength, max: LIMITS.opIdLength, pattern: OP_ID_PATTERN });
 }
 
 /** The rest of an op; a failure here rejects only this op. */
 export function assertOp(value: unknown, path: string): asserts value is Op {
   assertOpIdentity(value, path);
-  expectRecord(value, path, ['seq', 'opId', 'kind', 'studentId', 'at']);
-  expectOneOf(value.kind, `${path}.kind`, MARK_KINDS);
-  expectString(value.studentId, `${path}.studentId`, { max: LIMITS.maxStudentIdLength, pattern: STUDENT_ID_PATTERN });
-  expectInteger(value.at, `${path}.at`, TIME_RANGE);
+  expectRecord(value, path, ['seq', ...OP_FIELDS], ['opId', ...OPTIONAL_OP_FIELDS]);
+  checkOpFields(value, path);
 }
 
 /**
@@ -64,7 +85,7 @@ export function assertOp(value: unknown, path: string): asserts value is Op {
  * `unknown` beyond that: the server checks each with `assertOp` and rejects
  * a malformed one alone, so one bad op never blocks a queue.
  */
-export function assertSyncRequest(value: unknown): asserts value is Omit<SyncRequest, 'ops'> & { ops: Array<{ seq: number; opId: string }> } {
+export function assertSyncRequest(value: unknown): asserts value is Omit<SyncRequest, 'ops'> & { ops: Array<{ seq: number; opId?: string }> } {
   expectRecord(value, '$', ['v', 'type', 'deviceId', 'kioskId', 'ops']);
   expectVersion(value, '$');
   expectOneOf(value.type, '$.type', ['sync']);
@@ -88,12 +109,16 @@ function assertOutcome(value: unknown, path: string): asserts value is Outcome {
   if (value.status === 'rejected') expectOneOf<OpErrorCode>(value.code, `${path}.code`, OP_ERROR_CODES, 'bad-response');
 }
 
-function assertReceipt(value: unknown, path: string): asserts value is Receipt {
-  expectRecord(value, path, ['seq', 'opId', 'status'], ['code', 'original'], 'bad-response');
-  expectInteger(value.seq, `${path}.seq`, { min: 1, max: MAX_SEQ }, 'bad-response');
-  expectString(value.opId, `${path}.opId`, { max: 64 }, 'bad-response');
-  if (value.status === 'duplicate') assertOutcome(value.original, `${path}.original`);
-  else assertOutcome({ status: value.status, ...(value.code === undefined ? {} : { code: value.code }) }, path);
+function assertReceiptRun(value: unknown, path: string): asserts value is ReceiptRun {
+  expectRecord(value, path, ['n', 'status'], ['code', 'original'], 'bad-response');
+  expectInteger(value.n, `${path}.n`, { min: 1, max: LIMITS.maxOpsPerBatch }, 'bad-response');
+  if (value.status === 'duplicate') {
+    if (value.code !== undefined) fail('bad-response', `${path}.code`, 'is not expected on a duplicate');
+    assertOutcome(value.original, `${path}.original`);
+  } else {
+    if (value.original !== undefined) fail('bad-response', `${path}.original`, 'goes only with a duplicate');
+    assertOutcome({ status: value.status, ...(value.code === undefined ? {} : { code: value.code }) }, path);
+  }
 }
 
 /** Checks a server answer before the worker deletes anything because of it. */
@@ -103,7 +128,7 @@ export function assertSyncResponse(value: unknown): asserts value is SyncRespons
   expectOneOf(value.type, '$.type', ['sync-result'], 'bad-response');
   expectInteger(value.serverTime, '$.serverTime', TIME_RANGE, 'bad-response');
   expectArray(value.receipts, '$.receipts', 'bad-response');
-  value.receipts.forEach((r, i) => assertReceipt(r, `$.receipts[${i}]`));
+  value.receipts.forEach((r, i) => assertReceiptRun(r, `$.receipts[${i}]`));
 }
 
 export function assertMarkAnswer(value: unknown): asserts value is MarkAnswer {

@@ -8,28 +8,63 @@ import type { OpErrorCode } from './error-codes.ts';
 export const PROTOCOL_VERSION = 1;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;
 
+/**
+ * check-in / check-out: a door scan. status: a person's mark (roll call,
+ * absence, excuse). note: free text about the student's day.
+ */
+export type OpKind = 'check-in' | 'check-out' | 'status' | 'note';
+export const OP_KINDS: readonly OpKind[] = ['check-in', 'check-out', 'status', 'note'];
+/** What the kiosk page posts; the roll and office pages post the other kinds. */
 export type MarkKind = 'check-in';
 export const MARK_KINDS: readonly MarkKind[] = ['check-in'];
 
-/** What a page posts to `POST /api/marks`. The page makes `opId` (a ULID) so every path is idempotent. */
+export type AttendanceStatus = 'present' | 'late' | 'absent' | 'excused';
+export const ATTENDANCE_STATUSES: readonly AttendanceStatus[] = ['present', 'late', 'absent', 'excused'];
+
+/** The whole-day record's session; period registers use the period's name. */
+export const DAY_SESSION = 'day';
+
+/**
+ * What a page posts to `POST /api/marks`. The page makes `opId` (a ULID) so
+ * every path is idempotent. The kiosk posts check-ins; other pages post the
+ * other kinds.
+ */
 export interface MarkInput {
   v: ProtocolVersion;
   opId: string;
-  kind: MarkKind;
+  kind: OpKind;
   /** The kiosk the page runs on, from `GET /api/kiosk-config`. */
   kioskId: string;
   studentId: string;
-  /** The device's own clock when the student checked in, epoch ms. */
+  /** The device's own clock when it happened, epoch ms. */
   at: number;
+  session?: string;
+  status?: AttendanceStatus;
+  text?: string;
+  base?: number;
 }
 
-/** One operation as a device sends it; identity is (deviceId, seq). */
+/** One operation as a device sends it. Its identity is (deviceId, seq). */
 export interface Op {
   seq: number;
-  opId: string;
-  kind: MarkKind;
+  /**
+   * The ULID the page made. Optional on the wire: the compact codec leaves it
+   * out (26 bytes would be most of a check-in), since (deviceId, seq) already
+   * identifies the op.
+   */
+  opId?: string;
+  kind: OpKind;
   studentId: string;
+  /** The device's own clock when it happened, epoch ms. */
   at: number;
+  /** "day", or a period's name. */
+  session: string;
+  /** The mark, for kind "status". */
+  status?: AttendanceStatus;
+  /** The text, for kind "note". */
+  text?: string;
+  /** The version of the record the device knew when it made the op; 0 when it knew none. */
+  base: number;
 }
 
 /** `POST /api/sync`: one device's ops, oldest first. */
@@ -44,12 +79,16 @@ export interface SyncRequest {
 /** How the server first settled an op. Replays are answered with the same outcome. */
 export type Outcome = { status: 'applied' } | { status: 'rejected'; code: OpErrorCode };
 
-export type Receipt = { seq: number; opId: string } & (Outcome | { status: 'duplicate'; original: Outcome });
+export type Receipt = Outcome | { status: 'duplicate'; original: Outcome };
+
+/** `n` consecutive ops of the batch, in the order they were sent, that got the same receipt. */
+export type ReceiptRun = Receipt & { n: number };
 
 export interface SyncResponse {
   v: ProtocolVersion;
   type: 'sync-result';
-  receipts: Receipt[];
+  /** One receipt per op of the batch, in batch order, as runs. */
+  receipts: ReceiptRun[];
   /** The server's clock when it answered, epoch ms. */
   serverTime: number;
 }

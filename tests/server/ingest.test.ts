@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLate, localMoment } from '../../src/shared/school-time.ts';
 import { LIMITS } from '../../src/shared/limits.ts';
+import { fromRuns } from '../../src/shared/receipts.ts';
 import { checkIn, opId, startTestApp, type TestApp } from '../support/test-app.ts';
 
 const DEVICE = 'device-0000-aaaa';
@@ -21,6 +22,12 @@ function sync(ops: unknown[], extra: Record<string, unknown> = {}) {
   return t.app.inject({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId: DEVICE, kioskId: t.kioskId, ops, ...extra } });
 }
 
+async function receipts(ops: unknown[], extra: Record<string, unknown> = {}) {
+  const response = await sync(ops, extra);
+  expect(response.statusCode).toBe(200);
+  return fromRuns(response.json().receipts);
+}
+
 async function attendance() {
   return t.db.selectFrom('attendance').innerJoin('students', 'students.id', 'attendance.student_id').select(['students.student_number', 'attendance.status', 'attendance.check_in_at', 'attendance.date', 'attendance.version']).orderBy('student_number').execute();
 }
@@ -37,26 +44,82 @@ describe('POST /api/sync', () => {
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body).toMatchObject({ v: 1, type: 'sync-result' });
-    expect(body.receipts).toEqual([
-      { seq: 1, opId: ops[0]?.opId, status: 'applied' },
-      { seq: 2, opId: ops[1]?.opId, status: 'applied' },
-    ]);
+    expect(body.receipts).toEqual([{ n: 2, status: 'applied' }]);
     expect(await attendance()).toEqual([
       { student_number: '100001', status: 'present', check_in_at: EARLY, date: '2026-11-25', version: 1 },
       { student_number: '100002', status: 'late', check_in_at: LATE, date: '2026-11-25', version: 1 },
     ]);
   });
 
+  it('accepts ops without an opId, identified by device and sequence number', async () => {
+    const ops = [1, 2].map((seq) => {
+      const { opId: _opId, ...op } = checkIn(seq, `10000${seq}`, EARLY);
+      return op;
+    });
+    expect(await receipts(ops)).toEqual([{ status: 'applied' }, { status: 'applied' }]);
+    expect(await receipts(ops)).toEqual([
+      { status: 'duplicate', original: { status: 'applied' } },
+      { status: 'duplicate', original: { status: 'applied' } },
+    ]);
+    expect(await opCount()).toBe(2);
+  });
+
+  it('applies check-outs, roll marks and notes to the right record', async () => {
+    const base = { session: 'day', base: 0 };
+    await receipts([
+      checkIn(1, '100001', EARLY),
+      { seq: 2, kind: 'check-out', studentId: '100001', at: EARLY + 3_600_000, ...base },
+      { seq: 3, kind: 'check-out', studentId: '100001', at: EARLY + 1_800_000, ...base },
+      { seq: 4, kind: 'status', status: 'absent', studentId: '100002', at: LATE, ...base },
+      { seq: 5, kind: 'note', text: 'Dentist until 10:00', studentId: '100002', at: LATE, ...base },
+      { seq: 6, kind: 'status', status: 'present', studentId: '100003', at: LATE, session: 'P1', base: 0 },
+    ]);
+    const rows = await t.db.selectFrom('attendance').innerJoin('students', 'students.id', 'attendance.student_id').select(['student_number', 'session', 'status', 'check_in_at', 'check_out_at']).orderBy('student_number').execute();
+    expect(rows).toEqual([
+      { student_number: '100001', session: 'day', status: 'present', check_in_at: EARLY, check_out_at: EARLY + 3_600_000 },
+      { student_number: '100002', session: 'day', status: 'absent', check_in_at: null, check_out_at: null },
+      { student_number: '100003', session: 'P1', status: 'present', check_in_at: null, check_out_at: null },
+    ]);
+    const notes = await t.db.selectFrom('notes').select(['text', 'device_id']).execute();
+    expect(notes).toEqual([{ text: 'Dentist until 10:00', device_id: DEVICE }]);
+  });
+
+  it('turns an absent into late when the student is scanned at the door', async () => {
+    await receipts([{ seq: 1, kind: 'status', status: 'absent', studentId: '100001', at: EARLY, session: 'day', base: 0 }]);
+    await receipts([checkIn(2, '100001', LATE)]);
+    expect((await attendance())[0]).toMatchObject({ status: 'late', check_in_at: LATE });
+  });
+
+  it('keeps an excused student excused when a check-in arrives', async () => {
+    await receipts([{ seq: 1, kind: 'status', status: 'excused', studentId: '100001', at: EARLY, session: 'day', base: 0 }]);
+    await receipts([checkIn(2, '100001', LATE)]);
+    expect((await attendance())[0]).toMatchObject({ status: 'excused', check_in_at: LATE });
+  });
+
+  it.each([
+    ['a status without its mark', { kind: 'status' }],
+    ['a note without text', { kind: 'note' }],
+    ['a mark on a check-in', { kind: 'check-in', status: 'absent' }],
+    ['text on a status', { kind: 'status', status: 'absent', text: 'why' }],
+    ['an unknown status', { kind: 'status', status: 'sleeping' }],
+    ['a note over the length limit', { kind: 'note', text: 'x'.repeat(LIMITS.maxNoteLength + 1) }],
+    ['a session with a slash', { kind: 'check-in', session: 'P1/2' }],
+    ['a negative base', { kind: 'check-in', base: -1 }],
+  ])('rejects %s alone', async (_name, fields) => {
+    const result = await receipts([{ seq: 1, studentId: '100001', at: EARLY, session: 'day', base: 0, ...fields }, checkIn(2, '100002', EARLY)]);
+    expect(result).toEqual([{ status: 'rejected', code: 'invalid-body' }, { status: 'applied' }]);
+  });
+
   it('answers a replayed batch with duplicates carrying the original receipts, and applies nothing twice', async () => {
     const ops = [checkIn(1, '100001', EARLY), checkIn(2, '555555', EARLY)];
-    const first = (await sync(ops)).json();
+    const first = await receipts(ops);
     const before = { ops: await opCount(), rows: await attendance() };
-    const replay = (await sync(ops)).json();
-    expect(replay.receipts).toEqual([
-      { seq: 1, opId: ops[0]?.opId, status: 'duplicate', original: { status: 'applied' } },
-      { seq: 2, opId: ops[1]?.opId, status: 'duplicate', original: { status: 'rejected', code: 'unknown-student' } },
+    const replay = await receipts(ops);
+    expect(replay).toEqual([
+      { status: 'duplicate', original: { status: 'applied' } },
+      { status: 'duplicate', original: { status: 'rejected', code: 'unknown-student' } },
     ]);
-    expect(first.receipts[1]).toEqual({ seq: 2, opId: ops[1]?.opId, status: 'rejected', code: 'unknown-student' });
+    expect(first[1]).toEqual({ status: 'rejected', code: 'unknown-student' });
     expect(await opCount()).toBe(before.ops);
     expect(await attendance()).toEqual(before.rows);
   });
@@ -64,34 +127,23 @@ describe('POST /api/sync', () => {
   it('answers a batch that overlaps an earlier one with duplicates for the overlap only', async () => {
     const ops = [checkIn(1, '100001', EARLY), checkIn(2, '100002', EARLY), checkIn(3, '100003', EARLY)];
     await sync(ops.slice(0, 2));
-    const body = (await sync(ops)).json();
-    expect(body.receipts.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'duplicate', 'applied']);
+    expect((await receipts(ops)).map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'applied']);
     expect(await opCount()).toBe(3);
   });
 
   it('rejects an unknown student ID alone and applies the rest of the batch', async () => {
     const ops = [checkIn(1, '100001', EARLY), checkIn(2, '424242', EARLY), checkIn(3, '100003', EARLY)];
-    const body = (await sync(ops)).json();
-    expect(body.receipts.map((r: { status: string; code?: string }) => [r.status, r.code])).toEqual([
-      ['applied', undefined],
-      ['rejected', 'unknown-student'],
-      ['applied', undefined],
-    ]);
+    expect(await receipts(ops)).toEqual([{ status: 'applied' }, { status: 'rejected', code: 'unknown-student' }, { status: 'applied' }]);
     expect((await attendance()).map((r) => r.student_number)).toEqual(['100001', '100003']);
   });
 
   it('rejects a malformed op alone when its identity is sound', async () => {
     const ops = [{ ...checkIn(1, '100001', EARLY), studentId: 'has spaces' }, checkIn(2, '100002', EARLY)];
-    const body = (await sync(ops)).json();
-    expect(body.receipts.map((r: { status: string; code?: string }) => [r.status, r.code])).toEqual([
-      ['rejected', 'invalid-body'],
-      ['applied', undefined],
-    ]);
+    expect(await receipts(ops)).toEqual([{ status: 'rejected', code: 'invalid-body' }, { status: 'applied' }]);
   });
 
   it('rejects a clock years away from the server as time-out-of-range', async () => {
-    const body = (await sync([checkIn(1, '100001', Date.parse('2003-01-01T08:00:00Z'))])).json();
-    expect(body.receipts[0]).toMatchObject({ status: 'rejected', code: 'time-out-of-range' });
+    expect(await receipts([checkIn(1, '100001', Date.parse('2003-01-01T08:00:00Z'))])).toEqual([{ status: 'rejected', code: 'time-out-of-range' }]);
   });
 
   it('keeps the earliest check-in when a student taps twice', async () => {
@@ -110,16 +162,14 @@ describe('POST /api/sync', () => {
 
   it('refuses a different op under a sequence number the device already used', async () => {
     await sync([checkIn(1, '100001', EARLY)]);
-    const body = (await sync([checkIn(1, '100002', EARLY)])).json();
-    expect(body.receipts[0]).toMatchObject({ seq: 1, status: 'rejected', code: 'op-identity-mismatch' });
+    expect(await receipts([checkIn(1, '100002', EARLY)])).toEqual([{ status: 'rejected', code: 'op-identity-mismatch' }]);
     expect((await attendance()).map((r) => r.student_number)).toEqual(['100001']);
   });
 
   it('answers an op already received under another identity as a duplicate', async () => {
     const id = opId();
     await sync([checkIn(1, '100001', EARLY, id)]);
-    const body = (await sync([checkIn(9, '100001', EARLY, id)])).json();
-    expect(body.receipts[0]).toMatchObject({ seq: 9, status: 'duplicate', original: { status: 'applied' } });
+    expect(await receipts([checkIn(9, '100001', EARLY, id)])).toEqual([{ status: 'duplicate', original: { status: 'applied' } }]);
     expect(await opCount()).toBe(1);
   });
 

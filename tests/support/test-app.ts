@@ -38,5 +38,5 @@ export function opId(): string {
 }
 
 export function checkIn(seq: number, studentId: string, at: number, id = opId()): Op {
-  return { seq, opId: id, kind: 'check-in', studentId, at };
+  return { seq, opId: id, kind: 'check-in', studentId, at, session: 'day', base: 0 };
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DoorlineError } from '../../src/shared/error-codes.ts';
 import type { Receipt, SyncRequest, SyncResponse } from '../../src/shared/protocol.ts';
+import { toRuns } from '../../src/shared/receipts.ts';
 import { drainOutbox, singleFlight } from '../../sw/drain.ts';
 import { openOutboxDb, type OutboxDb } from '../../sw/outbox-db.ts';
 import { Outbox } from '../../sw/outbox.ts';
@@ -22,9 +23,9 @@ function fakeServer(respond?: (request: SyncRequest, call: number) => Receipt[] 
   const batches: SyncRequest[] = [];
   const send = async (request: SyncRequest): Promise<SyncResponse> => {
     batches.push(request);
-    const answer = respond?.(request, batches.length) ?? request.ops.map((op) => ({ seq: op.seq, opId: op.opId, status: 'applied' as const }));
+    const answer = respond?.(request, batches.length) ?? request.ops.map(() => ({ status: 'applied' as const }));
     if (answer instanceof Error) throw answer;
-    return { v: 1, type: 'sync-result', receipts: answer, serverTime: Date.now() };
+    return { v: 1, type: 'sync-result', receipts: toRuns(answer), serverTime: Date.now() };
   };
   return { batches, send };
 }
@@ -83,27 +84,29 @@ describe('drain', () => {
     expect(await outbox.size()).toBe(0);
   });
 
-  it('leaves ops the server did not acknowledge for the next batch', async () => {
+  it('refuses an answer whose receipts do not match the batch, and keeps everything', async () => {
     await queue(4);
-    const server = fakeServer((request, call) =>
-      call === 1 ? request.ops.slice(0, 2).map((op) => ({ seq: op.seq, opId: op.opId, status: 'applied' as const })) : (undefined as never),
-    );
-    await drainOutbox({ outbox, deviceId: () => outbox.deviceId(), send: server.send });
-    expect(server.batches.map((b) => b.ops.map((op) => op.seq))).toEqual([[1, 2, 3, 4], [3, 4]]);
+    const server = fakeServer((request) => request.ops.slice(0, 2).map(() => ({ status: 'applied' as const })));
+    await expect(drainOutbox({ outbox, deviceId: () => outbox.deviceId(), send: server.send })).rejects.toMatchObject({ code: 'bad-response' });
+    expect(await outbox.size()).toBe(4);
   });
 
-  it('stops instead of looping when the server acknowledges nothing', async () => {
-    await queue(2);
-    const server = fakeServer(() => []);
-    await expect(drainOutbox({ outbox, deviceId: () => outbox.deviceId(), send: server.send })).rejects.toMatchObject({ code: 'bad-response' });
-    expect(server.batches).toHaveLength(1);
-    expect(await outbox.size()).toBe(2);
+  it('sends roll marks first and never a check-out before its check-in', async () => {
+    const add = (seq: number, kind: 'check-in' | 'check-out' | 'status' | 'note', studentId: string) =>
+      outbox.enqueue({ v: 1, opId: `01JE${String(seq).padStart(22, '0')}`, kind, kioskId: 'kiosk-0001', studentId, at: 1_790_000_000_000 + seq, ...(kind === 'status' ? { status: 'absent' as const } : {}), ...(kind === 'note' ? { text: 'Dentist at 10' } : {}) });
+    await add(1, 'note', '100009');
+    await add(2, 'check-in', '100001');
+    await add(3, 'check-out', '100001');
+    await add(4, 'status', '100002');
+    const server = fakeServer();
+    await drainOutbox({ outbox, deviceId: () => outbox.deviceId(), send: server.send });
+    expect(server.batches[0]?.ops.map((op) => [op.seq, op.kind])).toEqual([[4, 'status'], [2, 'check-in'], [3, 'check-out'], [1, 'note']]);
   });
 
   it('does not let a refused op block the ops behind it', async () => {
     await queue(3);
     const server = fakeServer((request) =>
-      request.ops.map((op, i) => (i === 0 ? { seq: op.seq, opId: op.opId, status: 'rejected' as const, code: 'unknown-student' as const } : { seq: op.seq, opId: op.opId, status: 'applied' as const })),
+      request.ops.map((_op, i): Receipt => (i === 0 ? { status: 'rejected', code: 'unknown-student' } : { status: 'applied' })),
     );
     await drainOutbox({ outbox, deviceId: () => outbox.deviceId(), send: server.send });
     expect(await outbox.size()).toBe(0);

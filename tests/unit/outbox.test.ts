@@ -42,7 +42,7 @@ describe('outbox', () => {
   it('never reuses a sequence number, even after the outbox empties', async () => {
     const outbox = new Outbox(db);
     const { op } = await outbox.enqueue(mark('100001'));
-    await outbox.settle([{ seq: op.seq, opId: op.opId, status: 'applied' }]);
+    await outbox.settle([op], [{ status: 'applied' }]);
     expect((await outbox.enqueue(mark('100002'))).op.seq).toBe(2);
   });
 
@@ -73,21 +73,36 @@ describe('outbox', () => {
     const ops = [];
     for (let i = 0; i < 4; i++) ops.push((await outbox.enqueue(mark(String(100001 + i)))).op);
     const [a, b, c, d] = ops as [typeof ops[0], typeof ops[0], typeof ops[0], typeof ops[0]];
-    const result = await outbox.settle([
-      { seq: a.seq, opId: a.opId, status: 'applied' },
-      { seq: b.seq, opId: b.opId, status: 'duplicate', original: { status: 'applied' } },
-      // A receipt naming the right seq but another op is not this op's receipt.
-      { seq: c.seq, opId: d.opId, status: 'applied' },
-    ]);
+    const result = await outbox.settle(
+      // What was sent as c's seq was another op: its receipt is not c's.
+      [a, b, { seq: c.seq, opId: d.opId }],
+      [{ status: 'applied' }, { status: 'duplicate', original: { status: 'applied' } }, { status: 'applied' }],
+    );
     expect(result).toEqual({ removed: 2, deadLettered: 0 });
     expect((await outbox.oldest(10)).map((op) => op.seq)).toEqual([c.seq, d.seq]);
+  });
+
+  it('refuses to settle when receipts and ops do not pair up', async () => {
+    const outbox = new Outbox(db);
+    const { op } = await outbox.enqueue(mark('100001'));
+    await expect(outbox.settle([op], [])).rejects.toThrow();
+    expect(await outbox.size()).toBe(1);
+  });
+
+  it('keeps what the page sent about the mark', async () => {
+    const outbox = new Outbox(db);
+    const { op } = await outbox.enqueue({ ...mark('100001'), kind: 'status', status: 'absent', session: 'P2', base: 3 });
+    expect(op).toMatchObject({ kind: 'status', status: 'absent', session: 'P2', base: 3 });
+    const { op: plain } = await outbox.enqueue(mark('100002'));
+    expect(plain).toMatchObject({ session: 'day', base: 0 });
+    expect(plain).not.toHaveProperty('status');
   });
 
   it('moves a refused op to the dead letters with its receipt', async () => {
     const outbox = new Outbox(db);
     const { op } = await outbox.enqueue(mark('999999'));
-    const receipt = { seq: op.seq, opId: op.opId, status: 'rejected', code: 'unknown-student' } as const;
-    expect(await outbox.settle([receipt])).toEqual({ removed: 0, deadLettered: 1 });
+    const receipt = { status: 'rejected', code: 'unknown-student' } as const;
+    expect(await outbox.settle([op], [receipt])).toEqual({ removed: 0, deadLettered: 1 });
     expect(await outbox.size()).toBe(0);
     const [dead] = await outbox.deadLetters();
     expect(dead).toMatchObject({ seq: op.seq, studentId: '999999', receipt });
@@ -96,7 +111,7 @@ describe('outbox', () => {
   it('treats a replayed rejection like the rejection itself', async () => {
     const outbox = new Outbox(db);
     const { op } = await outbox.enqueue(mark('999999'));
-    await outbox.settle([{ seq: op.seq, opId: op.opId, status: 'duplicate', original: { status: 'rejected', code: 'unknown-student' } }]);
+    await outbox.settle([op], [{ status: 'duplicate', original: { status: 'rejected', code: 'unknown-student' } }]);
     expect(await outbox.deadLetterCount()).toBe(1);
   });
 
@@ -106,7 +121,7 @@ describe('outbox', () => {
     expect(await outbox.lastSyncAt()).toBeNull();
     const { op } = await outbox.enqueue(mark('100001'));
     now = 5000;
-    await outbox.settle([{ seq: op.seq, opId: op.opId, status: 'applied' }]);
+    await outbox.settle([op], [{ status: 'applied' }]);
     expect(await outbox.lastSyncAt()).toBe(5000);
   });
 

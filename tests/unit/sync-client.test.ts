@@ -4,7 +4,7 @@ import type { SyncRequest } from '../../src/shared/protocol.ts';
 
 const request: SyncRequest = { v: 1, type: 'sync', deviceId: 'device-abcdef01', kioskId: 'kiosk-0001', ops: [] };
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-const good = { v: 1, type: 'sync-result', receipts: [{ seq: 1, opId: '01JD0000000000000000000001', status: 'applied' }], serverTime: 1_790_000_000_000 };
+const good = { v: 1, type: 'sync-result', receipts: [{ n: 3, status: 'applied' }, { n: 1, status: 'duplicate', original: { status: 'rejected', code: 'unknown-student' } }], serverTime: 1_790_000_000_000 };
 
 describe('reading the server answer', () => {
   it.each([
@@ -15,7 +15,8 @@ describe('reading the server answer', () => {
     ['a 200 with no content type', () => Promise.resolve(new Response('ok', { status: 200 })), 'captive-portal'],
     ['JSON that does not parse', () => Promise.resolve(new Response('{"v":1,', { status: 200, headers: { 'content-type': 'application/json' } })), 'bad-response'],
     ['JSON of the wrong shape', () => Promise.resolve(json({ hello: 'world' })), 'bad-response'],
-    ['a receipt with an unknown status', () => Promise.resolve(json({ ...good, receipts: [{ seq: 1, opId: 'x', status: 'maybe' }] })), 'bad-response'],
+    ['a receipt with an unknown status', () => Promise.resolve(json({ ...good, receipts: [{ n: 1, status: 'maybe' }] })), 'bad-response'],
+    ['a receipt run of no ops', () => Promise.resolve(json({ ...good, receipts: [{ n: 0, status: 'applied' }] })), 'bad-response'],
     ['a refusal with a code', () => Promise.resolve(json({ error: { code: 'too-many-ops', message: '…' } }, 413)), 'too-many-ops'],
   ])('turns %s into %s and keeps the data', async (_name, fetchImpl, code) => {
     await expect(postBatch(request, fetchImpl as typeof fetch)).rejects.toMatchObject({ code });

@@ -75,4 +75,26 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('attendance_by_school_date').on('attendance').columns(['school_id', 'date']).execute();
     },
   },
+  '0002-op-kinds': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('ops').addColumn('session', 'text', (c) => c.notNull().defaultTo('day')).execute();
+      await db.schema.alterTable('ops').addColumn('mark_status', 'text').execute();
+      await db.schema.alterTable('ops').addColumn('note_text', 'text').execute();
+      await db.schema.alterTable('ops').addColumn('base_version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('attendance').addColumn('check_out_at', 'bigint').execute();
+      await db.schema.alterTable('attendance').addColumn('check_out_op_id', 'text').execute();
+      await db.schema
+        .createTable('notes')
+        .addColumn('op_id', 'text', (c) => c.primaryKey())
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('student_id', 'text', (c) => c.notNull().references('students.id'))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('session', 'text', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text')
+        .addColumn('written_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('notes_by_record').on('notes').columns(['school_id', 'student_id', 'date', 'session']).execute();
+    },
+  },
 };

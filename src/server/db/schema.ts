@@ -2,7 +2,8 @@
  * The database, typed once. Times are epoch milliseconds; ids are text so
  * SQLite and PostgreSQL share one schema.
  */
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AttendanceStatus } from '../../shared/protocol.ts';
 
 export interface SchoolsTable {
   id: string;
@@ -57,9 +58,12 @@ export interface OpsTable {
   received_at: number;
   status: OpStatus;
   code: string | null;
+  session: string;
+  mark_status: string | null;
+  note_text: string | null;
+  base_version: number;
 }
 
-export type AttendanceStatus = 'present' | 'late';
 
 /** Current attendance, one row per (school, student, date, session). */
 export interface AttendanceTable {
@@ -72,8 +76,22 @@ export interface AttendanceTable {
   status: AttendanceStatus;
   check_in_at: number | null;
   check_in_op_id: string | null;
+  check_out_at: number | null;
+  check_out_op_id: string | null;
   version: Generated<number>;
   updated_at: number;
+}
+
+/** Notes about a student's day; every one is kept, none overwrites another. */
+export interface NotesTable {
+  op_id: string;
+  school_id: string;
+  student_id: string;
+  date: string;
+  session: string;
+  text: string;
+  device_id: string | null;
+  written_at: number;
 }
 
 export interface Database {
@@ -83,7 +101,9 @@ export interface Database {
   devices: DevicesTable;
   ops: OpsTable;
   attendance: AttendanceTable;
+  notes: NotesTable;
 }
 
 export type School = Selectable<SchoolsTable>;
 export type NewStudent = Insertable<StudentsTable>;
+export type AttendanceChange = Updateable<AttendanceTable>;
