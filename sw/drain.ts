@@ -1,71 +1,163 @@
 /**
- * The drain: sends the outbox to the server, batch by batch, oldest first,
- * and settles each batch with the server's receipts.
- *
- *   idle ──trigger──▶ running ──outbox empty──▶ idle
- *                       │  ▲
- *          trigger ─────┘  └── another pass if a trigger came while running
- *                       │
- *                       └──failure──▶ idle, error rethrown (queue untouched)
+ * The drain: sends the outbox to the server until it is empty. The lanes
+ * choose which ops go next, the scheduler decides how many bytes each request
+ * carries and how many are in flight, the batch codec encodes them and gzip
+ * compresses them. An op leaves the outbox only with its receipt.
  *
  * However many triggers arrive (sync event, online, page message, start-up,
- * timer), one drain runs at a time; triggers during a drain share its promise
- * and cause one more pass, so ops saved mid-drain are not left behind.
+ * timer), one drain runs at a time (`singleFlight`); triggers during a drain
+ * share its promise and cause one more pass, so ops saved mid-drain are sent.
  */
-import { DoorlineError } from '../src/shared/error-codes.ts';
-import { PROTOCOL_VERSION, type Op, type SyncRequest, type SyncResponse } from '../src/shared/protocol.ts';
+import { encodeBatch } from '../src/shared/batch-codec.ts';
+import { DoorlineError, isErrorCode, type ErrorCode } from '../src/shared/error-codes.ts';
+import type { Op, SyncLimits, SyncResponse } from '../src/shared/protocol.ts';
 import { fromRuns } from '../src/shared/receipts.ts';
-import { selectNext } from './lanes.ts';
+import type { SyncProgress } from '../src/shared/worker-messages.ts';
+import { runScheduler, type LinkEstimator, type SchedulerDelegate } from './chunk-scheduler.ts';
+import { laneOf, selectNext, type Lane } from './lanes.ts';
 import type { OutboxOp } from './outbox-db.ts';
 import type { Outbox } from './outbox.ts';
 
-export const BATCH_SIZE = 200;
+export type BodyEncoding = 'gzip' | 'identity';
 
 export interface DrainDelegate {
   outbox: Outbox;
-  deviceId: () => Promise<string>;
-  send: (request: SyncRequest) => Promise<SyncResponse>;
-  /** Called after every settled batch and when a drain ends. */
-  onProgress?: (progress: { sent: number; remaining: number }) => void;
-  batchSize?: number;
+  deviceId: string;
+  limits: SyncLimits;
+  link: LinkEstimator;
+  /** Lanes that wait (notes while Save-Data is on). */
+  holdLanes: ReadonlySet<Lane>;
+  compress: (bytes: Uint8Array) => Promise<{ body: Uint8Array; encoding: BodyEncoding }>;
+  post: (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number) => Promise<SyncResponse>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  onProgress?: (progress: SyncProgress) => void;
+  /** A request failed and the scheduler waits `delayMs` before trying again. */
+  onRetry?: (code: ErrorCode, delayMs: number) => void;
 }
 
-/** One pass: send until the outbox is empty; throw on the first failure. */
-export async function drainOutbox(delegate: DrainDelegate): Promise<number> {
-  const batchSize = delegate.batchSize ?? BATCH_SIZE;
-  const deviceId = await delegate.deviceId();
-  let sent = 0;
-  for (;;) {
-    const waiting = await delegate.outbox.waiting();
-    const first = waiting[0];
-    if (!first) break;
-    // One batch speaks for one kiosk; a device moved to another kiosk sends its old ops first.
-    const ops = selectNext(
-      waiting.filter((op) => op.kioskId === first.kioskId),
-      { max: batchSize },
-    );
-    const response = await delegate.send({
-      v: PROTOCOL_VERSION,
-      type: 'sync',
-      deviceId,
-      kioskId: first.kioskId,
-      ops: ops.map(toWireOp),
-    });
-    const receipts = fromRuns(response.receipts);
-    if (receipts.length !== ops.length) throw new DoorlineError('bad-response', { problem: `${receipts.length} receipts for ${ops.length} ops` });
-    const settled = await delegate.outbox.settle(ops, receipts);
-    const progressed = settled.removed + settled.deadLettered;
-    sent += progressed;
-    delegate.onProgress?.({ sent, remaining: await delegate.outbox.size() });
-    // A server that answers without receipting anything would loop forever.
-    if (progressed === 0) throw new DoorlineError('bad-response', { problem: 'no op of the batch was acknowledged' });
-  }
-  return sent;
+export interface DrainSummary {
+  ops: number;
+  bytes: number;
+  serverTime: number | null;
+}
+
+/** First guess at a compressed op's size on the wire, before any chunk has been measured. */
+const INITIAL_BYTES_PER_OP = 6;
+/** Shortest time a request may take before it counts as timed out. */
+const MIN_TIMEOUT_MS = 20_000;
+
+interface InFlight {
+  ops: OutboxOp[];
+  body: Uint8Array;
+  encoding: BodyEncoding;
 }
 
 export function toWireOp(op: OutboxOp): Op {
-  const { seq, opId, kind, studentId, at, session, status, text, base } = op;
-  return { seq, opId, kind, studentId, at, session, base, ...(status === undefined ? {} : { status }), ...(text === undefined ? {} : { text }) };
+  const { seq, kind, studentId, at, session, status, text, base } = op;
+  return { seq, kind, studentId, at, session, base, ...(status === undefined ? {} : { status }), ...(text === undefined ? {} : { text }) };
+}
+
+/** One pass: send until nothing is left to send; rejects (queue kept) when the scheduler gives up. */
+export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
+  const inFlight = new Map<number, InFlight>();
+  const inFlightSeqs = new Set<number>();
+  const started = d.now();
+  let nextId = 1;
+  let bytesPerOp = INITIAL_BYTES_PER_OP;
+  let done = 0;
+  let bytesSent = 0;
+  let total = done + (await d.outbox.size());
+  let serverTime: number | null = null;
+
+  const encode = async (ops: OutboxOp[]): Promise<{ body: Uint8Array; encoding: BodyEncoding }> => {
+    const kioskId = (ops[0] as OutboxOp).kioskId;
+    return d.compress(encodeBatch({ deviceId: d.deviceId, kioskId, ops: ops.map(toWireOp) }));
+  };
+
+  const forget = (id: number): InFlight | undefined => {
+    const entry = inFlight.get(id);
+    inFlight.delete(id);
+    for (const op of entry?.ops ?? []) inFlightSeqs.delete(op.seq);
+    return entry;
+  };
+
+  const delegate: SchedulerDelegate = {
+    async take(targetBytes, maxOps) {
+      const waiting = await d.outbox.waiting();
+      total = done + waiting.length;
+      const candidates = selectNext(waiting, { max: Math.min(maxOps, d.limits.maxOps), inFlight: inFlightSeqs, holdLanes: d.holdLanes });
+      const first = candidates[0];
+      if (!first) return null;
+      // One request speaks for one kiosk; stopping at the first op of another
+      // kiosk keeps the lanes' dependency order.
+      const cut = candidates.findIndex((op) => op.kioskId !== first.kioskId);
+      const eligible = cut === -1 ? candidates : candidates.slice(0, cut);
+      let n = Math.max(1, Math.min(eligible.length, Math.floor(targetBytes / bytesPerOp)));
+      let encoded = await encode(eligible.slice(0, n));
+      // The size per op is only an estimate: trim until the chunk fits its budget and the server's cap.
+      const budget = Math.min(targetBytes, d.limits.maxBodyBytes);
+      for (let tries = 0; encoded.body.length > budget && n > 1 && tries < 4; tries++) {
+        n = Math.max(1, Math.floor((n * budget * 0.95) / encoded.body.length));
+        encoded = await encode(eligible.slice(0, n));
+      }
+      bytesPerOp = encoded.body.length / n;
+      const ops = eligible.slice(0, n);
+      const id = nextId++;
+      inFlight.set(id, { ops, ...encoded });
+      for (const op of ops) inFlightSeqs.add(op.seq);
+      return { id, ops: n, bytes: encoded.body.length };
+    },
+
+    async send(chunk) {
+      const entry = inFlight.get(chunk.id);
+      if (!entry) throw new DoorlineError('bad-response', { problem: `chunk ${chunk.id} is not in flight` });
+      const response = await d.post(entry.body, entry.encoding, timeoutFor(d.link, entry.body.length));
+      const receipts = fromRuns(response.receipts);
+      if (receipts.length !== entry.ops.length) {
+        throw new DoorlineError('bad-response', { problem: `${receipts.length} receipts for ${entry.ops.length} ops` });
+      }
+      await d.outbox.settle(entry.ops, receipts);
+      forget(chunk.id);
+      done += entry.ops.length;
+      bytesSent += entry.body.length;
+      serverTime = response.serverTime;
+      const seconds = Math.max(0.001, (d.now() - started) / 1000);
+      const rate = done / seconds;
+      const remaining = Math.max(0, total - done);
+      d.onProgress?.({
+        lane: laneOf(entry.ops[0] as OutboxOp) satisfies Lane,
+        done,
+        total: Math.max(total, done),
+        bytesSent,
+        rate: Math.round(rate * 10) / 10,
+        etaSeconds: remaining === 0 ? 0 : rate > 0 ? Math.round(remaining / rate) : null,
+      });
+    },
+
+    release(chunk) {
+      forget(chunk.id);
+    },
+
+    now: d.now,
+    sleep: d.sleep,
+    random: d.random,
+    onProgress(event) {
+      if (event.kind === 'retry' && isErrorCode(event.code)) d.onRetry?.(event.code, event.delayMs);
+    },
+  };
+
+  await runScheduler(delegate, { maxBytes: d.limits.maxBodyBytes, maxOps: d.limits.maxOps, link: d.link });
+  return { ops: done, bytes: bytesSent, serverTime };
+}
+
+/** Long enough for the request on this link, several times over, so only a stalled link times out. */
+function timeoutFor(link: LinkEstimator, bytes: number): number {
+  const rtt = link.rttMs() ?? 1000;
+  const goodput = link.goodputBytesPerSec();
+  const expected = rtt + (goodput ? (bytes / goodput) * 1000 : bytes / 8);
+  return Math.max(MIN_TIMEOUT_MS, Math.round(expected * 4));
 }
 
 /** Wraps `pass` so concurrent triggers share one run (and cause at most one more pass). */

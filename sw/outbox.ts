@@ -75,8 +75,10 @@ export class Outbox {
     return this.db.deadLetters.count();
   }
 
-  async deadLetters(): Promise<DeadLetter[]> {
-    return this.db.deadLetters.orderBy('seq').toArray();
+  /** The dead letters, newest first; `limit` of them when given. */
+  async deadLetters(limit?: number): Promise<DeadLetter[]> {
+    const newest = this.db.deadLetters.orderBy('seq').reverse();
+    return (limit === undefined ? newest : newest.limit(limit)).toArray();
   }
 
   /** Every waiting op, oldest first (the lanes choose what goes next). */

@@ -7,7 +7,7 @@ import { takeMark } from './mark-intake.ts';
 import { openOutboxDb } from './outbox-db.ts';
 import { Outbox } from './outbox.ts';
 import { broadcast } from './status-broadcast.ts';
-import { postBatch } from './sync-client.ts';
+import { gzip, postBatch } from './sync-client.ts';
 import { SyncEngine } from './sync-engine.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
@@ -23,13 +23,19 @@ const kiosk = new KioskCache(db);
 const engine = new SyncEngine({
   outbox,
   kiosk,
-  send: (request) => postBatch(request),
+  compress: gzip,
+  post: (body, encoding, timeoutMs) => postBatch(body, encoding, timeoutMs),
   publish: (status) => broadcast(self.clients, status),
   requestBackgroundSync: async () => {
     await self.registration.sync?.register(SYNC_TAG);
   },
   setTimer: (callback, ms) => setTimeout(callback, ms),
   isOnline: () => self.navigator.onLine,
+  connection: () => (self.navigator as WorkerNavigator & { connection?: NavigatorNetworkInformation }).connection,
+  storageEstimate: async () => {
+    const estimate = await self.navigator.storage?.estimate();
+    return estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null;
+  },
 });
 
 self.addEventListener('install', (event) => {

@@ -4,7 +4,7 @@ import { DoorlineError } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
 import type { Db } from './db/open-database.ts';
 import { handleError } from './error-handler.ts';
-import { acceptJsonBodies } from './json-body.ts';
+import { acceptBodies } from './request-body.ts';
 import { appShellRoutes } from './routes/app-shell.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kioskRoutes } from './routes/kiosk.ts';
@@ -30,7 +30,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     throw new DoorlineError('not-found', { method: request.method, url: request.url.split('?')[0] });
   });
   addSecurityHeaders(app);
-  acceptJsonBodies(app);
+  acceptBodies(app);
   healthRoutes(app, options.db);
   kioskRoutes(app, options.db);
   syncRoutes(app, options.db);

@@ -1,6 +1,7 @@
 /** Reads about schools, kiosks and rosters that several routes share. */
 import type { Kysely } from 'kysely';
 import { DoorlineError } from '../shared/error-codes.ts';
+import { LIMITS } from '../shared/limits.ts';
 import { PROTOCOL_VERSION, type KioskConfig, type Roster } from '../shared/protocol.ts';
 import type { Database, School } from './db/schema.ts';
 
@@ -45,6 +46,7 @@ export async function kioskConfig(db: Reader, kioskId: string): Promise<KioskCon
     school: { id: school.id, name: school.name, timeZone: school.time_zone, bellTime: school.bell_time },
     kiosk,
     rosterVersion: String(school.roster_version),
+    syncLimits: { maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch },
   };
 }
 

@@ -9,12 +9,17 @@ export const ERROR_CODES = {
   'invalid-query': { status: 400, message: 'The query string does not match what this endpoint accepts.' },
   'unsupported-version': { status: 400, message: 'This protocol version is not supported; reload the app.' },
   'empty-body': { status: 400, message: 'The request needs a body.' },
-  'unsupported-media-type': { status: 415, message: 'Send the body as application/json.' },
+  'unsupported-media-type': { status: 415, message: 'Send the body as application/json (or the Doorline batch format to /api/sync).' },
   'body-too-large': { status: 413, message: 'The request body is larger than the server accepts.' },
+  'inflated-too-large': { status: 413, message: 'The request body grows larger than the server accepts when it is decompressed.' },
+  'unsupported-encoding': { status: 415, message: 'Send the body uncompressed or gzip-compressed.' },
+  'bad-encoding': { status: 400, message: 'The compressed request body is corrupt.' },
   'too-many-ops': { status: 413, message: 'The batch holds more operations than the server accepts at once.' },
   'not-found': { status: 404, message: 'Nothing is here.' },
   'method-not-allowed': { status: 405, message: 'This method is not allowed here.' },
   'kiosk-not-found': { status: 404, message: 'This kiosk is not known to the server.' },
+  'device-unauthorized': { status: 401, message: 'This kiosk needs to be paired again.' },
+  'device-revoked': { status: 403, message: 'This kiosk was unpaired by the office.' },
   internal: { status: 500, message: 'The server failed; nothing from this request was saved.' },
 
   // Per-operation: one op in a batch is refused, the rest are applied.

@@ -2,8 +2,10 @@
 export const LIMITS = {
   /** Most ops one `POST /api/sync` may carry. */
   maxOpsPerBatch: 2000,
-  /** Largest request body the server reads, in bytes. */
+  /** Largest request body the server reads, in bytes, as it arrives (compressed or not). */
   maxBodyBytes: 1024 * 1024,
+  /** Largest request body after decompression: a gzip bomb stops here. */
+  maxInflatedBytes: 4 * 1024 * 1024,
   /** Longest student ID a kiosk accepts (barcodes included). */
   maxStudentIdLength: 64,
   /** Op ids are ULIDs: 26 Crockford base32 characters. */

@@ -139,7 +139,10 @@ export function assertMarkAnswer(value: unknown): asserts value is MarkAnswer {
 }
 
 export function assertKioskConfig(value: unknown): asserts value is KioskConfig {
-  expectRecord(value, '$', ['v', 'type', 'school', 'kiosk', 'rosterVersion'], [], 'bad-response');
+  expectRecord(value, '$', ['v', 'type', 'school', 'kiosk', 'rosterVersion', 'syncLimits'], [], 'bad-response');
+  expectRecord(value.syncLimits, '$.syncLimits', ['maxBodyBytes', 'maxOps'], [], 'bad-response');
+  expectInteger(value.syncLimits.maxBodyBytes, '$.syncLimits.maxBodyBytes', { min: 1024, max: 1024 ** 3 }, 'bad-response');
+  expectInteger(value.syncLimits.maxOps, '$.syncLimits.maxOps', { min: 1, max: 1_000_000 }, 'bad-response');
   expectOneOf(value.type, '$.type', ['kiosk-config'], 'bad-response');
   expectRecord(value.school, '$.school', ['id', 'name', 'timeZone', 'bellTime'], [], 'bad-response');
   expectRecord(value.kiosk, '$.kiosk', ['id', 'name'], [], 'bad-response');

@@ -131,6 +131,12 @@ export interface KioskInfo {
   name: string;
 }
 
+/** The largest sync request the server takes; a client never sends more. */
+export interface SyncLimits {
+  maxBodyBytes: number;
+  maxOps: number;
+}
+
 /** `GET /api/kiosk-config`: what a kiosk needs before its first check-in. */
 export interface KioskConfig {
   v: ProtocolVersion;
@@ -138,6 +144,7 @@ export interface KioskConfig {
   school: SchoolInfo;
   kiosk: KioskInfo;
   rosterVersion: string;
+  syncLimits: SyncLimits;
 }
 
 /** `GET /api/roster`: columnar, since it travels over slow links. Index i of each array is one student. */

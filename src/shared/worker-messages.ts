@@ -1,7 +1,7 @@
 /** Messages between pages and the service worker (postMessage). */
 import { expectOneOf, expectRecord } from './guard.ts';
-import type { ErrorCode } from './error-codes.ts';
-import { PROTOCOL_VERSION, type ProtocolVersion } from './protocol.ts';
+import type { ErrorCode, OpErrorCode } from './error-codes.ts';
+import { PROTOCOL_VERSION, type OpKind, type ProtocolVersion } from './protocol.ts';
 
 /**
  * idle: nothing waiting. sending: a drain is running. waiting-for-network: the
@@ -10,10 +10,50 @@ import { PROTOCOL_VERSION, type ProtocolVersion } from './protocol.ts';
  */
 export type SyncPhase = 'idle' | 'sending' | 'waiting-for-network' | 'held';
 
+export type LaneName = 'roll' | 'door' | 'notes';
+
+/** How far a drain has got. */
+export interface SyncProgress {
+  lane: LaneName;
+  /** Ops acknowledged in this drain. */
+  done: number;
+  /** Ops this drain set out to send (grows if more are saved meanwhile). */
+  total: number;
+  bytesSent: number;
+  /** Ops per second acknowledged so far. */
+  rate: number;
+  etaSeconds: number | null;
+}
+
+export interface NetworkQualityReport {
+  score: number;
+  label: 'offline' | 'poor' | 'fair' | 'good';
+  saveData: boolean;
+}
+
+export interface StorageReport {
+  usage: number;
+  quota: number;
+}
+
+/** An op the server refused for good, as the office needs to see it. */
+export interface DeadLetterSummary {
+  seq: number;
+  kind: OpKind;
+  studentId: string;
+  at: number;
+  code: OpErrorCode;
+}
+
 export interface WorkerStatus {
   v: ProtocolVersion;
   type: 'status';
   phase: SyncPhase;
+  progress: SyncProgress | null;
+  quality: NetworkQualityReport | null;
+  storage: StorageReport | null;
+  /** The most recent refusals, newest first (at most 20). */
+  recentDeadLetters: DeadLetterSummary[];
   /** Check-ins saved on this device and not yet acknowledged by the server. */
   waiting: number;
   /** Ops the server refused for good, kept for the office. */
@@ -38,7 +78,13 @@ export function assertPageMessage(value: unknown): asserts value is PageMessage 
 }
 
 export function assertWorkerMessage(value: unknown): asserts value is WorkerMessage {
-  expectRecord(value, '$', ['v', 'type', 'phase', 'waiting', 'deadLetters', 'rosterSize', 'lastError', 'lastSyncAt'], [], 'bad-response');
+  expectRecord(
+    value,
+    '$',
+    ['v', 'type', 'phase', 'progress', 'quality', 'storage', 'recentDeadLetters', 'waiting', 'deadLetters', 'rosterSize', 'lastError', 'lastSyncAt'],
+    [],
+    'bad-response',
+  );
   expectOneOf(value.type, '$.type', ['status'], 'bad-response');
   expectOneOf(value.phase, '$.phase', ['idle', 'sending', 'waiting-for-network', 'held'], 'bad-response');
 }

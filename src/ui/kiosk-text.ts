@@ -1,5 +1,5 @@
 /** What the kiosk says, in plain language. */
-import type { ErrorCode } from '../shared/error-codes.ts';
+import type { ErrorCode, OpErrorCode } from '../shared/error-codes.ts';
 import type { MarkAnswer } from '../shared/protocol.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
 
@@ -33,21 +33,72 @@ export const FAILURE_MESSAGE: Message = {
 
 const plural = (n: number, one: string, many: string): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
+/** What each refusal means for the person reading the list. */
+const REFUSAL_REASONS: Record<OpErrorCode, string> = {
+  'unknown-student': "not on the school's roster",
+  'time-out-of-range': "the kiosk's clock was far wrong",
+  'invalid-body': 'the check-in could not be read',
+  'op-identity-mismatch': 'this kiosk reused a number (its storage was reset)',
+};
+
+/** Why sending stopped, for codes that need a person. */
+function heldReason(code: ErrorCode | null): string {
+  if (code === 'device-unauthorized') return 'This kiosk needs to be paired again';
+  if (code === 'device-revoked') return 'This kiosk was unpaired by the office';
+  if (code === 'kiosk-not-found') return 'The server does not know this kiosk';
+  return `Sending paused — please tell the office (${code ?? 'error'})`;
+}
+
 export function networkText(online: boolean, status: WorkerStatus | null): string {
   if (!online) return 'Offline';
   if (status?.phase === 'waiting-for-network') return 'Offline — the server cannot be reached';
-  if (status?.phase === 'held') return `Sending paused — please tell the office (${status.lastError ?? 'error'})`;
+  if (status?.phase === 'held') return heldReason(status.lastError);
+  if (status?.quality && status.quality.label !== 'good') return `Online — ${status.quality.label} connection`;
   return 'Online';
+}
+
+function formatEta(seconds: number): string {
+  if (seconds < 90) return `about ${Math.max(1, Math.round(seconds))} s left`;
+  return `about ${Math.round(seconds / 60)} min left`;
 }
 
 export function queueText(status: WorkerStatus | null): string {
   if (!status) return 'Starting…';
-  const parts: string[] = [];
-  if (status.waiting === 0) parts.push('All sent');
-  else if (status.phase === 'sending') parts.push(`Sending ${plural(status.waiting, 'check-in', 'check-ins')}…`);
-  else parts.push(`${plural(status.waiting, 'check-in', 'check-ins')} waiting to send`);
-  if (status.deadLetters > 0) parts.push(`${plural(status.deadLetters, 'check-in', 'check-ins')} refused by the server — see the office`);
-  return parts.join(' · ');
+  const saved = plural(status.waiting, 'check-in', 'check-ins');
+  if (status.waiting === 0) return 'All sent';
+  if (status.phase === 'sending' && status.progress) {
+    const { done, total, etaSeconds } = status.progress;
+    const eta = etaSeconds === null ? '' : ` — ${formatEta(etaSeconds)}`;
+    return `Sending ${done.toLocaleString('en')} of ${total.toLocaleString('en')}${eta}`;
+  }
+  if (status.phase === 'sending') return `Sending ${saved}…`;
+  if (status.phase === 'waiting-for-network') return `Waiting for the network — ${saved} saved on this kiosk`;
+  if (status.phase === 'held') return `${saved} saved on this kiosk`;
+  return `${saved} waiting to send`;
+}
+
+/** Fraction done for the progress bar, or null when nothing is being sent. */
+export function progressFraction(status: WorkerStatus | null): number | null {
+  if (status?.phase !== 'sending' || !status.progress || status.progress.total === 0) return null;
+  return Math.min(1, status.progress.done / status.progress.total);
+}
+
+export function deadLetterLines(status: WorkerStatus | null): string[] {
+  return (status?.recentDeadLetters ?? []).map((d) => `ID ${d.studentId} — refused by the server: ${REFUSAL_REASONS[d.code]}`);
+}
+
+export function deadLetterHeading(status: WorkerStatus | null): string {
+  if (!status || status.deadLetters === 0) return '';
+  return `${plural(status.deadLetters, 'check-in was', 'check-ins were')} refused by the server — the office can see why`;
+}
+
+/** A warning when the device is close to its storage quota, else null. */
+export function storageWarning(status: WorkerStatus | null): string | null {
+  const storage = status?.storage;
+  if (!storage || storage.quota === 0) return null;
+  const free = storage.quota - storage.usage;
+  if (storage.usage / storage.quota < 0.9 && free > 50 * 1024 * 1024) return null;
+  return 'This device is nearly out of storage: check-ins may soon fail to save. Please tell the office.';
 }
 
 export function readinessText(status: WorkerStatus | null): string {

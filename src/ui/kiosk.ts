@@ -3,7 +3,19 @@ import { DoorlineError } from '../shared/error-codes.ts';
 import type { KioskConfig } from '../shared/protocol.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
 import { checkIn, loadKioskConfig } from './api.ts';
-import { FAILURE_MESSAGE, answerMessage, networkText, queueText, readinessText, refusalMessage, type Message } from './kiosk-text.ts';
+import {
+  FAILURE_MESSAGE,
+  answerMessage,
+  deadLetterHeading,
+  deadLetterLines,
+  networkText,
+  progressFraction,
+  queueText,
+  readinessText,
+  refusalMessage,
+  storageWarning,
+  type Message,
+} from './kiosk-text.ts';
 import { startBridge } from './sw-bridge.ts';
 
 /** How long an answer stays on screen before the kiosk is ready-looking again. */
@@ -25,6 +37,11 @@ const queue = element<HTMLElement>('queue');
 const readiness = element<HTMLElement>('readiness');
 const schoolName = element<HTMLElement>('school-name');
 const kioskName = element<HTMLElement>('kiosk-name');
+const progress = element<HTMLProgressElement>('sync-progress');
+const deadLetters = element<HTMLDetailsElement>('dead-letters');
+const deadLettersHeading = element<HTMLElement>('dead-letters-heading');
+const deadLettersList = element<HTMLUListElement>('dead-letters-list');
+const storage = element<HTMLElement>('storage-warning');
 
 let config: KioskConfig | null = null;
 let status: WorkerStatus | null = null;
@@ -35,6 +52,22 @@ function renderStatus(): void {
   network.dataset.state = navigator.onLine && status?.phase !== 'waiting-for-network' ? 'online' : 'offline';
   queue.textContent = queueText(status);
   readiness.textContent = readinessText(status);
+  const fraction = progressFraction(status);
+  progress.hidden = fraction === null;
+  progress.value = fraction ?? 0;
+  const heading = deadLetterHeading(status);
+  deadLetters.hidden = heading === '';
+  deadLettersHeading.textContent = heading;
+  deadLettersList.replaceChildren(
+    ...deadLetterLines(status).map((line) => {
+      const item = document.createElement('li');
+      item.textContent = line;
+      return item;
+    }),
+  );
+  const warning = storageWarning(status);
+  storage.hidden = warning === null;
+  storage.textContent = warning ?? '';
 }
 
 function show(message: Message): void {

@@ -37,6 +37,10 @@ export function startBridge(onStatus: (status: WorkerStatus) => void): Bridge {
     });
   });
   void sw.register('/sw.js', { scope: '/', type: 'classic' }).catch((error: unknown) => console.error('Doorline could not install its offline worker', error));
+  // Ask the browser not to evict the outbox under storage pressure. persist()
+  // exists only in windows (https://storage.spec.whatwg.org/#storagemanager),
+  // so the page asks on the worker's behalf.
+  void navigator.storage?.persist?.().catch(() => false);
   send('status-please');
   window.addEventListener('online', () => send('sync-now'));
   setInterval(() => send('sync-now'), NUDGE_EVERY_MS);

@@ -24,6 +24,18 @@ afterEach(async () => {
   await server?.stop();
 });
 
+/** A fixed shuffle (a small seeded generator), so runs are repeatable. */
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  let state = 12345;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
 const ids = (from: number, count: number): string[] => Array.from({ length: count }, (_, i) => String(from + i));
 
 function nameOf(studentId: string): string {
@@ -39,7 +51,27 @@ function opsFor(studentIds: string[]): Array<{ student_number: string; n: number
   );
 }
 
-const exactlyOnce = (studentIds: string[]) => studentIds.map((id) => ({ student_number: id, n: 1 }));
+/** Posts check-ins through the page's worker the way the kiosk does, without typing each one. */
+async function postMarks(page: import('playwright-core').Page, studentIds: string[]): Promise<void> {
+  await page.evaluate(async (list) => {
+    const config = (await (await fetch('/api/kiosk-config')).json()) as { kiosk: { id: string } };
+    let n = 0;
+    for (const studentId of list) {
+      n++;
+      // Arrivals a few irregular seconds apart, as at a real door.
+      const at = Date.now() - (list.length - n) * 3000 - ((n * n * 7919) % 2999);
+      const opId = `01JF${String(n).padStart(22, '0')}`;
+      const response = await fetch('/api/marks', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ v: 1, opId, kind: 'check-in', kioskId: config.kiosk.id, studentId, at }),
+      });
+      if (response.status !== 202) throw new Error(`The worker answered ${response.status}`);
+    }
+  }, studentIds);
+}
+
+const exactlyOnce = (studentIds: string[]) => [...studentIds].sort().map((id) => ({ student_number: id, n: 1 }));
 const countOps = (): number => Number(server.query<{ n: number }>('select count(*) as n from ops')[0]?.n);
 const countAttendance = (): number => Number(server.query<{ n: number }>('select count(*) as n from attendance')[0]?.n);
 
@@ -64,7 +96,8 @@ describe('the door kiosk', () => {
     const page = await openKiosk(context, server.url);
     await scan(page, '4242', /Not on this school's roster/);
     await until('the refused check-in to be recorded', () => server.query("select 1 from ops where student_number = '4242' and code = 'unknown-student'").length === 1);
-    await page.getByText(/1 check-in refused by the server/).waitFor();
+    await page.getByText(/1 check-in was refused by the server/).waitFor();
+    await page.getByText("ID 4242 — refused by the server: not on the school's roster").waitFor({ state: 'attached' });
     await context.close();
   });
 
@@ -77,7 +110,7 @@ describe('the door kiosk', () => {
     const students = ids(100101, 20);
     for (const [i, id] of students.entries()) {
       await scan(page, id, new RegExp(`^${nameOf(id)} — (checked in|late)`));
-      await page.getByText(`${i + 1} check-in${i === 0 ? '' : 's'} waiting to send`).waitFor();
+      await page.getByText(`Waiting for the network — ${i + 1} check-in${i === 0 ? '' : 's'} saved on this kiosk`).waitFor();
     }
     await page.close();
     expect(countOps()).toBe(0);
@@ -105,7 +138,7 @@ describe('the door kiosk', () => {
       await context.setOffline(true);
       const students = ids(100201, 10);
       for (const id of students) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
-      await page.getByText('10 check-ins waiting to send').waitFor();
+      await page.getByText('Waiting for the network — 10 check-ins saved on this kiosk').waitFor();
       await context.close();
       expect(countOps()).toBe(0);
 
@@ -137,19 +170,59 @@ describe('the door kiosk on a bad network', () => {
     proxy.mode = 'error-500';
     for (const id of students) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
     await until('a sync answered 500', () => proxy.seen['error-500'] > 0);
-    await page.getByText('5 check-ins waiting to send').waitFor();
+    await page.getByText('Waiting for the network — 5 check-ins saved on this kiosk').waitFor();
     await page.getByText('Offline — the server cannot be reached').waitFor();
     expect(countOps()).toBe(0);
 
     proxy.mode = 'html-200';
     await nudgeSync(page);
     await until('a sync answered by the portal page', () => proxy.seen['html-200'] > 0);
-    await page.getByText('5 check-ins waiting to send').waitFor();
+    await page.getByText('Waiting for the network — 5 check-ins saved on this kiosk').waitFor();
     expect(countOps()).toBe(0);
 
     proxy.mode = 'pass';
     await nudgeSync(page);
     await page.getByText('All sent').waitFor({ timeout: 30_000 });
+    expect(opsFor(students)).toEqual(exactlyOnce(students));
+    await context.close();
+  });
+
+  it('splits a batch the server finds too large and still delivers every check-in once', async () => {
+    const context = await browser.newContext();
+    const page = await openKiosk(context, proxy.url);
+    await context.setOffline(true);
+    // Students in a shuffled order, so the batch does not compress to nothing.
+    const students = shuffled(ids(100001, 600)).slice(0, 300);
+    await postMarks(page, students);
+    await page.getByText('Waiting for the network — 300 check-ins saved on this kiosk').waitFor();
+
+    proxy.maxSyncBodyBytes = 700;
+    await context.setOffline(false);
+    await nudgeSync(page);
+    await page.getByText('All sent').waitFor({ timeout: 60_000 });
+    expect(proxy.tooLarge).toBeGreaterThan(0);
+    expect(Math.max(...proxy.passedBodies)).toBeLessThanOrEqual(700);
+    expect(opsFor(students)).toEqual(exactlyOnce(students));
+    await context.close();
+  });
+
+  it('stops sending when the server says the kiosk is not paired, keeps every check-in and says so', async () => {
+    const context = await browser.newContext();
+    const page = await openKiosk(context, proxy.url);
+    proxy.mode = 'error-401';
+    const students = ids(100501, 3);
+    for (const id of students) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
+    await page.getByText('This kiosk needs to be paired again').waitFor();
+    await page.getByText('3 check-ins saved on this kiosk').waitFor();
+    const refusals = proxy.seen['error-401'];
+    await nudgeSync(page);
+    await page.waitForTimeout(300);
+    expect(countOps()).toBe(0);
+
+    proxy.mode = 'pass';
+    await nudgeSync(page);
+    await page.getByText('All sent').waitFor({ timeout: 30_000 });
+    expect(refusals).toBeGreaterThan(0);
     expect(opsFor(students)).toEqual(exactlyOnce(students));
     await context.close();
   });
@@ -162,7 +235,7 @@ describe('the door kiosk on a bad network', () => {
     proxy.mode = 'drop-after-commit';
     for (const id of students) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
     await until('the server to commit a batch whose answer is lost', () => proxy.seen['drop-after-commit'] > 0 && countOps() > 0);
-    await page.getByText(/check-ins? waiting to send/).waitFor();
+    await page.getByText(/check-ins? saved on this kiosk/).waitFor();
 
     proxy.mode = 'pass';
     await nudgeSync(page);

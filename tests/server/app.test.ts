@@ -1,4 +1,7 @@
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/shared/limits.ts';
 import { parseDatabaseUrl } from '../../src/server/config.ts';
 import { DEMO_SCHOOL, ensureDemoSchool } from '../../src/server/demo-school.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -53,12 +56,51 @@ describe('the API', () => {
     expect(response.json().error.code).toBe('not-found');
   });
 
-  it('sends security headers on every answer', async () => {
+  it('keeps API answers lean: no sniffing and no referrer, without page-only headers', async () => {
     const response = await t.app.inject('/api/health');
-    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
     expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['x-frame-options']).toBe('DENY');
     expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['content-security-policy']).toBeUndefined();
+  });
+
+  it('gzips a large answer for a client that takes gzip', async () => {
+    const response = await t.app.inject({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'gzip, deflate' } });
+    expect(response.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(response.rawPayload).toString()).studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
+  });
+
+  it('advertises the largest batch it takes', async () => {
+    const body = (await t.app.inject('/api/kiosk-config')).json();
+    expect(body.syncLimits).toEqual({ maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch });
+  });
+});
+
+describe('the pages', () => {
+  const publicDir = fileURLToPath(new URL('../../dist/public', import.meta.url));
+  let pages: TestApp;
+  beforeEach(async () => {
+    pages = await startTestApp({ publicDir });
+  });
+  afterEach(async () => {
+    await pages.close();
+  });
+
+  it('serve the kiosk at a clean URL with a content policy that forbids inline script and framing', async () => {
+    const response = await pages.app.inject('/kiosk');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('Student ID');
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('serve the service worker so it revalidates on every visit', async () => {
+    const response = await pages.app.inject('/sw.js');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-cache');
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
   });
 });
 

@@ -12,11 +12,11 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(options: { publicDir?: string } = {}): Promise<TestApp> {
   const db = openDatabase({ kind: 'sqlite', file: ':memory:' });
   await migrate(db);
   await ensureDemoSchool(db);
-  const app = await buildApp({ db });
+  const app = await buildApp({ db, ...options });
   const kiosk = await db.selectFrom('kiosks').select('id').executeTakeFirstOrThrow();
   return {
     app,

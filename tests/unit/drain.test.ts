@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeBatch } from '../../src/shared/batch-codec.ts';
 import { DoorlineError } from '../../src/shared/error-codes.ts';
-import type { Receipt, SyncRequest, SyncResponse } from '../../src/shared/protocol.ts';
+import type { Op, OpKind, Receipt, SyncResponse } from '../../src/shared/protocol.ts';
 import { toRuns } from '../../src/shared/receipts.ts';
-import { drainOutbox, singleFlight } from '../../sw/drain.ts';
+import type { SyncProgress } from '../../src/shared/worker-messages.ts';
+import { LinkEstimator } from '../../sw/chunk-scheduler.ts';
+import { drainOutbox, singleFlight, type DrainDelegate } from '../../sw/drain.ts';
 import { openOutboxDb, type OutboxDb } from '../../sw/outbox-db.ts';
 import { Outbox } from '../../sw/outbox.ts';
 
@@ -11,23 +14,56 @@ let db: OutboxDb;
 let outbox: Outbox;
 let n = 0;
 
-async function queue(count: number, kioskId = 'kiosk-0001'): Promise<void> {
+async function queue(count: number, kioskId = 'kiosk-0001', kind: OpKind = 'check-in'): Promise<void> {
   for (let i = 0; i < count; i++) {
     n++;
-    await outbox.enqueue({ v: 1, opId: `01JD${String(n).padStart(22, '0')}`, kind: 'check-in', kioskId, studentId: String(100000 + n), at: 1_790_000_000_000 + n });
+    await outbox.enqueue({
+      v: 1,
+      opId: `01JD${String(n).padStart(22, '0')}`,
+      kind,
+      kioskId,
+      studentId: String(100000 + n),
+      at: 1_790_000_000_000 + n * 1000,
+      ...(kind === 'status' ? { status: 'absent' as const } : {}),
+      ...(kind === 'note' ? { text: 'Dentist at 10' } : {}),
+    });
   }
 }
 
-/** A server that applies everything it is sent and remembers every batch. */
-function fakeServer(respond?: (request: SyncRequest, call: number) => Receipt[] | Error) {
-  const batches: SyncRequest[] = [];
-  const send = async (request: SyncRequest): Promise<SyncResponse> => {
-    batches.push(request);
-    const answer = respond?.(request, batches.length) ?? request.ops.map(() => ({ status: 'applied' as const }));
+interface Sent {
+  kioskId: string;
+  deviceId: string;
+  ops: Op[];
+  bytes: number;
+}
+
+/** A server that decodes what it is sent and applies everything, unless `respond` says otherwise. */
+function fakeServer(respond?: (ops: Op[], call: number) => Receipt[] | Error) {
+  const requests: Sent[] = [];
+  const post: DrainDelegate['post'] = async (body) => {
+    const batch = decodeBatch(body, { maxOps: 10_000 });
+    requests.push({ ...batch, bytes: body.length });
+    const answer = respond?.(batch.ops, requests.length) ?? batch.ops.map((): Receipt => ({ status: 'applied' }));
     if (answer instanceof Error) throw answer;
-    return { v: 1, type: 'sync-result', receipts: toRuns(answer), serverTime: Date.now() };
+    return { v: 1, type: 'sync-result', receipts: toRuns(answer), serverTime: 1_790_000_100_000 } satisfies SyncResponse;
   };
-  return { batches, send };
+  return { requests, post };
+}
+
+function delegate(post: DrainDelegate['post'], extra: Partial<DrainDelegate> = {}): DrainDelegate {
+  return {
+    outbox,
+    deviceId: 'device-abcdef01',
+    limits: { maxBodyBytes: 1024 * 1024, maxOps: 2000 },
+    link: new LinkEstimator(),
+    holdLanes: new Set(),
+    compress: async (body) => ({ body, encoding: 'identity' }),
+    post,
+    now: Date.now,
+    sleep: async () => undefined,
+    random: () => 0.5,
+    ...extra,
+  };
 }
 
 beforeEach(() => {
@@ -42,87 +78,101 @@ afterEach(async () => {
 });
 
 describe('drain', () => {
-  it('sends everything oldest first, in batches, and empties the outbox', async () => {
+  it('sends everything, in the compact codec, and empties the outbox', async () => {
     await queue(7);
     const server = fakeServer();
-    const sent = await drainOutbox({ outbox, deviceId: () => outbox.deviceId(), send: server.send, batchSize: 3 });
-    expect(sent).toBe(7);
-    expect(server.batches.map((b) => b.ops.map((op) => op.seq))).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+    const summary = await drainOutbox(delegate(server.post));
+    expect(summary.ops).toBe(7);
+    expect(server.requests.flatMap((r) => r.ops.map((op) => op.seq))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(server.requests[0]).toMatchObject({ deviceId: 'device-abcdef01', kioskId: 'kiosk-0001' });
+    expect(server.requests[0]?.ops[0]).toEqual({ seq: 1, kind: 'check-in', studentId: '100001', at: 1_790_000_001_000, session: 'day', base: 0 });
     expect(await outbox.size()).toBe(0);
   });
 
-  it('sends the device identity and the kiosk with every batch', async () => {
-    await queue(2);
-    const server = fakeServer();
-    await drainOutbox({ outbox, deviceId: async () => 'device-abcdef01', send: server.send });
-    expect(server.batches[0]).toMatchObject({ v: 1, type: 'sync', deviceId: 'device-abcdef01', kioskId: 'kiosk-0001' });
-  });
-
-  it('keeps a batch to one kiosk when the device moved between kiosks', async () => {
+  it('keeps a request to one kiosk when the device moved between kiosks', async () => {
     await queue(2, 'kiosk-0001');
     await queue(1, 'kiosk-0002');
     const server = fakeServer();
-    await drainOutbox({ outbox, deviceId: () => outbox.deviceId(), send: server.send });
-    expect(server.batches.map((b) => [b.kioskId, b.ops.length])).toEqual([['kiosk-0001', 2], ['kiosk-0002', 1]]);
+    await drainOutbox(delegate(server.post));
+    expect(server.requests.map((r) => [r.kioskId, r.ops.length])).toEqual([['kiosk-0001', 2], ['kiosk-0002', 1]]);
   });
 
-  it('keeps everything queued and rethrows when sending fails', async () => {
+  it('sizes requests to the byte budget and never above the server cap', async () => {
+    await queue(3000);
+    const server = fakeServer();
+    await drainOutbox(delegate(server.post, { limits: { maxBodyBytes: 4096, maxOps: 2000 } }));
+    expect(server.requests.length).toBeGreaterThan(1);
+    expect(Math.max(...server.requests.map((r) => r.bytes))).toBeLessThanOrEqual(4096);
+    expect(server.requests.reduce((sum, r) => sum + r.ops.length, 0)).toBe(3000);
+  });
+
+  it('keeps everything queued and rethrows when sending keeps failing', async () => {
     await queue(5);
     const server = fakeServer(() => new DoorlineError('network-error'));
-    await expect(drainOutbox({ outbox, deviceId: () => outbox.deviceId(), send: server.send })).rejects.toMatchObject({ code: 'network-error' });
+    await expect(drainOutbox(delegate(server.post))).rejects.toMatchObject({ code: 'network-error' });
     expect(await outbox.size()).toBe(5);
   });
 
-  it('resumes after a failure without resending what was acknowledged', async () => {
+  it('retries a failed request and delivers each op once', async () => {
     await queue(6);
-    const server = fakeServer((_request, call) => (call === 2 ? new DoorlineError('server-error') : undefined as never));
-    const delegate = { outbox, deviceId: () => outbox.deviceId(), send: server.send, batchSize: 3 };
-    await expect(drainOutbox(delegate)).rejects.toMatchObject({ code: 'server-error' });
-    expect((await outbox.oldest(10)).map((op) => op.seq)).toEqual([4, 5, 6]);
-    await drainOutbox(delegate);
-    expect(server.batches.map((b) => b.ops[0]?.seq)).toEqual([1, 4, 4]);
+    const server = fakeServer((_ops, call) => (call === 1 ? new DoorlineError('server-error') : (undefined as never)));
+    await drainOutbox(delegate(server.post));
     expect(await outbox.size()).toBe(0);
+    expect(server.requests.slice(1).flatMap((r) => r.ops.map((op) => op.seq))).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  it('refuses an answer whose receipts do not match the batch, and keeps everything', async () => {
+  it('refuses an answer whose receipts do not match the request, and keeps everything', async () => {
     await queue(4);
-    const server = fakeServer((request) => request.ops.slice(0, 2).map(() => ({ status: 'applied' as const })));
-    await expect(drainOutbox({ outbox, deviceId: () => outbox.deviceId(), send: server.send })).rejects.toMatchObject({ code: 'bad-response' });
+    const server = fakeServer((ops) => ops.slice(0, 2).map((): Receipt => ({ status: 'applied' })));
+    await expect(drainOutbox(delegate(server.post))).rejects.toMatchObject({ code: 'bad-response' });
     expect(await outbox.size()).toBe(4);
   });
 
-  it('sends roll marks first and never a check-out before its check-in', async () => {
-    const add = (seq: number, kind: 'check-in' | 'check-out' | 'status' | 'note', studentId: string) =>
-      outbox.enqueue({ v: 1, opId: `01JE${String(seq).padStart(22, '0')}`, kind, kioskId: 'kiosk-0001', studentId, at: 1_790_000_000_000 + seq, ...(kind === 'status' ? { status: 'absent' as const } : {}), ...(kind === 'note' ? { text: 'Dentist at 10' } : {}) });
-    await add(1, 'note', '100009');
-    await add(2, 'check-in', '100001');
-    await add(3, 'check-out', '100001');
-    await add(4, 'status', '100002');
-    const server = fakeServer();
-    await drainOutbox({ outbox, deviceId: () => outbox.deviceId(), send: server.send });
-    expect(server.batches[0]?.ops.map((op) => [op.seq, op.kind])).toEqual([[4, 'status'], [2, 'check-in'], [3, 'check-out'], [1, 'note']]);
+  it('stops at once, keeping the queue, when the kiosk is no longer paired', async () => {
+    await queue(3);
+    const server = fakeServer(() => new DoorlineError('device-unauthorized'));
+    await expect(drainOutbox(delegate(server.post))).rejects.toMatchObject({ code: 'device-unauthorized' });
+    expect(server.requests).toHaveLength(1);
+    expect(await outbox.size()).toBe(3);
   });
 
   it('does not let a refused op block the ops behind it', async () => {
     await queue(3);
-    const server = fakeServer((request) =>
-      request.ops.map((_op, i): Receipt => (i === 0 ? { status: 'rejected', code: 'unknown-student' } : { status: 'applied' })),
-    );
-    await drainOutbox({ outbox, deviceId: () => outbox.deviceId(), send: server.send });
+    const server = fakeServer((ops) => ops.map((_op, i): Receipt => (i === 0 ? { status: 'rejected', code: 'unknown-student' } : { status: 'applied' })));
+    await drainOutbox(delegate(server.post));
     expect(await outbox.size()).toBe(0);
     expect(await outbox.deadLetterCount()).toBe(1);
+  });
+
+  it('sends roll marks first and lets notes wait while Save-Data is on', async () => {
+    await queue(1, 'kiosk-0001', 'note');
+    await queue(2, 'kiosk-0001', 'check-in');
+    await queue(1, 'kiosk-0001', 'status');
+    const server = fakeServer();
+    await drainOutbox(delegate(server.post, { holdLanes: new Set(['notes']) }));
+    expect(server.requests.flatMap((r) => r.ops.map((op) => op.kind))).toEqual(['status', 'check-in', 'check-in']);
+    expect((await outbox.waiting()).map((op) => op.kind)).toEqual(['note']);
+  });
+
+  it('reports progress as it goes', async () => {
+    await queue(3000);
+    const events: SyncProgress[] = [];
+    const server = fakeServer();
+    await drainOutbox(delegate(server.post, { limits: { maxBodyBytes: 4096, maxOps: 2000 }, onProgress: (p) => events.push(p) }));
+    expect(events.length).toBe(server.requests.length);
+    expect(events.at(-1)).toMatchObject({ lane: 'door', done: 3000, total: 3000, etaSeconds: 0 });
+    expect(events.map((e) => e.done)).toEqual([...events.map((e) => e.done)].sort((a, b) => a - b));
+    expect(events.at(-1)?.bytesSent).toBe(server.requests.reduce((sum, r) => sum + r.bytes, 0));
   });
 });
 
 describe('singleFlight', () => {
   function deferred() {
     let resolve!: () => void;
-    let reject!: (error: Error) => void;
-    const promise = new Promise<void>((res, rej) => {
+    const promise = new Promise<void>((res) => {
       resolve = res;
-      reject = rej;
     });
-    return { promise, resolve, reject };
+    return { promise, resolve };
   }
 
   it('runs one pass however many triggers arrive at once, plus one more for triggers during it', async () => {

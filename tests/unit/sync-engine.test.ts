@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DoorlineError } from '../../src/shared/error-codes.ts';
-import type { SyncRequest, SyncResponse } from '../../src/shared/protocol.ts';
+import { decodeBatch } from '../../src/shared/batch-codec.ts';
+import type { SyncResponse } from '../../src/shared/protocol.ts';
 import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
 import { KioskCache } from '../../sw/kiosk-cache.ts';
 import { openOutboxDb, type OutboxDb } from '../../sw/outbox-db.ts';
@@ -24,29 +25,29 @@ afterEach(async () => {
   await indexedDB.deleteDatabase(name);
 });
 
-function engineWith(send: (request: SyncRequest) => Promise<SyncResponse>, online = true) {
+type Post = (opCount: number) => Promise<SyncResponse>;
+
+function engineWith(respond: Post, online = true, connection?: { saveData?: boolean }) {
   const published: WorkerStatus[] = [];
   const timers: number[] = [];
   let backgroundSyncs = 0;
   const engine = new SyncEngine({
     outbox,
     kiosk: new KioskCache(db, () => Promise.reject(new Error('not used'))),
-    send,
+    compress: async (body) => ({ body, encoding: 'identity' }),
+    post: (body) => respond(decodeBatch(body, { maxOps: 10_000 }).ops.length),
     publish: async (status) => void published.push(status),
     requestBackgroundSync: async () => void backgroundSyncs++,
     setTimer: (_callback, ms) => timers.push(ms),
     isOnline: () => online,
+    connection: () => connection,
+    sleep: async () => undefined,
     random: () => 0.5,
   });
   return { engine, published, timers, backgroundSyncs: () => backgroundSyncs };
 }
 
-const applyAll = async (request: SyncRequest): Promise<SyncResponse> => ({
-  v: 1,
-  type: 'sync-result',
-  receipts: [{ n: request.ops.length, status: 'applied' }],
-  serverTime: Date.now(),
-});
+const applyAll: Post = async (count) => ({ v: 1, type: 'sync-result', receipts: [{ n: count, status: 'applied' }], serverTime: Date.now() });
 
 describe('sync engine', () => {
   it('reports sending, then all sent', async () => {
@@ -57,12 +58,13 @@ describe('sync engine', () => {
     expect(published.at(-1)?.lastSyncAt).toEqual(expect.any(Number));
   });
 
-  it('waits for the network after a failure, asks for Background Sync and retries with growing delays', async () => {
+  it('waits for the network after a failure and retries on a timer, without re-registering a sync that would fire at once', async () => {
     const { engine, published, timers, backgroundSyncs } = engineWith(() => Promise.reject(new DoorlineError('network-error')));
     await expect(engine.sync()).rejects.toMatchObject({ code: 'network-error' });
     expect(published.at(-1)).toMatchObject({ phase: 'waiting-for-network', waiting: 3, lastError: 'network-error' });
-    expect(backgroundSyncs()).toBe(1);
+    expect(backgroundSyncs()).toBe(0);
     expect(timers).toEqual([3750]);
+    expect(published.at(-1)?.quality?.label).toBeDefined();
   });
 
   it('holds the queue and says why when the server refuses the batch itself', async () => {
@@ -71,20 +73,57 @@ describe('sync engine', () => {
     expect(published.at(-1)).toMatchObject({ phase: 'held', waiting: 3, lastError: 'kiosk-not-found' });
   });
 
-  it('does not try the network when the browser knows it is offline', async () => {
+  it('stops, keeps the queue and asks for pairing when the server no longer knows the kiosk', async () => {
     let sends = 0;
-    const { engine, published } = engineWith(async (request) => {
+    const { engine, published, timers, backgroundSyncs } = engineWith(() => {
       sends++;
-      return applyAll(request);
+      return Promise.reject(new DoorlineError('device-unauthorized'));
+    });
+    await expect(engine.sync()).rejects.toMatchObject({ code: 'device-unauthorized' });
+    expect(sends).toBe(1);
+    expect(published.at(-1)).toMatchObject({ phase: 'held', waiting: 3, lastError: 'device-unauthorized' });
+    expect(timers).toEqual([]);
+    expect(backgroundSyncs()).toBe(0);
+  });
+
+  it('reports progress while sending and a network quality score', async () => {
+    const { engine, published } = engineWith(applyAll);
+    await engine.sync();
+    const sending = published.find((s) => s.progress !== null);
+    expect(sending?.progress).toMatchObject({ lane: 'door', done: 3, total: 3 });
+    expect(published.at(-1)?.quality).toEqual(expect.objectContaining({ score: expect.any(Number) }));
+  });
+
+  it('keeps the link estimate for the next drain', async () => {
+    const { engine } = engineWith(applyAll);
+    await engine.sync();
+    expect(await outbox.getMeta('link-estimate')).toBeTruthy();
+  });
+
+  it('does not try the network when the browser knows it is offline, and asks Background Sync to wake it', async () => {
+    let sends = 0;
+    const { engine, published, backgroundSyncs } = engineWith(async (count) => {
+      sends++;
+      return applyAll(count);
     }, false);
     await expect(engine.sync()).rejects.toMatchObject({ code: 'network-error' });
     expect(sends).toBe(0);
+    expect(backgroundSyncs()).toBe(1);
     expect(published.at(-1)).toMatchObject({ phase: 'waiting-for-network', waiting: 3 });
+  });
+
+  it('says it waits for the network while the scheduler backs off', async () => {
+    let calls = 0;
+    const { engine, published } = engineWith((count) => (++calls === 1 ? Promise.reject(new DoorlineError('server-error')) : applyAll(count)));
+    await engine.sync();
+    const phases = published.map((s) => s.phase);
+    expect(phases).toContain('waiting-for-network');
+    expect(phases.at(-1)).toBe('idle');
   });
 
   it('recovers after a failure and clears the error', async () => {
     let fail = true;
-    const { engine, published } = engineWith((request) => (fail ? Promise.reject(new DoorlineError('server-error')) : applyAll(request)));
+    const { engine, published } = engineWith((count) => (fail ? Promise.reject(new DoorlineError('server-error')) : applyAll(count)));
     await expect(engine.sync()).rejects.toBeDefined();
     fail = false;
     await engine.sync();
@@ -95,9 +134,9 @@ describe('sync engine', () => {
     const all = await outbox.oldest(10);
     await outbox.settle(all, all.map(() => ({ status: 'applied' as const })));
     let sends = 0;
-    const { engine } = engineWith(async (request) => {
+    const { engine } = engineWith(async (count) => {
       sends++;
-      return applyAll(request);
+      return applyAll(count);
     });
     await engine.sync();
     expect(sends).toBe(0);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { expectRecord, expectString } from '../../shared/guard.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import { DEVICE_ID_PATTERN } from '../../shared/protocol-guards.ts';
+import { sendJson } from '../compressed-json.ts';
 import type { Db } from '../db/open-database.ts';
 import { defaultKioskConfig, roster } from '../school-queries.ts';
 
@@ -17,6 +18,6 @@ export function kioskRoutes(app: FastifyInstance, db: Db): void {
     expectRecord(query, '$query', ['kioskId'], [], 'invalid-query');
     expectString(query.kioskId, '$query.kioskId', { max: LIMITS.maxDeviceIdLength, pattern: DEVICE_ID_PATTERN }, 'invalid-query');
     void reply.header('cache-control', 'no-cache');
-    return roster(db, query.kioskId);
+    return sendJson(request, reply, await roster(db, query.kioskId));
   });
 }

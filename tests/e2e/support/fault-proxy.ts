@@ -7,11 +7,16 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type SyncMode = 'pass' | 'error-500' | 'html-200' | 'drop-after-commit';
+export type SyncMode = 'pass' | 'error-500' | 'html-200' | 'drop-after-commit' | 'error-401';
 
 export interface FaultProxy {
   url: string;
   mode: SyncMode;
+  /** When set, a sync body larger than this is answered 413, as a server with a smaller cap would. */
+  maxSyncBodyBytes: number | null;
+  /** Sizes of the sync bodies that passed. */
+  passedBodies: number[];
+  tooLarge: number;
   /** How many sync requests were answered in each mode. */
   seen: Record<SyncMode, number>;
   close: () => Promise<void>;
@@ -19,7 +24,15 @@ export interface FaultProxy {
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
-  const proxy: FaultProxy = { url: '', mode: 'pass', seen: { pass: 0, 'error-500': 0, 'html-200': 0, 'drop-after-commit': 0 }, close: async () => undefined };
+  const proxy: FaultProxy = {
+    url: '',
+    mode: 'pass',
+    maxSyncBodyBytes: null,
+    passedBodies: [],
+    tooLarge: 0,
+    seen: { pass: 0, 'error-500': 0, 'html-200': 0, 'drop-after-commit': 0, 'error-401': 0 },
+    close: async () => undefined,
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -30,6 +43,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       if (mode === 'error-500') {
         res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal","message":"overloaded"}}');
         return;
+      }
+      if (mode === 'error-401') {
+        res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"device-unauthorized","message":"This kiosk needs to be paired again."}}');
+        return;
+      }
+      const body = Buffer.concat(chunks);
+      if (isSync && mode === 'pass') {
+        if (proxy.maxSyncBodyBytes !== null && body.length > proxy.maxSyncBodyBytes) {
+          proxy.tooLarge++;
+          res.writeHead(413, { 'content-type': 'application/json' }).end('{"error":{"code":"body-too-large","message":"too large"}}');
+          return;
+        }
+        proxy.passedBodies.push(body.length);
       }
       if (mode === 'html-200') {
         res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Welcome</title><p>Accept the terms to use this Wi-Fi.</p>');
@@ -49,7 +75,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         },
       );
       forward.on('error', () => req.socket.destroy());
-      forward.end(Buffer.concat(chunks));
+      forward.end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

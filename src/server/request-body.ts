@@ -1,0 +1,52 @@
+/**
+ * The only body parsers: JSON for every endpoint and the compact batch format
+ * for `/api/sync`, either one plain or gzip-compressed. Bodies are capped as
+ * they arrive and again after decompression. Every other content type is
+ * refused by Fastify with 415 before a handler runs.
+ */
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { BATCH_MEDIA_TYPE } from '../shared/batch-codec.ts';
+import { DoorlineError } from '../shared/error-codes.ts';
+import { LIMITS } from '../shared/limits.ts';
+
+const gunzipAsync = promisify(gunzip);
+
+/** A compact batch as it arrived, decoded by the route that accepts it. */
+export class BatchBody {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+async function inflate(request: FastifyRequest, body: Buffer): Promise<Buffer> {
+  const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity' || encoding === '') return body;
+  if (encoding !== 'gzip' && encoding !== 'x-gzip') throw new DoorlineError('unsupported-encoding', { encoding });
+  try {
+    return await gunzipAsync(body, { maxOutputLength: LIMITS.maxInflatedBytes });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DoorlineError('inflated-too-large', { max: LIMITS.maxInflatedBytes });
+    }
+    throw new DoorlineError('bad-encoding');
+  }
+}
+
+export function acceptBodies(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  const options = { parseAs: 'buffer' as const, bodyLimit: LIMITS.maxBodyBytes };
+  app.addContentTypeParser('application/json', options, async (request: FastifyRequest, body: Buffer) => {
+    const text = (await inflate(request, body)).toString('utf8');
+    if (text.trim() === '') throw new DoorlineError('empty-body');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new DoorlineError('bad-json');
+    }
+  });
+  app.addContentTypeParser(BATCH_MEDIA_TYPE, options, async (request: FastifyRequest, body: Buffer) => {
+    const bytes = await inflate(request, body);
+    if (bytes.length === 0) throw new DoorlineError('empty-body');
+    return new BatchBody(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  });
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
+import { answerMessage, deadLetterHeading, deadLetterLines, networkText, progressFraction, queueText, storageWarning } from '../../src/ui/kiosk-text.ts';
+
+const idle: WorkerStatus = {
+  v: 1,
+  type: 'status',
+  phase: 'idle',
+  progress: null,
+  quality: { score: 90, label: 'good', saveData: false },
+  storage: { usage: 1_000_000, quota: 1_000_000_000 },
+  recentDeadLetters: [],
+  waiting: 0,
+  deadLetters: 0,
+  rosterSize: 600,
+  lastError: null,
+  lastSyncAt: null,
+};
+
+describe('what the kiosk says', () => {
+  it.each([
+    ['nothing waiting', idle, 'All sent'],
+    ['sending with an estimate', { ...idle, phase: 'sending', waiting: 1160, progress: { lane: 'door', done: 340, total: 1500, bytesSent: 2000, rate: 17, etaSeconds: 20 } }, 'Sending 340 of 1,500 — about 20 s left'],
+    ['sending a long queue', { ...idle, phase: 'sending', waiting: 9000, progress: { lane: 'door', done: 1000, total: 10000, bytesSent: 2000, rate: 17, etaSeconds: 530 } }, 'Sending 1,000 of 10,000 — about 9 min left'],
+    ['waiting for the network', { ...idle, phase: 'waiting-for-network', waiting: 12 }, 'Waiting for the network — 12 check-ins saved on this kiosk'],
+    ['one waiting for the network', { ...idle, phase: 'waiting-for-network', waiting: 1 }, 'Waiting for the network — 1 check-in saved on this kiosk'],
+    ['held by the server', { ...idle, phase: 'held', waiting: 3, lastError: 'device-unauthorized' }, '3 check-ins saved on this kiosk'],
+  ] as Array<[string, WorkerStatus, string]>)('%s', (_name, status, text) => {
+    expect(queueText(status)).toBe(text);
+  });
+
+  it('asks for pairing again when the server no longer knows the kiosk', () => {
+    expect(networkText(true, { ...idle, phase: 'held', lastError: 'device-unauthorized' })).toBe('This kiosk needs to be paired again');
+    expect(networkText(true, { ...idle, phase: 'held', lastError: 'device-revoked' })).toBe('This kiosk was unpaired by the office');
+  });
+
+  it('says offline plainly', () => {
+    expect(networkText(false, idle)).toBe('Offline');
+    expect(networkText(true, { ...idle, phase: 'waiting-for-network' })).toBe('Offline — the server cannot be reached');
+    expect(networkText(true, { ...idle, quality: { score: 20, label: 'poor', saveData: false } })).toBe('Online — poor connection');
+  });
+
+  it('shows the progress bar only while sending', () => {
+    expect(progressFraction(idle)).toBeNull();
+    expect(progressFraction({ ...idle, phase: 'sending', progress: { lane: 'roll', done: 25, total: 100, bytesSent: 0, rate: 0, etaSeconds: null } })).toBe(0.25);
+  });
+
+  it('lists refused check-ins with their reason', () => {
+    const status: WorkerStatus = { ...idle, deadLetters: 2, recentDeadLetters: [{ seq: 9, kind: 'check-in', studentId: '4242', at: 0, code: 'unknown-student' }, { seq: 4, kind: 'check-in', studentId: '100002', at: 0, code: 'time-out-of-range' }] };
+    expect(deadLetterHeading(status)).toBe('2 check-ins were refused by the server — the office can see why');
+    expect(deadLetterLines(status)).toEqual(["ID 4242 — refused by the server: not on the school's roster", "ID 100002 — refused by the server: the kiosk's clock was far wrong"]);
+    expect(deadLetterHeading(idle)).toBe('');
+  });
+
+  it('warns when the device is nearly out of storage', () => {
+    expect(storageWarning(idle)).toBeNull();
+    expect(storageWarning({ ...idle, storage: { usage: 95, quota: 100 } })).toMatch(/nearly out of storage/);
+    expect(storageWarning({ ...idle, storage: { usage: 990_000_000, quota: 1_000_000_000 } })).toMatch(/nearly out of storage/);
+  });
+
+  it('greets on time and late arrivals differently', () => {
+    const answer = { v: 1, type: 'mark-answer', opId: 'x', queued: true, studentId: '100001', student: { name: 'Ada Lovelace', homeroom: '7A' }, at: 0, localTime: '07:58', late: false } as const;
+    expect(answerMessage(answer).headline).toBe('Ada Lovelace — checked in 07:58');
+    expect(answerMessage({ ...answer, localTime: '08:14', late: true }).headline).toBe('Ada Lovelace — late, 08:14');
+    expect(answerMessage({ ...answer, student: null }).headline).toBe("Not on this school's roster");
+  });
+});
