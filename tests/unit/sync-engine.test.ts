@@ -94,6 +94,14 @@ describe('sync engine', () => {
     expect(published.at(-1)?.quality).toEqual(expect.objectContaining({ score: expect.any(Number) }));
   });
 
+  it('lets notes wait while the device asks to save data', async () => {
+    await outbox.enqueue({ v: 1, opId: `01JD${'9'.padStart(22, '0')}`, kind: 'note', text: 'Left early for the dentist', kioskId: 'kiosk-0001', studentId: '100009', at: 1_790_000_000_009 });
+    const { engine, published } = engineWith(applyAll, true, { saveData: true });
+    await engine.sync();
+    expect((await outbox.waiting()).map((op) => op.kind)).toEqual(['note']);
+    expect(published.at(-1)?.quality?.saveData).toBe(true);
+  });
+
   it('keeps the link estimate for the next drain', async () => {
     const { engine } = engineWith(applyAll);
     await engine.sync();
