@@ -12,7 +12,8 @@ import { PROTOCOL_VERSION, type MarkInput, type Op, type Outcome, type Receipt, 
 import { toRuns } from '../shared/receipts.ts';
 import { isLate, localMoment } from '../shared/school-time.ts';
 import type { Db } from './db/open-database.ts';
-import type { AttendanceChange, Database, OpsTable, School } from './db/schema.ts';
+import type { Insertable } from 'kysely';
+import type { AttendanceTable, Database, NotesTable, OpsTable, School } from './db/schema.ts';
 import { findKiosk } from './school-queries.ts';
 
 type Trx = Transaction<Database>;
@@ -73,6 +74,13 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, ops: 
   for (const row of opIdRows) byOpId.set(row.op_id, row);
 
   const students = await studentsByNumber(trx, school.id, ops);
+  const records = new RecordCache(trx, school);
+  await records.load(ops.flatMap((incoming) => {
+    const raw = incoming.raw as Partial<Op>;
+    const student = typeof raw.studentId === 'string' ? students.get(raw.studentId) : undefined;
+    if (!student || typeof raw.at !== 'number' || !Number.isFinite(raw.at)) return [];
+    return [{ school_id: school.id, student_id: student.id, date: localMoment(raw.at, school.time_zone).date, session: typeof raw.session === 'string' ? raw.session : 'day' }];
+  }));
   const settled: Settled[] = [];
   const newRows: OpsTable[] = [];
   for (const incoming of ops) {
@@ -93,7 +101,7 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, ops: 
       if (Math.abs(op.at - now) > LIMITS.maxClockSkewMs) outcome = rejected('time-out-of-range');
       else if (!student) outcome = rejected('unknown-student');
       else {
-        await applyOp(trx, school, student.id, op, incoming.opId, deviceId, now);
+        records.apply({ school_id: school.id, student_id: student.id, date: localMoment(op.at, school.time_zone).date, session: op.session }, op, incoming.opId, deviceId);
         outcome = { status: 'applied' };
       }
     } catch (error) {
@@ -106,6 +114,7 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, ops: 
     byOpId.set(incoming.opId, row);
     settled.push({ receipt: outcome, student });
   }
+  await records.flush(now);
   for (let i = 0; i < newRows.length; i += 50) {
     await trx.insertInto('ops').values(newRows.slice(i, i + 50)).execute();
   }
@@ -146,56 +155,120 @@ function opRow(incoming: IncomingOp, op: Op | null, schoolId: string, deviceId: 
   };
 }
 
+interface RecordKey {
+  school_id: string;
+  student_id: string;
+  date: string;
+  session: string;
+}
+
+type RecordFields = Pick<AttendanceTable, 'status' | 'check_in_at' | 'check_in_op_id' | 'check_out_at' | 'check_out_op_id'>;
+
+interface RecordState {
+  key: RecordKey;
+  fields: RecordFields;
+  /** False for a record this batch creates. */
+  stored: boolean;
+  changed: boolean;
+}
+
 /**
- * Applies one valid op to the student's record for that day and session.
- * Door evidence: the earliest check-in and the latest check-out win, and a
- * check-in turns an `absent` into present or late. A person's mark sets the
- * status. Notes are all kept.
+ * The attendance records a batch touches, read in a few queries up front and
+ * written back once at the end, so a morning's batch costs tens of queries,
+ * not thousands. Ops apply to it in batch order.
  */
-async function applyOp(trx: Trx, school: School, studentId: string, op: Op, opId: string, deviceId: string | null, now: number): Promise<void> {
-  const date = localMoment(op.at, school.time_zone).date;
-  const key = { school_id: school.id, student_id: studentId, date, session: op.session };
-  if (op.kind === 'note') {
-    await trx.insertInto('notes').values({ op_id: opId, ...key, text: op.text ?? '', device_id: deviceId, written_at: op.at }).execute();
-    return;
+class RecordCache {
+  private readonly records = new Map<string, RecordState>();
+  private readonly notes: Insertable<NotesTable>[] = [];
+
+  constructor(
+    private readonly trx: Trx,
+    private readonly school: School,
+  ) {}
+
+  static keyOf(key: RecordKey): string {
+    return `${key.student_id}\u0000${key.date}\u0000${key.session}`;
   }
-  const current = await trx
-    .selectFrom('attendance')
-    .select(['status', 'check_in_at', 'check_out_at'])
-    .where('school_id', '=', key.school_id)
-    .where('student_id', '=', key.student_id)
-    .where('date', '=', key.date)
-    .where('session', '=', key.session)
-    .executeTakeFirst();
-  const arrival = isLate(op.at, school.time_zone, school.bell_time) ? 'late' : 'present';
-  const change: AttendanceChange = {};
-  if (op.kind === 'check-in') {
-    if (current?.check_in_at == null || op.at < Number(current.check_in_at)) Object.assign(change, { check_in_at: op.at, check_in_op_id: opId });
-    const earliest = Math.min(op.at, current?.check_in_at == null ? op.at : Number(current.check_in_at));
-    const status = isLate(earliest, school.time_zone, school.bell_time) ? 'late' : 'present';
-    // Evidence beats assumption: a check-in turns `absent` into present or late; the office's `excused` stands.
-    if (current?.status !== 'excused' && current?.status !== status) change.status = status;
-  } else if (op.kind === 'check-out') {
-    if (current?.check_out_at == null || op.at > Number(current.check_out_at)) Object.assign(change, { check_out_at: op.at, check_out_op_id: opId });
-    if (!current) change.status = arrival;
-  } else if (op.status) {
-    change.status = op.status;
+
+  async load(keys: RecordKey[]): Promise<void> {
+    const dates = [...new Set(keys.map((k) => k.date))];
+    const students = [...new Set(keys.map((k) => k.student_id))];
+    if (students.length === 0) return;
+    const rows = await inSlices(students, (slice) =>
+      this.trx
+        .selectFrom('attendance')
+        .select(['student_id', 'date', 'session', 'status', 'check_in_at', 'check_in_op_id', 'check_out_at', 'check_out_op_id'])
+        .where('school_id', '=', this.school.id)
+        .where('student_id', 'in', slice)
+        .where('date', 'in', dates)
+        .execute(),
+    );
+    for (const row of rows) {
+      const { student_id, date, session, ...fields } = row;
+      const key = { school_id: this.school.id, student_id, date, session };
+      this.records.set(RecordCache.keyOf(key), { key, fields: { ...fields, check_in_at: toNumber(fields.check_in_at), check_out_at: toNumber(fields.check_out_at) }, stored: true, changed: false });
+    }
   }
-  if (!current) {
-    await trx
-      .insertInto('attendance')
-      .values({ ...key, check_in_at: null, check_in_op_id: null, check_out_at: null, check_out_op_id: null, ...change, status: change.status ?? arrival, updated_at: now })
-      .execute();
-  } else if (Object.keys(change).length > 0) {
-    await trx
-      .updateTable('attendance')
-      .set((eb) => ({ ...change, updated_at: now, version: eb('version', '+', 1) }))
-      .where('school_id', '=', key.school_id)
-      .where('student_id', '=', key.student_id)
-      .where('date', '=', key.date)
-      .where('session', '=', key.session)
-      .execute();
+
+  /**
+   * Applies one valid op. Door evidence: the earliest check-in and the latest
+   * check-out win, and a check-in turns an `absent` into present or late. A
+   * person's mark sets the status. Notes are all kept.
+   */
+  apply(key: RecordKey, op: Op, opId: string, deviceId: string | null): void {
+    if (op.kind === 'note') {
+      this.notes.push({ op_id: opId, ...key, text: op.text ?? '', device_id: deviceId, written_at: op.at });
+      return;
+    }
+    const id = RecordCache.keyOf(key);
+    let record = this.records.get(id);
+    const arrival = isLate(op.at, this.school.time_zone, this.school.bell_time) ? 'late' : 'present';
+    if (!record) {
+      record = { key, fields: { status: arrival, check_in_at: null, check_in_op_id: null, check_out_at: null, check_out_op_id: null }, stored: false, changed: true };
+      this.records.set(id, record);
+    }
+    const f = record.fields;
+    const before = JSON.stringify(f);
+    if (op.kind === 'check-in') {
+      if (f.check_in_at === null || op.at < f.check_in_at) Object.assign(f, { check_in_at: op.at, check_in_op_id: opId });
+      const status = isLate(f.check_in_at ?? op.at, this.school.time_zone, this.school.bell_time) ? 'late' : 'present';
+      // Evidence beats assumption: a check-in turns `absent` into present or late; the office's `excused` stands.
+      if (f.status !== 'excused') f.status = status;
+    } else if (op.kind === 'check-out') {
+      if (f.check_out_at === null || op.at > f.check_out_at) Object.assign(f, { check_out_at: op.at, check_out_op_id: opId });
+    } else if (op.status) {
+      f.status = op.status;
+    }
+    if (JSON.stringify(f) !== before) record.changed = true;
   }
+
+  async flush(now: number): Promise<void> {
+    const created = [...this.records.values()].filter((r) => !r.stored);
+    for (let i = 0; i < created.length; i += 50) {
+      await this.trx
+        .insertInto('attendance')
+        .values(created.slice(i, i + 50).map((r) => ({ ...r.key, ...r.fields, updated_at: now })))
+        .execute();
+    }
+    for (const record of this.records.values()) {
+      if (!record.stored || !record.changed) continue;
+      await this.trx
+        .updateTable('attendance')
+        .set((eb) => ({ ...record.fields, updated_at: now, version: eb('version', '+', 1) }))
+        .where('school_id', '=', record.key.school_id)
+        .where('student_id', '=', record.key.student_id)
+        .where('date', '=', record.key.date)
+        .where('session', '=', record.key.session)
+        .execute();
+    }
+    for (let i = 0; i < this.notes.length; i += 50) {
+      await this.trx.insertInto('notes').values(this.notes.slice(i, i + 50)).execute();
+    }
+  }
+}
+
+function toNumber(value: number | null): number | null {
+  return value === null ? null : Number(value);
 }
 
 export interface SyncBatch {
