@@ -1,0 +1,319 @@
+/**
+ * How fast a morning's check-ins reach the server once a slow link comes
+ * back, and how many bytes that costs, against the usual recipe (a Workbox
+ * background-sync Queue replaying one POST per mark) on the same link.
+ *
+ * Real Chromium and the built app and server; between them a throttling TCP
+ * proxy (tests/bench/support/throttle-proxy.ts) that plays the school's line
+ * and counts every byte both ways. Per link: a kiosk queues the morning with
+ * the network off and its page closed; the link comes up at t0; the run ends
+ * at the last byte of the last answer the kiosk receives, once every record
+ * is in the server's database and the line has gone quiet.
+ *
+ * Goals: bytes_per_record ≤ 8, doorline_s ≤ doorline_goal_s (1.5 × the lower
+ * bound: two round trips plus 4 bytes per record at the link's rate),
+ * speedup_per_record ≥ 100.
+ */
+import { randomFillSync } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { MarkInput } from '../../src/shared/protocol.ts';
+import { ulid } from '../../src/shared/ulid.ts';
+import { launchBrowser, openKiosk, until } from '../e2e/support/kiosk-browser.ts';
+import { startServer, type ServerProcess } from '../e2e/support/server-process.ts';
+import { startFrontServer, type ServedFile } from './support/front-server.ts';
+import { realisticMorning } from './support/morning.ts';
+import { startThrottleProxy, type Direction, type Link, type Span, type ThrottleProxy } from './support/throttle-proxy.ts';
+
+interface BenchLink extends Link {
+  name: string;
+  baselineRecords: number;
+}
+
+/**
+ * The baseline replays one record per round trip, so its time per record is
+ * steady after the first; 150 records on the slow link measure it as well as
+ * 300 and save two minutes.
+ */
+const LINKS: BenchLink[] = [
+  { name: '256kbit-400ms', bitsPerSecond: 256_000, rttMs: 400, baselineRecords: 300 },
+  { name: '64kbit-800ms', bitsPerSecond: 64_000, rttMs: 800, baselineRecords: 150 },
+];
+const RECORDS = 1500;
+/** What a check-in says that the server cannot already know: who (600 students) and when (to the second within the day). */
+const INFORMATION_BYTES_PER_RECORD = 4;
+/** The demo school's students are '100001' to '100600'. */
+const FIRST_STUDENT = 100001;
+const DEMO_STUDENTS = 600;
+/** realisticMorning's arrivals span an hour from its start; the kiosk's morning ends as the bench begins. */
+const MORNING_MS = 60 * 60 * 1000;
+/** A worker that has not answered a question about its queue by then is asked again. */
+const ASK_MS = 5000;
+/** How often the database is read while a drain runs. */
+const POLL_MS = 50;
+/** The line counts as quiet, and the last answer as received, after this long without a byte. */
+const QUIET_MS = 1000;
+
+/** The bench runs bundled at dist/bench/sync.mjs (see run.mjs), two folders below the app root. */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Bundles the baseline worker and page into dist/bench/baseline/ and returns
+ * what the front server serves. The contents are kept in memory, since a
+ * rebuild of the app during a run starts by emptying dist/.
+ */
+async function buildBaseline(): Promise<Record<string, ServedFile>> {
+  const source = path.join(root, 'tests', 'bench', 'baseline');
+  const out = path.join(root, 'dist', 'bench', 'baseline');
+  const common = {
+    bundle: true,
+    minify: true,
+    format: 'iife' as const,
+    target: ['chrome109'],
+    // Without this Workbox ships its development logging, which the real app does not.
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning' as const,
+  };
+  await esbuild.build({ ...common, entryPoints: [path.join(source, 'baseline-sw.ts')], outfile: path.join(out, 'sw.js') });
+  await esbuild.build({ ...common, entryPoints: [path.join(source, 'baseline-page.ts')], outfile: path.join(out, 'page.js') });
+  fs.copyFileSync(path.join(source, 'baseline.html'), path.join(out, 'baseline.html'));
+  const script = 'text/javascript; charset=utf-8';
+  return {
+    '/baseline/': { contentType: 'text/html; charset=utf-8', body: fs.readFileSync(path.join(out, 'baseline.html')) },
+    '/baseline/sw.js': { contentType: script, body: fs.readFileSync(path.join(out, 'sw.js')) },
+    '/baseline/page.js': { contentType: script, body: fs.readFileSync(path.join(out, 'page.js')) },
+  };
+}
+
+/**
+ * The morning one kiosk queues: realisticMorning's arrivals over the hour
+ * before now, first RECORDS of them. It gives every student one tap (a few
+ * two), so it is asked for RECORDS students, and their numbers are folded
+ * onto the demo school's 600: each then checks in two or three times.
+ */
+function morningMarks(kioskId: string): MarkInput[] {
+  const [door] = realisticMorning({ students: RECORDS, kiosks: 1, start: Date.now() - MORNING_MS });
+  if (!door || door.ops.length < RECORDS) throw new Error(`realisticMorning gave ${door?.ops.length ?? 0} check-ins, fewer than ${RECORDS}`);
+  return door.ops.slice(0, RECORDS).map((op) => ({
+    v: 1,
+    opId: op.opId ?? ulid(op.at, randomFillSync),
+    kind: 'check-in',
+    kioskId,
+    studentId: String(FIRST_STUDENT + ((Number(op.studentId) - FIRST_STUDENT) % DEMO_STUDENTS)),
+    at: op.at,
+  }));
+}
+
+async function kioskIdOf(page: Page): Promise<string> {
+  return page.evaluate(async () => ((await (await fetch('/api/kiosk-config')).json()) as { kiosk: { id: string } }).kiosk.id);
+}
+
+/** Posts each mark from the page, one after another, as a kiosk would; every one must be answered 202 (queued). */
+async function postMarks(page: Page, marks: MarkInput[]): Promise<void> {
+  await page.evaluate(async (all) => {
+    for (const mark of all) {
+      const response = await fetch('/api/marks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(mark) });
+      await response.arrayBuffer();
+      if (response.status !== 202) throw new Error(`Expected 202 (queued) from the worker, got ${response.status}`);
+    }
+  }, marks);
+}
+
+/** Doorline's worker: how many check-ins its outbox holds, from the status it sends when asked (-1: no answer). */
+async function doorlineWaiting(page: Page): Promise<number> {
+  return page.evaluate(
+    (askMs) =>
+      new Promise<number>((resolve) => {
+        setTimeout(() => resolve(-1), askMs);
+        const container = navigator.serviceWorker;
+        const onMessage = (event: MessageEvent): void => {
+          const data = event.data as { type?: string; waiting?: number } | null;
+          if (data?.type !== 'status' || typeof data.waiting !== 'number') return;
+          container.removeEventListener('message', onMessage);
+          resolve(data.waiting);
+        };
+        container.addEventListener('message', onMessage);
+        container.controller?.postMessage({ v: 1, type: 'status-please' });
+      }),
+    ASK_MS,
+  );
+}
+
+/** The baseline worker: how many requests its Workbox Queue holds (-1: no answer). */
+async function baselineQueued(page: Page): Promise<number> {
+  return page.evaluate(
+    (askMs) =>
+      new Promise<number>((resolve) => {
+        setTimeout(() => resolve(-1), askMs);
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event: MessageEvent) => resolve(event.data as number);
+        navigator.serviceWorker.controller?.postMessage({ type: 'queue-size' }, [channel.port2]);
+      }),
+    ASK_MS,
+  );
+}
+
+function opsInDatabase(server: ServerProcess): number {
+  return server.query<{ n: number }>('select count(*) as n from ops')[0]?.n ?? 0;
+}
+
+interface Drain {
+  seconds: number;
+  bytes: number;
+  /** When the database first held every record, seconds after link-up. */
+  storedSeconds: number;
+  /** First and last byte delivered each way, seconds after link-up: where the time went. */
+  timeline: Record<Direction, Span>;
+}
+
+/**
+ * The link comes up with the kiosk's page closed: t0 is `setOffline(false)`.
+ * The drain ends at the last byte delivered to the browser once the database
+ * holds `records` ops and nothing has crossed the line for QUIET_MS, so the
+ * final answer and its bytes are counted.
+ */
+async function measureDrain(context: BrowserContext, proxy: ThrottleProxy, link: Link, server: ServerProcess, records: number, timeoutMs: number): Promise<Drain> {
+  proxy.setLink(link);
+  proxy.resetCounters();
+  const t0 = Date.now();
+  await context.setOffline(false);
+  let reported = 0;
+  let storedAt = 0;
+  const deadline = t0 + timeoutMs;
+  for (;;) {
+    const count = opsInDatabase(server);
+    if (count >= records) {
+      storedAt = Date.now();
+      break;
+    }
+    if (Date.now() > deadline) throw new Error(`Only ${count} of ${records} records reached the server in ${timeoutMs / 1000} s`);
+    if (count - reported >= records / 10) {
+      console.error(`  ${count}/${records} stored after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      reported = count;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  await until(
+    'the line to go quiet',
+    () => {
+      const { up, down } = proxy.timeline();
+      return Date.now() - Math.max(up.last, down.last) >= QUIET_MS && down.last >= up.last;
+    },
+    30_000,
+  );
+  const { up, down } = proxy.bytes();
+  const timeline = proxy.timeline();
+  const since = (at: number): number => (at - t0) / 1000;
+  const span = ({ first, last }: Span): Span => ({ first: since(first), last: since(last) });
+  return {
+    seconds: since(timeline.down.last),
+    bytes: up + down,
+    storedSeconds: since(storedAt),
+    timeline: { up: span(timeline.up), down: span(timeline.down) },
+  };
+}
+
+function report(drain: Drain, requests: Record<string, number>): string {
+  const { up, down } = drain.timeline;
+  const s = (seconds: number): string => `${seconds.toFixed(2)} s`;
+  return [
+    `  all stored after ${s(drain.storedSeconds)}, last answer after ${s(drain.seconds)}, ${drain.bytes} bytes; requests: ${JSON.stringify(requests)}`,
+    `  bytes reached the server from ${s(up.first)} to ${s(up.last)} and the kiosk from ${s(down.first)} to ${s(down.last)}`,
+  ].join('\n');
+}
+
+async function doorlineRun(browser: Browser, link: BenchLink): Promise<Drain> {
+  const server = await startServer();
+  // The same path as the baseline's, so both pay for the same hops; the front server serves nothing of its own here.
+  const front = await startFrontServer(server.url, {});
+  const proxy = await startThrottleProxy(front.url, link);
+  const context = await browser.newContext();
+  try {
+    console.error(`${link.name} doorline: installing the kiosk over the link`);
+    const page = await openKiosk(context, proxy.url);
+    const kioskId = await kioskIdOf(page);
+    console.error(`  installed with ${proxy.bytes().up + proxy.bytes().down} bytes on the wire`);
+    await context.setOffline(true);
+    // A line that was down all morning has no connection left open to reuse.
+    proxy.setLink('down');
+    await postMarks(page, morningMarks(kioskId));
+    await until(`${RECORDS} check-ins waiting in the outbox`, async () => (await doorlineWaiting(page)) === RECORDS);
+    await page.close();
+    front.resetForwarded();
+    console.error(`  ${RECORDS} check-ins queued offline; link up`);
+    const drain = await measureDrain(context, proxy, link, server, RECORDS, 10 * 60_000);
+    console.error(report(drain, front.forwarded()));
+    return drain;
+  } finally {
+    await context.close();
+    await proxy.close();
+    await front.close();
+    await server.stop();
+  }
+}
+
+async function baselineRun(browser: Browser, link: BenchLink, files: Record<string, ServedFile>): Promise<Drain> {
+  const server = await startServer();
+  const front = await startFrontServer(server.url, files);
+  const proxy = await startThrottleProxy(front.url, link);
+  const context = await browser.newContext();
+  const records = link.baselineRecords;
+  try {
+    console.error(`${link.name} baseline: installing the Workbox worker over the link`);
+    const page = await context.newPage();
+    await page.goto(`${proxy.url}/baseline/`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+    const kioskId = await kioskIdOf(page);
+    await context.setOffline(true);
+    proxy.setLink('down');
+    await postMarks(page, morningMarks(kioskId).slice(0, records));
+    await until(`${records} requests in the Workbox queue`, async () => (await baselineQueued(page)) === records);
+    await page.close();
+    front.resetForwarded();
+    console.error(`  ${records} marks queued offline; link up`);
+    // Generous: about one round trip and a request's bytes per record, and then some.
+    const drain = await measureDrain(context, proxy, link, server, records, 60_000 + records * (link.rttMs * 3 + 2000));
+    console.error(report(drain, front.forwarded()));
+    return drain;
+  } finally {
+    await context.close();
+    await proxy.close();
+    await front.close();
+    await server.stop();
+  }
+}
+
+const round = (value: number, places: number): number => Number(value.toFixed(places));
+
+export async function run(): Promise<void> {
+  const files = await buildBaseline();
+  const browser = await launchBrowser();
+  try {
+    for (const link of LINKS) {
+      const doorline = await doorlineRun(browser, link);
+      const baseline = await baselineRun(browser, link, files);
+      const lowerBound = (2 * link.rttMs) / 1000 + (RECORDS * INFORMATION_BYTES_PER_RECORD) / (link.bitsPerSecond / 8);
+      const baselinePerRecord = baseline.seconds / link.baselineRecords;
+      console.log(
+        JSON.stringify({
+          bench: 'sync',
+          link: link.name,
+          records: RECORDS,
+          doorline_s: round(doorline.seconds, 2),
+          doorline_bytes: doorline.bytes,
+          bytes_per_record: round(doorline.bytes / RECORDS, 2),
+          lower_bound_s: round(lowerBound, 2),
+          doorline_goal_s: round(1.5 * lowerBound, 2),
+          baseline_records: link.baselineRecords,
+          baseline_s_per_record: round(baselinePerRecord, 3),
+          speedup_per_record: round(baselinePerRecord / (doorline.seconds / RECORDS), 1),
+        }),
+      );
+    }
+  } finally {
+    await browser.close();
+  }
+}
