@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db/open-database.ts';
 import type { NewStudent } from './db/schema.ts';
+import { mulberry32 } from '../shared/seeded-random.ts';
 
 export const DEMO_SCHOOL = {
   name: 'Riverside Community School',
@@ -29,20 +30,8 @@ const LAST_NAMES = [
 ];
 const HOMEROOMS = ['7A', '7B', '8A', '8B', '9A', '9B', '10A', '10B', '11A', '11B', '12A', '12B'];
 
-/** A small deterministic generator (mulberry32), so the demo roster is the same everywhere. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function demoRoster(schoolId: string, now: number): NewStudent[] {
-  const random = seededRandom(20260901);
+  const random = mulberry32(20260901);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   return Array.from({ length: DEMO_SCHOOL.studentCount }, (_, i) => ({
     id: randomUUID(),

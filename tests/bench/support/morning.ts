@@ -5,6 +5,9 @@
  */
 import type { Op } from '../../../src/shared/protocol.ts';
 import { ulid } from '../../../src/shared/ulid.ts';
+import { mulberry32 } from '../../../src/shared/seeded-random.ts';
+
+export { mulberry32 };
 
 export interface MorningOptions {
   /** Students '100001', '100002' …, the numbering of the demo school (which has 600). */
@@ -27,18 +30,6 @@ const DEFAULT_START = Date.parse('2026-11-25T07:15:00Z');
 const BELL_AFTER_MS = 45 * MINUTE;
 /** Share of students who tap a second time, unsure the first one counted. */
 const DOUBLE_TAP_SHARE = 0.05;
-
-/** mulberry32: a tiny seeded PRNG, good enough to shape test data. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Milliseconds after `start`: 10% early (07:15–07:30), 80% in the half hour
