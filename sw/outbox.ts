@@ -62,11 +62,6 @@ export class Outbox {
     });
   }
 
-  /** The oldest waiting ops, in sequence order. */
-  async oldest(limit: number): Promise<OutboxOp[]> {
-    return this.db.outbox.orderBy('seq').limit(limit).toArray();
-  }
-
   async size(): Promise<number> {
     return this.db.outbox.count();
   }

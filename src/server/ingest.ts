@@ -4,7 +4,7 @@
  * answered `duplicate` with the outcome it got the first time, and is never
  * applied twice. A bad op is rejected alone; the ops around it still apply.
  */
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import { DoorlineError, type OpErrorCode } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
 import { assertOp, normalizeOp } from '../shared/protocol-guards.ts';
@@ -12,7 +12,6 @@ import { PROTOCOL_VERSION, type MarkInput, type Op, type Outcome, type Receipt, 
 import { toRuns } from '../shared/receipts.ts';
 import { isLate, localMoment } from '../shared/school-time.ts';
 import type { Db } from './db/open-database.ts';
-import type { Insertable } from 'kysely';
 import type { AttendanceTable, Database, NotesTable, OpsTable, School } from './db/schema.ts';
 import { findKiosk } from './school-queries.ts';
 

@@ -9,10 +9,12 @@ export interface Message {
   tone: 'ok' | 'late' | 'warn' | 'error';
 }
 
+function notOnRoster(studentId: string): Message {
+  return { headline: "Not on this school's roster", detail: `ID ${studentId} — please see the office.`, tone: 'warn' };
+}
+
 export function answerMessage(answer: MarkAnswer): Message {
-  if (!answer.student) {
-    return { headline: "Not on this school's roster", detail: `ID ${answer.studentId} — please see the office.`, tone: 'warn' };
-  }
+  if (!answer.student) return notOnRoster(answer.studentId);
   const saved = answer.queued ? 'Saved on this kiosk.' : 'Saved.';
   return answer.late
     ? { headline: `${answer.student.name} — late, ${answer.localTime}`, detail: `${answer.student.homeroom}. ${saved}`, tone: 'late' }
@@ -20,7 +22,7 @@ export function answerMessage(answer: MarkAnswer): Message {
 }
 
 export function refusalMessage(code: ErrorCode, studentId: string): Message {
-  if (code === 'unknown-student') return { headline: "Not on this school's roster", detail: `ID ${studentId} — please see the office.`, tone: 'warn' };
+  if (code === 'unknown-student') return notOnRoster(studentId);
   if (code === 'invalid-body') return { headline: 'That ID could not be read', detail: 'Please scan again or type the number on the card.', tone: 'warn' };
   return { headline: 'Not saved', detail: `Please try again or see the office (${code}).`, tone: 'error' };
 }

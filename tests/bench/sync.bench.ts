@@ -24,7 +24,7 @@ import type { MarkInput } from '../../src/shared/protocol.ts';
 import { ulid } from '../../src/shared/ulid.ts';
 import { launchBrowser, openKiosk, until } from '../e2e/support/kiosk-browser.ts';
 import { startServer, type ServerProcess } from '../e2e/support/server-process.ts';
-import { startFrontServer, type ServedFile } from './support/front-server.ts';
+import { startFrontServer, type FrontServer, type ServedFile } from './support/front-server.ts';
 import { realisticMorning } from './support/morning.ts';
 import { startThrottleProxy, type Direction, type Link, type Span, type ThrottleProxy } from './support/throttle-proxy.ts';
 
@@ -225,28 +225,25 @@ function report(drain: Drain, requests: Record<string, number>): string {
   ].join('\n');
 }
 
-async function doorlineRun(browser: Browser, link: BenchLink): Promise<Drain> {
+interface Rig {
+  server: ServerProcess;
+  front: FrontServer;
+  proxy: ThrottleProxy;
+  context: BrowserContext;
+}
+
+/**
+ * A fresh server behind the front server behind the throttled link, and a
+ * fresh browser context: Doorline and the baseline run on the same path, so
+ * both pay for the same hops.
+ */
+async function onLink<T>(browser: Browser, link: BenchLink, files: Record<string, ServedFile>, body: (rig: Rig) => Promise<T>): Promise<T> {
   const server = await startServer();
-  // The same path as the baseline's, so both pay for the same hops; the front server serves nothing of its own here.
-  const front = await startFrontServer(server.url, {});
+  const front = await startFrontServer(server.url, files);
   const proxy = await startThrottleProxy(front.url, link);
   const context = await browser.newContext();
   try {
-    console.error(`${link.name} doorline: installing the kiosk over the link`);
-    const page = await openKiosk(context, proxy.url);
-    const kioskId = await kioskIdOf(page);
-    console.error(`  installed with ${proxy.bytes().up + proxy.bytes().down} bytes on the wire`);
-    await context.setOffline(true);
-    // A line that was down all morning has no connection left open to reuse.
-    proxy.setLink('down');
-    await postMarks(page, morningMarks(kioskId));
-    await until(`${RECORDS} check-ins waiting in the outbox`, async () => (await doorlineWaiting(page)) === RECORDS);
-    await page.close();
-    front.resetForwarded();
-    console.error(`  ${RECORDS} check-ins queued offline; link up`);
-    const drain = await measureDrain(context, proxy, link, server, RECORDS, 10 * 60_000);
-    console.error(report(drain, front.forwarded()));
-    return drain;
+    return await body({ server, front, proxy, context });
   } finally {
     await context.close();
     await proxy.close();
@@ -255,35 +252,41 @@ async function doorlineRun(browser: Browser, link: BenchLink): Promise<Drain> {
   }
 }
 
-async function baselineRun(browser: Browser, link: BenchLink, files: Record<string, ServedFile>): Promise<Drain> {
-  const server = await startServer();
-  const front = await startFrontServer(server.url, files);
-  const proxy = await startThrottleProxy(front.url, link);
-  const context = await browser.newContext();
-  const records = link.baselineRecords;
-  try {
+/** Queues `records` marks offline with the line down, closes the page, then measures from link-up to the last receipt. */
+async function queueThenDrain(rig: Rig, link: BenchLink, page: Page, records: number, queued: () => Promise<number>, timeoutMs: number): Promise<Drain> {
+  const kioskId = await kioskIdOf(page);
+  await rig.context.setOffline(true);
+  // A line that was down all morning has no connection left open to reuse.
+  rig.proxy.setLink('down');
+  await postMarks(page, morningMarks(kioskId).slice(0, records));
+  await until(`${records} marks queued`, async () => (await queued()) === records);
+  await page.close();
+  rig.front.resetForwarded();
+  console.error(`  ${records} marks queued offline; link up`);
+  const drain = await measureDrain(rig.context, rig.proxy, link, rig.server, records, timeoutMs);
+  console.error(report(drain, rig.front.forwarded()));
+  return drain;
+}
+
+function doorlineRun(browser: Browser, link: BenchLink): Promise<Drain> {
+  return onLink(browser, link, {}, async (rig) => {
+    console.error(`${link.name} doorline: installing the kiosk over the link`);
+    const page = await openKiosk(rig.context, rig.proxy.url);
+    console.error(`  installed with ${rig.proxy.bytes().up + rig.proxy.bytes().down} bytes on the wire`);
+    return queueThenDrain(rig, link, page, RECORDS, () => doorlineWaiting(page), 10 * 60_000);
+  });
+}
+
+function baselineRun(browser: Browser, link: BenchLink, files: Record<string, ServedFile>): Promise<Drain> {
+  return onLink(browser, link, files, async (rig) => {
     console.error(`${link.name} baseline: installing the Workbox worker over the link`);
-    const page = await context.newPage();
-    await page.goto(`${proxy.url}/baseline/`);
+    const page = await rig.context.newPage();
+    await page.goto(`${rig.proxy.url}/baseline/`);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
-    const kioskId = await kioskIdOf(page);
-    await context.setOffline(true);
-    proxy.setLink('down');
-    await postMarks(page, morningMarks(kioskId).slice(0, records));
-    await until(`${records} requests in the Workbox queue`, async () => (await baselineQueued(page)) === records);
-    await page.close();
-    front.resetForwarded();
-    console.error(`  ${records} marks queued offline; link up`);
+    const records = link.baselineRecords;
     // Generous: about one round trip and a request's bytes per record, and then some.
-    const drain = await measureDrain(context, proxy, link, server, records, 60_000 + records * (link.rttMs * 3 + 2000));
-    console.error(report(drain, front.forwarded()));
-    return drain;
-  } finally {
-    await context.close();
-    await proxy.close();
-    await front.close();
-    await server.stop();
-  }
+    return queueThenDrain(rig, link, page, records, () => baselineQueued(page), 60_000 + records * (link.rttMs * 3 + 2000));
+  });
 }
 
 const round = (value: number, places: number): number => Number(value.toFixed(places));

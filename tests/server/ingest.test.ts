@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLate, localMoment } from '../../src/shared/school-time.ts';
 import { LIMITS } from '../../src/shared/limits.ts';
 import { fromRuns } from '../../src/shared/receipts.ts';
-import { checkIn, opId, startTestApp, type TestApp } from '../support/test-app.ts';
+import { checkIn, countRows, opId, startTestApp, type TestApp } from '../support/test-app.ts';
 
 const DEVICE = 'device-0000-aaaa';
 // 07:58 and 08:14 in London on a winter school day.
@@ -32,10 +32,7 @@ async function attendance() {
   return t.db.selectFrom('attendance').innerJoin('students', 'students.id', 'attendance.student_id').select(['students.student_number', 'attendance.status', 'attendance.check_in_at', 'attendance.date', 'attendance.version']).orderBy('student_number').execute();
 }
 
-async function opCount(): Promise<number> {
-  const { n } = await t.db.selectFrom('ops').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(n);
-}
+const opCount = (): Promise<number> => countRows(t.db, 'ops');
 
 describe('POST /api/sync', () => {
   it('applies a batch and answers one receipt per op', async () => {

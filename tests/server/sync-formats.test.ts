@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BATCH_MEDIA_TYPE, encodeBatch } from '../../src/shared/batch-codec.ts';
 import { LIMITS } from '../../src/shared/limits.ts';
 import { fromRuns } from '../../src/shared/receipts.ts';
-import { checkIn, startTestApp, type TestApp } from '../support/test-app.ts';
+import { checkIn, countRows, startTestApp, type TestApp } from '../support/test-app.ts';
 
 const DEVICE = 'device-0000-bbbb';
 const EARLY = Date.parse('2026-11-25T07:58:00Z');
@@ -16,7 +16,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const opCount = async () => Number((await t.db.selectFrom('ops').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const opCount = (): Promise<number> => countRows(t.db, 'ops');
 
 function post(payload: Buffer, headers: Record<string, string>) {
   return t.app.inject({ method: 'POST', url: '/api/sync', payload, headers });

@@ -29,6 +29,12 @@ export async function startTestApp(options: { publicDir?: string } = {}): Promis
   };
 }
 
+/** How many rows a table holds. */
+export async function countRows(db: Db, table: 'ops' | 'attendance' | 'notes'): Promise<number> {
+  const { n } = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(n);
+}
+
 let opCounter = 0;
 
 /** A fresh ULID-shaped op id; monotonic within a test run. */

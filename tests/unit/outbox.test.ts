@@ -28,7 +28,7 @@ describe('outbox', () => {
     const seqs = [];
     for (const id of ['100001', '100002', '100003']) seqs.push((await outbox.enqueue(mark(id))).op.seq);
     expect(seqs).toEqual([1, 2, 3]);
-    expect((await outbox.oldest(10)).map((op) => op.studentId)).toEqual(['100001', '100002', '100003']);
+    expect((await outbox.waiting(10)).map((op) => op.studentId)).toEqual(['100001', '100002', '100003']);
   });
 
   it('keeps counting after the database is closed and opened again', async () => {
@@ -65,7 +65,7 @@ describe('outbox', () => {
   it('returns the oldest ops first, up to the limit', async () => {
     const outbox = new Outbox(db);
     for (let i = 0; i < 5; i++) await outbox.enqueue(mark(String(100001 + i)));
-    expect((await outbox.oldest(2)).map((op) => op.seq)).toEqual([1, 2]);
+    expect((await outbox.waiting(2)).map((op) => op.seq)).toEqual([1, 2]);
   });
 
   it('removes an op only when its own receipt arrives', async () => {
@@ -79,7 +79,7 @@ describe('outbox', () => {
       [{ status: 'applied' }, { status: 'duplicate', original: { status: 'applied' } }, { status: 'applied' }],
     );
     expect(result).toEqual({ removed: 2, deadLettered: 0 });
-    expect((await outbox.oldest(10)).map((op) => op.seq)).toEqual([c.seq, d.seq]);
+    expect((await outbox.waiting(10)).map((op) => op.seq)).toEqual([c.seq, d.seq]);
   });
 
   it('refuses to settle when receipts and ops do not pair up', async () => {

@@ -139,7 +139,7 @@ describe('sync engine', () => {
   });
 
   it('does nothing when the outbox is empty', async () => {
-    const all = await outbox.oldest(10);
+    const all = await outbox.waiting(10);
     await outbox.settle(all, all.map(() => ({ status: 'applied' as const })));
     let sends = 0;
     const { engine } = engineWith(async (count) => {

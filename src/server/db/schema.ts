@@ -2,7 +2,7 @@
  * The database, typed once. Times are epoch milliseconds; ids are text so
  * SQLite and PostgreSQL share one schema.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 import type { AttendanceStatus } from '../../shared/protocol.ts';
 
 export interface SchoolsTable {
@@ -106,4 +106,3 @@ export interface Database {
 
 export type School = Selectable<SchoolsTable>;
 export type NewStudent = Insertable<StudentsTable>;
-export type AttendanceChange = Updateable<AttendanceTable>;
