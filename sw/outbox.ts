@@ -23,6 +23,8 @@ export class Outbox {
 
   /** This device's identity, made on first use and kept for the life of the profile. */
   async deviceId(): Promise<string> {
+    const known = await this.db.meta.get('device-id');
+    if (typeof known?.value === 'string') return known.value;
     return this.db.transaction('rw', this.db.meta, async () => {
       const existing = await this.db.meta.get('device-id');
       if (typeof existing?.value === 'string') return existing.value;

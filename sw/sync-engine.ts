@@ -133,7 +133,8 @@ export class SyncEngine {
     }
     this.phase = 'sending';
     this.progress = null;
-    await this.publish();
+    // Telling the pages must not delay the first byte on the wire.
+    void this.publish();
     const link = await this.loadLink();
     try {
       // With no network at all a request would only fail; the `sync` event or `online` comes back for it.
