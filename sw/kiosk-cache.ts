@@ -2,9 +2,10 @@
  * What this device knows about its kiosk and school, and the roster, kept in
  * IndexedDB so the door works with the network off.
  */
-import { DoorlineError, errorBody } from '../src/shared/error-codes.ts';
-import { assertKioskConfig, assertRoster } from '../src/shared/protocol-guards.ts';
+import { DoorlineError, errorBody, type ErrorCode } from '../src/shared/error-codes.ts';
+import { assertKioskConfig, assertRoster, errorCodeOf } from '../src/shared/protocol-guards.ts';
 import type { KioskConfig } from '../src/shared/protocol.ts';
+import type { DeviceCredentials } from './device-credentials.ts';
 import type { OutboxDb, RosterEntry } from './outbox-db.ts';
 
 const CONFIG_URL = '/api/kiosk-config';
@@ -14,6 +15,7 @@ const CONFIG_TIMEOUT_MS = 4000;
 export class KioskCache {
   constructor(
     private readonly db: OutboxDb,
+    private readonly credentials: Pick<DeviceCredentials, 'headers'>,
     private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
@@ -30,20 +32,37 @@ export class KioskCache {
     return this.db.roster.count();
   }
 
-  /** Fetches the kiosk's configuration, and the roster when it has changed. Throws when offline. */
+  /**
+   * Fetches the device's configuration, and the roster when it has changed.
+   * Throws `network-error` when offline, and the server's own code (not
+   * paired, revoked, signed out) when it refuses.
+   */
   async refresh(): Promise<KioskConfig> {
-    const response = await this.fetchImpl(CONFIG_URL, { cache: 'no-store', signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS) });
-    if (!response.ok) throw new DoorlineError('server-error', { status: response.status });
+    let response: Response;
+    try {
+      response = await this.fetchImpl(CONFIG_URL, { cache: 'no-store', headers: await this.credentials.headers(), signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS) });
+    } catch (cause) {
+      throw new DoorlineError('network-error', { cause: String(cause) });
+    }
+    if (!response.ok) {
+      const code = response.status < 500 ? errorCodeOf(await response.json().catch(() => null)) : undefined;
+      throw code ? new DoorlineError(code as ErrorCode) : new DoorlineError('server-error', { status: response.status });
+    }
     const config: unknown = await response.json();
     assertKioskConfig(config);
-    await this.db.meta.put({ key: 'kiosk-config', value: config });
-    const known = await this.db.meta.get('roster-version');
-    if (known?.value !== config.rosterVersion || (await this.db.roster.count()) === 0) await this.refreshRoster(config);
+    await this.remember(config);
     return config;
   }
 
-  private async refreshRoster(config: KioskConfig): Promise<void> {
-    const response = await this.fetchImpl(`/api/roster?kioskId=${encodeURIComponent(config.kiosk.id)}`, { cache: 'no-store' });
+  /** Keeps a configuration (from a refresh or from pairing) and brings the roster up to date with it. */
+  async remember(config: KioskConfig): Promise<void> {
+    await this.db.meta.put({ key: 'kiosk-config', value: config });
+    const known = await this.db.meta.get('roster-version');
+    if (known?.value !== config.rosterVersion || (await this.db.roster.count()) === 0) await this.refreshRoster();
+  }
+
+  async refreshRoster(): Promise<void> {
+    const response = await this.fetchImpl('/api/roster', { cache: 'no-store', headers: await this.credentials.headers() });
     if (!response.ok) throw new DoorlineError('server-error', { status: response.status });
     const roster: unknown = await response.json();
     assertRoster(roster);
@@ -64,11 +83,15 @@ export class KioskCache {
     const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' };
     try {
       return new Response(JSON.stringify(await this.refresh()), { headers });
-    } catch {
+    } catch (error) {
+      // A refusal (not paired, revoked, signed out) is the page's to show; only a dead link falls back.
+      if (error instanceof DoorlineError && error.status >= 400) {
+        return new Response(JSON.stringify(errorBody(error)), { status: error.status, headers });
+      }
       const known = await this.config();
       if (known) return new Response(JSON.stringify(known), { headers: { ...headers, 'x-doorline-source': 'device' } });
-      const error = new DoorlineError('network-error', {}, 'This kiosk has not reached the server yet; connect it once to load the roster.');
-      return new Response(JSON.stringify(errorBody(error)), { status: 503, headers });
+      const offline = new DoorlineError('network-error', {}, 'This kiosk has not reached the server yet; connect it once to load the roster.');
+      return new Response(JSON.stringify(errorBody(offline)), { status: 503, headers });
     }
   }
 }

@@ -19,6 +19,10 @@ export interface OutboxOp {
   status?: AttendanceStatus;
   text?: string;
   base: number;
+  /** Milliseconds to add to `at` for the server's time, as last measured; absent before the first sync. */
+  offset?: number;
+  /** The hybrid logical clock reading when the op was made (src/shared/hlc.ts). */
+  hlc?: string;
   queuedAt: number;
 }
 
@@ -39,7 +43,18 @@ export interface MetaEntry {
   value: unknown;
 }
 
-export type MetaKey = 'device-id' | 'next-seq' | 'kiosk-config' | 'roster-version' | 'last-sync-at' | 'link-estimate';
+export type MetaKey =
+  | 'device-id'
+  | 'next-seq'
+  | 'kiosk-config'
+  | 'roster-version'
+  | 'last-sync-at'
+  | 'link-estimate'
+  | 'device-token'
+  | 'change-cursor'
+  | 'clock-offset'
+  | 'hlc'
+  | 'session';
 
 export type OutboxDb = Dexie & {
   outbox: EntityTable<OutboxOp, 'seq'>;

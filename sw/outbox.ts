@@ -9,6 +9,9 @@ import type { MarkInput, Receipt } from '../src/shared/protocol.ts';
 import { finalOutcome } from '../src/shared/receipts.ts';
 import type { DeadLetter, MetaKey, OutboxDb, OutboxOp } from './outbox-db.ts';
 
+/** The kioskId a staff browser's ops carry: the server goes by the person's session, not by this. */
+export const NO_KIOSK = 'staff-browser';
+
 export interface SettleResult {
   removed: number;
   deadLettered: number;
@@ -49,7 +52,7 @@ export class Outbox {
         seq,
         opId: input.opId,
         kind: input.kind,
-        kioskId: input.kioskId,
+        kioskId: input.kioskId ?? NO_KIOSK,
         studentId: input.studentId,
         at: input.at,
         session: input.session ?? 'day',
@@ -112,6 +115,12 @@ export class Outbox {
   async lastSyncAt(): Promise<number | null> {
     const entry = await this.db.meta.get('last-sync-at');
     return typeof entry?.value === 'number' ? entry.value : null;
+  }
+
+  /** How many ops wait, and when the oldest of them was saved: the device reports both at each sync. */
+  async backlog(): Promise<{ depth: number; oldestAt: number | null }> {
+    const [depth, oldest] = await Promise.all([this.db.outbox.count(), this.db.outbox.orderBy('seq').first()]);
+    return { depth, oldestAt: oldest?.queuedAt ?? null };
   }
 
   async getMeta(key: MetaKey): Promise<unknown> {

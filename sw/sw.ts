@@ -1,11 +1,16 @@
 /// <reference lib="webworker" />
 /** The service worker's entry: it wires events to the modules that handle them. */
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
+import { APP_VERSION } from '../src/shared/app-version.ts';
+import { APP_VERSION_HEADER, DEVICE_CLOCK_HEADER, QUEUE_HEADER } from '../src/shared/sync-headers.ts';
 import { assertPageMessage } from '../src/shared/worker-messages.ts';
+import { DeviceCredentials } from './device-credentials.ts';
 import { KioskCache } from './kiosk-cache.ts';
+import { pairKiosk } from './kiosk-pairing.ts';
 import { takeMark } from './mark-intake.ts';
 import { openOutboxDb } from './outbox-db.ts';
 import { Outbox } from './outbox.ts';
+import { exportQueue } from './queue-export.ts';
 import { broadcast } from './status-broadcast.ts';
 import { gzip, postBatch } from './sync-client.ts';
 import { SyncEngine } from './sync-engine.ts';
@@ -19,12 +24,25 @@ cleanupOutdatedCaches();
 
 const db = openOutboxDb();
 const outbox = new Outbox(db);
-const kiosk = new KioskCache(db);
+const credentials = new DeviceCredentials(outbox);
+const kiosk = new KioskCache(db, credentials);
+
+/** Who is sending, and the device's report of itself for the admin's list. */
+async function syncHeaders(): Promise<Record<string, string>> {
+  const [auth, backlog] = await Promise.all([credentials.headers(), outbox.backlog()]);
+  return {
+    ...auth,
+    [APP_VERSION_HEADER]: APP_VERSION,
+    [QUEUE_HEADER]: `${backlog.depth};${backlog.oldestAt ?? 0}`,
+    [DEVICE_CLOCK_HEADER]: String(Date.now()),
+  };
+}
+
 const engine = new SyncEngine({
   outbox,
   kiosk,
   compress: gzip,
-  post: (body, encoding, timeoutMs) => postBatch(body, encoding, timeoutMs),
+  post: async (body, encoding, timeoutMs) => postBatch(body, encoding, timeoutMs, fetch, await syncHeaders()),
   publish: (status) => broadcast(self.clients, status),
   requestBackgroundSync: async () => {
     await self.registration.sync?.register(SYNC_TAG);
@@ -69,6 +87,13 @@ self.addEventListener('fetch', (event) => {
     );
   } else if (event.request.method === 'GET' && url.pathname === '/api/kiosk-config') {
     event.respondWith(kiosk.serveConfig());
+  } else if (event.request.method === 'POST' && url.pathname === '/api/pair') {
+    const paired = pairKiosk(event.request, { outbox, kiosk, credentials });
+    event.respondWith(paired.then((p) => p.response));
+    // A kiosk paired again (after a revocation) sends what it kept at once.
+    event.waitUntil(paired.then(async (p) => (p.paired ? engine.kick() : undefined)));
+  } else if (event.request.method === 'GET' && url.pathname === '/api/queue-export') {
+    event.respondWith(exportQueue(outbox, kiosk));
   }
 });
 

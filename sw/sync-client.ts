@@ -18,12 +18,23 @@ const BY_STATUS: Record<number, ErrorCode> = {
   413: 'body-too-large',
 };
 
-export async function postBatch(body: Uint8Array, encoding: BodyEncoding, timeoutMs: number, fetchImpl: typeof fetch = fetch): Promise<SyncResponse> {
+/**
+ * `extraHeaders`: the device token (for a kiosk) and the device's report of
+ * itself (src/shared/sync-headers.ts).
+ */
+export async function postBatch(
+  body: Uint8Array,
+  encoding: BodyEncoding,
+  timeoutMs: number,
+  fetchImpl: typeof fetch = fetch,
+  extraHeaders: Record<string, string> = {},
+): Promise<SyncResponse> {
   let response: Response;
   try {
     response = await fetchImpl(SYNC_URL, {
       method: 'POST',
       headers: {
+        ...extraHeaders,
         'content-type': BATCH_MEDIA_TYPE,
         ...(encoding === 'gzip' ? { 'content-encoding': 'gzip' } : {}),
         accept: 'application/json',

@@ -4,6 +4,9 @@
  * roster is generated from a fixed seed, so every install gets the same one.
  */
 import { randomUUID } from 'node:crypto';
+import { createStaff } from './auth/accounts.ts';
+import { hashPassword } from './auth/password.ts';
+import { createPairingCode } from './pairing.ts';
 import type { Db } from './db/open-database.ts';
 import type { NewStudent } from './db/schema.ts';
 import { mulberry32 } from '../shared/seeded-random.ts';
@@ -75,4 +78,40 @@ export async function ensureDemoSchool(db: Db, now = Date.now()): Promise<SeedRe
     await trx.insertInto('kiosks').values({ id: randomUUID(), school_id: schoolId, name: DEMO_SCHOOL.kioskName, created_at: now }).execute();
     return { created: true, schoolName: DEMO_SCHOOL.name, kioskName: DEMO_SCHOOL.kioskName, studentCount: students.length };
   });
+}
+
+/** The demo school's people, documented in the README. Never use them outside a demo. */
+export const DEMO_ACCOUNTS = [
+  { email: 'teacher@riverside.example', password: 'riverside-teacher', name: 'Grace Hopper', role: 'teacher' },
+  { email: 'office@riverside.example', password: 'riverside-office', name: 'Katherine Johnson', role: 'office' },
+  { email: 'admin@riverside.example', password: 'riverside-admin', name: 'Alan Turing', role: 'admin' },
+] as const;
+
+/** The demo passwords are public, so one hash of each serves every database a process seeds (tests seed hundreds). */
+const demoHashes = new Map<string, Promise<string>>();
+
+/** Adds any missing demo account to the demo school. */
+export async function ensureDemoAccounts(db: Db, now = Date.now()): Promise<void> {
+  const school = await db.selectFrom('schools').select('id').where('name', '=', DEMO_SCHOOL.name).orderBy('created_at').executeTakeFirst();
+  if (!school) return;
+  for (const account of DEMO_ACCOUNTS) {
+    const exists = await db.selectFrom('staff').select('id').where('email', '=', account.email).executeTakeFirst();
+    if (exists) continue;
+    if (!demoHashes.has(account.password)) demoHashes.set(account.password, hashPassword(account.password));
+    await createStaff(db, { ...account, schoolIds: [school.id], passwordHash: await demoHashes.get(account.password) }, now);
+  }
+}
+
+/** A fresh pairing code for the demo school's kiosk, good for a day, printed at start-up. */
+export async function demoPairingCode(db: Db, now = Date.now()): Promise<{ code: string; kioskName: string } | null> {
+  const kiosk = await db
+    .selectFrom('kiosks')
+    .innerJoin('schools', 'schools.id', 'kiosks.school_id')
+    .select(['kiosks.id', 'kiosks.name', 'kiosks.school_id'])
+    .where('schools.name', '=', DEMO_SCHOOL.name)
+    .orderBy('kiosks.created_at')
+    .executeTakeFirst();
+  if (!kiosk) return null;
+  const { code } = await createPairingCode(db, { schoolId: kiosk.school_id, kioskId: kiosk.id, createdBy: 'start-up', now, lifetimeMs: 24 * 60 * 60 * 1000 });
+  return { code, kioskName: kiosk.name };
 }

@@ -12,8 +12,8 @@ import { PROTOCOL_VERSION, type MarkInput, type Op, type Outcome, type Receipt, 
 import { toRuns } from '../shared/receipts.ts';
 import { isLate, localMoment } from '../shared/school-time.ts';
 import type { Db } from './db/open-database.ts';
-import type { AttendanceTable, Database, NotesTable, OpsTable, School } from './db/schema.ts';
-import { findKiosk } from './school-queries.ts';
+import type { AttendanceTable, Database, NotesTable, OpsTable, School, StaffRole } from './db/schema.ts';
+import { findSchool } from './school-queries.ts';
 
 type Trx = Transaction<Database>;
 type Student = StudentSummary & { id: string };
@@ -56,7 +56,7 @@ export function storedOpId(deviceId: string | null, seq: number | null, opId: st
 }
 
 /** Applies ops from one device (or from a page posting directly, device null) inside `trx`. */
-async function applyOps(trx: Trx, school: School, deviceId: string | null, ops: IncomingOp[], now: number): Promise<Settled[]> {
+async function applyOps(trx: Trx, school: School, deviceId: string | null, actor: { kind: string; id: string }, ops: IncomingOp[], now: number): Promise<Settled[]> {
   const bySeq = new Map<number, Pick<OpsTable, 'op_id' | 'status' | 'code'>>();
   const seqs = ops.flatMap((op) => (op.seq === null ? [] : [op.seq]));
   if (deviceId !== null && seqs.length > 0) {
@@ -107,7 +107,7 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, ops: 
       if (!(error instanceof DoorlineError)) throw error;
       outcome = rejected('invalid-body');
     }
-    const row = opRow(incoming, op, school.id, deviceId, outcome, now);
+    const row = opRow(incoming, op, school.id, deviceId, actor, outcome, now);
     newRows.push(row);
     if (incoming.seq !== null) bySeq.set(incoming.seq, row);
     byOpId.set(incoming.opId, row);
@@ -133,7 +133,7 @@ async function studentsByNumber(trx: Trx, schoolId: string, ops: IncomingOp[]): 
 }
 
 /** What is stored of an op, valid or not, so that a replay finds its first outcome. */
-function opRow(incoming: IncomingOp, op: Op | null, schoolId: string, deviceId: string | null, outcome: Outcome, now: number): OpsTable {
+function opRow(incoming: IncomingOp, op: Op | null, schoolId: string, deviceId: string | null, actor: { kind: string; id: string }, outcome: Outcome, now: number): OpsTable {
   const raw = (op ?? incoming.raw) as Partial<Op>;
   const text = (value: unknown, max: number): string => (typeof value === 'string' ? value.slice(0, max) : '');
   return {
@@ -151,6 +151,8 @@ function opRow(incoming: IncomingOp, op: Op | null, schoolId: string, deviceId: 
     mark_status: op?.status ?? null,
     note_text: op?.text ?? null,
     base_version: op?.base ?? 0,
+    actor_kind: actor.kind,
+    actor_id: actor.id,
   };
 }
 
@@ -270,33 +272,70 @@ function toNumber(value: number | null): number | null {
   return value === null ? null : Number(value);
 }
 
+/**
+ * Who sends a batch: a paired kiosk (its token), a person's browser (their
+ * session), or the office importing a revoked kiosk's queue file.
+ */
+export type Sender =
+  | { kind: 'kiosk'; schoolId: string; deviceId: string; kioskId: string }
+  | { kind: 'staff'; schoolId: string; deviceId: string | null; staffId: string; role: StaffRole }
+  | { kind: 'import'; schoolId: string; deviceId: string; kioskId: string | null; actorId: string };
+
+/** What a device says about itself at each sync, for the admin's device list. */
+export interface DeviceReport {
+  appVersion?: string;
+  queueDepth?: number;
+  oldestWaitingAt?: number;
+}
+
 export interface SyncBatch {
   deviceId: string;
-  kioskId: string;
   ops: Array<{ seq: number; opId?: string }>;
 }
 
-/** `POST /api/sync`: a device's batch, applied in one transaction. */
-export async function ingestBatch(db: Db, batch: SyncBatch, now = Date.now()): Promise<SyncResponse> {
-  const receipts = await db.transaction().execute(async (trx) => {
-    const { school, kiosk } = await findKiosk(trx, batch.kioskId);
-    const maxSeq = batch.ops.reduce((max, op) => Math.max(max, op.seq), 0);
-    const device = await trx.selectFrom('devices').select(['school_id', 'last_seq']).where('id', '=', batch.deviceId).executeTakeFirst();
+function actorOf(sender: Sender): { kind: string; id: string } {
+  if (sender.kind === 'staff') return { kind: sender.role, id: sender.staffId };
+  // A kiosk's ops are the door's, also when the office imports them from a file.
+  return { kind: 'door', id: sender.deviceId };
+}
+
+/** Records the device's visit; refuses a device id that belongs to someone else. */
+async function noteDevice(trx: Trx, sender: Sender, deviceId: string, maxSeq: number, report: DeviceReport, now: number): Promise<void> {
+  const device = await trx.selectFrom('devices').select(['school_id', 'kind', 'last_seq']).where('id', '=', deviceId).executeTakeFirst();
+  const lastSeq = Math.max(Number(device?.last_seq ?? 0), maxSeq);
+  const reported = {
+    ...(report.appVersion !== undefined ? { app_version: report.appVersion } : {}),
+    ...(report.queueDepth !== undefined ? { queue_depth: report.queueDepth } : {}),
+    ...(report.oldestWaitingAt !== undefined ? { oldest_waiting_at: report.oldestWaitingAt } : {}),
+  };
+  if (sender.kind === 'staff') {
+    if (device && device.kind !== 'staff') throw new DoorlineError('device-unauthorized', { deviceId });
+    if (device && device.school_id !== sender.schoolId) throw new DoorlineError('device-in-other-school', { deviceId });
     if (!device) {
       await trx
         .insertInto('devices')
-        .values({ id: batch.deviceId, school_id: school.id, kiosk_id: kiosk.id, first_seen_at: now, last_seen_at: now, last_seq: maxSeq })
+        .values({ id: deviceId, school_id: sender.schoolId, kiosk_id: null, kind: 'staff', first_seen_at: now, last_seen_at: now, last_seq: lastSeq, staff_id: sender.staffId, ...reported })
         .execute();
-    } else {
-      if (device.school_id !== school.id) throw new DoorlineError('kiosk-not-found', { kioskId: batch.kioskId });
-      await trx
-        .updateTable('devices')
-        .set({ kiosk_id: kiosk.id, last_seen_at: now, last_seq: Math.max(Number(device.last_seq), maxSeq) })
-        .where('id', '=', batch.deviceId)
-        .execute();
+      return;
     }
+    await trx.updateTable('devices').set({ last_seen_at: now, last_seq: lastSeq, staff_id: sender.staffId, ...reported }).where('id', '=', deviceId).execute();
+    return;
+  }
+  // Kiosks are known: the token (or the importing office) already found this device in this school.
+  if (!device || device.school_id !== sender.schoolId) throw new DoorlineError('device-not-found', { deviceId });
+  const visit = sender.kind === 'kiosk' ? { last_seen_at: now, ...reported } : {};
+  await trx.updateTable('devices').set({ last_seq: lastSeq, ...visit }).where('id', '=', deviceId).execute();
+}
+
+/** `POST /api/sync`: a device's batch, applied in one transaction. */
+export async function ingestBatch(db: Db, sender: Sender, batch: SyncBatch, report: DeviceReport = {}, now = Date.now()): Promise<SyncResponse> {
+  if (sender.deviceId !== null && sender.deviceId !== batch.deviceId) throw new DoorlineError('device-unauthorized', { deviceId: batch.deviceId, problem: 'the batch names another device' });
+  const receipts = await db.transaction().execute(async (trx) => {
+    const school = await findSchool(trx, sender.schoolId);
+    const maxSeq = batch.ops.reduce((max, op) => Math.max(max, op.seq), 0);
+    await noteDevice(trx, sender, batch.deviceId, maxSeq, report, now);
     const incoming = batch.ops.map((op) => ({ seq: op.seq, opId: storedOpId(batch.deviceId, op.seq, op.opId), raw: op }));
-    const settled = await applyOps(trx, school, batch.deviceId, incoming, now);
+    const settled = await applyOps(trx, school, batch.deviceId, actorOf(sender), incoming, now);
     return settled.map((s) => s.receipt);
   });
   return { v: PROTOCOL_VERSION, type: 'sync-result', receipts: toRuns(receipts), serverTime: now };
@@ -314,12 +353,12 @@ export interface DirectMarkResult {
  * `POST /api/marks` reaching the server itself (no worker controls the page
  * yet): the same ingest, keyed by the page's opId.
  */
-export async function ingestDirectMark(db: Db, input: MarkInput, now = Date.now()): Promise<DirectMarkResult> {
+export async function ingestDirectMark(db: Db, sender: Sender, input: MarkInput, now = Date.now()): Promise<DirectMarkResult> {
   return db.transaction().execute(async (trx) => {
-    const { school } = await findKiosk(trx, input.kioskId);
+    const school = await findSchool(trx, sender.schoolId);
     const { v: _v, kioskId: _kiosk, ...fields } = input;
     const op: Op = normalizeOp({ ...fields, seq: 1 });
-    const [settled] = (await applyOps(trx, school, null, [{ seq: null, opId: input.opId, raw: op }], now)) as [Settled];
+    const [settled] = (await applyOps(trx, school, null, actorOf(sender), [{ seq: null, opId: input.opId, raw: op }], now)) as [Settled];
     const student = settled.student ?? (await findStudent(trx, school.id, input.studentId));
     const duplicate = settled.receipt.status === 'duplicate';
     return {

@@ -5,7 +5,8 @@ import { DoorlineError } from '../shared/error-codes.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { migrate, openDatabase } from './db/open-database.ts';
-import { ensureDemoSchool } from './demo-school.ts';
+import { ensureFirstAdmin } from './auth/accounts.ts';
+import { DEMO_ACCOUNTS, demoPairingCode, ensureDemoAccounts, ensureDemoSchool } from './demo-school.ts';
 
 // The bundle lives in dist/server/; the app root is two folders up.
 const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -15,6 +16,9 @@ async function main(): Promise<void> {
   const db = openDatabase(config.database);
   await migrate(db);
   const seed = config.seedDemo ? await ensureDemoSchool(db) : undefined;
+  if (config.seedDemo) await ensureDemoAccounts(db);
+  const firstAdmin = await ensureFirstAdmin(db);
+  const pairing = config.seedDemo ? await demoPairingCode(db) : null;
   const app = await buildApp({ db, publicDir: config.publicDir, logLevel: process.env.LOG_LEVEL ?? 'warn' });
 
   const close = async (): Promise<void> => {
@@ -35,8 +39,15 @@ async function main(): Promise<void> {
         : `Using "${seed.schoolName}" (${seed.studentCount} students) from ${config.database.file}.`,
     );
   }
-  console.log(`Doorline is listening on http://${shown}:${port}`);
-  console.log(`Open the door kiosk at http://${shown}:${port}/kiosk`);
+  const base = `http://${shown}:${port}`;
+  console.log(`Doorline is listening on ${base}`);
+  if (firstAdmin) {
+    console.log(`First start: sign in at ${base}/sign-in as "${firstAdmin.email}" with the one-time password ${firstAdmin.password}`);
+    console.log('  (shown only now; you choose a new password at the first sign-in).');
+  }
+  if (seed) console.log(`Demo accounts (sign-in / password): ${DEMO_ACCOUNTS.map((a) => `${a.email} / ${a.password}`).join(', ')}`);
+  if (pairing) console.log(`Open the door kiosk at ${base}/kiosk and pair it as "${pairing.kioskName}" with the code ${pairing.code} (valid 24 hours).`);
+  console.log(`Teachers take the roll at ${base}/roll; the office works at ${base}/office; admins pair kiosks at ${base}/admin.`);
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import { DoorlineError } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
-import { PROTOCOL_VERSION, type KioskConfig, type Roster } from '../shared/protocol.ts';
+import { PROTOCOL_VERSION, type KioskConfig, type Roster, type SchoolInfo } from '../shared/protocol.ts';
 import type { Database, School } from './db/schema.ts';
 
 type Reader = Kysely<Database>;
@@ -28,30 +28,40 @@ export async function findKiosk(db: Reader, kioskId: string): Promise<{ school: 
   return { school, kiosk: { id: kiosk_id, name: kiosk_name } };
 }
 
-/**
- * The kiosk a browser runs as. Until pairing exists every browser that opens
- * /kiosk runs as the first school's first kiosk (the demo school's main entrance).
- */
-export async function defaultKioskConfig(db: Reader): Promise<KioskConfig> {
-  const kiosk = await db.selectFrom('kiosks').select('id').orderBy('created_at').orderBy('id').executeTakeFirst();
-  if (!kiosk) throw new DoorlineError('kiosk-not-found', {}, 'No kiosk is set up on this server yet.');
-  return kioskConfig(db, kiosk.id);
+export async function findSchool(db: Reader, schoolId: string): Promise<School> {
+  const school = await db.selectFrom('schools').selectAll().where('id', '=', schoolId).executeTakeFirst();
+  if (!school) throw new DoorlineError('no-school', { schoolId });
+  return school;
 }
 
-export async function kioskConfig(db: Reader, kioskId: string): Promise<KioskConfig> {
-  const { school, kiosk } = await findKiosk(db, kioskId);
+export function toSchoolInfo(school: School): SchoolInfo {
+  return { id: school.id, name: school.name, timeZone: school.time_zone, bellTime: school.bell_time };
+}
+
+export async function schoolInfo(db: Reader, schoolId: string): Promise<SchoolInfo> {
+  return toSchoolInfo(await findSchool(db, schoolId));
+}
+
+/**
+ * What a device needs before its first mark: its school, and for a paired
+ * kiosk the kiosk it stands at (null for a staff browser).
+ */
+export async function deviceConfig(db: Reader, schoolId: string, kioskId: string | null): Promise<KioskConfig> {
+  const school = kioskId === null ? await findSchool(db, schoolId) : (await findKiosk(db, kioskId)).school;
+  const kiosk = kioskId === null ? null : (await findKiosk(db, kioskId)).kiosk;
+  if (school.id !== schoolId) throw new DoorlineError('kiosk-not-found', { kioskId });
   return {
     v: PROTOCOL_VERSION,
     type: 'kiosk-config',
-    school: { id: school.id, name: school.name, timeZone: school.time_zone, bellTime: school.bell_time },
+    school: toSchoolInfo(school),
     kiosk,
     rosterVersion: String(school.roster_version),
     syncLimits: { maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch },
   };
 }
 
-export async function roster(db: Reader, kioskId: string): Promise<Roster> {
-  const { school } = await findKiosk(db, kioskId);
+export async function roster(db: Reader, schoolId: string): Promise<Roster> {
+  const school = await findSchool(db, schoolId);
   const rows = await db
     .selectFrom('students')
     .select(['student_number', 'name', 'homeroom'])

@@ -29,7 +29,7 @@ const MAX_VERSION = Number.MAX_SAFE_INTEGER;
 /** 2000-01-01 to 2100-01-01: anything outside is a broken clock, not a check-in. */
 const TIME_RANGE = { min: 946_684_800_000, max: 4_102_444_800_000 };
 
-function expectVersion(value: Record<string, unknown>, path: string): void {
+export function expectVersion(value: Record<string, unknown>, path: string): void {
   if (value.v !== PROTOCOL_VERSION) {
     if (typeof value.v === 'number') fail('unsupported-version', `${path}.v`, `version ${value.v} is not supported`);
     fail('invalid-body', `${path}.v`, `must be ${PROTOCOL_VERSION}`);
@@ -37,7 +37,11 @@ function expectVersion(value: Record<string, unknown>, path: string): void {
 }
 
 const OP_FIELDS = ['kind', 'studentId', 'at'] as const;
-const OPTIONAL_OP_FIELDS = ['session', 'status', 'text', 'base'] as const;
+const OPTIONAL_OP_FIELDS = ['session', 'status', 'text', 'base', 'offset', 'hlc'] as const;
+/** A device clock may be wrong by this much and still be corrected (a year either way). */
+export const MAX_CLOCK_OFFSET_MS = 366 * 24 * 60 * 60 * 1000;
+/** A hybrid logical clock reading as ./hlc.ts writes it: 15 digits of ms, a colon, 4 digits of counter. */
+export const HLC_PATTERN = /^[0-9]{15}:[0-9]{4}$/;
 
 /** The fields every op shares, wherever it comes from; `status` and `text` go with their kinds only. */
 function checkOpFields(value: Record<string, unknown>, path: string): void {
@@ -46,6 +50,8 @@ function checkOpFields(value: Record<string, unknown>, path: string): void {
   expectInteger(value.at, `${path}.at`, TIME_RANGE);
   if (value.session !== undefined) expectString(value.session, `${path}.session`, { max: LIMITS.maxSessionLength, pattern: SESSION_PATTERN });
   if (value.base !== undefined) expectInteger(value.base, `${path}.base`, { min: 0, max: MAX_VERSION });
+  if (value.offset !== undefined) expectInteger(value.offset, `${path}.offset`, { min: -MAX_CLOCK_OFFSET_MS, max: MAX_CLOCK_OFFSET_MS });
+  if (value.hlc !== undefined) expectString(value.hlc, `${path}.hlc`, { min: 20, max: 20, pattern: HLC_PATTERN });
   if (value.kind === 'status') expectOneOf(value.status, `${path}.status`, ATTENDANCE_STATUSES);
   else if (value.status !== undefined) fail('invalid-body', `${path}.status`, 'goes only with kind "status"');
   if (value.kind === 'note') expectString(value.text, `${path}.text`, { max: LIMITS.maxNoteLength });
@@ -53,10 +59,10 @@ function checkOpFields(value: Record<string, unknown>, path: string): void {
 }
 
 export function assertMarkInput(value: unknown): asserts value is MarkInput {
-  expectRecord(value, '$', ['v', 'opId', 'kioskId', ...OP_FIELDS], OPTIONAL_OP_FIELDS);
+  expectRecord(value, '$', ['v', 'opId', ...OP_FIELDS], ['kioskId', ...OPTIONAL_OP_FIELDS]);
   expectVersion(value, '$');
   expectString(value.opId, '$.opId', { min: LIMITS.opIdLength, max: LIMITS.opIdLength, pattern: OP_ID_PATTERN });
-  expectString(value.kioskId, '$.kioskId', { max: LIMITS.maxDeviceIdLength, pattern: DEVICE_ID_PATTERN });
+  if (value.kioskId !== undefined) expectString(value.kioskId, '$.kioskId', { max: LIMITS.maxDeviceIdLength, pattern: DEVICE_ID_PATTERN });
   checkOpFields(value, '$');
 }
 
@@ -145,7 +151,7 @@ export function assertKioskConfig(value: unknown): asserts value is KioskConfig 
   expectInteger(value.syncLimits.maxOps, '$.syncLimits.maxOps', { min: 1, max: 1_000_000 }, 'bad-response');
   expectOneOf(value.type, '$.type', ['kiosk-config'], 'bad-response');
   expectRecord(value.school, '$.school', ['id', 'name', 'timeZone', 'bellTime'], [], 'bad-response');
-  expectRecord(value.kiosk, '$.kiosk', ['id', 'name'], [], 'bad-response');
+  if (value.kiosk !== null) expectRecord(value.kiosk, '$.kiosk', ['id', 'name'], [], 'bad-response');
   expectString(value.rosterVersion, '$.rosterVersion', { max: 128 }, 'bad-response');
 }
 

@@ -33,8 +33,8 @@ export interface MarkInput {
   v: ProtocolVersion;
   opId: string;
   kind: OpKind;
-  /** The kiosk the page runs on, from `GET /api/kiosk-config`. */
-  kioskId: string;
+  /** Informational: the server goes by who sends (a kiosk's token or a person's session). */
+  kioskId?: string;
   studentId: string;
   /** The device's own clock when it happened, epoch ms. */
   at: number;
@@ -65,6 +65,14 @@ export interface Op {
   text?: string;
   /** The version of the record the device knew when it made the op; 0 when it knew none. */
   base: number;
+  /**
+   * Milliseconds to add to `at` for the server's time, as the device last
+   * measured it (half the round trip of a sync). Absent while the device has
+   * never synced: the server then uses the offset it measures on the batch.
+   */
+  offset?: number;
+  /** The device's hybrid logical clock when it made the op (./hlc.ts), for ordering. */
+  hlc?: string;
 }
 
 /** `POST /api/sync`: one device's ops, oldest first. */
@@ -72,6 +80,7 @@ export interface SyncRequest {
   v: ProtocolVersion;
   type: 'sync';
   deviceId: string;
+  /** Informational: the server goes by the device token or the session that sends. */
   kioskId: string;
   ops: Op[];
 }
@@ -142,7 +151,8 @@ export interface KioskConfig {
   v: ProtocolVersion;
   type: 'kiosk-config';
   school: SchoolInfo;
-  kiosk: KioskInfo;
+  /** The kiosk this device stands at; null for a staff browser (the roll, the office). */
+  kiosk: KioskInfo | null;
   rosterVersion: string;
   syncLimits: SyncLimits;
 }

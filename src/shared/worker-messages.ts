@@ -66,7 +66,22 @@ export interface WorkerStatus {
 }
 
 export type PageMessage = { v: ProtocolVersion; type: 'sync-now' } | { v: ProtocolVersion; type: 'status-please' };
-export type WorkerMessage = WorkerStatus;
+
+/**
+ * After a pull of the change feed: how much came down. New conflicts are
+ * announced once per pull, however many ops opened them.
+ */
+export interface ChangesPulled {
+  v: ProtocolVersion;
+  type: 'changes-pulled';
+  /** Records that changed on this device's copy of today. */
+  records: number;
+  /** Conflicts opened since the last pull, and resolved since. */
+  conflictsOpened: number;
+  conflictsResolved: number;
+}
+
+export type WorkerMessage = WorkerStatus | ChangesPulled;
 
 export function pageMessage(type: PageMessage['type']): PageMessage {
   return { v: PROTOCOL_VERSION, type };
@@ -78,6 +93,10 @@ export function assertPageMessage(value: unknown): asserts value is PageMessage 
 }
 
 export function assertWorkerMessage(value: unknown): asserts value is WorkerMessage {
+  if (typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'changes-pulled') {
+    expectRecord(value, '$', ['v', 'type', 'records', 'conflictsOpened', 'conflictsResolved'], [], 'bad-response');
+    return;
+  }
   expectRecord(
     value,
     '$',

@@ -27,12 +27,12 @@ export async function loadKioskConfig(): Promise<KioskConfig> {
 
 export type CheckInResult = { kind: 'answer'; answer: MarkAnswer } | { kind: 'refused'; code: ErrorCode; studentId: string };
 
-export async function checkIn(kioskId: string, studentId: string, now = Date.now()): Promise<CheckInResult> {
+export async function checkIn(kioskId: string | undefined, studentId: string, now = Date.now()): Promise<CheckInResult> {
   const input = {
     v: PROTOCOL_VERSION,
     opId: ulid(now, (bytes) => crypto.getRandomValues(bytes)),
     kind: 'check-in',
-    kioskId,
+    ...(kioskId === undefined ? {} : { kioskId }),
     studentId,
     at: now,
   };
@@ -54,4 +54,24 @@ export async function checkIn(kioskId: string, studentId: string, now = Date.now
   const code = errorCodeOf(body) as ErrorCode | undefined;
   if (code && response.status < 500) return { kind: 'refused', code, studentId };
   throw new DoorlineError(code ?? 'server-error', { status: response.status });
+}
+
+export type PairResult = { kind: 'paired'; config: KioskConfig } | { kind: 'refused'; code: ErrorCode };
+
+/** Sends the pairing code a person typed; the worker adds the device's id and keeps the token. */
+export async function pairThisKiosk(code: string): Promise<PairResult> {
+  let response: Response;
+  try {
+    response = await fetch('/api/pair', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ v: PROTOCOL_VERSION, code }) });
+  } catch {
+    return { kind: 'refused', code: 'network-error' };
+  }
+  const body = await readJson(response).catch(() => null);
+  if (!response.ok) return { kind: 'refused', code: (errorCodeOf(body) as ErrorCode | undefined) ?? 'server-error' };
+  try {
+    assertKioskConfig(body);
+  } catch {
+    return { kind: 'refused', code: 'bad-response' };
+  }
+  return { kind: 'paired', config: body };
 }

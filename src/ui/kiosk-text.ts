@@ -107,3 +107,20 @@ export function readinessText(status: WorkerStatus | null): string {
   if (!status || status.rosterSize === 0) return 'Getting ready to work offline…';
   return `Ready offline — ${plural(status.rosterSize, 'student', 'students')} on this kiosk`;
 }
+
+/** Why a pairing code was not taken, in words for the person at the kiosk. */
+export function pairingError(code: ErrorCode): string {
+  if (code === 'pairing-code-invalid') return 'That code is not valid: it may be mistyped, already used or expired. Ask an admin for a new one.';
+  if (code === 'too-many-attempts') return 'Too many wrong codes. Wait a few minutes, then try again.';
+  if (code === 'network-error') return 'The kiosk must be online to pair. Connect it and try again.';
+  if (code === 'device-in-other-school') return 'This browser already works for another school; use a fresh browser profile.';
+  if (code === 'invalid-body') return 'A pairing code looks like ABCD-2345.';
+  return `Pairing failed (${code}). Please try again or ask an admin.`;
+}
+
+/** What a revoked kiosk still holds. */
+export function unpairedDetail(status: WorkerStatus | null): string {
+  const waiting = status?.waiting ?? 0;
+  if (waiting === 0) return 'Nothing is waiting on this kiosk: every check-in reached the server.';
+  return `${plural(waiting, 'check-in is', 'check-ins are')} kept on this kiosk and could not be sent.`;
+}

@@ -2,18 +2,20 @@
 import { DoorlineError } from '../shared/error-codes.ts';
 import type { KioskConfig } from '../shared/protocol.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
-import { checkIn, loadKioskConfig } from './api.ts';
+import { checkIn, loadKioskConfig, pairThisKiosk } from './api.ts';
 import {
   FAILURE_MESSAGE,
   answerMessage,
   deadLetterHeading,
   deadLetterLines,
   networkText,
+  pairingError,
   progressFraction,
   queueText,
   readinessText,
   refusalMessage,
   storageWarning,
+  unpairedDetail,
   type Message,
 } from './kiosk-text.ts';
 import { startBridge } from './sw-bridge.ts';
@@ -42,6 +44,27 @@ const deadLetters = element<HTMLDetailsElement>('dead-letters');
 const deadLettersHeading = element<HTMLElement>('dead-letters-heading');
 const deadLettersList = element<HTMLUListElement>('dead-letters-list');
 const storage = element<HTMLElement>('storage-warning');
+const setup = element<HTMLElement>('setup');
+const pairForm = element<HTMLFormElement>('pair-form');
+const pairingCode = element<HTMLInputElement>('pairing-code');
+const setupMessage = element<HTMLElement>('setup-message');
+const unpaired = element<HTMLElement>('unpaired');
+const unpairedText = element<HTMLElement>('unpaired-detail');
+const pairAgain = element<HTMLButtonElement>('pair-again');
+
+/** ready: taking check-ins. setup: waiting for a pairing code. unpaired: revoked; offers its queue as a file. */
+type Screen = 'ready' | 'setup' | 'unpaired';
+let screen: Screen = 'ready';
+
+function showScreen(next: Screen): void {
+  screen = next;
+  setup.hidden = next !== 'setup';
+  unpaired.hidden = next !== 'unpaired';
+  form.hidden = next !== 'ready';
+  if (next === 'setup') pairingCode.focus();
+  if (next === 'ready') input.focus();
+  renderStatus();
+}
 
 let config: KioskConfig | null = null;
 let status: WorkerStatus | null = null;
@@ -68,6 +91,8 @@ function renderStatus(): void {
   const warning = storageWarning(status);
   storage.hidden = warning === null;
   storage.textContent = warning ?? '';
+  unpairedText.textContent = unpairedDetail(status);
+  if (status?.phase === 'held' && status.lastError === 'device-revoked' && screen === 'ready') showScreen('unpaired');
 }
 
 function show(message: Message): void {
@@ -81,18 +106,52 @@ function show(message: Message): void {
   }, ANSWER_SHOWN_MS);
 }
 
+function useConfig(next: KioskConfig): void {
+  config = next;
+  schoolName.textContent = next.school.name;
+  kioskName.textContent = next.kiosk?.name ?? 'Door kiosk';
+  document.title = `${next.kiosk?.name ?? 'Kiosk'} — Doorline`;
+}
+
 async function loadConfig(): Promise<KioskConfig | null> {
   try {
-    config = await loadKioskConfig();
-    schoolName.textContent = config.school.name;
-    kioskName.textContent = config.kiosk.name;
-    document.title = `${config.kiosk.name} — Doorline`;
+    const loaded = await loadKioskConfig();
+    // A browser where only a person is signed in is not a kiosk until it is paired.
+    if (loaded.kiosk === null) {
+      showScreen('setup');
+      return null;
+    }
+    useConfig(loaded);
+    if (screen === 'setup') showScreen('ready');
   } catch (error) {
     const code = error instanceof DoorlineError ? error.code : 'network-error';
-    show({ headline: 'This kiosk is not set up yet', detail: `Connect it to the network once to load the school's roster (${code}).`, tone: 'error' });
+    if (code === 'device-revoked') showScreen('unpaired');
+    else if (code === 'not-signed-in' || code === 'session-expired' || code === 'device-unpaired' || code === 'device-unauthorized') showScreen('setup');
+    else show({ headline: 'This kiosk is not set up yet', detail: `Connect it to the network once to load the school's roster (${code}).`, tone: 'error' });
   }
   return config;
 }
+
+pairForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const code = pairingCode.value.trim();
+  if (code === '') return;
+  setupMessage.textContent = 'Pairing…';
+  void (async () => {
+    // Only the worker may hold the device token, so pairing waits until it controls the page.
+    await bridge.whenControlled();
+    const outcome = await pairThisKiosk(code);
+    if (outcome.kind === 'paired') {
+      pairingCode.value = '';
+      setupMessage.textContent = '';
+      useConfig(outcome.config);
+      showScreen('ready');
+      bridge.syncNow();
+    } else setupMessage.textContent = pairingError(outcome.code);
+  })();
+});
+
+pairAgain.addEventListener('click', () => showScreen('setup'));
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -104,7 +163,7 @@ form.addEventListener('submit', (event) => {
     const kiosk = config ?? (await loadConfig());
     if (!kiosk) return;
     try {
-      const outcome = await checkIn(kiosk.kiosk.id, studentId);
+      const outcome = await checkIn(kiosk.kiosk?.id, studentId);
       show(outcome.kind === 'answer' ? answerMessage(outcome.answer) : refusalMessage(outcome.code, outcome.studentId));
     } catch {
       show(FAILURE_MESSAGE);
@@ -113,7 +172,9 @@ form.addEventListener('submit', (event) => {
 });
 
 // A kiosk keeps its cursor in the input, so a scanner always types into it.
-document.addEventListener('click', () => input.focus());
+document.addEventListener('click', (event) => {
+  if (screen === 'ready' && !(event.target instanceof HTMLAnchorElement)) input.focus();
+});
 window.addEventListener('online', renderStatus);
 window.addEventListener('offline', renderStatus);
 

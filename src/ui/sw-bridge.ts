@@ -3,7 +3,7 @@
  * its status to the page, and nudges it to sync. Browsers without Background
  * Sync (Firefox, Safari) rely on these nudges while a page is open.
  */
-import { assertWorkerMessage, pageMessage, type WorkerStatus } from '../shared/worker-messages.ts';
+import { assertWorkerMessage, pageMessage, type ChangesPulled, type WorkerStatus } from '../shared/worker-messages.ts';
 
 const NUDGE_EVERY_MS = 20_000;
 
@@ -15,7 +15,7 @@ export interface Bridge {
   syncNow(): void;
 }
 
-export function startBridge(onStatus: (status: WorkerStatus) => void): Bridge {
+export function startBridge(onStatus: (status: WorkerStatus) => void, onChanges: (pulled: ChangesPulled) => void = () => undefined): Bridge {
   const sw = 'serviceWorker' in navigator ? navigator.serviceWorker : null;
   const send = (type: 'sync-now' | 'status-please'): void => sw?.controller?.postMessage(pageMessage(type));
   if (!sw) {
@@ -27,7 +27,8 @@ export function startBridge(onStatus: (status: WorkerStatus) => void): Bridge {
     } catch {
       return;
     }
-    onStatus(event.data);
+    if (event.data.type === 'status') onStatus(event.data);
+    else onChanges(event.data);
   });
   const controlledNow = new Promise<void>((resolve) => {
     if (sw.controller) resolve();

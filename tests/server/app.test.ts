@@ -16,13 +16,13 @@ afterEach(async () => {
 
 describe('the API', () => {
   it('reports health', async () => {
-    const response = await t.app.inject('/api/health');
+    const response = await t.asKiosk('/api/health');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
   });
 
   it('gives a kiosk its school, bell and roster version', async () => {
-    const body = (await t.app.inject('/api/kiosk-config')).json();
+    const body = (await t.asKiosk('/api/kiosk-config')).json();
     expect(body).toMatchObject({
       v: 1,
       type: 'kiosk-config',
@@ -33,44 +33,44 @@ describe('the API', () => {
   });
 
   it('sends the roster as columns', async () => {
-    const body = (await t.app.inject(`/api/roster?kioskId=${t.kioskId}`)).json();
+    const body = (await t.asKiosk(`/api/roster?kioskId=${t.kioskId}`)).json();
     expect(body.studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
     expect([body.studentIds[0], body.names[0], body.homerooms[0]]).toEqual(['100001', 'Ada Lovelace', '7A']);
   });
 
-  it('refuses a roster request without a kiosk', async () => {
+  it('refuses the roster to someone neither paired nor signed in', async () => {
     const response = await t.app.inject('/api/roster');
-    expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe('invalid-query');
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.code).toBe('not-signed-in');
   });
 
   it('answers an unknown route with a JSON 404', async () => {
-    const response = await t.app.inject('/api/nothing-here');
+    const response = await t.asKiosk('/api/nothing-here');
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('not-found');
   });
 
   it('answers a wrong method with a JSON error, not a crash', async () => {
-    const response = await t.app.inject({ method: 'DELETE', url: '/api/sync' });
+    const response = await t.asKiosk({ method: 'DELETE', url: '/api/sync' });
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('not-found');
   });
 
   it('keeps API answers lean: no sniffing and no referrer, without page-only headers', async () => {
-    const response = await t.app.inject('/api/health');
+    const response = await t.asKiosk('/api/health');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['referrer-policy']).toBe('no-referrer');
     expect(response.headers['content-security-policy']).toBeUndefined();
   });
 
   it('gzips a large answer for a client that takes gzip', async () => {
-    const response = await t.app.inject({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'gzip, deflate' } });
+    const response = await t.asKiosk({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'gzip, deflate' } });
     expect(response.headers['content-encoding']).toBe('gzip');
     expect(JSON.parse(gunzipSync(response.rawPayload).toString()).studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
   });
 
   it('advertises the largest batch it takes', async () => {
-    const body = (await t.app.inject('/api/kiosk-config')).json();
+    const body = (await t.asKiosk('/api/kiosk-config')).json();
     expect(body.syncLimits).toEqual({ maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch });
   });
 });

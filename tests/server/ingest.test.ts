@@ -4,7 +4,6 @@ import { LIMITS } from '../../src/shared/limits.ts';
 import { fromRuns } from '../../src/shared/receipts.ts';
 import { checkIn, countRows, opId, startTestApp, type TestApp } from '../support/test-app.ts';
 
-const DEVICE = 'device-0000-aaaa';
 // 07:58 and 08:14 in London on a winter school day.
 const EARLY = Date.parse('2026-11-25T07:58:00Z');
 const LATE = Date.parse('2026-11-25T08:14:00Z');
@@ -19,7 +18,7 @@ afterEach(async () => {
 });
 
 function sync(ops: unknown[], extra: Record<string, unknown> = {}) {
-  return t.app.inject({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId: DEVICE, kioskId: t.kioskId, ops, ...extra } });
+  return t.asKiosk({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops, ...extra } });
 }
 
 async function receipts(ops: unknown[], extra: Record<string, unknown> = {}) {
@@ -78,7 +77,7 @@ describe('POST /api/sync', () => {
       { student_number: '100003', session: 'P1', status: 'present', check_in_at: null, check_out_at: null },
     ]);
     const notes = await t.db.selectFrom('notes').select(['text', 'device_id']).execute();
-    expect(notes).toEqual([{ text: 'Dentist until 10:00', device_id: DEVICE }]);
+    expect(notes).toEqual([{ text: 'Dentist until 10:00', device_id: t.deviceId }]);
   });
 
   it('turns an absent into late when the student is scanned at the door', async () => {
@@ -173,7 +172,7 @@ describe('POST /api/sync', () => {
   it('records the device and the highest sequence number it has sent', async () => {
     await sync([checkIn(1, '100001', EARLY), checkIn(7, '100002', EARLY)]);
     const device = await t.db.selectFrom('devices').selectAll().executeTakeFirstOrThrow();
-    expect(device).toMatchObject({ id: DEVICE, kiosk_id: t.kioskId, last_seq: 7 });
+    expect(device).toMatchObject({ id: t.deviceId, kiosk_id: t.kioskId, last_seq: 7 });
   });
 
   it('accepts an empty batch', async () => {
@@ -185,10 +184,10 @@ describe('POST /api/sync', () => {
 
 describe('POST /api/sync refuses bad requests with a stable code and changes nothing', () => {
   const cases: Array<[string, () => Promise<{ statusCode: number; json: () => { error: { code: string } } }>, number, string]> = [
-    ['malformed JSON', () => t.app.inject({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/json' }, payload: '{"v":1,' }), 400, 'bad-json'],
-    ['an empty body', () => t.app.inject({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/json' }, payload: '' }), 400, 'empty-body'],
-    ['a JSON array', () => t.app.inject({ method: 'POST', url: '/api/sync', payload: [1, 2] }), 400, 'invalid-body'],
-    ['a form body', () => t.app.inject({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' }), 415, 'unsupported-media-type'],
+    ['malformed JSON', () => t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/json' }, payload: '{"v":1,' }), 400, 'bad-json'],
+    ['an empty body', () => t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/json' }, payload: '' }), 400, 'empty-body'],
+    ['a JSON array', () => t.asKiosk({ method: 'POST', url: '/api/sync', payload: [1, 2] }), 400, 'invalid-body'],
+    ['a form body', () => t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' }), 415, 'unsupported-media-type'],
     ['ops that is not a list', () => sync('lots' as never), 400, 'invalid-body'],
     ['a seq that is a string', () => sync([{ ...checkIn(1, '100001', EARLY), seq: '1' }]), 400, 'invalid-body'],
     ['a negative seq', () => sync([checkIn(-1, '100001', EARLY)]), 400, 'invalid-body'],
@@ -197,9 +196,10 @@ describe('POST /api/sync refuses bad requests with a stable code and changes not
     ['an unknown field', () => sync([], { admin: true }), 400, 'invalid-body'],
     ['a newer protocol version', () => sync([], { v: 2 }), 400, 'unsupported-version'],
     ['a device id with a slash', () => sync([], { deviceId: '../../etc/passwd' }), 400, 'invalid-body'],
-    ['an unknown kiosk', () => sync([checkIn(1, '100001', EARLY)], { kioskId: 'no-such-kiosk' }), 404, 'kiosk-not-found'],
+    ["another device's id", () => sync([checkIn(1, '100001', EARLY)], { deviceId: 'someone-elses-device' }), 401, 'device-unauthorized'],
+    ['no device token and no session', () => t.app.inject({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] } }), 401, 'not-signed-in'],
     ['too many ops', () => sync(Array.from({ length: LIMITS.maxOpsPerBatch + 1 }, (_, i) => checkIn(i + 1, '100001', EARLY))), 413, 'too-many-ops'],
-    ['a body over the size cap', () => t.app.inject({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/json' }, payload: `{"pad":"${'x'.repeat(LIMITS.maxBodyBytes)}"}` }), 413, 'body-too-large'],
+    ['a body over the size cap', () => t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/json' }, payload: `{"pad":"${'x'.repeat(LIMITS.maxBodyBytes)}"}` }), 413, 'body-too-large'],
   ];
 
   it.each(cases)('%s', async (_name, send, status, code) => {
@@ -213,7 +213,7 @@ describe('POST /api/sync refuses bad requests with a stable code and changes not
 
 describe('POST /api/marks (a page no worker controls yet)', () => {
   function mark(payload: Record<string, unknown>) {
-    return t.app.inject({ method: 'POST', url: '/api/marks', payload: { v: 1, kind: 'check-in', kioskId: t.kioskId, at: EARLY, ...payload } });
+    return t.asKiosk({ method: 'POST', url: '/api/marks', payload: { v: 1, kind: 'check-in', kioskId: t.kioskId, at: EARLY, ...payload } });
   }
 
   it('goes through the same ingest and answers what the kiosk should say', async () => {
@@ -250,8 +250,8 @@ describe('POST /api/marks (a page no worker controls yet)', () => {
   });
 
   it('refuses a mark with a missing field', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/marks', payload: { v: 1, kind: 'check-in', opId: opId(), studentId: '100001', at: EARLY } });
+    const response = await t.asKiosk({ method: 'POST', url: '/api/marks', payload: { v: 1, kind: 'check-in', opId: opId(), at: EARLY } });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error).toMatchObject({ code: 'invalid-body', details: { path: '$.kioskId', problem: 'is required' } });
+    expect(response.json().error).toMatchObject({ code: 'invalid-body', details: { path: '$.studentId', problem: 'is required' } });
   });
 });

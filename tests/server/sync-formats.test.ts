@@ -5,7 +5,6 @@ import { LIMITS } from '../../src/shared/limits.ts';
 import { fromRuns } from '../../src/shared/receipts.ts';
 import { checkIn, countRows, startTestApp, type TestApp } from '../support/test-app.ts';
 
-const DEVICE = 'device-0000-bbbb';
 const EARLY = Date.parse('2026-11-25T07:58:00Z');
 let t: TestApp;
 
@@ -19,12 +18,12 @@ afterEach(async () => {
 const opCount = (): Promise<number> => countRows(t.db, 'ops');
 
 function post(payload: Buffer, headers: Record<string, string>) {
-  return t.app.inject({ method: 'POST', url: '/api/sync', payload, headers });
+  return t.asKiosk({ method: 'POST', url: '/api/sync', payload, headers });
 }
 
 function batch(count: number) {
   return encodeBatch({
-    deviceId: DEVICE,
+    deviceId: t.deviceId,
     kioskId: t.kioskId,
     ops: Array.from({ length: count }, (_, i) => {
       const { opId: _opId, ...op } = checkIn(i + 1, String(100001 + i), EARLY + i * 9000);
@@ -49,7 +48,7 @@ describe('POST /api/sync in the compact format', () => {
   });
 
   it('takes gzipped JSON from integrators too', async () => {
-    const body = { v: 1, type: 'sync', deviceId: DEVICE, kioskId: t.kioskId, ops: [checkIn(1, '100001', EARLY)] };
+    const body = { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [checkIn(1, '100001', EARLY)] };
     const response = await post(gzipSync(JSON.stringify(body)), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect(response.json().receipts).toEqual([{ n: 1, status: 'applied' }]);
   });
@@ -72,7 +71,7 @@ describe('POST /api/sync in the compact format', () => {
   });
 
   it('refuses the compact format on endpoints that take only JSON', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/marks', payload: Buffer.from(batch(1)), headers: { 'content-type': BATCH_MEDIA_TYPE } });
+    const response = await t.asKiosk({ method: 'POST', url: '/api/marks', payload: Buffer.from(batch(1)), headers: { 'content-type': BATCH_MEDIA_TYPE } });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('invalid-body');
   });

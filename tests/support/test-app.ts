@@ -1,27 +1,82 @@
-/** An in-process server on an in-memory database with the demo school, for `app.inject`. */
-import type { FastifyInstance } from 'fastify';
+/**
+ * An in-process server on an in-memory database with the demo school, its
+ * demo accounts and one paired kiosk, for `app.inject`.
+ */
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { migrate, openDatabase, type Db } from '../../src/server/db/open-database.ts';
-import { ensureDemoSchool } from '../../src/server/demo-school.ts';
+import { DEMO_ACCOUNTS, ensureDemoAccounts, ensureDemoSchool } from '../../src/server/demo-school.ts';
+import { createPairingCode } from '../../src/server/pairing.ts';
 import type { Op } from '../../src/shared/protocol.ts';
+
+/** The Origin of requests made by the test app's own pages. */
+export const ORIGIN = 'http://localhost:80';
 
 export interface TestApp {
   app: FastifyInstance;
   db: Db;
   kioskId: string;
+  schoolId: string;
+  /** The paired kiosk's device id and token. */
+  deviceId: string;
+  token: string;
+  /** The server's clock; move it to expire sessions and codes. */
+  clock: { now: number };
+  /** A request as the paired kiosk's service worker makes it. */
+  asKiosk: (options: InjectOptions | string) => Promise<LightMyRequestResponse>;
+  /** Signs a demo account in; the answer's headers make a request as that person from the app's own pages. */
+  signIn: (role: 'teacher' | 'office' | 'admin') => Promise<Record<string, string>>;
+  /** Pairs another kiosk device of the demo school; returns its token. */
+  pair: (deviceId: string) => Promise<string>;
   close: () => Promise<void>;
 }
+
+let deviceCounter = 0;
 
 export async function startTestApp(options: { publicDir?: string } = {}): Promise<TestApp> {
   const db = openDatabase({ kind: 'sqlite', file: ':memory:' });
   await migrate(db);
   await ensureDemoSchool(db);
-  const app = await buildApp({ db, ...options });
-  const kiosk = await db.selectFrom('kiosks').select('id').executeTakeFirstOrThrow();
+  await ensureDemoAccounts(db);
+  const clock = { now: Date.now() };
+  const app = await buildApp({ db, now: () => clock.now, ...options });
+  const kiosk = await db.selectFrom('kiosks').select(['id', 'school_id']).executeTakeFirstOrThrow();
+
+  const pair = async (deviceId: string): Promise<string> => {
+    const { code } = await createPairingCode(db, { schoolId: kiosk.school_id, kioskId: kiosk.id, createdBy: 'test', now: clock.now });
+    const response = await app.inject({ method: 'POST', url: '/api/pair', payload: { v: 1, code, deviceId, appVersion: '0.2.0' } });
+    if (response.statusCode !== 200) throw new Error(`pairing failed: ${response.body}`);
+    return (response.json() as { token: string }).token;
+  };
+  deviceCounter++;
+  const deviceId = `0000000${deviceCounter}-test-kiosk-device`.slice(-36);
+  const token = await pair(deviceId);
+
+  const asKiosk = (request: InjectOptions | string): Promise<LightMyRequestResponse> => {
+    const opts: InjectOptions = typeof request === 'string' ? { url: request } : request;
+    return app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...(opts.headers ?? {}) } });
+  };
+
+  const signIn = async (role: 'teacher' | 'office' | 'admin'): Promise<Record<string, string>> => {
+    const account = DEMO_ACCOUNTS.find((a) => a.role === role);
+    if (!account) throw new Error(`no demo ${role}`);
+    const response = await app.inject({ method: 'POST', url: '/api/session', headers: { origin: ORIGIN }, payload: { v: 1, email: account.email, password: account.password } });
+    if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.body}`);
+    const cookie = String(response.headers['set-cookie']).split(';')[0] ?? '';
+    return { cookie, origin: ORIGIN };
+  };
+
   return {
     app,
     db,
     kioskId: kiosk.id,
+    schoolId: kiosk.school_id,
+    deviceId,
+    token,
+    clock,
+    asKiosk,
+    signIn,
+    pair,
     close: async () => {
       await app.close();
       await db.destroy();

@@ -33,7 +33,7 @@ function engineWith(respond: Post, online = true, connection?: { saveData?: bool
   let backgroundSyncs = 0;
   const engine = new SyncEngine({
     outbox,
-    kiosk: new KioskCache(db, () => Promise.reject(new Error('not used'))),
+    kiosk: new KioskCache(db, { headers: async () => ({}) }, () => Promise.reject(new Error('not used'))),
     compress: async (body) => ({ body, encoding: 'identity' }),
     post: (body) => respond(decodeBatch(body, { maxOps: 10_000 }).ops.length),
     publish: async (status) => void published.push(status),

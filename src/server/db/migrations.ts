@@ -1,5 +1,5 @@
 /** The one upgrade path. Migrations are append-only: never edit one that has shipped. */
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-walking-skeleton': {
@@ -95,6 +95,88 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('written_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('notes_by_record').on('notes').columns(['school_id', 'student_id', 'date', 'session']).execute();
+    },
+  },
+
+  '0003-accounts-and-pairing': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('staff')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('staff_schools')
+        .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id'))
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addPrimaryKeyConstraint('staff_schools_pk', ['staff_id', 'school_id'])
+        .execute();
+      await db.schema
+        .createTable('staff_sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id'))
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('pairing_codes')
+        .addColumn('code_hash', 'text', (c) => c.primaryKey())
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('kiosk_id', 'text', (c) => c.notNull().references('kiosks.id'))
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .addColumn('used_by_device', 'text')
+        .execute();
+      // Devices gain pairing, and staff browsers become devices too (no kiosk), so
+      // kiosk_id loses NOT NULL. SQLite cannot relax a column in place: the table is
+      // rebuilt (https://www.sqlite.org/lang_altertable.html#otheralter). Kysely runs
+      // SQLite migrations outside a transaction, so this one brings its own.
+      await sql`PRAGMA foreign_keys = OFF`.execute(db);
+      await sql`BEGIN`.execute(db);
+      try {
+        await db.schema
+          .createTable('devices_next')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+          .addColumn('kiosk_id', 'text', (c) => c.references('kiosks.id'))
+          .addColumn('kind', 'text', (c) => c.notNull().defaultTo('kiosk'))
+          .addColumn('token_hash', 'text', (c) => c.unique())
+          .addColumn('paired_at', 'bigint')
+          .addColumn('paired_by', 'text')
+          .addColumn('revoked_at', 'bigint')
+          .addColumn('revoked_by', 'text')
+          .addColumn('first_seen_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('app_version', 'text')
+          .addColumn('queue_depth', 'integer')
+          .addColumn('oldest_waiting_at', 'bigint')
+          .addColumn('staff_id', 'text')
+          .execute();
+        await sql`INSERT INTO devices_next (id, school_id, kiosk_id, first_seen_at, last_seen_at, last_seq)
+                  SELECT id, school_id, kiosk_id, first_seen_at, last_seen_at, last_seq FROM devices`.execute(db);
+        await sql`DROP TABLE devices`.execute(db);
+        await sql`ALTER TABLE devices_next RENAME TO devices`.execute(db);
+        const broken = await sql`PRAGMA foreign_key_check`.execute(db);
+        if (broken.rows.length > 0) throw new Error(`devices rebuild broke ${broken.rows.length} references`);
+        await sql`COMMIT`.execute(db);
+      } catch (error) {
+        await sql`ROLLBACK`.execute(db);
+        throw error;
+      } finally {
+        await sql`PRAGMA foreign_keys = ON`.execute(db);
+      }
+      await db.schema.createIndex('devices_by_school').on('devices').columns(['school_id']).execute();
+      await db.schema.alterTable('ops').addColumn('actor_kind', 'text').execute();
+      await db.schema.alterTable('ops').addColumn('actor_id', 'text').execute();
     },
   },
 };

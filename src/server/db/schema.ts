@@ -32,15 +32,78 @@ export interface KiosksTable {
   created_at: number;
 }
 
-/** One browser profile running the kiosk page; its id is made by the device. */
+export type DeviceKind = 'kiosk' | 'staff';
+
+/**
+ * One browser profile whose service worker sends ops; its id is made by the
+ * device. A kiosk is paired by an admin and holds a token; a staff browser
+ * (the roll, the office) sends under its signed-in person and has no kiosk.
+ */
 export interface DevicesTable {
   id: string;
   school_id: string;
-  kiosk_id: string;
+  kiosk_id: string | null;
+  kind: Generated<DeviceKind>;
+  /** SHA-256 of the device token; the token itself is never stored. */
+  token_hash: string | null;
+  paired_at: number | null;
+  paired_by: string | null;
+  revoked_at: number | null;
+  revoked_by: string | null;
   first_seen_at: number;
   last_seen_at: number;
   /** Highest sequence number received from this device. */
   last_seq: number;
+  /** As the device reported them at its last sync. */
+  app_version: string | null;
+  queue_depth: number | null;
+  oldest_waiting_at: number | null;
+  /** For a staff browser: who last sent from it. */
+  staff_id: string | null;
+}
+
+export type { StaffRole } from '../../shared/account-protocol.ts';
+import type { StaffRole } from '../../shared/account-protocol.ts';
+
+export interface StaffTable {
+  id: string;
+  /** Lower-case; the sign-in name. */
+  email: string;
+  name: string;
+  role: StaffRole;
+  /** scrypt, in the format of ../auth/password.ts. */
+  password_hash: string;
+  /** 1 for a one-time password printed at first start: it must be changed before anything else. */
+  must_change_password: number;
+  created_at: number;
+}
+
+/** The schools a person works for: one for a teacher or the office, any number for an admin. */
+export interface StaffSchoolsTable {
+  staff_id: string;
+  school_id: string;
+}
+
+export interface StaffSessionsTable {
+  /** SHA-256 of the cookie's value. */
+  id_hash: string;
+  staff_id: string;
+  /** The school this session acts for. */
+  school_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface PairingCodesTable {
+  /** SHA-256 of the normalised code; the code itself is shown once and never stored. */
+  code_hash: string;
+  school_id: string;
+  kiosk_id: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  used_by_device: string | null;
 }
 
 export type OpStatus = 'applied' | 'rejected';
@@ -62,6 +125,10 @@ export interface OpsTable {
   mark_status: string | null;
   note_text: string | null;
   base_version: number;
+  /** 'door' for a kiosk, else the sender's role. */
+  actor_kind: string | null;
+  /** The kiosk device or the staff member that sent the op. */
+  actor_id: string | null;
 }
 
 
@@ -102,6 +169,10 @@ export interface Database {
   ops: OpsTable;
   attendance: AttendanceTable;
   notes: NotesTable;
+  staff: StaffTable;
+  staff_schools: StaffSchoolsTable;
+  staff_sessions: StaffSessionsTable;
+  pairing_codes: PairingCodesTable;
 }
 
 export type School = Selectable<SchoolsTable>;

@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { APP_VERSION } from '../../shared/app-version.ts';
 import type { Db } from '../db/open-database.ts';
-
-export const APP_VERSION = '0.1.0';
 
 export function healthRoutes(app: FastifyInstance, db: Db): void {
   app.get('/api/health', async (_request, reply) => {

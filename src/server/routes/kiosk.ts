@@ -1,23 +1,19 @@
-/** What a kiosk reads before it can check anyone in: its school, its kiosk and the roster. */
+/** What a device reads before it can mark anyone: its school, its kiosk (if it is one) and the roster. */
 import type { FastifyInstance } from 'fastify';
-import { expectRecord, expectString } from '../../shared/guard.ts';
-import { LIMITS } from '../../shared/limits.ts';
-import { DEVICE_ID_PATTERN } from '../../shared/protocol-guards.ts';
 import { sendJson } from '../compressed-json.ts';
-import type { Db } from '../db/open-database.ts';
-import { defaultKioskConfig, roster } from '../school-queries.ts';
+import type { Auth } from '../auth/principal.ts';
+import { deviceConfig, roster } from '../school-queries.ts';
 
-export function kioskRoutes(app: FastifyInstance, db: Db): void {
-  app.get('/api/kiosk-config', async (_request, reply) => {
+export function kioskRoutes(app: FastifyInstance, auth: Auth): void {
+  app.get('/api/kiosk-config', async (request, reply) => {
+    const principal = await auth.requireSender(request);
     void reply.header('cache-control', 'no-cache');
-    return defaultKioskConfig(db);
+    return deviceConfig(auth.db, principal.schoolId, principal.kind === 'device' ? principal.kioskId : null);
   });
 
   app.get('/api/roster', async (request, reply) => {
-    const query: unknown = request.query;
-    expectRecord(query, '$query', ['kioskId'], [], 'invalid-query');
-    expectString(query.kioskId, '$query.kioskId', { max: LIMITS.maxDeviceIdLength, pattern: DEVICE_ID_PATTERN }, 'invalid-query');
+    const principal = await auth.requireSender(request);
     void reply.header('cache-control', 'no-cache');
-    return sendJson(request, reply, await roster(db, query.kioskId));
+    return sendJson(request, reply, await roster(auth.db, principal.schoolId));
   });
 }

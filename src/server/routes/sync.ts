@@ -2,18 +2,45 @@
  * `POST /api/sync` (a device's batch, as compact binary or as JSON for
  * integrators) and `POST /api/marks` (one mark from a page no worker controls yet).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decodeBatch } from '../../shared/batch-codec.ts';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import { assertMarkInput, assertSyncRequest } from '../../shared/protocol-guards.ts';
 import { PROTOCOL_VERSION, type MarkAnswer } from '../../shared/protocol.ts';
-import type { Db } from '../db/open-database.ts';
-import { ingestBatch, ingestDirectMark, type SyncBatch } from '../ingest.ts';
+import { APP_VERSION_HEADER, QUEUE_HEADER } from '../../shared/sync-headers.ts';
+import type { Auth, Principal } from '../auth/principal.ts';
+import { ingestBatch, ingestDirectMark, type DeviceReport, type Sender, type SyncBatch } from '../ingest.ts';
 import { BatchBody } from '../request-body.ts';
 
-export function syncRoutes(app: FastifyInstance, db: Db): void {
+export function senderOf(principal: Principal, deviceId: string | null): Sender {
+  return principal.kind === 'device'
+    ? { kind: 'kiosk', schoolId: principal.schoolId, deviceId: principal.deviceId, kioskId: principal.kioskId }
+    : { kind: 'staff', schoolId: principal.schoolId, deviceId, staffId: principal.staffId, role: principal.role };
+}
+
+/** The device's own report from the sync headers; a malformed one is refused like a malformed body. */
+function deviceReport(request: FastifyRequest): DeviceReport {
+  const report: DeviceReport = {};
+  const app = request.headers[APP_VERSION_HEADER];
+  if (app !== undefined) {
+    if (typeof app !== 'string' || !/^[0-9A-Za-z.+-]{1,40}$/.test(app)) throw new DoorlineError('invalid-header', { header: APP_VERSION_HEADER });
+    report.appVersion = app;
+  }
+  const queue = request.headers[QUEUE_HEADER];
+  if (queue !== undefined) {
+    const match = typeof queue === 'string' ? /^(\d{1,9});(\d{1,15})$/.exec(queue) : null;
+    if (!match) throw new DoorlineError('invalid-header', { header: QUEUE_HEADER, expected: '<waiting ops>;<oldest, epoch ms or 0>' });
+    report.queueDepth = Number(match[1]);
+    report.oldestWaitingAt = Number(match[2]) === 0 ? undefined : Number(match[2]);
+    if (report.oldestWaitingAt === undefined) delete report.oldestWaitingAt;
+  }
+  return report;
+}
+
+export function syncRoutes(app: FastifyInstance, auth: Auth): void {
   app.post('/api/sync', async (request, reply) => {
+    const principal = await auth.requireSender(request);
     const body: unknown = request.body;
     if (body === undefined) throw new DoorlineError('empty-body');
     let batch: SyncBatch;
@@ -22,15 +49,17 @@ export function syncRoutes(app: FastifyInstance, db: Db): void {
       assertSyncRequest(body);
       batch = body;
     }
+    const report = deviceReport(request);
     void reply.header('cache-control', 'no-store');
-    return ingestBatch(db, batch);
+    return ingestBatch(auth.db, senderOf(principal, batch.deviceId), batch, report, auth.now());
   });
 
   app.post('/api/marks', async (request, reply) => {
+    const principal = await auth.requireSender(request);
     const body: unknown = request.body;
     if (body === undefined) throw new DoorlineError('empty-body');
     assertMarkInput(body);
-    const result = await ingestDirectMark(db, body);
+    const result = await ingestDirectMark(auth.db, senderOf(principal, null), body, auth.now());
     if (result.outcome.status === 'rejected') throw new DoorlineError(result.outcome.code, { opId: body.opId, studentId: body.studentId });
     const answer: MarkAnswer = {
       v: PROTOCOL_VERSION,

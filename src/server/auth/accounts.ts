@@ -1,0 +1,130 @@
+/** Staff accounts: creation, sign-in with attempt limits, sessions, password changes. */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { DoorlineError } from '../../shared/error-codes.ts';
+import type { Db } from '../db/open-database.ts';
+import type { Database, StaffRole } from '../db/schema.ts';
+import { AttemptLimiter } from './attempt-limiter.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH, oneTimePassword, verifyPassword } from './password.ts';
+import { SESSION_LIFETIME_MS } from './principal.ts';
+import { newSecret, sha256 } from './secrets.ts';
+
+export interface NewStaff {
+  email: string;
+  name: string;
+  role: StaffRole;
+  password: string;
+  schoolIds: string[];
+  mustChangePassword?: boolean;
+  /** A hash made already (of `password`), to skip hashing again. */
+  passwordHash?: string | undefined;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function createStaff(db: Kysely<Database>, staff: NewStaff, now = Date.now()): Promise<string> {
+  const id = randomUUID();
+  await db
+    .insertInto('staff')
+    .values({
+      id,
+      email: normalizeEmail(staff.email),
+      name: staff.name,
+      role: staff.role,
+      password_hash: staff.passwordHash ?? (await hashPassword(staff.password)),
+      must_change_password: staff.mustChangePassword ? 1 : 0,
+      created_at: now,
+    })
+    .execute();
+  if (staff.schoolIds.length > 0) await db.insertInto('staff_schools').values(staff.schoolIds.map((school_id) => ({ staff_id: id, school_id }))).execute();
+  return id;
+}
+
+export interface FirstAdmin {
+  email: string;
+  password: string;
+}
+
+/**
+ * On a server with no staff at all, makes the first admin (for every school
+ * there is) with a one-time password, returned so start-up prints it once.
+ * It must be changed at the first sign-in.
+ */
+export async function ensureFirstAdmin(db: Db, now = Date.now()): Promise<FirstAdmin | null> {
+  const any = await db.selectFrom('staff').select('id').limit(1).executeTakeFirst();
+  if (any) return null;
+  const schools = await db.selectFrom('schools').select('id').execute();
+  const password = oneTimePassword();
+  await createStaff(db, { email: 'admin', name: 'Administrator', role: 'admin', password, schoolIds: schools.map((s) => s.id), mustChangePassword: true }, now);
+  return { email: 'admin', password };
+}
+
+/** Five wrong passwords for one account, or twenty from one address, in 15 minutes: wait. */
+const WINDOW_MS = 15 * 60 * 1000;
+
+export class SignIn {
+  private readonly byAccount = new AttemptLimiter({ maxFailures: 5, windowMs: WINDOW_MS });
+  private readonly byAddress = new AttemptLimiter({ maxFailures: 20, windowMs: WINDOW_MS });
+  /** Verified against when the account does not exist, so timing does not tell which names exist. */
+  private readonly decoy = hashPassword(newSecret('dls'));
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {}
+
+  /** Checks the password and opens a session; returns the cookie value (shown to nobody else). */
+  async signIn(input: { email: string; password: string; schoolId?: string }, address: string): Promise<{ cookie: string; expiresAt: number }> {
+    const email = normalizeEmail(input.email);
+    const now = this.now();
+    const wait = Math.max(this.byAccount.retryAfter(email, now), this.byAddress.retryAfter(address, now));
+    if (wait > 0) throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
+    const staff = await this.db.selectFrom('staff').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
+    const ok = await verifyPassword(input.password, staff?.password_hash ?? (await this.decoy));
+    if (!staff || !ok) {
+      this.byAccount.fail(email, now);
+      this.byAddress.fail(address, now);
+      throw new DoorlineError('sign-in-failed');
+    }
+    this.byAccount.succeed(email);
+    const schools = await this.db
+      .selectFrom('staff_schools')
+      .innerJoin('schools', 'schools.id', 'staff_schools.school_id')
+      .select('schools.id')
+      .where('staff_schools.staff_id', '=', staff.id)
+      .orderBy('schools.created_at')
+      .orderBy('schools.id')
+      .execute();
+    const school = input.schoolId === undefined ? schools[0] : schools.find((s) => s.id === input.schoolId);
+    if (!school) throw new DoorlineError(input.schoolId === undefined ? 'no-school' : 'forbidden', input.schoolId === undefined ? undefined : { schoolId: input.schoolId });
+    const cookie = newSecret('dls');
+    const expiresAt = now + SESSION_LIFETIME_MS;
+    await this.db.deleteFrom('staff_sessions').where('expires_at', '<=', now).execute();
+    await this.db.insertInto('staff_sessions').values({ id_hash: sha256(cookie), staff_id: staff.id, school_id: school.id, created_at: now, expires_at: expiresAt }).execute();
+    return { cookie, expiresAt };
+  }
+
+  async signOut(sessionHash: string): Promise<void> {
+    await this.db.deleteFrom('staff_sessions').where('id_hash', '=', sessionHash).execute();
+  }
+
+  /** A new password ends every other session of the account. */
+  async changePassword(staffId: string, sessionHash: string, current: string, next: string): Promise<void> {
+    const now = this.now();
+    const wait = this.byAccount.retryAfter(`change:${staffId}`, now);
+    if (wait > 0) throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
+    const staff = await this.db.selectFrom('staff').select('password_hash').where('id', '=', staffId).executeTakeFirstOrThrow();
+    if (!(await verifyPassword(current, staff.password_hash))) {
+      this.byAccount.fail(`change:${staffId}`, now);
+      throw new DoorlineError('sign-in-failed', { field: 'currentPassword' });
+    }
+    if (next.length < MIN_PASSWORD_LENGTH || next === current) throw new DoorlineError('weak-password', { min: MIN_PASSWORD_LENGTH });
+    const hash = await hashPassword(next);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('staff').set({ password_hash: hash, must_change_password: 0 }).where('id', '=', staffId).execute();
+      await trx.deleteFrom('staff_sessions').where('staff_id', '=', staffId).where('id_hash', '!=', sessionHash).execute();
+    });
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Who is asking. A request carries either a kiosk's device token
+ * (`Authorization: Bearer dld_…`, sent by the service worker) or a staff
+ * session cookie. Routes state what they need with `requireStaff` or
+ * `requireSender`; this module is the only place either secret is read.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DoorlineError } from '../../shared/error-codes.ts';
+import type { Db } from '../db/open-database.ts';
+import type { StaffRole } from '../db/schema.ts';
+import { sha256 } from './secrets.ts';
+
+export const SESSION_COOKIE = 'doorline_session';
+/** A session lasts a school day and a bit; then the person signs in again. */
+export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+
+export interface StaffPrincipal {
+  kind: 'staff';
+  staffId: string;
+  name: string;
+  email: string;
+  role: StaffRole;
+  schoolId: string;
+  sessionHash: string;
+  expiresAt: number;
+  mustChangePassword: boolean;
+}
+
+export interface DevicePrincipal {
+  kind: 'device';
+  deviceId: string;
+  schoolId: string;
+  kioskId: string;
+}
+
+export type Principal = StaffPrincipal | DevicePrincipal;
+
+export const ALL_ROLES: readonly StaffRole[] = ['teacher', 'office', 'admin'];
+export const OFFICE_ROLES: readonly StaffRole[] = ['office', 'admin'];
+export const ADMIN_ROLES: readonly StaffRole[] = ['admin'];
+
+/** The value of one cookie in a Cookie header, or undefined. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer ([A-Za-z0-9_-]{10,100})$/.exec(header);
+  if (!match) throw new DoorlineError('device-unauthorized', { problem: 'the Authorization header is not a Doorline device token' });
+  return match[1];
+}
+
+type Resolved = { principal: Principal | null; expired: boolean };
+
+export class Auth {
+  private readonly resolved = new WeakMap<FastifyRequest, Promise<Resolved>>();
+
+  constructor(
+    readonly db: Db,
+    readonly now: () => number,
+  ) {}
+
+  /** The principal behind a request, read once per request. Throws for a bad or revoked device token. */
+  principal(request: FastifyRequest): Promise<Principal | null> {
+    return this.resolve(request).then((r) => r.principal);
+  }
+
+  private resolve(request: FastifyRequest): Promise<Resolved> {
+    let pending = this.resolved.get(request);
+    if (!pending) {
+      pending = this.lookUp(request);
+      this.resolved.set(request, pending);
+    }
+    return pending;
+  }
+
+  private async lookUp(request: FastifyRequest): Promise<Resolved> {
+    const token = bearerToken(request);
+    if (token !== undefined) return { principal: await this.device(token), expired: false };
+    const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
+    if (cookie === undefined || cookie.length > 100) return { principal: null, expired: false };
+    return this.session(cookie);
+  }
+
+  /** The session a cookie value opens, if it is open. */
+  async session(cookie: string): Promise<Resolved & { principal: StaffPrincipal | null }> {
+    const row = await this.db
+      .selectFrom('staff_sessions')
+      .innerJoin('staff', 'staff.id', 'staff_sessions.staff_id')
+      .select(['staff_sessions.id_hash', 'staff_sessions.school_id', 'staff_sessions.expires_at', 'staff.id', 'staff.name', 'staff.email', 'staff.role', 'staff.must_change_password'])
+      .where('staff_sessions.id_hash', '=', sha256(cookie))
+      .executeTakeFirst();
+    if (!row) return { principal: null, expired: false };
+    if (Number(row.expires_at) <= this.now()) return { principal: null, expired: true };
+    return {
+      principal: {
+        kind: 'staff',
+        staffId: row.id,
+        name: row.name,
+        email: row.email,
+        role: row.role,
+        schoolId: row.school_id,
+        sessionHash: row.id_hash,
+        expiresAt: Number(row.expires_at),
+        mustChangePassword: row.must_change_password === 1,
+      },
+      expired: false,
+    };
+  }
+
+  private async device(token: string): Promise<DevicePrincipal> {
+    const row = await this.db.selectFrom('devices').select(['id', 'school_id', 'kiosk_id', 'revoked_at']).where('token_hash', '=', sha256(token)).executeTakeFirst();
+    if (!row || row.kiosk_id === null) throw new DoorlineError('device-unauthorized');
+    if (row.revoked_at !== null) throw new DoorlineError('device-revoked', { deviceId: row.id });
+    return { kind: 'device', deviceId: row.id, schoolId: row.school_id, kioskId: row.kiosk_id };
+  }
+
+  /** A signed-in person with one of `roles`; anything else is refused with a code that says why. */
+  async requireStaff(request: FastifyRequest, roles: readonly StaffRole[], options: { allowPasswordChange?: boolean } = {}): Promise<StaffPrincipal> {
+    const { principal, expired } = await this.resolve(request);
+    if (principal === null) throw new DoorlineError(expired ? 'session-expired' : 'not-signed-in');
+    if (principal.kind !== 'staff') throw new DoorlineError('forbidden', { need: roles });
+    if (principal.mustChangePassword && !options.allowPasswordChange) throw new DoorlineError('password-change-required');
+    if (!roles.includes(principal.role)) throw new DoorlineError('forbidden', { need: roles, role: principal.role });
+    return principal;
+  }
+
+  /** A paired kiosk, or a signed-in person with one of `roles`: whoever may send marks or read the school's day. */
+  async requireSender(request: FastifyRequest, roles: readonly StaffRole[] = ALL_ROLES): Promise<Principal> {
+    const { principal } = await this.resolve(request);
+    if (principal?.kind === 'device') return principal;
+    return this.requireStaff(request, roles);
+  }
+}
+
+/**
+ * Cross-site request forgery: a browser attaches the session cookie to a
+ * request another site makes, but it always says where the request came
+ * from in `Origin`. A state-changing request that carries a cookie (or signs
+ * in) must come from this server's own pages.
+ */
+export function checkOrigin(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    const carriesSession = readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined;
+    const signsIn = request.url.split('?')[0] === '/api/session';
+    if (!carriesSession && !signsIn) return;
+    const expected = `${request.protocol}://${request.host}`;
+    const origin = request.headers.origin;
+    if (origin !== expected) throw new DoorlineError('origin-mismatch', { origin: origin ?? null });
+  });
+}
+
+export function sessionCookie(value: string, request: FastifyRequest, maxAgeSeconds: number): string {
+  const secure = request.protocol === 'https' ? '; Secure' : '';
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
+}

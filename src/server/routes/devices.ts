@@ -1,0 +1,153 @@
+/**
+ * Kiosk pairing and the device list: an admin makes a one-time code, the
+ * kiosk's worker trades it for a device token, the admin sees every device
+ * and can revoke one. The office imports a revoked kiosk's queue file.
+ */
+import type { FastifyInstance } from 'fastify';
+import {
+  assertPairingCodeRequest,
+  assertPairRequest,
+  assertQueueExport,
+  type DeviceList,
+  type PairAnswer,
+  type PairingCode,
+} from '../../shared/account-protocol.ts';
+import { DoorlineError } from '../../shared/error-codes.ts';
+import { expectRecord, expectString } from '../../shared/guard.ts';
+import { assertSyncRequest, DEVICE_ID_PATTERN } from '../../shared/protocol-guards.ts';
+import { LIMITS } from '../../shared/limits.ts';
+import { PROTOCOL_VERSION, type ReceiptRun, type SyncResponse } from '../../shared/protocol.ts';
+import { fromRuns, toRuns } from '../../shared/receipts.ts';
+import { AttemptLimiter } from '../auth/attempt-limiter.ts';
+import { ADMIN_ROLES, OFFICE_ROLES, type Auth } from '../auth/principal.ts';
+import { newSecret, normalizePairingCode, sha256 } from '../auth/secrets.ts';
+import { createPairingCode } from '../pairing.ts';
+import { ingestBatch } from '../ingest.ts';
+import { deviceConfig, findKiosk } from '../school-queries.ts';
+
+function readBody(body: unknown): unknown {
+  if (body === undefined) throw new DoorlineError('empty-body');
+  return body;
+}
+
+export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
+  const { db } = auth;
+  // Ten wrong codes from one address in 15 minutes: wait. 40-bit codes then take lifetimes to guess.
+  const pairingGuesses = new AttemptLimiter({ maxFailures: 10, windowMs: 15 * 60 * 1000 });
+
+  app.post('/api/pairing-codes', async (request, reply) => {
+    const admin = await auth.requireStaff(request, ADMIN_ROLES);
+    const body = readBody(request.body);
+    assertPairingCodeRequest(body);
+    const { school, kiosk } = await findKiosk(db, body.kioskId).catch(() => {
+      throw new DoorlineError('kiosk-not-found', { kioskId: body.kioskId });
+    });
+    if (school.id !== admin.schoolId) throw new DoorlineError('kiosk-not-found', { kioskId: body.kioskId });
+    const { code, expiresAt } = await createPairingCode(db, { schoolId: school.id, kioskId: kiosk.id, createdBy: admin.staffId, now: auth.now() });
+    const answer: PairingCode = { v: PROTOCOL_VERSION, type: 'pairing-code', code, kioskId: kiosk.id, kioskName: kiosk.name, expiresAt };
+    void reply.status(201).header('cache-control', 'no-store');
+    return answer;
+  });
+
+  app.post('/api/pair', async (request, reply) => {
+    const body = readBody(request.body);
+    assertPairRequest(body);
+    const now = auth.now();
+    const wait = pairingGuesses.retryAfter(request.ip, now);
+    if (wait > 0) {
+      void reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
+    }
+    const token = newSecret('dld');
+    const paired = await db.transaction().execute(async (trx) => {
+      const code = await trx.selectFrom('pairing_codes').selectAll().where('code_hash', '=', sha256(normalizePairingCode(body.code))).executeTakeFirst();
+      if (!code || code.used_at !== null || Number(code.expires_at) <= now) return null;
+      const existing = await trx.selectFrom('devices').select(['school_id', 'kind']).where('id', '=', body.deviceId).executeTakeFirst();
+      if (existing && existing.school_id !== code.school_id) throw new DoorlineError('device-in-other-school', { deviceId: body.deviceId });
+      await trx.updateTable('pairing_codes').set({ used_at: now, used_by_device: body.deviceId }).where('code_hash', '=', code.code_hash).execute();
+      const pairing = { kind: 'kiosk' as const, kiosk_id: code.kiosk_id, token_hash: sha256(token), paired_at: now, paired_by: code.created_by, revoked_at: null, revoked_by: null, last_seen_at: now, app_version: body.appVersion, staff_id: null };
+      // Pairing again (after a revocation, say) keeps the device's id, so its old ops stay its own.
+      if (existing) await trx.updateTable('devices').set(pairing).where('id', '=', body.deviceId).execute();
+      else await trx.insertInto('devices').values({ id: body.deviceId, school_id: code.school_id, first_seen_at: now, last_seq: 0, ...pairing }).execute();
+      return code;
+    });
+    if (!paired) {
+      pairingGuesses.fail(request.ip, now);
+      throw new DoorlineError('pairing-code-invalid');
+    }
+    const answer: PairAnswer = { v: PROTOCOL_VERSION, type: 'paired', deviceId: body.deviceId, token, config: await deviceConfig(db, paired.school_id, paired.kiosk_id) };
+    void reply.header('cache-control', 'no-store');
+    return answer;
+  });
+
+  app.get('/api/devices', async (request, reply) => {
+    const admin = await auth.requireStaff(request, ADMIN_ROLES);
+    const rows = await db
+      .selectFrom('devices')
+      .leftJoin('kiosks', 'kiosks.id', 'devices.kiosk_id')
+      .select(['devices.id', 'devices.kind', 'devices.kiosk_id', 'kiosks.name as kiosk_name', 'devices.paired_at', 'devices.last_seen_at', 'devices.app_version', 'devices.queue_depth', 'devices.oldest_waiting_at', 'devices.revoked_at'])
+      .where('devices.school_id', '=', admin.schoolId)
+      .orderBy('devices.last_seen_at', 'desc')
+      .execute();
+    const kiosks = await db.selectFrom('kiosks').select(['id', 'name']).where('school_id', '=', admin.schoolId).orderBy('name').execute();
+    const num = (value: number | null) => (value === null ? null : Number(value));
+    const list: DeviceList = {
+      v: PROTOCOL_VERSION,
+      type: 'devices',
+      devices: rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        kioskId: r.kiosk_id,
+        kioskName: r.kiosk_name,
+        pairedAt: num(r.paired_at),
+        lastSeenAt: Number(r.last_seen_at),
+        appVersion: r.app_version,
+        queueDepth: num(r.queue_depth),
+        oldestWaitingAt: num(r.oldest_waiting_at),
+        revokedAt: num(r.revoked_at),
+      })),
+      kiosks,
+    };
+    void reply.header('cache-control', 'no-store');
+    return list;
+  });
+
+  app.post('/api/devices/:deviceId/revoke', async (request, reply) => {
+    const admin = await auth.requireStaff(request, ADMIN_ROLES);
+    const params: unknown = request.params;
+    expectRecord(params, '$params', ['deviceId'], [], 'invalid-query');
+    expectString(params.deviceId, '$params.deviceId', { max: 64, pattern: DEVICE_ID_PATTERN }, 'invalid-query');
+    const now = auth.now();
+    const result = await db
+      .updateTable('devices')
+      .set({ revoked_at: now, revoked_by: admin.staffId })
+      .where('id', '=', params.deviceId)
+      .where('school_id', '=', admin.schoolId)
+      .where('kind', '=', 'kiosk')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new DoorlineError('device-not-found', { deviceId: params.deviceId });
+    // The token hash stays, so the kiosk is told "revoked" rather than "unknown" and keeps its queue.
+    return reply.status(204).send();
+  });
+
+  app.post('/api/queue-imports', async (request, reply) => {
+    const staff = await auth.requireStaff(request, OFFICE_ROLES);
+    const body = readBody(request.body);
+    assertQueueExport(body);
+    const device = await db.selectFrom('devices').select(['kind', 'kiosk_id']).where('id', '=', body.deviceId).where('school_id', '=', staff.schoolId).executeTakeFirst();
+    if (!device || device.kind !== 'kiosk') throw new DoorlineError('device-not-found', { deviceId: body.deviceId });
+    // The same envelope checks as a sync batch: identities whole, at most a batch's worth of ops.
+    // A file may hold more than one batch's worth: it goes in as several batches, each checked whole.
+    const sender = { kind: 'import' as const, schoolId: staff.schoolId, deviceId: body.deviceId, kioskId: device.kiosk_id, actorId: staff.staffId };
+    const receipts: ReceiptRun[] = [];
+    for (let i = 0; i < body.ops.length || i === 0; i += LIMITS.maxOpsPerBatch) {
+      const batch = { v: body.v, type: 'sync', deviceId: body.deviceId, kioskId: body.kioskId, ops: body.ops.slice(i, i + LIMITS.maxOpsPerBatch) };
+      assertSyncRequest(batch);
+      const result = await ingestBatch(db, sender, { deviceId: body.deviceId, ops: batch.ops }, {}, auth.now());
+      receipts.push(...result.receipts);
+    }
+    const answer: SyncResponse = { v: PROTOCOL_VERSION, type: 'sync-result', receipts: toRuns(fromRuns(receipts)), serverTime: auth.now() };
+    void reply.header('cache-control', 'no-store');
+    return answer;
+  });
+}

@@ -1,0 +1,60 @@
+/** Staff sign-in, the current session, sign-out and password changes. */
+import type { FastifyInstance } from 'fastify';
+import { assertPasswordChange, assertSignInInput, type SessionInfo } from '../../shared/account-protocol.ts';
+import { DoorlineError } from '../../shared/error-codes.ts';
+import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
+import type { SignIn } from '../auth/accounts.ts';
+import { ALL_ROLES, sessionCookie, type Auth, type StaffPrincipal } from '../auth/principal.ts';
+import { schoolInfo } from '../school-queries.ts';
+
+export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn): void {
+  const describe = async (principal: StaffPrincipal): Promise<SessionInfo> => ({
+    v: PROTOCOL_VERSION,
+    type: 'session',
+    staff: { id: principal.staffId, name: principal.name, email: principal.email, role: principal.role },
+    school: await schoolInfo(auth.db, principal.schoolId),
+    mustChangePassword: principal.mustChangePassword,
+    expiresAt: principal.expiresAt,
+  });
+
+  app.post('/api/session', async (request, reply) => {
+    const body: unknown = request.body;
+    if (body === undefined) throw new DoorlineError('empty-body');
+    assertSignInInput(body);
+    try {
+      const { cookie, expiresAt } = await accounts.signIn(body, request.ip);
+      void reply.header('set-cookie', sessionCookie(cookie, request, Math.floor((expiresAt - auth.now()) / 1000)));
+      const { principal } = await auth.session(cookie);
+      if (!principal) throw new DoorlineError('not-signed-in');
+      void reply.header('cache-control', 'no-store');
+      return await describe(principal);
+    } catch (error) {
+      if (error instanceof DoorlineError && error.code === 'too-many-attempts') {
+        void reply.header('retry-after', String(error.details?.retryAfterSeconds ?? 900));
+      }
+      throw error;
+    }
+  });
+
+  app.get('/api/session', async (request, reply) => {
+    const principal = await auth.requireStaff(request, ALL_ROLES, { allowPasswordChange: true });
+    void reply.header('cache-control', 'no-store');
+    return describe(principal);
+  });
+
+  app.delete('/api/session', async (request, reply) => {
+    const principal = await auth.principal(request);
+    if (principal?.kind === 'staff') await accounts.signOut(principal.sessionHash);
+    void reply.header('set-cookie', sessionCookie('', request, 0)).status(204);
+    return reply.send();
+  });
+
+  app.post('/api/account/password', async (request, reply) => {
+    const principal = await auth.requireStaff(request, ALL_ROLES, { allowPasswordChange: true });
+    const body: unknown = request.body;
+    if (body === undefined) throw new DoorlineError('empty-body');
+    assertPasswordChange(body);
+    await accounts.changePassword(principal.staffId, principal.sessionHash, body.currentPassword, body.newPassword);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,11 @@
+/**
+ * Headers a device sends with every sync so the admin's device list shows
+ * its state: the app version, and how much waits in its queue.
+ */
+export const APP_VERSION_HEADER = 'x-doorline-app';
+/** `<waiting ops>;<oldest waiting op's time, epoch ms, or 0>`. */
+export const QUEUE_HEADER = 'x-doorline-queue';
+/** The device's clock as it sends, epoch ms: lets the server correct ops made before the device ever measured its offset. */
+export const DEVICE_CLOCK_HEADER = 'x-doorline-clock';
+/** The kiosk's device token travels as `Authorization: Bearer <token>`. */
+export const AUTHORIZATION_HEADER = 'authorization';

@@ -1,0 +1,25 @@
+/**
+ * The kiosk's device token, given once at pairing and kept in IndexedDB. It
+ * goes out as `Authorization: Bearer …` on every request to the server and is
+ * never handed to a page. A browser without a token is a staff browser: its
+ * requests carry the person's session cookie instead.
+ */
+import type { Outbox } from './outbox.ts';
+
+export class DeviceCredentials {
+  constructor(private readonly outbox: Outbox) {}
+
+  async token(): Promise<string | null> {
+    const value = await this.outbox.getMeta('device-token');
+    return typeof value === 'string' ? value : null;
+  }
+
+  async headers(): Promise<Record<string, string>> {
+    const token = await this.token();
+    return token === null ? {} : { authorization: `Bearer ${token}` };
+  }
+
+  async store(token: string): Promise<void> {
+    await this.outbox.setMeta('device-token', token);
+  }
+}
