@@ -59,8 +59,19 @@ interface InFlight {
 }
 
 export function toWireOp(op: OutboxOp): Op {
-  const { seq, kind, studentId, at, session, status, text, base } = op;
-  return { seq, kind, studentId, at, session, base, ...(status === undefined ? {} : { status }), ...(text === undefined ? {} : { text }) };
+  const { seq, kind, studentId, at, session, status, text, base, offset, hlc } = op;
+  return {
+    seq,
+    kind,
+    studentId,
+    at,
+    session,
+    base,
+    ...(status === undefined ? {} : { status }),
+    ...(text === undefined ? {} : { text }),
+    ...(offset === undefined ? {} : { offset }),
+    ...(hlc === undefined ? {} : { hlc }),
+  };
 }
 
 /** One pass: send until nothing is left to send; rejects (queue kept) when the scheduler gives up. */

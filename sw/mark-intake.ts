@@ -1,12 +1,15 @@
 /**
  * Answers `POST /api/marks` inside the worker: check the mark, save it in the
- * outbox, and answer 202 with what the kiosk should say, all without the
+ * outbox, and answer 202 with what the page should say, all without the
  * network. The answer is sent only after the outbox write has committed.
+ * Each mark is stamped with the base it was made against (today's record as
+ * this device knows it), the device's clock offset and its logical clock.
  */
 import { DoorlineError, errorBody } from '../src/shared/error-codes.ts';
 import { assertMarkInput } from '../src/shared/protocol-guards.ts';
 import { PROTOCOL_VERSION, type MarkAnswer } from '../src/shared/protocol.ts';
 import { isLate, localMoment } from '../src/shared/school-time.ts';
+import { DayBook } from './day-book.ts';
 import type { KioskCache } from './kiosk-cache.ts';
 import type { Outbox } from './outbox.ts';
 
@@ -16,7 +19,7 @@ function errorResponse(error: DoorlineError): Response {
   return new Response(JSON.stringify(errorBody(error)), { status: error.status, headers: JSON_HEADERS });
 }
 
-export async function takeMark(request: Request, outbox: Outbox, kiosk: KioskCache): Promise<{ response: Response; added: boolean }> {
+export async function takeMark(request: Request, outbox: Outbox, kiosk: KioskCache, book: DayBook): Promise<{ response: Response; added: boolean }> {
   let input: unknown;
   try {
     input = await request.json();
@@ -29,9 +32,16 @@ export async function takeMark(request: Request, outbox: Outbox, kiosk: KioskCac
     if (error instanceof DoorlineError) return { response: errorResponse(error), added: false };
     throw error;
   }
-  const [{ op, added }, config, student] = await Promise.all([outbox.enqueue(input), kiosk.config(), kiosk.lookup(input.studentId)]);
+  const [config, student, measured] = await Promise.all([kiosk.config(), kiosk.lookup(input.studentId), outbox.getMeta('clock-offset')]);
+  const offset = typeof measured === 'number' ? measured : undefined;
+  const corrected = input.at + (offset ?? 0);
   // Without a cached configuration (never the case once the page has loaded it) the device's own zone stands in.
-  const timeZone = config?.school.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const school = config?.school ?? { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, bellTime: '23:59' };
+  const session = input.session ?? 'day';
+  const known = await book.record(session, input.studentId, DayBook.today(corrected, school));
+  const { op, added } = await outbox.enqueue(input, { offset, base: known?.version ?? 0 });
+  if (added && student) await book.applyOwn(op, corrected, school);
+  const earlier = input.kind === 'check-in' && known?.checkInAt != null && known.checkInAt <= corrected ? localMoment(known.checkInAt, school.timeZone).time : undefined;
   const answer: MarkAnswer = {
     v: PROTOCOL_VERSION,
     type: 'mark-answer',
@@ -40,8 +50,9 @@ export async function takeMark(request: Request, outbox: Outbox, kiosk: KioskCac
     studentId: op.studentId,
     student: student ? { name: student.name, homeroom: student.homeroom } : null,
     at: op.at,
-    localTime: localMoment(op.at, timeZone).time,
-    late: config ? isLate(op.at, timeZone, config.school.bellTime) : false,
+    localTime: localMoment(corrected, school.timeZone).time,
+    late: config ? isLate(corrected, school.timeZone, school.bellTime) : false,
+    ...(earlier === undefined ? {} : { alreadyAt: earlier }),
   };
   return { response: new Response(JSON.stringify(answer), { status: 202, headers: JSON_HEADERS }), added };
 }

@@ -2,7 +2,8 @@
  * The worker's IndexedDB, typed once: store names, keys and row types live
  * here and nowhere else. Upgrades are added as new versions below.
  */
-import { Dexie, type EntityTable } from 'dexie';
+import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { MarkState } from '../src/shared/office-protocol.ts';
 import type { AttendanceStatus, OpKind, Receipt } from '../src/shared/protocol.ts';
 
 export const DB_NAME = 'doorline';
@@ -38,6 +39,31 @@ export interface RosterEntry {
   homeroom: string;
 }
 
+/** Today's record for one student and session, as this device knows it (change feed + its own marks). */
+export interface DayRecord {
+  session: string;
+  studentId: string;
+  /** YYYY-MM-DD, school time. Rows of other days are dropped when the day turns. */
+  date: string;
+  status: AttendanceStatus | null;
+  checkInAt: number | null;
+  checkOutAt: number | null;
+  /** The server version this device knows; 0 when the server has none yet. */
+  version: number;
+}
+
+/** Where a mark made on this device stands, for the roll's rows. */
+export interface MarkRecord {
+  opId: string;
+  session: string;
+  studentId: string;
+  kind: OpKind;
+  status?: AttendanceStatus;
+  at: number;
+  state: MarkState;
+  conflictId: string | null;
+}
+
 export interface MetaEntry {
   key: MetaKey;
   value: unknown;
@@ -61,6 +87,8 @@ export type OutboxDb = Dexie & {
   deadLetters: EntityTable<DeadLetter, 'seq'>;
   roster: EntityTable<RosterEntry, 'studentId'>;
   meta: EntityTable<MetaEntry, 'key'>;
+  records: Table<DayRecord, [string, string]>;
+  marks: EntityTable<MarkRecord, 'opId'>;
 };
 
 export function openOutboxDb(name = DB_NAME): OutboxDb {
@@ -72,6 +100,11 @@ export function openOutboxDb(name = DB_NAME): OutboxDb {
     deadLetters: 'seq, opId',
     roster: 'studentId',
     meta: 'key',
+  });
+  // Version 2: today's records from the change feed, and where each of this device's marks stands.
+  db.version(2).stores({
+    records: '[session+studentId], date',
+    marks: 'opId, [session+studentId], at',
   });
   return db;
 }

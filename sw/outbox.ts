@@ -5,12 +5,16 @@
  * 202 sent after it survives a closed tab or a killed browser. An op leaves the
  * outbox only through `settle`, with the server's receipt for exactly that op.
  */
-import type { MarkInput, Receipt } from '../src/shared/protocol.ts';
+import type { MarkState } from '../src/shared/office-protocol.ts';
+import type { MarkInput, OutcomeStatus, Receipt } from '../src/shared/protocol.ts';
+import { formatHlc, HLC_ZERO, parseHlc, tickHlc } from '../src/shared/hlc.ts';
 import { finalOutcome } from '../src/shared/receipts.ts';
 import type { DeadLetter, MetaKey, OutboxDb, OutboxOp } from './outbox-db.ts';
 
 /** The kioskId a staff browser's ops carry: the server goes by the person's session, not by this. */
 export const NO_KIOSK = 'staff-browser';
+
+const MARK_STATE: Record<OutcomeStatus, MarkState> = { applied: 'sent', merged: 'merged', conflict: 'conflict', rejected: 'rejected' };
 
 export interface SettleResult {
   removed: number;
@@ -39,15 +43,21 @@ export class Outbox {
 
   /**
    * Saves a mark under the next sequence number. The sequence counter and the
-   * op are written in one transaction, so a number is never used twice.
-   * Saving the same opId again returns the op already saved.
+   * op are written in one transaction, so a number is never used twice; the
+   * hybrid logical clock advances in the same transaction. Saving the same
+   * opId again returns the op already saved.
+   *
+   * `offset`: the device's last measured clock offset (absent before its first
+   * sync); `base`: the record version the mark was made against.
    */
-  async enqueue(input: MarkInput): Promise<{ op: OutboxOp; added: boolean }> {
+  async enqueue(input: MarkInput, stamp: { offset?: number | undefined; base?: number } = {}): Promise<{ op: OutboxOp; added: boolean }> {
     return this.db.transaction('rw', this.db.outbox, this.db.meta, this.db.deadLetters, async () => {
       const existing = (await this.db.outbox.where('opId').equals(input.opId).first()) ?? (await this.db.deadLetters.where('opId').equals(input.opId).first());
       if (existing) return { op: existing, added: false };
       const counter = await this.db.meta.get('next-seq');
       const seq = typeof counter?.value === 'number' ? counter.value : 1;
+      const lastHlc = await this.db.meta.get('hlc');
+      const hlc = tickHlc(typeof lastHlc?.value === 'string' ? parseHlc(lastHlc.value) : HLC_ZERO, input.at + (stamp.offset ?? 0));
       const op: OutboxOp = {
         seq,
         opId: input.opId,
@@ -58,11 +68,16 @@ export class Outbox {
         session: input.session ?? 'day',
         ...(input.status === undefined ? {} : { status: input.status }),
         ...(input.text === undefined ? {} : { text: input.text }),
-        base: input.base ?? 0,
+        base: input.base ?? stamp.base ?? 0,
+        ...(stamp.offset === undefined ? {} : { offset: stamp.offset }),
+        hlc: formatHlc(hlc),
         queuedAt: this.now(),
       };
       await this.db.outbox.add(op);
-      await this.db.meta.put({ key: 'next-seq', value: seq + 1 });
+      await this.db.meta.bulkPut([
+        { key: 'next-seq', value: seq + 1 },
+        { key: 'hlc', value: formatHlc(hlc) },
+      ]);
       return { op, added: true };
     });
   }
@@ -95,18 +110,23 @@ export class Outbox {
   async settle(sent: readonly Pick<OutboxOp, 'seq' | 'opId'>[], receipts: readonly Receipt[]): Promise<SettleResult> {
     if (receipts.length !== sent.length) throw new Error(`settle: ${receipts.length} receipts for ${sent.length} ops`);
     const now = this.now();
-    return this.db.transaction('rw', this.db.outbox, this.db.deadLetters, this.db.meta, async () => {
+    return this.db.transaction('rw', [this.db.outbox, this.db.deadLetters, this.db.meta, this.db.marks], async () => {
       const stored = await this.db.outbox.bulkGet(sent.map((op) => op.seq));
       const remove: number[] = [];
       const dead: DeadLetter[] = [];
+      const states: Array<{ key: string; changes: { state: MarkState; conflictId: string | null } }> = [];
       receipts.forEach((receipt, i) => {
         const op = stored[i];
         if (!op || op.opId !== sent[i]?.opId) return;
         remove.push(op.seq);
-        if (finalOutcome(receipt).status === 'rejected') dead.push({ ...op, receipt, refusedAt: now });
+        const outcome = finalOutcome(receipt);
+        if (outcome.status === 'rejected') dead.push({ ...op, receipt, refusedAt: now });
+        states.push({ key: op.opId, changes: { state: MARK_STATE[outcome.status], conflictId: outcome.status === 'conflict' ? outcome.conflictId : null } });
       });
       if (dead.length > 0) await this.db.deadLetters.bulkPut(dead);
       await this.db.outbox.bulkDelete(remove);
+      // The roll shows where each of this device's marks stands.
+      if (states.length > 0) await this.db.marks.bulkUpdate(states);
       if (remove.length > 0) await this.db.meta.put({ key: 'last-sync-at', value: now });
       return { removed: remove.length - dead.length, deadLettered: dead.length };
     });

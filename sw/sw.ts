@@ -2,8 +2,12 @@
 /** The service worker's entry: it wires events to the modules that handle them. */
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { APP_VERSION } from '../src/shared/app-version.ts';
+import { DoorlineError, errorBody } from '../src/shared/error-codes.ts';
+import { SCHOOL_SESSIONS } from '../src/shared/sessions.ts';
 import { APP_VERSION_HEADER, DEVICE_CLOCK_HEADER, QUEUE_HEADER } from '../src/shared/sync-headers.ts';
 import { assertPageMessage } from '../src/shared/worker-messages.ts';
+import { ChangePull } from './change-pull.ts';
+import { DayBook } from './day-book.ts';
 import { DeviceCredentials } from './device-credentials.ts';
 import { KioskCache } from './kiosk-cache.ts';
 import { pairKiosk } from './kiosk-pairing.ts';
@@ -11,7 +15,7 @@ import { takeMark } from './mark-intake.ts';
 import { openOutboxDb } from './outbox-db.ts';
 import { Outbox } from './outbox.ts';
 import { exportQueue } from './queue-export.ts';
-import { broadcast } from './status-broadcast.ts';
+import { broadcast, broadcastChanges } from './status-broadcast.ts';
 import { gzip, postBatch } from './sync-client.ts';
 import { SyncEngine } from './sync-engine.ts';
 
@@ -26,6 +30,8 @@ const db = openOutboxDb();
 const outbox = new Outbox(db);
 const credentials = new DeviceCredentials(outbox);
 const kiosk = new KioskCache(db, credentials);
+const book = new DayBook(db);
+const feed = new ChangePull({ outbox, kiosk, book, credentials, publish: (message) => broadcastChanges(self.clients, message) });
 
 /** Who is sending, and the device's report of itself for the admin's list. */
 async function syncHeaders(): Promise<Record<string, string>> {
@@ -75,14 +81,14 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== self.location.origin) return;
   if (event.request.method === 'POST' && url.pathname === '/api/marks') {
-    const taken = takeMark(event.request, outbox, kiosk);
+    const taken = takeMark(event.request, outbox, kiosk, book);
     event.respondWith(taken.then((t) => t.response));
     event.waitUntil(
       taken.then(async ({ added }) => {
         if (!added) return;
         await engine.publish();
         await self.registration.sync?.register(SYNC_TAG).catch(() => undefined);
-        await engine.kick();
+        await syncAndPull(true);
       }),
     );
   } else if (event.request.method === 'GET' && url.pathname === '/api/kiosk-config') {
@@ -94,15 +100,29 @@ self.addEventListener('fetch', (event) => {
     event.waitUntil(paired.then(async (p) => (p.paired ? engine.kick() : undefined)));
   } else if (event.request.method === 'GET' && url.pathname === '/api/queue-export') {
     event.respondWith(exportQueue(outbox, kiosk));
+  } else if (event.request.method === 'GET' && url.pathname === '/api/roll') {
+    event.respondWith(serveRoll(url));
   }
 });
 
+/** The roll from this device's copy of today, so it opens and fills offline. */
+async function serveRoll(url: URL): Promise<Response> {
+  const config = await kiosk.config().catch(() => null);
+  if (!config || (await kiosk.rosterSize()) === 0) return fetch(url.pathname + url.search, { credentials: 'same-origin', cache: 'no-store' });
+  const session = url.searchParams.get('session') ?? 'day';
+  if (!SCHOOL_SESSIONS.includes(session)) {
+    return new Response(JSON.stringify(errorBody(new DoorlineError('invalid-query', { path: '$query.session', problem: `must be one of ${SCHOOL_SESSIONS.join(', ')}` }))), { status: 400, headers: { 'content-type': 'application/json' } });
+  }
+  const view = await book.roll(url.searchParams.get('group'), session, Date.now(), config.school);
+  return new Response(JSON.stringify(view), { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+}
+
 self.addEventListener('sync', (event) => {
   // Rejecting tells the browser the sync failed, so it tries again later.
-  if (event.tag === SYNC_TAG) event.waitUntil(engine.sync());
+  if (event.tag === SYNC_TAG) event.waitUntil(engine.sync().then(() => feed.maybePull(true)));
 });
 
-self.addEventListener('online', () => void engine.kick());
+self.addEventListener('online', () => void syncAndPull(true));
 
 self.addEventListener('message', (event) => {
   try {
@@ -110,8 +130,15 @@ self.addEventListener('message', (event) => {
   } catch {
     return;
   }
-  event.waitUntil(event.data.type === 'sync-now' ? engine.kick() : engine.publish());
+  event.waitUntil(event.data.type === 'sync-now' ? syncAndPull(false) : engine.publish());
 });
 
-// Every start of the worker is a chance to send what an earlier one could not.
-void engine.kick();
+/** Push what waits, then pull what others changed: after a push that sent something, at once. */
+async function syncAndPull(pushed: boolean): Promise<void> {
+  const before = await outbox.size();
+  await engine.kick();
+  await feed.maybePull(pushed || before > 0);
+}
+
+// Every start of the worker is a chance to send what an earlier one could not, and to catch up.
+void syncAndPull(true);

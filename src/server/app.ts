@@ -11,6 +11,7 @@ import { appShellRoutes } from './routes/app-shell.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kioskRoutes } from './routes/kiosk.ts';
+import { officeRoutes } from './routes/office.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { addSecurityHeaders } from './security-headers.ts';
@@ -44,6 +45,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   deviceRoutes(app, auth);
   kioskRoutes(app, auth);
   syncRoutes(app, auth);
+  officeRoutes(app, auth);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);
   return app;
 }

@@ -109,21 +109,27 @@ export function assertSyncRequest(value: unknown): asserts value is Omit<SyncReq
   });
 }
 
+const OUTCOME_FIELDS = { applied: [], rejected: ['code'], merged: ['rule'], conflict: ['conflictId'] } as const;
+
 function assertOutcome(value: unknown, path: string): asserts value is Outcome {
-  expectRecord(value, path, ['status'], ['code'], 'bad-response');
-  expectOneOf(value.status, `${path}.status`, ['applied', 'rejected'], 'bad-response');
+  expectRecord(value, path, ['status'], ['code', 'rule', 'conflictId'], 'bad-response');
+  expectOneOf(value.status, `${path}.status`, ['applied', 'rejected', 'merged', 'conflict'] as const, 'bad-response');
+  expectRecord(value, path, ['status', ...OUTCOME_FIELDS[value.status]], [], 'bad-response');
   if (value.status === 'rejected') expectOneOf<OpErrorCode>(value.code, `${path}.code`, OP_ERROR_CODES, 'bad-response');
+  if (value.status === 'merged') expectString(value.rule, `${path}.rule`, { max: 64 }, 'bad-response');
+  if (value.status === 'conflict') expectString(value.conflictId, `${path}.conflictId`, { max: 64 }, 'bad-response');
 }
 
 function assertReceiptRun(value: unknown, path: string): asserts value is ReceiptRun {
-  expectRecord(value, path, ['n', 'status'], ['code', 'original'], 'bad-response');
+  expectRecord(value, path, ['n', 'status'], ['code', 'original', 'rule', 'conflictId'], 'bad-response');
   expectInteger(value.n, `${path}.n`, { min: 1, max: LIMITS.maxOpsPerBatch }, 'bad-response');
-  if (value.status === 'duplicate') {
-    if (value.code !== undefined) fail('bad-response', `${path}.code`, 'is not expected on a duplicate');
-    assertOutcome(value.original, `${path}.original`);
+  const { n: _n, ...receipt } = value;
+  if (receipt.status === 'duplicate') {
+    expectRecord(receipt, path, ['status', 'original'], [], 'bad-response');
+    assertOutcome(receipt.original, `${path}.original`);
   } else {
-    if (value.original !== undefined) fail('bad-response', `${path}.original`, 'goes only with a duplicate');
-    assertOutcome({ status: value.status, ...(value.code === undefined ? {} : { code: value.code }) }, path);
+    if (receipt.original !== undefined) fail('bad-response', `${path}.original`, 'goes only with a duplicate');
+    assertOutcome(receipt, path);
   }
 }
 
@@ -138,7 +144,7 @@ export function assertSyncResponse(value: unknown): asserts value is SyncRespons
 }
 
 export function assertMarkAnswer(value: unknown): asserts value is MarkAnswer {
-  expectRecord(value, '$', ['v', 'type', 'opId', 'queued', 'studentId', 'student', 'at', 'localTime', 'late'], [], 'bad-response');
+  expectRecord(value, '$', ['v', 'type', 'opId', 'queued', 'studentId', 'student', 'at', 'localTime', 'late'], ['alreadyAt'], 'bad-response');
   expectOneOf(value.type, '$.type', ['mark-answer'], 'bad-response');
   if (typeof value.queued !== 'boolean' || typeof value.late !== 'boolean') fail('bad-response', '$', 'flags must be booleans');
   if (value.student !== null) expectRecord(value.student, '$.student', ['name', 'homeroom'], [], 'bad-response');

@@ -42,6 +42,8 @@ export interface MarkInput {
   status?: AttendanceStatus;
   text?: string;
   base?: number;
+  offset?: number;
+  hlc?: string;
 }
 
 /** One operation as a device sends it. Its identity is (deviceId, seq). */
@@ -85,8 +87,19 @@ export interface SyncRequest {
   ops: Op[];
 }
 
-/** How the server first settled an op. Replays are answered with the same outcome. */
-export type Outcome = { status: 'applied' } | { status: 'rejected'; code: OpErrorCode };
+/**
+ * How the server first settled an op. Replays are answered with the same outcome.
+ * applied: the op's change went in as made. merged: the record had moved on
+ * since the op's base, and a rule (named) combined both. conflict: no rule was
+ * confident; the server kept its value and opened a conflict for the office.
+ */
+export type Outcome =
+  | { status: 'applied' }
+  | { status: 'merged'; rule: string }
+  | { status: 'conflict'; conflictId: string }
+  | { status: 'rejected'; code: OpErrorCode };
+
+export type OutcomeStatus = Outcome['status'];
 
 export type Receipt = Outcome | { status: 'duplicate'; original: Outcome };
 
@@ -124,6 +137,8 @@ export interface MarkAnswer {
   /** "07:58" in the school's time zone. */
   localTime: string;
   late: boolean;
+  /** For a check-in: the earlier check-in this device already knows of today ("07:58"), if any. */
+  alreadyAt?: string;
 }
 
 export interface SchoolInfo {

@@ -15,6 +15,9 @@ function notOnRoster(studentId: string): Message {
 
 export function answerMessage(answer: MarkAnswer): Message {
   if (!answer.student) return notOnRoster(answer.studentId);
+  if (answer.alreadyAt !== undefined) {
+    return { headline: `${answer.student.name} — already checked in at ${answer.alreadyAt}`, detail: `${answer.student.homeroom}. No need to scan again.`, tone: 'ok' };
+  }
   const saved = answer.queued ? 'Saved on this kiosk.' : 'Saved.';
   return answer.late
     ? { headline: `${answer.student.name} — late, ${answer.localTime}`, detail: `${answer.student.homeroom}. ${saved}`, tone: 'late' }

@@ -19,7 +19,7 @@ export async function run(): Promise<void> {
   const browser = await launchBrowser();
   try {
     const context = await browser.newContext();
-    const page = await openKiosk(context, server.url);
+    const page = await openKiosk(context, server.url, server.pairingCode);
     await context.setOffline(true);
 
     const kioskId = await page.evaluate(async () => ((await (await fetch('/api/kiosk-config')).json()) as { kiosk: { id: string } }).kiosk.id);

@@ -78,7 +78,7 @@ const countAttendance = (): number => Number(server.query<{ n: number }>('select
 describe('the door kiosk', () => {
   it('checks a student in online and the check-in reaches the database', async () => {
     const context = await browser.newContext();
-    const page = await openKiosk(context, server.url);
+    const page = await openKiosk(context, server.url, server.pairingCode);
     const said = await scan(page, '100001', /Ada Lovelace — (checked in|late)/);
 
     await until('the check-in in the database', () => countOps() === 1);
@@ -93,7 +93,7 @@ describe('the door kiosk', () => {
 
   it('says so when an ID is not on the roster', async () => {
     const context = await browser.newContext();
-    const page = await openKiosk(context, server.url);
+    const page = await openKiosk(context, server.url, server.pairingCode);
     await scan(page, '4242', /Not on this school's roster/);
     await until('the refused check-in to be recorded', () => server.query("select 1 from ops where student_number = '4242' and code = 'unknown-student'").length === 1);
     await page.getByText(/1 check-in was refused by the server/).waitFor();
@@ -103,7 +103,7 @@ describe('the door kiosk', () => {
 
   it('confirms 20 check-ins offline and delivers them exactly once after the tab is closed and the network returns', async () => {
     const context = await browser.newContext();
-    const page = await openKiosk(context, server.url);
+    const page = await openKiosk(context, server.url, server.pairingCode);
     await context.setOffline(true);
     await page.getByText('Offline', { exact: true }).waitFor();
 
@@ -122,7 +122,7 @@ describe('the door kiosk', () => {
     expect(countAttendance()).toBe(20);
 
     // The kiosk agrees that nothing is left, and nothing arrives twice.
-    const again = await openKiosk(context, server.url);
+    const again = await openKiosk(context, server.url, server.pairingCode);
     await again.getByText('All sent').waitFor();
     await nudgeSync(again);
     await again.waitForTimeout(500);
@@ -134,7 +134,7 @@ describe('the door kiosk', () => {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'doorline-profile-'));
     try {
       let context = await launchProfile(profile);
-      const page = await openKiosk(context, server.url);
+      const page = await openKiosk(context, server.url, server.pairingCode);
       await context.setOffline(true);
       const students = ids(100201, 10);
       for (const id of students) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
@@ -164,7 +164,7 @@ describe('the door kiosk on a bad network', () => {
 
   it('keeps everything through a 500 and a captive portal page, then delivers each check-in once', async () => {
     const context = await browser.newContext();
-    const page = await openKiosk(context, proxy.url);
+    const page = await openKiosk(context, proxy.url, server.pairingCode);
     const students = ids(100301, 5);
 
     proxy.mode = 'error-500';
@@ -189,7 +189,7 @@ describe('the door kiosk on a bad network', () => {
 
   it('splits a batch the server finds too large and still delivers every check-in once', async () => {
     const context = await browser.newContext();
-    const page = await openKiosk(context, proxy.url);
+    const page = await openKiosk(context, proxy.url, server.pairingCode);
     await context.setOffline(true);
     // Students in a shuffled order, so the batch does not compress to nothing.
     const students = shuffled(ids(100001, 600)).slice(0, 300);
@@ -208,7 +208,7 @@ describe('the door kiosk on a bad network', () => {
 
   it('stops sending when the server says the kiosk is not paired, keeps every check-in and says so', async () => {
     const context = await browser.newContext();
-    const page = await openKiosk(context, proxy.url);
+    const page = await openKiosk(context, proxy.url, server.pairingCode);
     proxy.mode = 'error-401';
     const students = ids(100501, 3);
     for (const id of students) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
@@ -229,7 +229,7 @@ describe('the door kiosk on a bad network', () => {
 
   it('resends a batch whose answer was lost after the server committed, and counts it once', async () => {
     const context = await browser.newContext();
-    const page = await openKiosk(context, proxy.url);
+    const page = await openKiosk(context, proxy.url, server.pairingCode);
     const students = ids(100401, 3);
 
     proxy.mode = 'drop-after-commit';

@@ -213,6 +213,8 @@ describe('POST /api/sync refuses bad requests with a stable code and changes not
 
 describe('POST /api/marks (a page no worker controls yet)', () => {
   function mark(payload: Record<string, unknown>) {
+    // A page posts straight to the server the moment the mark is made.
+    t.clock.now = typeof payload.at === 'number' ? payload.at : EARLY;
     return t.asKiosk({ method: 'POST', url: '/api/marks', payload: { v: 1, kind: 'check-in', kioskId: t.kioskId, at: EARLY, ...payload } });
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
-import { answerMessage, deadLetterHeading, deadLetterLines, networkText, progressFraction, queueText, storageWarning } from '../../src/ui/kiosk-text.ts';
+import { answerMessage, deadLetterHeading, deadLetterLines, networkText, pairingError, progressFraction, queueText, storageWarning, unpairedDetail } from '../../src/ui/kiosk-text.ts';
 
 const idle: WorkerStatus = {
   v: 1,
@@ -63,5 +63,21 @@ describe('what the kiosk says', () => {
     expect(answerMessage(answer).headline).toBe('Ada Lovelace — checked in 07:58');
     expect(answerMessage({ ...answer, localTime: '08:14', late: true }).headline).toBe('Ada Lovelace — late, 08:14');
     expect(answerMessage({ ...answer, student: null }).headline).toBe("Not on this school's roster");
+  });
+
+  it('tells a student scanning twice when they were already checked in', () => {
+    const answer = { v: 1, type: 'mark-answer', opId: 'x', queued: true, studentId: '100001', student: { name: 'Ada Lovelace', homeroom: '7A' }, at: 0, localTime: '08:10', late: true, alreadyAt: '07:58' } as const;
+    expect(answerMessage(answer).headline).toBe('Ada Lovelace — already checked in at 07:58');
+  });
+
+  it('explains why a pairing code was not taken', () => {
+    expect(pairingError('pairing-code-invalid')).toMatch(/mistyped, already used or expired/);
+    expect(pairingError('too-many-attempts')).toMatch(/Wait a few minutes/);
+    expect(pairingError('network-error')).toMatch(/must be online/);
+  });
+
+  it('says what a revoked kiosk still holds', () => {
+    expect(unpairedDetail({ ...idle, waiting: 0 })).toMatch(/Nothing is waiting/);
+    expect(unpairedDetail({ ...idle, waiting: 3 })).toBe('3 check-ins are kept on this kiosk and could not be sent.');
   });
 });

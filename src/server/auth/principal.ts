@@ -31,6 +31,7 @@ export interface DevicePrincipal {
   deviceId: string;
   schoolId: string;
   kioskId: string;
+  kioskName: string;
 }
 
 export type Principal = StaffPrincipal | DevicePrincipal;
@@ -116,10 +117,15 @@ export class Auth {
   }
 
   private async device(token: string): Promise<DevicePrincipal> {
-    const row = await this.db.selectFrom('devices').select(['id', 'school_id', 'kiosk_id', 'revoked_at']).where('token_hash', '=', sha256(token)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('devices')
+      .innerJoin('kiosks', 'kiosks.id', 'devices.kiosk_id')
+      .select(['devices.id', 'devices.school_id', 'devices.kiosk_id', 'devices.revoked_at', 'kiosks.name as kiosk_name'])
+      .where('devices.token_hash', '=', sha256(token))
+      .executeTakeFirst();
     if (!row || row.kiosk_id === null) throw new DoorlineError('device-unauthorized');
     if (row.revoked_at !== null) throw new DoorlineError('device-revoked', { deviceId: row.id });
-    return { kind: 'device', deviceId: row.id, schoolId: row.school_id, kioskId: row.kiosk_id };
+    return { kind: 'device', deviceId: row.id, schoolId: row.school_id, kioskId: row.kiosk_id, kioskName: row.kiosk_name };
   }
 
   /** A signed-in person with one of `roles`; anything else is refused with a code that says why. */

@@ -179,4 +179,76 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('ops').addColumn('actor_id', 'text').execute();
     },
   },
+
+  '0004-merge-audit-changes': {
+    async up(db: Kysely<unknown>) {
+      // Who set a record's status, and whether they knew of a door check-in: the merge rules need both.
+      await db.schema.alterTable('attendance').addColumn('status_by', 'text', (c) => c.notNull().defaultTo('door')).execute();
+      await db.schema.alterTable('attendance').addColumn('status_saw_check_in', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema.alterTable('attendance').addColumn('status_by_name', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('attendance').addColumn('last_actor_id', 'text').execute();
+      await db.schema.alterTable('ops').addColumn('corrected_time', 'bigint').execute();
+      await db.schema.alterTable('ops').addColumn('clock_offset', 'bigint').execute();
+      await db.schema.alterTable('ops').addColumn('hlc', 'text').execute();
+      await db.schema.alterTable('ops').addColumn('rule', 'text').execute();
+      await db.schema.alterTable('ops').addColumn('conflict_id', 'text').execute();
+      await db.schema.alterTable('notes').addColumn('author', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema
+        .createTable('conflicts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('student_id', 'text', (c) => c.notNull().references('students.id'))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('session', 'text', (c) => c.notNull())
+        .addColumn('op_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('fields', 'text', (c) => c.notNull())
+        .addColumn('base', 'text', (c) => c.notNull())
+        .addColumn('local', 'text', (c) => c.notNull())
+        .addColumn('server', 'text', (c) => c.notNull())
+        .addColumn('suggestion', 'text', (c) => c.notNull())
+        .addColumn('confidence', 'real', (c) => c.notNull())
+        .addColumn('rule', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('local_by', 'text', (c) => c.notNull())
+        .addColumn('server_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('resolved_at', 'bigint')
+        .addColumn('resolved_by', 'text')
+        .addColumn('resolution', 'text')
+        .addColumn('note', 'text')
+        .execute();
+      await db.schema.createIndex('conflicts_open').on('conflicts').columns(['school_id', 'status', 'created_at']).execute();
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('student_id', 'text', (c) => c.notNull().references('students.id'))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('session', 'text', (c) => c.notNull())
+        .addColumn('version', 'bigint', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('actor_kind', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('actor_name', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text')
+        .addColumn('op_id', 'text')
+        .addColumn('rule', 'text')
+        .addColumn('note', 'text')
+        .addColumn('before', 'text', (c) => c.notNull())
+        .addColumn('after', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_by_record').on('audit_log').columns(['school_id', 'student_id', 'date', 'session', 'version']).execute();
+      // The change feed: paged by this sequence number, never by a clock.
+      await db.schema
+        .createTable('changes')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('changes_by_school').on('changes').columns(['school_id', 'seq']).execute();
+    },
+  },
 };

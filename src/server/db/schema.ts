@@ -106,7 +106,7 @@ export interface PairingCodesTable {
   used_by_device: string | null;
 }
 
-export type OpStatus = 'applied' | 'rejected';
+export type OpStatus = 'applied' | 'rejected' | 'merged' | 'conflict';
 
 /** Every op ever received, with how it was settled, so a replay gets its original receipt. */
 export interface OpsTable {
@@ -129,6 +129,14 @@ export interface OpsTable {
   actor_kind: string | null;
   /** The kiosk device or the staff member that sent the op. */
   actor_id: string | null;
+  /** `at` corrected by the device's clock offset: the time the school's rules judge. */
+  corrected_time: number | null;
+  clock_offset: number | null;
+  hlc: string | null;
+  /** For a merged op: the rule that decided. */
+  rule: string | null;
+  /** For an op that opened a conflict. */
+  conflict_id: string | null;
 }
 
 
@@ -147,6 +155,14 @@ export interface AttendanceTable {
   check_out_op_id: string | null;
   version: Generated<number>;
   updated_at: number;
+  /** Who set the status: 'door' for a scan, else the person's role. */
+  status_by: string;
+  /** 1 when whoever set the status knew of a door check-in (a door-set status always did). */
+  status_saw_check_in: number;
+  /** The name of who set it: a person, or the kiosk. */
+  status_by_name: string;
+  /** The kiosk device or person behind the latest change: their next op follows on from it. */
+  last_actor_id: string | null;
 }
 
 /** Notes about a student's day; every one is kept, none overwrites another. */
@@ -159,6 +175,68 @@ export interface NotesTable {
   text: string;
   device_id: string | null;
   written_at: number;
+  /** Who wrote it: a person's name or the kiosk's. */
+  author: string;
+}
+
+export interface ConflictsTable {
+  id: string;
+  school_id: string;
+  student_id: string;
+  date: string;
+  session: string;
+  op_id: string;
+  status: 'open' | 'resolved';
+  /** JSON: the fields in conflict. */
+  fields: string;
+  /** JSON RecordState each. */
+  base: string;
+  local: string;
+  server: string;
+  suggestion: string;
+  confidence: number;
+  rule: string;
+  reason: string;
+  /** JSON ActorRef each. */
+  local_by: string;
+  server_by: string;
+  created_at: number;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  /** JSON: the choices made. */
+  resolution: string | null;
+  note: string | null;
+}
+
+/** Append-only: every change to a record and every resolution. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  school_id: string;
+  student_id: string;
+  date: string;
+  session: string;
+  /** The record's version after this entry. */
+  version: number;
+  at: number;
+  action: 'mark' | 'merge' | 'conflict' | 'resolve';
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string;
+  device_id: string | null;
+  op_id: string | null;
+  rule: string | null;
+  note: string | null;
+  /** JSON StoredRecord each. */
+  before: string;
+  after: string;
+}
+
+export interface ChangesTable {
+  seq: Generated<number>;
+  school_id: string;
+  at: number;
+  /** JSON Change (src/shared/office-protocol.ts). */
+  payload: string;
 }
 
 export interface Database {
@@ -173,6 +251,9 @@ export interface Database {
   staff_schools: StaffSchoolsTable;
   staff_sessions: StaffSessionsTable;
   pairing_codes: PairingCodesTable;
+  conflicts: ConflictsTable;
+  audit_log: AuditLogTable;
+  changes: ChangesTable;
 }
 
 export type School = Selectable<SchoolsTable>;

@@ -134,11 +134,17 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
     const staff = await auth.requireStaff(request, OFFICE_ROLES);
     const body = readBody(request.body);
     assertQueueExport(body);
-    const device = await db.selectFrom('devices').select(['kind', 'kiosk_id']).where('id', '=', body.deviceId).where('school_id', '=', staff.schoolId).executeTakeFirst();
+    const device = await db
+      .selectFrom('devices')
+      .leftJoin('kiosks', 'kiosks.id', 'devices.kiosk_id')
+      .select(['devices.kind', 'devices.kiosk_id', 'kiosks.name as kiosk_name'])
+      .where('devices.id', '=', body.deviceId)
+      .where('devices.school_id', '=', staff.schoolId)
+      .executeTakeFirst();
     if (!device || device.kind !== 'kiosk') throw new DoorlineError('device-not-found', { deviceId: body.deviceId });
     // The same envelope checks as a sync batch: identities whole, at most a batch's worth of ops.
     // A file may hold more than one batch's worth: it goes in as several batches, each checked whole.
-    const sender = { kind: 'import' as const, schoolId: staff.schoolId, deviceId: body.deviceId, kioskId: device.kiosk_id, actorId: staff.staffId };
+    const sender = { kind: 'import' as const, schoolId: staff.schoolId, deviceId: body.deviceId, kioskId: device.kiosk_id, actorId: staff.staffId, name: device.kiosk_name ?? 'Kiosk' };
     const receipts: ReceiptRun[] = [];
     for (let i = 0; i < body.ops.length || i === 0; i += LIMITS.maxOpsPerBatch) {
       const batch = { v: body.v, type: 'sync', deviceId: body.deviceId, kioskId: body.kioskId, ops: body.ops.slice(i, i + LIMITS.maxOpsPerBatch) };

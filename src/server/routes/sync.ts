@@ -8,15 +8,15 @@ import { DoorlineError } from '../../shared/error-codes.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import { assertMarkInput, assertSyncRequest } from '../../shared/protocol-guards.ts';
 import { PROTOCOL_VERSION, type MarkAnswer } from '../../shared/protocol.ts';
-import { APP_VERSION_HEADER, QUEUE_HEADER } from '../../shared/sync-headers.ts';
+import { APP_VERSION_HEADER, DEVICE_CLOCK_HEADER, QUEUE_HEADER } from '../../shared/sync-headers.ts';
 import type { Auth, Principal } from '../auth/principal.ts';
 import { ingestBatch, ingestDirectMark, type DeviceReport, type Sender, type SyncBatch } from '../ingest.ts';
 import { BatchBody } from '../request-body.ts';
 
 export function senderOf(principal: Principal, deviceId: string | null): Sender {
   return principal.kind === 'device'
-    ? { kind: 'kiosk', schoolId: principal.schoolId, deviceId: principal.deviceId, kioskId: principal.kioskId }
-    : { kind: 'staff', schoolId: principal.schoolId, deviceId, staffId: principal.staffId, role: principal.role };
+    ? { kind: 'kiosk', schoolId: principal.schoolId, deviceId: principal.deviceId, kioskId: principal.kioskId, name: principal.kioskName }
+    : { kind: 'staff', schoolId: principal.schoolId, deviceId, staffId: principal.staffId, role: principal.role, name: principal.name };
 }
 
 /** The device's own report from the sync headers; a malformed one is refused like a malformed body. */
@@ -38,6 +38,17 @@ function deviceReport(request: FastifyRequest): DeviceReport {
   return report;
 }
 
+/**
+ * Ours minus the device's clock as it sent (the upload's own time is not
+ * taken off: on the slowest link that is seconds, and lateness is judged in minutes).
+ */
+function clockOffset(request: FastifyRequest, now: number): number | null {
+  const header = request.headers[DEVICE_CLOCK_HEADER];
+  if (header === undefined) return null;
+  if (typeof header !== 'string' || !/^\d{13}$/.test(header)) throw new DoorlineError('invalid-header', { header: DEVICE_CLOCK_HEADER, expected: 'epoch milliseconds' });
+  return now - Number(header);
+}
+
 export function syncRoutes(app: FastifyInstance, auth: Auth): void {
   app.post('/api/sync', async (request, reply) => {
     const principal = await auth.requireSender(request);
@@ -50,8 +61,9 @@ export function syncRoutes(app: FastifyInstance, auth: Auth): void {
       batch = body;
     }
     const report = deviceReport(request);
+    const now = auth.now();
     void reply.header('cache-control', 'no-store');
-    return ingestBatch(auth.db, senderOf(principal, batch.deviceId), batch, report, auth.now());
+    return ingestBatch(auth.db, senderOf(principal, batch.deviceId), batch, report, now, clockOffset(request, now));
   });
 
   app.post('/api/marks', async (request, reply) => {

@@ -18,11 +18,23 @@ export function launchProfile(userDataDir: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(userDataDir, LAUNCH);
 }
 
-/** Opens the kiosk and waits until its worker controls the page and holds the roster. */
-export async function openKiosk(context: BrowserContext, baseUrl: string): Promise<Page> {
+/**
+ * Opens the kiosk and waits until its worker controls the page and holds the
+ * roster. A kiosk not paired yet shows its setup screen: `pairingCode` gives
+ * the code an admin would read out, and the test types it in.
+ */
+export async function openKiosk(context: BrowserContext, baseUrl: string, pairingCode?: () => Promise<string>): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${baseUrl}/kiosk`);
-  await page.getByText(/Ready offline — 600 students on this kiosk/).waitFor({ timeout: 30_000 });
+  const ready = page.getByText(/Ready offline — 600 students on this kiosk/);
+  const setup = page.getByRole('heading', { name: 'Set up this kiosk' });
+  await ready.or(setup).first().waitFor({ timeout: 30_000 });
+  if (await setup.isVisible()) {
+    if (!pairingCode) throw new Error('The kiosk asks for a pairing code and the test gave none.');
+    await page.getByLabel('Pairing code').fill(await pairingCode());
+    await page.getByRole('button', { name: 'Pair this kiosk' }).click();
+  }
+  await ready.waitFor({ timeout: 30_000 });
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   return page;
 }

@@ -26,6 +26,10 @@ export interface ServerProcess {
   stop: () => Promise<void>;
   /** Runs a read-only query against the server's database. */
   query: <T = Record<string, unknown>>(sql: string, ...params: unknown[]) => T[];
+  /** A fresh one-time pairing code for the demo kiosk, made by the demo admin. */
+  pairingCode: () => Promise<string>;
+  /** Calls the API as a demo account (signing in once), from the server's own origin. */
+  api: (role: 'teacher' | 'office' | 'admin', pathname: string, init?: { method?: string; body?: unknown }) => Promise<Response>;
 }
 
 export async function startServer(): Promise<ServerProcess> {
@@ -56,10 +60,37 @@ export async function startServer(): Promise<ServerProcess> {
       reject(new Error(`The server exited with ${code}:\n${output}`));
     });
   });
+  const cookies = new Map<string, string>();
+  const origin = new URL(url).origin;
+  const api = async (role: 'teacher' | 'office' | 'admin', pathname: string, init: { method?: string; body?: unknown } = {}): Promise<Response> => {
+    let cookie = cookies.get(role);
+    if (!cookie) {
+      const signIn = await fetch(`${url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ v: 1, email: `${role}@riverside.example`, password: `riverside-${role}` }),
+      });
+      if (!signIn.ok) throw new Error(`Demo ${role} could not sign in: ${await signIn.text()}`);
+      cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      cookies.set(role, cookie);
+    }
+    return fetch(`${url}${pathname}`, {
+      method: init.method ?? 'GET',
+      headers: { cookie, origin, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+  };
+  const pairingCode = async (): Promise<string> => {
+    const devices = (await (await api('admin', '/api/devices')).json()) as { kiosks: Array<{ id: string }> };
+    const made = await api('admin', '/api/pairing-codes', { method: 'POST', body: { v: 1, kioskId: devices.kiosks[0]?.id } });
+    return ((await made.json()) as { code: string }).code;
+  };
   return {
     url,
     dbFile,
     dir,
+    api,
+    pairingCode,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -1,0 +1,98 @@
+/**
+ * The change feed: every change to a school's records, roster and conflicts,
+ * numbered by one server sequence. A device keeps the last number it has
+ * seen and asks for what came after, so nothing is missed or repeated
+ * whatever the clocks say.
+ */
+import type { Kysely } from 'kysely';
+import type { Change, ChangePage, RollRow, RollView } from '../shared/office-protocol.ts';
+import { PROTOCOL_VERSION } from '../shared/protocol.ts';
+import { localMoment } from '../shared/school-time.ts';
+import { SCHOOL_SESSIONS } from '../shared/sessions.ts';
+import type { Database, School } from './db/schema.ts';
+
+export const CHANGE_PAGE_SIZE = 500;
+
+/** A page of changes after `cursor`; an empty cursor starts from now with today's records as they stand. */
+export async function changePage(db: Kysely<Database>, school: School, cursor: number | null, now: number, limit = CHANGE_PAGE_SIZE): Promise<ChangePage> {
+  if (cursor === null) {
+    const last = await db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('seq')).where('school_id', '=', school.id).executeTakeFirst();
+    const today = localMoment(now, school.time_zone).date;
+    const rows = await db
+      .selectFrom('attendance')
+      .innerJoin('students', 'students.id', 'attendance.student_id')
+      .select(['students.student_number', 'attendance.date', 'attendance.session', 'attendance.status', 'attendance.check_in_at', 'attendance.check_out_at', 'attendance.version'])
+      .where('attendance.school_id', '=', school.id)
+      .where('attendance.date', '=', today)
+      .execute();
+    const changes: Change[] = [
+      { kind: 'roster', version: String(school.roster_version) },
+      ...rows.map((r): Change => ({
+        kind: 'record',
+        studentId: r.student_number,
+        date: r.date,
+        session: r.session,
+        status: r.status,
+        checkInAt: r.check_in_at === null ? null : Number(r.check_in_at),
+        checkOutAt: r.check_out_at === null ? null : Number(r.check_out_at),
+        version: Number(r.version),
+      })),
+    ];
+    return { v: PROTOCOL_VERSION, type: 'changes', cursor: String(Number(last?.seq ?? 0)), more: false, serverTime: now, changes };
+  }
+  const rows = await db
+    .selectFrom('changes')
+    .select(['seq', 'payload'])
+    .where('school_id', '=', school.id)
+    .where('seq', '>', cursor)
+    .orderBy('seq')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'changes',
+    cursor: String(page.length > 0 ? Number(page[page.length - 1]?.seq) : cursor),
+    more: rows.length > limit,
+    serverTime: now,
+    changes: page.map((r) => JSON.parse(r.payload) as Change),
+  };
+}
+
+/** The roll for one homeroom and session today, straight from the server (a page no worker controls). */
+export async function serverRoll(db: Kysely<Database>, school: School, group: string | null, session: string, now: number): Promise<RollView> {
+  const date = localMoment(now, school.time_zone).date;
+  const groups = (await db.selectFrom('students').select('homeroom').distinct().where('school_id', '=', school.id).orderBy('homeroom').execute()).map((r) => r.homeroom);
+  const chosen = group !== null && groups.includes(group) ? group : (groups[0] ?? '');
+  const rows = await db
+    .selectFrom('students')
+    .leftJoin('attendance', (join) =>
+      join.onRef('attendance.student_id', '=', 'students.id').on('attendance.date', '=', date).on('attendance.session', '=', session),
+    )
+    .select(['students.student_number', 'students.name', 'students.homeroom', 'attendance.status', 'attendance.check_in_at', 'attendance.version'])
+    .where('students.school_id', '=', school.id)
+    .where('students.homeroom', '=', chosen)
+    .orderBy('students.name')
+    .execute();
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'roll',
+    date,
+    session,
+    group: chosen,
+    groups,
+    sessions: [...SCHOOL_SESSIONS],
+    rows: rows.map(
+      (r): RollRow => ({
+        studentId: r.student_number,
+        name: r.name,
+        homeroom: r.homeroom,
+        status: r.status ?? null,
+        checkInAt: r.check_in_at === null ? null : Number(r.check_in_at),
+        version: r.version === null ? 0 : Number(r.version),
+        mark: null,
+      }),
+    ),
+    source: 'server',
+  };
+}

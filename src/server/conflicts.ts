@@ -1,0 +1,185 @@
+/**
+ * The office's side of conflicts: listing them, settling one or many (each
+ * a new record version, an audit entry with the person and the note, and a
+ * change-feed entry so every device learns of it), and a record's history.
+ */
+import type { Kysely } from 'kysely';
+import { DoorlineError } from '../shared/error-codes.ts';
+import { expectArray, expectInteger, expectOneOf, expectRecord, expectString, fail } from '../shared/guard.ts';
+import { LIMITS } from '../shared/limits.ts';
+import type { MergeField, RecordState } from '../shared/merge.ts';
+import type { ActorRef, Change, ConflictView, FieldChoice, HistoryEntry, ResolvableField, ResolveRequest, ResolveResult } from '../shared/office-protocol.ts';
+import { expectVersion } from '../shared/protocol-guards.ts';
+import { ATTENDANCE_STATUSES, PROTOCOL_VERSION, type AttendanceStatus } from '../shared/protocol.ts';
+import type { StaffPrincipal } from './auth/principal.ts';
+import type { Db } from './db/open-database.ts';
+import type { ConflictsTable, Database } from './db/schema.ts';
+import { appendChanges, parseStored, toRecordState, type StoredRecord } from './record-book.ts';
+
+const RESOLVABLE: readonly ResolvableField[] = ['status', 'checkInAt', 'checkOutAt'];
+const TIME_RANGE = { min: 946_684_800_000, max: 4_102_444_800_000 };
+/** How many conflicts one request may settle. */
+export const MAX_RESOLUTIONS = 500;
+
+export function assertResolveRequest(value: unknown): asserts value is ResolveRequest {
+  expectRecord(value, '$', ['v', 'resolutions']);
+  expectVersion(value, '$');
+  expectArray(value.resolutions, '$.resolutions');
+  if (value.resolutions.length === 0 || value.resolutions.length > MAX_RESOLUTIONS) fail('invalid-body', '$.resolutions', `must hold 1 to ${MAX_RESOLUTIONS} resolutions`);
+  value.resolutions.forEach((r, i) => {
+    const path = `$.resolutions[${i}]`;
+    expectRecord(r, path, ['conflictId', 'choices', 'note']);
+    expectString(r.conflictId, `${path}.conflictId`, { max: 64, pattern: /^[0-9a-f-]{36}$/ });
+    expectString(r.note, `${path}.note`, { max: LIMITS.maxNoteLength });
+    expectRecord(r.choices, `${path}.choices`, [], RESOLVABLE);
+    for (const [field, choice] of Object.entries(r.choices)) {
+      const at = `${path}.choices.${field}`;
+      expectRecord(choice, at, ['take'], ['value']);
+      expectOneOf(choice.take, `${at}.take`, ['local', 'server', 'custom']);
+      if (choice.take !== 'custom') {
+        if (choice.value !== undefined) fail('invalid-body', `${at}.value`, 'goes only with take "custom"');
+      } else if (field === 'status') expectOneOf(choice.value, `${at}.value`, ATTENDANCE_STATUSES);
+      else if (choice.value !== null) expectInteger(choice.value, `${at}.value`, TIME_RANGE);
+    }
+  });
+}
+
+function conflictView(row: ConflictsTable & { student_number: string; name: string; homeroom: string }): ConflictView {
+  const fields = JSON.parse(row.fields) as MergeField[];
+  const local = JSON.parse(row.local) as RecordState;
+  const server = JSON.parse(row.server) as RecordState;
+  const localBy = JSON.parse(row.local_by) as ActorRef;
+  const serverBy = JSON.parse(row.server_by) as ActorRef;
+  return {
+    id: row.id,
+    studentId: row.student_number,
+    studentName: row.name,
+    homeroom: row.homeroom,
+    date: row.date,
+    session: row.session,
+    fields,
+    base: JSON.parse(row.base) as RecordState,
+    local,
+    server,
+    localBy,
+    serverBy,
+    suggestion: JSON.parse(row.suggestion) as RecordState,
+    confidence: row.confidence,
+    rule: row.rule,
+    reason: row.reason,
+    createdAt: Number(row.created_at),
+    status: row.status,
+    // Same fields, same rule, same two values from the same kinds of people: one decision settles them all.
+    similarKey: [row.date, row.session, fields.join('+'), row.rule, local.status, server.status, localBy.kind, serverBy.kind].join('|'),
+  };
+}
+
+export async function listConflicts(db: Kysely<Database>, schoolId: string, status: 'open' | 'resolved'): Promise<ConflictView[]> {
+  const rows = await db
+    .selectFrom('conflicts')
+    .innerJoin('students', 'students.id', 'conflicts.student_id')
+    .selectAll('conflicts')
+    .select(['students.student_number', 'students.name', 'students.homeroom'])
+    .where('conflicts.school_id', '=', schoolId)
+    .where('conflicts.status', '=', status)
+    .orderBy('conflicts.created_at')
+    .orderBy('conflicts.id')
+    .limit(1000)
+    .execute();
+  return rows.map(conflictView);
+}
+
+function chosen(field: ResolvableField, choice: FieldChoice | undefined, local: RecordState, current: StoredRecord): AttendanceStatus | number | null {
+  if (!choice || choice.take === 'server') return current[field];
+  if (choice.take === 'local') return local[field];
+  return choice.value;
+}
+
+/** Settles every resolution in one transaction: all of them, or none when one cannot be. */
+export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: ResolveRequest, now: number): Promise<ResolveResult> {
+  return db.transaction().execute(async (trx) => {
+    const results: ResolveResult['results'] = [];
+    const changes: Change[] = [];
+    for (const resolution of request.resolutions) {
+      const conflict = await trx
+        .selectFrom('conflicts')
+        .innerJoin('students', 'students.id', 'conflicts.student_id')
+        .selectAll('conflicts')
+        .select('students.student_number')
+        .where('conflicts.id', '=', resolution.conflictId)
+        .where('conflicts.school_id', '=', staff.schoolId)
+        .executeTakeFirst();
+      if (!conflict) throw new DoorlineError('conflict-not-found', { conflictId: resolution.conflictId });
+      if (conflict.status !== 'open') throw new DoorlineError('conflict-already-resolved', { conflictId: resolution.conflictId, resolvedAt: Number(conflict.resolved_at) });
+      const key = { school_id: staff.schoolId, student_id: conflict.student_id, date: conflict.date, session: conflict.session };
+      const row = await trx.selectFrom('attendance').selectAll().where('school_id', '=', key.school_id).where('student_id', '=', key.student_id).where('date', '=', key.date).where('session', '=', key.session).executeTakeFirstOrThrow();
+      const current: StoredRecord = {
+        status: row.status,
+        checkInAt: row.check_in_at === null ? null : Number(row.check_in_at),
+        checkOutAt: row.check_out_at === null ? null : Number(row.check_out_at),
+        statusBy: row.status_by as StoredRecord['statusBy'],
+        statusByName: row.status_by_name,
+        statusSawCheckIn: row.status_saw_check_in === 1,
+      };
+      const local = JSON.parse(conflict.local) as RecordState;
+      const status = chosen('status', resolution.choices.status, local, current) as AttendanceStatus | null;
+      const next: StoredRecord = {
+        ...current,
+        status: status ?? current.status,
+        checkInAt: chosen('checkInAt', resolution.choices.checkInAt, local, current) as number | null,
+        checkOutAt: chosen('checkOutAt', resolution.choices.checkOutAt, local, current) as number | null,
+      };
+      if (next.status !== current.status) Object.assign(next, { statusBy: staff.role, statusByName: staff.name, statusSawCheckIn: true });
+      const version = Number(row.version) + 1;
+      await trx
+        .updateTable('attendance')
+        .set({ status: next.status ?? 'present', check_in_at: next.checkInAt, check_out_at: next.checkOutAt, status_by: next.statusBy, status_by_name: next.statusByName, status_saw_check_in: next.statusSawCheckIn ? 1 : 0, last_actor_id: staff.staffId, version, updated_at: now })
+        .where('school_id', '=', key.school_id)
+        .where('student_id', '=', key.student_id)
+        .where('date', '=', key.date)
+        .where('session', '=', key.session)
+        .execute();
+      await trx
+        .insertInto('audit_log')
+        .values({ ...key, version, at: now, action: 'resolve', actor_kind: staff.role, actor_id: staff.staffId, actor_name: staff.name, device_id: null, op_id: conflict.op_id, rule: null, note: resolution.note, before: JSON.stringify(current), after: JSON.stringify(next) })
+        .execute();
+      await trx
+        .updateTable('conflicts')
+        .set({ status: 'resolved', resolved_at: now, resolved_by: staff.staffId, resolution: JSON.stringify(resolution.choices), note: resolution.note })
+        .where('id', '=', conflict.id)
+        .execute();
+      const where = { studentId: conflict.student_number, date: conflict.date, session: conflict.session };
+      changes.push({ kind: 'record', ...where, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt, version });
+      changes.push({ kind: 'conflict-resolved', conflictId: conflict.id, ...where });
+      results.push({ conflictId: conflict.id, version });
+    }
+    await appendChanges(trx, staff.schoolId, changes, now);
+    return { v: PROTOCOL_VERSION, type: 'resolutions', results };
+  });
+}
+
+export async function recordHistory(db: Kysely<Database>, schoolId: string, key: { studentId: string; date: string; session: string }): Promise<HistoryEntry[]> {
+  const student = await db.selectFrom('students').select('id').where('school_id', '=', schoolId).where('student_number', '=', key.studentId).executeTakeFirst();
+  if (!student) throw new DoorlineError('student-not-found', { studentId: key.studentId });
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('school_id', '=', schoolId)
+    .where('student_id', '=', student.id)
+    .where('date', '=', key.date)
+    .where('session', '=', key.session)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    at: Number(row.at),
+    version: Number(row.version),
+    action: row.action,
+    actor: { kind: row.actor_kind as ActorRef['kind'], name: row.actor_name },
+    deviceId: row.device_id,
+    opId: row.op_id,
+    rule: row.rule,
+    note: row.note,
+    before: toRecordState(parseStored(row.before)),
+    after: toRecordState(parseStored(row.after)),
+  }));
+}

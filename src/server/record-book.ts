@@ -1,0 +1,345 @@
+/**
+ * The attendance records one transaction touches, read in a few queries up
+ * front and written back once at the end (with their audit entries, change
+ * feed entries, conflicts and notes), so a morning's batch costs tens of
+ * queries, not thousands. Ops apply in batch order through the shared merge
+ * (src/shared/merge.ts), the same code the office's dialog previews with.
+ *
+ * An op whose base is the record's current version applies as made. An op
+ * based on an older version is merged three ways against the record as it
+ * stood at that version (read back from the audit log).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Insertable, Transaction } from 'kysely';
+import { EMPTY_RECORD, mergeRecord, proposeChange, type Actor, type LocalChange, type RecordState } from '../shared/merge.ts';
+import type { ActorRef, Change } from '../shared/office-protocol.ts';
+import type { AttendanceStatus, Op, Outcome } from '../shared/protocol.ts';
+import { isLate } from '../shared/school-time.ts';
+import type { AuditLogTable, ConflictsTable, Database, NotesTable, School } from './db/schema.ts';
+
+type Trx = Transaction<Database>;
+
+export interface RecordKey {
+  student_id: string;
+  /** The ID on the student's card: what devices and the change feed speak of. */
+  student_number: string;
+  date: string;
+  session: string;
+}
+
+/** A record as stored: its fields, and who set the status knowing what. */
+export interface StoredRecord {
+  status: AttendanceStatus | null;
+  checkInAt: number | null;
+  checkOutAt: number | null;
+  statusBy: Actor;
+  statusByName: string;
+  statusSawCheckIn: boolean;
+}
+
+export const NO_RECORD: StoredRecord = { status: null, checkInAt: null, checkOutAt: null, statusBy: 'door', statusByName: '', statusSawCheckIn: false };
+
+export interface OpActor {
+  kind: Actor;
+  /** The staff member's id, or the kiosk device's. */
+  id: string;
+  name: string;
+  deviceId: string | null;
+}
+
+interface Entry {
+  key: RecordKey;
+  record: StoredRecord;
+  version: number;
+  checkInOpId: string | null;
+  checkOutOpId: string | null;
+  lastActorId: string | null;
+  stored: boolean;
+  changed: boolean;
+  /** Records this transaction made, by version, for ops based on them later in the batch. */
+  made: Map<number, StoredRecord>;
+}
+
+const IN_LIST_SLICE = 500;
+
+async function inSlices<T, R>(items: readonly T[], run: (slice: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += IN_LIST_SLICE) out.push(...(await run(items.slice(i, i + IN_LIST_SLICE))));
+  return out;
+}
+
+const toNumber = (value: number | null): number | null => (value === null ? null : Number(value));
+
+export function toRecordState(record: StoredRecord): RecordState {
+  return { status: record.status, checkInAt: record.checkInAt, checkOutAt: record.checkOutAt, notes: [] };
+}
+
+export function parseStored(json: string): StoredRecord {
+  return { ...NO_RECORD, ...(JSON.parse(json) as Partial<StoredRecord>) };
+}
+
+function localChange(op: Op, at: number, noteId: string, author: string): LocalChange {
+  switch (op.kind) {
+    case 'check-in':
+      return { kind: 'check-in', at };
+    case 'check-out':
+      return { kind: 'check-out', at };
+    case 'status':
+      return { kind: 'status', status: op.status ?? 'present' };
+    case 'note':
+      return { kind: 'note', note: { id: noteId, text: op.text ?? '', by: author } };
+  }
+}
+
+export class RecordBook {
+  private readonly entries = new Map<string, Entry>();
+  private readonly notes: Insertable<NotesTable>[] = [];
+  private readonly audit: Insertable<AuditLogTable>[] = [];
+  private readonly changes: Change[] = [];
+  private readonly conflicts: Insertable<ConflictsTable>[] = [];
+  readonly lateness: (checkInAt: number) => 'present' | 'late';
+
+  constructor(
+    private readonly trx: Trx,
+    private readonly school: School,
+    private readonly now: number,
+  ) {
+    this.lateness = (t) => (isLate(t, school.time_zone, school.bell_time) ? 'late' : 'present');
+  }
+
+  static id(key: Pick<RecordKey, 'student_id' | 'date' | 'session'>): string {
+    return `${key.student_id}\u0000${key.date}\u0000${key.session}`;
+  }
+
+  async load(keys: RecordKey[]): Promise<void> {
+    const wanted = new Map(keys.map((k) => [RecordBook.id(k), k]));
+    const students = [...new Set(keys.map((k) => k.student_id))];
+    const dates = [...new Set(keys.map((k) => k.date))];
+    if (students.length === 0) return;
+    const rows = await inSlices(students, (slice) =>
+      this.trx
+        .selectFrom('attendance')
+        .select(['student_id', 'date', 'session', 'status', 'check_in_at', 'check_in_op_id', 'check_out_at', 'check_out_op_id', 'version', 'status_by', 'status_by_name', 'status_saw_check_in', 'last_actor_id'])
+        .where('school_id', '=', this.school.id)
+        .where('student_id', 'in', slice)
+        .where('date', 'in', dates)
+        .execute(),
+    );
+    for (const row of rows) {
+      const key = wanted.get(RecordBook.id(row));
+      if (!key) continue;
+      this.entries.set(RecordBook.id(key), {
+        key,
+        record: {
+          status: row.status,
+          checkInAt: toNumber(row.check_in_at),
+          checkOutAt: toNumber(row.check_out_at),
+          statusBy: row.status_by as Actor,
+          statusByName: row.status_by_name,
+          statusSawCheckIn: row.status_saw_check_in === 1,
+        },
+        version: Number(row.version),
+        checkInOpId: row.check_in_op_id,
+        checkOutOpId: row.check_out_op_id,
+        lastActorId: row.last_actor_id,
+        stored: true,
+        changed: false,
+        made: new Map(),
+      });
+    }
+  }
+
+  private entry(key: RecordKey): Entry {
+    const id = RecordBook.id(key);
+    let entry = this.entries.get(id);
+    if (!entry) {
+      entry = { key, record: NO_RECORD, version: 0, checkInOpId: null, checkOutOpId: null, lastActorId: null, stored: false, changed: false, made: new Map() };
+      this.entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  /** The record as it stood at `version`: made in this transaction, or read back from the audit log. */
+  private async snapshot(entry: Entry, version: number): Promise<StoredRecord> {
+    if (version <= 0) return NO_RECORD;
+    const made = entry.made.get(version);
+    if (made) return made;
+    const row = await this.trx
+      .selectFrom('audit_log')
+      .select('after')
+      .where('school_id', '=', this.school.id)
+      .where('student_id', '=', entry.key.student_id)
+      .where('date', '=', entry.key.date)
+      .where('session', '=', entry.key.session)
+      .where('version', '=', version)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    // A base the server never issued is treated as knowing nothing.
+    return row ? parseStored(row.after) : NO_RECORD;
+  }
+
+  /** Applies one valid op at `at` (its corrected time) and says how it was settled. */
+  async apply(key: RecordKey, op: Op, opId: string, at: number, actor: OpActor): Promise<Outcome> {
+    if (op.kind === 'note') {
+      this.notes.push({ op_id: opId, school_id: this.school.id, student_id: key.student_id, date: key.date, session: key.session, text: op.text ?? '', device_id: actor.deviceId, written_at: at, author: actor.name });
+      return { status: 'applied' };
+    }
+    const entry = this.entry(key);
+    const server = entry.record;
+    const change = localChange(op, at, opId, actor.name);
+    // A device's own earlier change is one it knows of: its next op follows on from it, not against it.
+    const current = op.base >= entry.version || entry.lastActorId === actor.id;
+    const base = current ? server : await this.snapshot(entry, op.base);
+    const local = proposeChange(toRecordState(base), change, this.lateness);
+    const localSide = { actor: actor.kind, sawCheckIn: actor.kind === 'door' || base.checkInAt !== null };
+    const merged = current
+      ? null
+      : mergeRecord({
+          base: toRecordState(base),
+          local,
+          server: toRecordState(server),
+          localSide,
+          serverSide: { actor: server.statusBy, sawCheckIn: server.statusSawCheckIn },
+          lateness: this.lateness,
+        });
+    const value = merged ? merged.value : local;
+
+    let outcome: Outcome = { status: 'applied' };
+    let action: AuditLogTable['action'] = 'mark';
+    let rule: string | null = null;
+    if (merged?.outcome === 'merged' && merged.rule) {
+      outcome = { status: 'merged', rule: merged.rule };
+      action = 'merge';
+      rule = merged.rule;
+    } else if (merged?.outcome === 'conflict') {
+      const conflictId = randomUUID();
+      outcome = { status: 'conflict', conflictId };
+      action = 'conflict';
+      rule = merged.rule;
+      const serverBy: ActorRef = { kind: server.statusBy, name: server.statusByName };
+      this.conflicts.push({
+        id: conflictId,
+        school_id: this.school.id,
+        student_id: key.student_id,
+        date: key.date,
+        session: key.session,
+        op_id: opId,
+        status: 'open',
+        fields: JSON.stringify(merged.conflictFields),
+        base: JSON.stringify(toRecordState(base)),
+        local: JSON.stringify(local),
+        server: JSON.stringify(toRecordState(server)),
+        suggestion: JSON.stringify(merged.suggestion),
+        confidence: merged.confidence,
+        rule: merged.rule ?? 'same-base-different-status',
+        reason: merged.reason,
+        local_by: JSON.stringify({ kind: actor.kind, name: actor.name } satisfies ActorRef),
+        server_by: JSON.stringify(serverBy),
+        created_at: this.now,
+      });
+      this.changes.push({ kind: 'conflict-opened', conflictId, studentId: key.student_number, date: key.date, session: key.session });
+    }
+
+    // A check-out with no check-in still shows the student was in the building.
+    const status = value.status ?? (value.checkOutAt !== null ? 'present' : null);
+    const next: StoredRecord = { ...server, status, checkInAt: value.checkInAt, checkOutAt: value.checkOutAt };
+    if (next.status !== server.status) {
+      // Whoever's value won sets the provenance; a status derived from the door's times is the door's.
+      const fromLocal = next.status === local.status;
+      next.statusBy = fromLocal ? actor.kind : 'door';
+      next.statusByName = fromLocal ? actor.name : server.statusByName;
+      next.statusSawCheckIn = next.statusBy === 'door' || (fromLocal ? localSide.sawCheckIn : server.statusSawCheckIn);
+    }
+    const differs = next.status !== server.status || next.checkInAt !== server.checkInAt || next.checkOutAt !== server.checkOutAt;
+    if (differs || action === 'conflict') {
+      if (differs) {
+        if (next.checkInAt !== server.checkInAt && op.kind === 'check-in') entry.checkInOpId = opId;
+        if (next.checkOutAt !== server.checkOutAt && op.kind === 'check-out') entry.checkOutOpId = opId;
+        entry.version += 1;
+        entry.record = next;
+        entry.lastActorId = actor.id;
+        entry.changed = true;
+        entry.made.set(entry.version, next);
+        this.changes.push({ kind: 'record', studentId: key.student_number, date: key.date, session: key.session, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt, version: entry.version });
+      }
+      this.audit.push({
+        school_id: this.school.id,
+        student_id: key.student_id,
+        date: key.date,
+        session: key.session,
+        version: entry.version,
+        at: this.now,
+        action,
+        actor_kind: actor.kind,
+        actor_id: actor.id,
+        actor_name: actor.name,
+        device_id: actor.deviceId,
+        op_id: opId,
+        rule,
+        note: null,
+        before: JSON.stringify(server),
+        after: JSON.stringify(next),
+      });
+    }
+    return outcome;
+  }
+
+  async flush(): Promise<void> {
+    const created = [...this.entries.values()].filter((e) => !e.stored && e.changed);
+    const row = (e: Entry) => ({
+      status: e.record.status ?? 'present',
+      check_in_at: e.record.checkInAt,
+      check_in_op_id: e.checkInOpId,
+      check_out_at: e.record.checkOutAt,
+      check_out_op_id: e.checkOutOpId,
+      status_by: e.record.statusBy,
+      status_by_name: e.record.statusByName,
+      status_saw_check_in: e.record.statusSawCheckIn ? 1 : 0,
+      last_actor_id: e.lastActorId,
+      version: e.version,
+      updated_at: this.now,
+    });
+    for (let i = 0; i < created.length; i += 50) {
+      await this.trx
+        .insertInto('attendance')
+        .values(created.slice(i, i + 50).map((e) => ({ school_id: this.school.id, student_id: e.key.student_id, date: e.key.date, session: e.key.session, ...row(e) })))
+        .execute();
+    }
+    for (const e of this.entries.values()) {
+      if (!e.stored || !e.changed) continue;
+      await this.trx
+        .updateTable('attendance')
+        .set(row(e))
+        .where('school_id', '=', this.school.id)
+        .where('student_id', '=', e.key.student_id)
+        .where('date', '=', e.key.date)
+        .where('session', '=', e.key.session)
+        .execute();
+    }
+    await insertInChunks(this.trx, 'notes', this.notes);
+    await insertInChunks(this.trx, 'conflicts', this.conflicts);
+    await insertInChunks(this.trx, 'audit_log', this.audit);
+    await appendChanges(this.trx, this.school.id, this.changes, this.now);
+  }
+}
+
+/** SQLite binds at most 32,766 variables a statement; 50 rows of any table here stay far below. */
+async function insertInChunks<T extends 'notes' | 'conflicts' | 'audit_log'>(trx: Trx, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 50) {
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + 50) as never)
+      .execute();
+  }
+}
+
+export async function appendChanges(trx: Trx, schoolId: string, changes: readonly Change[], now: number): Promise<void> {
+  for (let i = 0; i < changes.length; i += 200) {
+    await trx
+      .insertInto('changes')
+      .values(changes.slice(i, i + 200).map((change) => ({ school_id: schoolId, at: now, payload: JSON.stringify(change) })))
+      .execute();
+  }
+}
+
+export { EMPTY_RECORD };

@@ -1,0 +1,78 @@
+/** The office's conflicts and a record's history; the change feed and the roll for every device. */
+import type { FastifyInstance } from 'fastify';
+import { expectOneOf, expectRecord, expectString } from '../../shared/guard.ts';
+import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
+import { SESSION_PATTERN, STUDENT_ID_PATTERN } from '../../shared/protocol-guards.ts';
+import { SCHOOL_SESSIONS } from '../../shared/sessions.ts';
+import type { ConflictList, RecordHistory } from '../../shared/office-protocol.ts';
+import { DoorlineError } from '../../shared/error-codes.ts';
+import { ALL_ROLES, OFFICE_ROLES, type Auth } from '../auth/principal.ts';
+import { changePage, serverRoll } from '../change-feed.ts';
+import { sendJson } from '../compressed-json.ts';
+import { assertResolveRequest, listConflicts, recordHistory, resolveConflicts } from '../conflicts.ts';
+import { findSchool } from '../school-queries.ts';
+
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+export function officeRoutes(app: FastifyInstance, auth: Auth): void {
+  app.get('/api/conflicts', async (request, reply) => {
+    const staff = await auth.requireStaff(request, OFFICE_ROLES);
+    const query: unknown = request.query;
+    expectRecord(query, '$query', [], ['status'], 'invalid-query');
+    const status = query.status ?? 'open';
+    expectOneOf(status, '$query.status', ['open', 'resolved'] as const, 'invalid-query');
+    const list: ConflictList = { v: PROTOCOL_VERSION, type: 'conflicts', conflicts: await listConflicts(auth.db, staff.schoolId, status) };
+    void reply.header('cache-control', 'no-store');
+    return sendJson(request, reply, list);
+  });
+
+  app.post('/api/conflicts/resolve', async (request, reply) => {
+    const staff = await auth.requireStaff(request, OFFICE_ROLES);
+    const body: unknown = request.body;
+    if (body === undefined) throw new DoorlineError('empty-body');
+    assertResolveRequest(body);
+    void reply.header('cache-control', 'no-store');
+    return resolveConflicts(auth.db, staff, body, auth.now());
+  });
+
+  app.get('/api/records/history', async (request, reply) => {
+    const staff = await auth.requireStaff(request, OFFICE_ROLES);
+    const query: unknown = request.query;
+    expectRecord(query, '$query', ['studentId', 'date', 'session'], [], 'invalid-query');
+    expectString(query.studentId, '$query.studentId', { max: 64, pattern: STUDENT_ID_PATTERN }, 'invalid-query');
+    expectString(query.date, '$query.date', { max: 10, pattern: DATE_PATTERN }, 'invalid-query');
+    expectString(query.session, '$query.session', { max: 32, pattern: SESSION_PATTERN }, 'invalid-query');
+    const history: RecordHistory = {
+      v: PROTOCOL_VERSION,
+      type: 'history',
+      studentId: query.studentId,
+      date: query.date,
+      session: query.session,
+      entries: await recordHistory(auth.db, staff.schoolId, { studentId: query.studentId, date: query.date, session: query.session }),
+    };
+    void reply.header('cache-control', 'no-store');
+    return history;
+  });
+
+  app.get('/api/changes', async (request, reply) => {
+    const principal = await auth.requireSender(request, ALL_ROLES);
+    const query: unknown = request.query;
+    expectRecord(query, '$query', ['cursor'], [], 'invalid-query');
+    expectString(query.cursor, '$query.cursor', { min: 0, max: 15, pattern: /^\d*$/ }, 'invalid-query');
+    const school = await findSchool(auth.db, principal.schoolId);
+    void reply.header('cache-control', 'no-store');
+    return sendJson(request, reply, await changePage(auth.db, school, query.cursor === '' ? null : Number(query.cursor), auth.now()));
+  });
+
+  app.get('/api/roll', async (request, reply) => {
+    const staff = await auth.requireStaff(request, ALL_ROLES);
+    const query: unknown = request.query;
+    expectRecord(query, '$query', [], ['group', 'session'], 'invalid-query');
+    if (query.group !== undefined) expectString(query.group, '$query.group', { max: 64 }, 'invalid-query');
+    const session = query.session ?? 'day';
+    expectOneOf(session, '$query.session', SCHOOL_SESSIONS, 'invalid-query');
+    const school = await findSchool(auth.db, staff.schoolId);
+    void reply.header('cache-control', 'no-store');
+    return sendJson(request, reply, await serverRoll(auth.db, school, query.group ?? null, session, auth.now()));
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * Wire types for the teacher's roll, the office's conflicts, a record's
+ * history and the change feed. Shared by the pages, the worker and the server.
+ */
+import type { Actor, MergeField, RecordState } from './merge.ts';
+import type { AttendanceStatus, ProtocolVersion } from './protocol.ts';
+
+/** Where a mark made on this device stands. */
+export type MarkState = 'waiting' | 'sent' | 'merged' | 'conflict' | 'rejected';
+
+export interface RollRow {
+  studentId: string;
+  name: string;
+  homeroom: string;
+  /** The record as this device knows it (door scans included); null status when nobody has marked it. */
+  status: AttendanceStatus | null;
+  checkInAt: number | null;
+  /** The record's server version this device knows; a mark made now is based on it. */
+  version: number;
+  /** The latest mark made on this device for this student and session, if any. */
+  mark: { opId: string; status: AttendanceStatus; state: MarkState; conflictId: string | null } | null;
+}
+
+/** `GET /api/roll?group=&session=`: answered by the worker from the device, or by the server. */
+export interface RollView {
+  v: ProtocolVersion;
+  type: 'roll';
+  /** School day, YYYY-MM-DD in the school's time zone. */
+  date: string;
+  session: string;
+  group: string;
+  /** Homerooms on the roster, sorted. */
+  groups: string[];
+  /** "day" and the periods. */
+  sessions: string[];
+  rows: RollRow[];
+  /** device: from this device's copy (offline-ready); server: straight from the server. */
+  source: 'device' | 'server';
+}
+
+export interface ActorRef {
+  kind: Actor | 'system';
+  /** The person's name, or the kiosk's name for the door. */
+  name: string;
+}
+
+export interface ConflictView {
+  id: string;
+  studentId: string;
+  studentName: string;
+  homeroom: string;
+  date: string;
+  session: string;
+  fields: MergeField[];
+  base: RecordState;
+  /** What the device that sent the op wanted. */
+  local: RecordState;
+  /** The record on the server when the op arrived (and still kept while the conflict is open). */
+  server: RecordState;
+  localBy: ActorRef;
+  serverBy: ActorRef;
+  suggestion: RecordState;
+  confidence: number;
+  rule: string;
+  reason: string;
+  createdAt: number;
+  status: 'open' | 'resolved';
+  /** Conflicts with the same key differ only by student: the office can settle them together. */
+  similarKey: string;
+}
+
+/** `GET /api/conflicts?status=open|resolved`. */
+export interface ConflictList {
+  v: ProtocolVersion;
+  type: 'conflicts';
+  conflicts: ConflictView[];
+}
+
+export type FieldChoice = { take: 'local' } | { take: 'server' } | { take: 'custom'; value: AttendanceStatus | number | null };
+export type ResolvableField = 'status' | 'checkInAt' | 'checkOutAt';
+
+export interface Resolution {
+  conflictId: string;
+  /** Fields left out keep the server's value. */
+  choices: Partial<Record<ResolvableField, FieldChoice>>;
+  note: string;
+}
+
+/** `POST /api/conflicts/resolve`: one or many at once. */
+export interface ResolveRequest {
+  v: ProtocolVersion;
+  resolutions: Resolution[];
+}
+
+export interface ResolveResult {
+  v: ProtocolVersion;
+  type: 'resolutions';
+  results: Array<{ conflictId: string; version: number }>;
+}
+
+export interface HistoryEntry {
+  at: number;
+  version: number;
+  /** mark: an op applied; merge: an op merged by a rule; conflict: a conflict opened; resolve: a person settled one. */
+  action: 'mark' | 'merge' | 'conflict' | 'resolve';
+  actor: ActorRef;
+  deviceId: string | null;
+  opId: string | null;
+  rule: string | null;
+  note: string | null;
+  before: RecordState;
+  after: RecordState;
+}
+
+/** `GET /api/records/history?studentId=&date=&session=`. */
+export interface RecordHistory {
+  v: ProtocolVersion;
+  type: 'history';
+  studentId: string;
+  date: string;
+  session: string;
+  entries: HistoryEntry[];
+}
+
+export type Change =
+  | { kind: 'record'; studentId: string; date: string; session: string; status: AttendanceStatus | null; checkInAt: number | null; checkOutAt: number | null; version: number }
+  | { kind: 'roster'; version: string }
+  | { kind: 'conflict-opened'; conflictId: string; studentId: string; date: string; session: string }
+  | { kind: 'conflict-resolved'; conflictId: string; studentId: string; date: string; session: string };
+
+/**
+ * `GET /api/changes?cursor=`: the school's changes after `cursor`, oldest
+ * first. An empty cursor means "from now": the answer carries today's
+ * records as they stand and the cursor to continue from.
+ */
+export interface ChangePage {
+  v: ProtocolVersion;
+  type: 'changes';
+  /** Pass it back as `cursor` for the next page; a server sequence number, never a time. */
+  cursor: string;
+  /** True when more changes wait after this page. */
+  more: boolean;
+  /** The server's clock as it answered, epoch ms: devices measure their clock offset against it. */
+  serverTime: number;
+  changes: Change[];
+}

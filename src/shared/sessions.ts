@@ -1,0 +1,5 @@
+/**
+ * The registers a school keeps: the whole day, and six periods. (A school's
+ * own timetable is not configurable yet; every school has these.)
+ */
+export const SCHOOL_SESSIONS: readonly string[] = ['day', 'P1', 'P2', 'P3', 'P4', 'P5', 'P6'];

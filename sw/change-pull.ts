@@ -1,0 +1,85 @@
+/**
+ * Pulls the change feed (`GET /api/changes?cursor=`) into the day book:
+ * after every push, at worker start-up and whenever a page nudges. One pull
+ * at a time; pages are told once per pull how much came down, so the office
+ * hears "3 new conflicts" once, not three times. Each pull also measures the
+ * device's clock against the server's (half the round trip), which corrects
+ * the time of every op made afterwards.
+ */
+import { DoorlineError } from '../src/shared/error-codes.ts';
+import { assertChangePage } from '../src/shared/office-guards.ts';
+import { PROTOCOL_VERSION } from '../src/shared/protocol.ts';
+import type { ChangesPulled } from '../src/shared/worker-messages.ts';
+import { DayBook } from './day-book.ts';
+import type { DeviceCredentials } from './device-credentials.ts';
+import { singleFlight } from './drain.ts';
+import type { KioskCache } from './kiosk-cache.ts';
+import type { Outbox } from './outbox.ts';
+
+/** A pull with nothing to push first happens at most this often. */
+const MIN_PULL_INTERVAL_MS = 15_000;
+const PULL_TIMEOUT_MS = 15_000;
+
+export interface ChangePullDelegate {
+  outbox: Outbox;
+  kiosk: KioskCache;
+  book: DayBook;
+  credentials: Pick<DeviceCredentials, 'headers'>;
+  publish: (message: ChangesPulled) => Promise<void>;
+  fetchImpl?: typeof fetch;
+  now?: () => number;
+}
+
+export class ChangePull {
+  private lastPullAt = 0;
+  readonly pull: () => Promise<void>;
+
+  constructor(private readonly d: ChangePullDelegate) {
+    this.pull = singleFlight(() => this.pass());
+  }
+
+  /** Pulls unless one ran moments ago; `force` after a push that changed something. */
+  async maybePull(force: boolean): Promise<void> {
+    const now = (this.d.now ?? Date.now)();
+    if (!force && now - this.lastPullAt < MIN_PULL_INTERVAL_MS) return;
+    await this.pull().catch(() => undefined);
+  }
+
+  private async pass(): Promise<void> {
+    const now = this.d.now ?? Date.now;
+    const config = await this.d.kiosk.config();
+    if (!config) return;
+    this.lastPullAt = now();
+    const fetchImpl = this.d.fetchImpl ?? fetch;
+    let cursor = (await this.d.outbox.getMeta('change-cursor')) as string | undefined;
+    const totals = { records: 0, opened: 0, resolved: 0 };
+    for (let page = 0; page < 100; page++) {
+      const sentAt = now();
+      let response: Response;
+      try {
+        response = await fetchImpl(`/api/changes?cursor=${encodeURIComponent(cursor ?? '')}`, { headers: await this.d.credentials.headers(), cache: 'no-store', signal: AbortSignal.timeout(PULL_TIMEOUT_MS) });
+      } catch (cause) {
+        throw new DoorlineError('network-error', { cause: String(cause) });
+      }
+      if (!response.ok) throw new DoorlineError('server-error', { status: response.status });
+      const body: unknown = await response.json();
+      const receivedAt = now();
+      assertChangePage(body);
+      // The server read its clock about half a round trip before the answer arrived.
+      await this.d.outbox.setMeta('clock-offset', Math.round(body.serverTime + (receivedAt - sentAt) / 2 - receivedAt));
+      const today = DayBook.today(body.serverTime, config.school);
+      const applied = await this.d.book.applyChanges(body.changes, today);
+      totals.records += applied.records;
+      totals.opened += applied.opened;
+      totals.resolved += applied.resolved;
+      const roster = [...body.changes].reverse().find((c) => c.kind === 'roster');
+      if (roster?.kind === 'roster' && roster.version !== (await this.d.outbox.getMeta('roster-version'))) await this.d.kiosk.refreshRoster();
+      cursor = body.cursor;
+      await this.d.outbox.setMeta('change-cursor', cursor);
+      if (!body.more) break;
+    }
+    if (totals.records + totals.opened + totals.resolved > 0) {
+      await this.d.publish({ v: PROTOCOL_VERSION, type: 'changes-pulled', records: totals.records, conflictsOpened: totals.opened, conflictsResolved: totals.resolved });
+    }
+  }
+}

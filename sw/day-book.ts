@@ -1,0 +1,107 @@
+/**
+ * Today's attendance as this device knows it: the change feed's records
+ * plus this device's own marks, applied the moment they are saved. It lets
+ * the kiosk say "Already checked in at 07:58" and fills the roll, offline
+ * too, and it gives every new op its base (the server version it saw).
+ */
+import type { Change, RollRow, RollView } from '../src/shared/office-protocol.ts';
+import { PROTOCOL_VERSION, type AttendanceStatus } from '../src/shared/protocol.ts';
+import { isLate, localMoment } from '../src/shared/school-time.ts';
+import { SCHOOL_SESSIONS } from '../src/shared/sessions.ts';
+import type { DayRecord, OutboxDb, OutboxOp } from './outbox-db.ts';
+
+export interface SchoolClock {
+  timeZone: string;
+  bellTime: string;
+}
+
+export class DayBook {
+  constructor(private readonly db: OutboxDb) {}
+
+  static today(now: number, school: SchoolClock): string {
+    return localMoment(now, school.timeZone).date;
+  }
+
+  /** Today's record for a student and session, if this device knows one. */
+  async record(session: string, studentId: string, today: string): Promise<DayRecord | undefined> {
+    const record = await this.db.records.get([session, studentId]);
+    return record?.date === today ? record : undefined;
+  }
+
+  /**
+   * Applies a mark this device just saved, as the server will (earliest
+   * check-in, latest check-out, a check-in turns absent into present or late,
+   * the office's excused stands), so every page shows it at once.
+   */
+  async applyOwn(op: OutboxOp, correctedAt: number, school: SchoolClock): Promise<void> {
+    const today = DayBook.today(correctedAt, school);
+    await this.db.transaction('rw', this.db.records, this.db.marks, async () => {
+      const known = await this.record(op.session, op.studentId, today);
+      const record: DayRecord = known ?? { session: op.session, studentId: op.studentId, date: today, status: null, checkInAt: null, checkOutAt: null, version: 0 };
+      if (op.kind === 'check-in') {
+        record.checkInAt = record.checkInAt === null ? correctedAt : Math.min(record.checkInAt, correctedAt);
+        if (record.status !== 'excused') record.status = isLate(record.checkInAt, school.timeZone, school.bellTime) ? 'late' : 'present';
+      } else if (op.kind === 'check-out') {
+        record.checkOutAt = record.checkOutAt === null ? correctedAt : Math.max(record.checkOutAt, correctedAt);
+        record.status ??= 'present';
+      } else if (op.kind === 'status' && op.status) record.status = op.status;
+      await this.db.records.put(record);
+      await this.db.marks.put({ opId: op.opId, session: op.session, studentId: op.studentId, kind: op.kind, ...(op.status ? { status: op.status } : {}), at: op.at, state: 'waiting', conflictId: null });
+    });
+  }
+
+  /**
+   * Takes changes from the feed: a newer version of a record replaces what
+   * this device knows; rows of earlier days are dropped. Returns how many
+   * records changed, and the conflicts opened and resolved.
+   */
+  async applyChanges(changes: readonly Change[], today: string): Promise<{ records: number; opened: number; resolved: number }> {
+    let records = 0;
+    let opened = 0;
+    let resolved = 0;
+    await this.db.transaction('rw', this.db.records, this.db.marks, async () => {
+      await this.db.records.where('date').below(today).delete();
+      await this.db.marks.where('at').below(Date.parse(`${today}T00:00:00Z`) - 2 * 86_400_000).delete();
+      for (const change of changes) {
+        if (change.kind === 'conflict-opened') opened++;
+        else if (change.kind === 'conflict-resolved') {
+          resolved++;
+          await this.db.marks.where('[session+studentId]').equals([change.session, change.studentId]).modify((mark) => {
+            if (mark.state === 'conflict') mark.state = 'merged';
+          });
+        } else if (change.kind === 'record' && change.date === today) {
+          const known = await this.db.records.get([change.session, change.studentId]);
+          if (known && known.date === today && known.version > change.version) continue;
+          await this.db.records.put({ session: change.session, studentId: change.studentId, date: change.date, status: change.status, checkInAt: change.checkInAt, checkOutAt: change.checkOutAt, version: change.version });
+          records++;
+        }
+      }
+    });
+    return { records, opened, resolved };
+  }
+
+  /** `GET /api/roll` answered from this device: the roster's homeroom, today's records and this device's marks. */
+  async roll(group: string | null, session: string, now: number, school: SchoolClock): Promise<RollView> {
+    const today = DayBook.today(now, school);
+    const roster = await this.db.roster.toArray();
+    const groups = [...new Set(roster.map((s) => s.homeroom))].sort();
+    const chosen = group !== null && groups.includes(group) ? group : (groups[0] ?? '');
+    const students = roster.filter((s) => s.homeroom === chosen).sort((a, b) => a.name.localeCompare(b.name));
+    const rows: RollRow[] = [];
+    for (const student of students) {
+      const record = await this.record(session, student.studentId, today);
+      const marks = await this.db.marks.where('[session+studentId]').equals([session, student.studentId]).sortBy('at');
+      const mark = marks.filter((m) => m.kind === 'status' && m.status).at(-1);
+      rows.push({
+        studentId: student.studentId,
+        name: student.name,
+        homeroom: student.homeroom,
+        status: record?.status ?? null,
+        checkInAt: record?.checkInAt ?? null,
+        version: record?.version ?? 0,
+        mark: mark ? { opId: mark.opId, status: mark.status as AttendanceStatus, state: mark.state, conflictId: mark.conflictId } : null,
+      });
+    }
+    return { v: PROTOCOL_VERSION, type: 'roll', date: today, session, group: chosen, groups, sessions: [...SCHOOL_SESSIONS], rows, source: 'device' };
+  }
+}

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchBrowser, nudgeSync, openKiosk, scan, until } from './support/kiosk-browser.ts';
+import { startServer, type ServerProcess } from './support/server-process.ts';
+
+let browser: Browser;
+let server: ServerProcess;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  server = await startServer();
+});
+afterEach(async () => {
+  await server?.stop();
+});
+
+const count = (sql: string): number => Number(Object.values(server.query(sql)[0] ?? { n: 0 })[0]);
+
+describe('pairing a kiosk', () => {
+  it('asks for a pairing code, refuses a wrong one, and works once paired', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/kiosk`);
+    await page.getByRole('heading', { name: 'Set up this kiosk' }).waitFor();
+    await page.getByLabel('Pairing code').fill('ZZZZ-ZZZZ');
+    await page.getByRole('button', { name: 'Pair this kiosk' }).click();
+    await page.getByText(/That code is not valid/).waitFor();
+    await page.getByLabel('Pairing code').fill(await server.pairingCode());
+    await page.getByRole('button', { name: 'Pair this kiosk' }).click();
+    await page.getByText(/Ready offline — 600 students on this kiosk/).waitFor({ timeout: 30_000 });
+    await scan(page, '100001', /Ada Lovelace — (checked in|late)/);
+    await until('the check-in in the database', () => count("select count(*) as n from ops where student_number = '100001' and actor_kind = 'door'") === 1);
+    const devices = (await (await server.api('admin', '/api/devices')).json()) as { devices: Array<{ kind: string; appVersion: string; queueDepth: number }> };
+    expect(devices.devices).toEqual([expect.objectContaining({ kind: 'kiosk', appVersion: '0.2.0', queueDepth: expect.any(Number) })]);
+    await context.close();
+  });
+});
+
+describe('a revoked kiosk', () => {
+  it('says it was unpaired, keeps its queue and saves it as a file the office imports once', async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await openKiosk(context, server.url, server.pairingCode);
+    await context.setOffline(true);
+    for (const id of ['100002', '100003', '100004']) await scan(page, id, /— (checked in|late)/);
+    await page.getByText('3 check-ins saved on this kiosk').or(page.getByText(/Waiting for the network — 3 check-ins/)).first().waitFor();
+
+    const devices = (await (await server.api('admin', '/api/devices')).json()) as { devices: Array<{ id: string }> };
+    const revoked = await server.api('admin', `/api/devices/${devices.devices[0]?.id}/revoke`, { method: 'POST' });
+    expect(revoked.status).toBe(204);
+    await context.setOffline(false);
+    await nudgeSync(page);
+    await page.getByRole('heading', { name: 'This kiosk was unpaired by the office' }).waitFor({ timeout: 20_000 });
+    await page.getByText('3 check-ins are kept on this kiosk and could not be sent.').waitFor();
+    expect(count('select count(*) as n from ops')).toBe(0);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Save the waiting check-ins as a file' }).click()]);
+    const file = JSON.parse(fs.readFileSync((await download.path()) as string, 'utf8')) as { type: string; ops: unknown[] };
+    expect(file).toMatchObject({ type: 'queue-export', kioskName: 'Main entrance' });
+    expect(file.ops).toHaveLength(3);
+    // Still kept on the kiosk after saving the file.
+    await page.getByText('3 check-ins are kept on this kiosk and could not be sent.').waitFor();
+
+    const imported = await server.api('office', '/api/queue-imports', { method: 'POST', body: file });
+    expect(((await imported.json()) as { receipts: unknown }).receipts).toEqual([{ status: 'applied', n: 3 }]);
+    const again = await server.api('office', '/api/queue-imports', { method: 'POST', body: file });
+    expect(((await again.json()) as { receipts: unknown }).receipts).toEqual([{ status: 'duplicate', original: { status: 'applied' }, n: 3 }]);
+    expect(count('select count(*) as n from attendance')).toBe(3);
+    await context.close();
+  });
+});
