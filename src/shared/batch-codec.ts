@@ -20,12 +20,18 @@
  *   status                  one byte per status op, an index into STATUS_CODES
  *   text                    one string per note op
  *   base       (BASES)      one varint per op; without the flag every base is 0
+ *   clocks     (CLOCKS)      per op one byte: bit 0 an offset follows, bit 1 a logical
+ *                           clock; then the offsets (the first signed, the rest signed
+ *                           deltas); then per clock a signed varint of its wall time
+ *                           minus (at + offset) and a varint counter. A morning's clocks
+ *                           are runs of zeros, which gzip all but removes.
  *
  * Ops leave out `opId`: (deviceId, seq) identifies an op. Both sides check
  * every op with `assertOp`, so a batch encodes only if it decodes, and a
  * decoded batch holds only valid ops.
  */
 import { ByteReader, ByteWriter } from './byte-io.ts';
+import { formatHlc, parseHlc } from './hlc.ts';
 import { DoorlineError } from './error-codes.ts';
 import { expectString, fail } from './guard.ts';
 import { LIMITS } from './limits.ts';
@@ -62,7 +68,10 @@ const STATUS_CODES: readonly AttendanceStatus[] = ['present', 'late', 'absent', 
 const STUDENT_IDS_NUMERIC = 1;
 const SESSIONS = 2;
 const BASES = 4;
-const ALL_FLAGS = STUDENT_IDS_NUMERIC | SESSIONS | BASES;
+const CLOCKS = 8;
+const ALL_FLAGS = STUDENT_IDS_NUMERIC | SESSIONS | BASES | CLOCKS;
+const HAS_OFFSET = 1;
+const HAS_HLC = 2;
 
 /** A decimal that round-trips through `String(Number(id))`: no sign, no leading zero, safe. */
 const CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
@@ -109,8 +118,12 @@ export function encodeBatch(batch: EncodedBatchInput): Uint8Array {
   const sessions = ops.map((op) => op.session ?? DAY_SESSION);
   const bases = ops.map((op) => op.base ?? 0);
   const numeric = ops.length > 0 && studentIds.every(isNumericId);
+  const clocks = ops.some((op) => op.offset !== undefined || op.hlc !== undefined);
   const flags =
-    (numeric ? STUDENT_IDS_NUMERIC : 0) | (sessions.some((s) => s !== DAY_SESSION) ? SESSIONS : 0) | (bases.some((b) => b !== 0) ? BASES : 0);
+    (numeric ? STUDENT_IDS_NUMERIC : 0) |
+    (sessions.some((s) => s !== DAY_SESSION) ? SESSIONS : 0) |
+    (bases.some((b) => b !== 0) ? BASES : 0) |
+    (clocks ? CLOCKS : 0);
 
   const w = new ByteWriter(64 + ops.length * 8);
   for (const b of MAGIC) w.byte(b);
@@ -142,7 +155,49 @@ export function encodeBatch(batch: EncodedBatchInput): Uint8Array {
     if (op.kind === 'note') w.string(op.text as string, opPath(i, 'text'));
   });
   if (flags & BASES) bases.forEach((base, i) => w.varint(base, opPath(i, 'base')));
+  if (flags & CLOCKS) writeClocks(w, ops);
   return w.finish();
+}
+
+function writeClocks(w: ByteWriter, ops: readonly Op[]): void {
+  for (const op of ops) w.byte((op.offset !== undefined ? HAS_OFFSET : 0) | (op.hlc !== undefined ? HAS_HLC : 0));
+  let previous: number | null = null;
+  ops.forEach((op, i) => {
+    if (op.offset === undefined) return;
+    w.signedVarint(previous === null ? op.offset : op.offset - previous, opPath(i, 'offset'));
+    previous = op.offset;
+  });
+  ops.forEach((op, i) => {
+    if (op.hlc === undefined) return;
+    const clock = parseHlc(op.hlc);
+    w.signedVarint(clock.wall - (op.at + (op.offset ?? 0)), opPath(i, 'hlc'));
+    w.varint(clock.counter, opPath(i, 'hlc'));
+  });
+}
+
+function readClocks(r: ByteReader, ats: readonly number[]): Array<{ offset?: number; hlc?: string }> {
+  const present = readColumn(ats.length, (i) => {
+    const bits = r.byte(opPath(i, 'clock'));
+    if (bits > (HAS_OFFSET | HAS_HLC)) fail('invalid-body', opPath(i, 'clock'), 'has an unknown flag');
+    return bits;
+  });
+  const clocks: Array<{ offset?: number; hlc?: string }> = present.map(() => ({}));
+  let previous: number | null = null;
+  present.forEach((bits, i) => {
+    if (!(bits & HAS_OFFSET)) return;
+    const offset: number = previous === null ? r.signedVarint(opPath(i, 'offset')) : previous + r.signedVarint(opPath(i, 'offset'));
+    (clocks[i] as { offset?: number }).offset = offset;
+    previous = offset;
+  });
+  present.forEach((bits, i) => {
+    if (!(bits & HAS_HLC)) return;
+    const clock = clocks[i] as { offset?: number; hlc?: string };
+    const wall = (ats[i] as number) + (clock.offset ?? 0) + r.signedVarint(opPath(i, 'hlc'));
+    const counter = r.varint(opPath(i, 'hlc'));
+    if (wall < 0 || wall >= 1e15 || counter > 9999) fail('invalid-body', opPath(i, 'hlc'), 'is not a logical clock reading');
+    clock.hlc = formatHlc({ wall, counter });
+  });
+  return clocks;
 }
 
 /** A run is a stretch of consecutive seqs; a queue drained oldest first is one run. */
@@ -217,6 +272,7 @@ export function decodeBatch(bytes: Uint8Array, limits: { maxOps: number }): Deco
     if (kind === 'note') texts.set(i, r.string(MAX_NOTE_BYTES, opPath(i, 'text')));
   });
   const bases = flags & BASES ? readColumn(count, (i) => r.varint(opPath(i, 'base'))) : undefined;
+  const clocks = flags & CLOCKS ? readClocks(r, ats) : undefined;
   if (r.remaining > 0) fail('invalid-body', '$', `has ${r.remaining} bytes after the last column`);
 
   const ops = kinds.map((kind, i): Op => {
@@ -232,6 +288,9 @@ export function decodeBatch(bytes: Uint8Array, limits: { maxOps: number }): Deco
     if (status !== undefined) op.status = status;
     const text = texts.get(i);
     if (text !== undefined) op.text = text;
+    const clock = clocks?.[i];
+    if (clock?.offset !== undefined) op.offset = clock.offset;
+    if (clock?.hlc !== undefined) op.hlc = clock.hlc;
     assertOp(op, `$.ops[${i}]`);
     return op;
   });

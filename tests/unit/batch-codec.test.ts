@@ -390,3 +390,38 @@ describe('batch codec: properties', () => {
     );
   });
 });
+
+describe('clock columns', () => {
+  const clocked = (op: Op, offset: number | undefined, counter: number, skew = 0): Op => ({
+    ...op,
+    ...(offset === undefined ? {} : { offset }),
+    hlc: `${String(op.at + (offset ?? 0) + skew).padStart(15, '0')}:${String(counter).padStart(4, '0')}`,
+  });
+
+  it('carries each op’s offset and logical clock, and leaves them out where absent', () => {
+    const ops = [clocked(checkIn(1), -7_200_000, 0), checkIn(2), clocked(checkIn(3), -7_199_000, 3, 5), { ...checkIn(4), offset: 250 }, clocked(checkIn(5), undefined, 1)];
+    expect(roundTrip(ops).ops).toEqual(asDecoded(ops));
+  });
+
+  it('encodes a batch without clocks exactly as before', () => {
+    const bytes = encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [checkIn(1), checkIn(2)] });
+    const flags = bytes[3 + 1 + DEVICE.length + 1 + KIOSK.length + 1];
+    expect(flags).toBe(1);
+  });
+
+  it('costs less than half a byte an op after gzip on a realistic morning', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const ops = Array.from({ length: 1000 }, (_, i) => checkIn(i + 1, String(100001 + ((i * 37) % 600)), T + i * 2300 + ((i * 7919) % 1700)));
+    const plain = gzipSync(encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops })).length;
+    const withClocks = gzipSync(encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: ops.map((op, i) => clocked(op, -1_250, i % 17 === 0 ? 1 : 0)) })).length;
+    expect((withClocks - plain) / ops.length).toBeLessThan(0.5);
+  });
+
+  it('refuses a clock column with an unknown flag', () => {
+    const bytes = encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [clocked(checkIn(1), 0, 0)] });
+    const tampered = Uint8Array.from(bytes);
+    const at = tampered.length - 4; // presence, offset 0, clock skew 0, counter 0
+    tampered[at] = 7;
+    expect(refusal(() => decodeBatch(tampered, LIMITS)).code).toBe('invalid-body');
+  });
+});

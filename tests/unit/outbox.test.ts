@@ -133,4 +133,42 @@ describe('outbox', () => {
     expect(await new Outbox(db, Date.now, () => 'other-device-id').deviceId()).toBe(first);
     expect(made).toBe(1);
   });
+
+  it('stamps each mark with its base, the measured offset and a logical clock that never goes back', async () => {
+    const outbox = new Outbox(db);
+    const first = (await outbox.enqueue(mark('100001'), { offset: -7_200_000, base: 3 })).op;
+    const second = (await outbox.enqueue({ ...mark('100002'), at: first.at - 60_000 }, { offset: -7_200_000 })).op;
+    expect(first).toMatchObject({ base: 3, offset: -7_200_000 });
+    expect(second.offset).toBe(-7_200_000);
+    expect(second.base).toBe(0);
+    // The second mark's clock reads earlier, yet its logical clock still follows the first's.
+    expect(second.hlc && first.hlc && second.hlc > first.hlc).toBe(true);
+    const unmeasured = (await outbox.enqueue(mark('100003'))).op;
+    expect(unmeasured.offset).toBeUndefined();
+  });
+
+  it('records where each sent mark stands: sent, merged, in conflict or refused', async () => {
+    const outbox = new Outbox(db);
+    const ops = [];
+    for (let i = 0; i < 4; i++) {
+      const { op } = await outbox.enqueue(mark(String(100001 + i)));
+      await db.marks.put({ opId: op.opId, session: 'day', studentId: op.studentId, kind: op.kind, at: op.at, state: 'waiting', conflictId: null });
+      ops.push(op);
+    }
+    await outbox.settle(ops, [
+      { status: 'applied' },
+      { status: 'merged', rule: 'door-evidence' },
+      { status: 'conflict', conflictId: 'c-1' },
+      { status: 'rejected', code: 'unknown-student' },
+    ]);
+    const marks = await db.marks.bulkGet(ops.map((op) => op.opId));
+    expect(marks.map((m) => [m?.state, m?.conflictId])).toEqual([
+      ['sent', null],
+      ['merged', null],
+      ['conflict', 'c-1'],
+      ['rejected', null],
+    ]);
+    expect(await outbox.size()).toBe(0);
+    expect(await outbox.deadLetterCount()).toBe(1);
+  });
 });

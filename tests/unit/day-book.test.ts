@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DayBook } from '../../sw/day-book.ts';
+import { openOutboxDb, type OutboxDb, type OutboxOp } from '../../sw/outbox-db.ts';
+
+const SCHOOL = { timeZone: 'Europe/London', bellTime: '08:00' };
+const T0758 = Date.parse('2026-11-24T07:58:00Z');
+const T0814 = Date.parse('2026-11-24T08:14:00Z');
+const TODAY = '2026-11-24';
+let name: string;
+let db: OutboxDb;
+let book: DayBook;
+
+beforeEach(async () => {
+  name = `day-book-test-${Math.random()}`;
+  db = openOutboxDb(name);
+  book = new DayBook(db);
+  await db.roster.bulkPut([
+    { studentId: '100001', name: 'Ada Lovelace', homeroom: '7A' },
+    { studentId: '100002', name: 'Alan Turing', homeroom: '7A' },
+    { studentId: '100003', name: 'Grace Hopper', homeroom: '7B' },
+  ]);
+});
+afterEach(async () => {
+  db.close();
+  await indexedDB.deleteDatabase(name);
+});
+
+const op = (fields: Partial<OutboxOp>): OutboxOp => ({ seq: 1, opId: `01JD${Math.random().toString().slice(2, 24).padEnd(22, '0')}`, kind: 'check-in', kioskId: 'k', studentId: '100001', at: T0758, session: 'day', base: 0, queuedAt: T0758, ...fields });
+
+describe("the device's copy of today", () => {
+  it('knows a check-in the moment it is saved, keeping the earliest', async () => {
+    await book.applyOwn(op({ at: T0814 }), T0814, SCHOOL);
+    expect(await book.record('day', '100001', TODAY)).toMatchObject({ status: 'late', checkInAt: T0814, version: 0 });
+    await book.applyOwn(op({ at: T0758 }), T0758, SCHOOL);
+    expect(await book.record('day', '100001', TODAY)).toMatchObject({ status: 'present', checkInAt: T0758 });
+  });
+
+  it('takes a newer version from the change feed and ignores an older one', async () => {
+    const change = { kind: 'record' as const, studentId: '100002', date: TODAY, session: 'day', status: 'absent' as const, checkInAt: null, checkOutAt: null, version: 2 };
+    expect(await book.applyChanges([change], TODAY)).toEqual({ records: 1, opened: 0, resolved: 0 });
+    await book.applyChanges([{ ...change, status: 'present', version: 1 }], TODAY);
+    expect(await book.record('day', '100002', TODAY)).toMatchObject({ status: 'absent', version: 2 });
+  });
+
+  it('counts conflicts opened and resolved in one pull, and forgets earlier days', async () => {
+    await book.applyChanges([{ kind: 'record', studentId: '100001', date: '2026-11-23', session: 'day', status: 'present', checkInAt: T0758 - 86_400_000, checkOutAt: null, version: 1 }], '2026-11-23');
+    const counts = await book.applyChanges(
+      [
+        { kind: 'conflict-opened', conflictId: 'a', studentId: '100001', date: TODAY, session: 'day' },
+        { kind: 'conflict-opened', conflictId: 'b', studentId: '100002', date: TODAY, session: 'day' },
+        { kind: 'conflict-resolved', conflictId: 'a', studentId: '100001', date: TODAY, session: 'day' },
+      ],
+      TODAY,
+    );
+    expect(counts).toEqual({ records: 0, opened: 2, resolved: 1 });
+    expect(await db.records.count()).toBe(0);
+  });
+
+  it('fills the roll for a homeroom from the roster, the records and its own marks', async () => {
+    await book.applyOwn(op({ studentId: '100001' }), T0758, SCHOOL);
+    const mark = op({ kind: 'status', status: 'absent', studentId: '100002', seq: 2 });
+    await book.applyOwn(mark, T0814, SCHOOL);
+    const view = await book.roll('7A', 'day', T0814, SCHOOL);
+    expect(view).toMatchObject({ date: TODAY, group: '7A', groups: ['7A', '7B'], source: 'device' });
+    expect(view.rows.map((r) => [r.name, r.status, r.mark?.state ?? null])).toEqual([
+      ['Ada Lovelace', 'present', null],
+      ['Alan Turing', 'absent', 'waiting'],
+    ]);
+  });
+});

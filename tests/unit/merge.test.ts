@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { ATTENDANCE_RULES, CONFIDENCE_THRESHOLD, EMPTY_RECORD, mergeRecord, previewResolution, proposeChange, type MergeInput, type RecordState, type SideInfo } from '../../src/shared/merge.ts';
+
+const BELL = Date.parse('2026-11-24T08:00:00Z');
+const lateness = (t: number) => (t > BELL ? 'late' : 'present') as const;
+const T0758 = BELL - 2 * 60_000;
+const T0814 = BELL + 14 * 60_000;
+const T1500 = BELL + 7 * 3_600_000;
+const T1530 = T1500 + 30 * 60_000;
+
+const rec = (fields: Partial<RecordState>): RecordState => ({ ...EMPTY_RECORD, ...fields });
+const door: SideInfo = { actor: 'door', sawCheckIn: true };
+const teacherBlind: SideInfo = { actor: 'teacher', sawCheckIn: false };
+const teacherInformed: SideInfo = { actor: 'teacher', sawCheckIn: true };
+const office: SideInfo = { actor: 'office', sawCheckIn: false };
+
+function merge(base: RecordState, local: RecordState, server: RecordState, localSide: SideInfo, serverSide: SideInfo) {
+  const input: MergeInput = { base, local, server, localSide, serverSide, lateness };
+  return mergeRecord(input);
+}
+
+const scanned = rec({ status: 'present', checkInAt: T0758 });
+const absent = rec({ status: 'absent' });
+
+describe('three-way merge of a record', () => {
+  const cases: Array<[string, () => ReturnType<typeof merge>, Partial<ReturnType<typeof merge>>, Partial<RecordState>]> = [
+    ['takes a field changed on one side only', () => merge(EMPTY_RECORD, rec({ checkOutAt: T1500 }), scanned, door, door), { outcome: 'applied', decisions: [] }, { status: 'present', checkInAt: T0758, checkOutAt: T1500 }],
+    ['leaves a record the op does not change as it is', () => merge(scanned, scanned, rec({ status: 'present', checkInAt: T0758, checkOutAt: T1500 }), door, door), { outcome: 'unchanged', changed: [] }, { checkOutAt: T1500 }],
+    ['treats the same change on both sides as no conflict', () => merge(EMPTY_RECORD, absent, absent, teacherBlind, office), { outcome: 'unchanged', decisions: [] }, { status: 'absent' }],
+    ['keeps a door scan over an absent marked without it', () => merge(EMPTY_RECORD, scanned, absent, door, teacherBlind), { outcome: 'merged', rule: 'door-evidence', confidence: 0.95 }, { status: 'present', checkInAt: T0758 }],
+    ['keeps a door scan already stored over an absent that arrives later without knowing of it', () => merge(EMPTY_RECORD, absent, scanned, teacherBlind, door), { outcome: 'merged', rule: 'door-evidence' }, { status: 'present' }],
+    ['opens an absent marked by someone who saw the scan for the office', () => merge(EMPTY_RECORD, scanned, absent, door, teacherInformed), { outcome: 'conflict', rule: 'same-base-different-status', conflictFields: ['status'] }, { status: 'absent', checkInAt: T0758 }],
+    ["lets the office's excused beat a teacher's absent", () => merge(EMPTY_RECORD, rec({ status: 'excused' }), absent, office, teacherBlind), { outcome: 'merged', rule: 'office-excused', confidence: 0.9 }, { status: 'excused' }],
+    ["keeps the office's excused over a teacher's absent arriving later", () => merge(EMPTY_RECORD, absent, rec({ status: 'excused' }), teacherBlind, office), { outcome: 'merged', rule: 'office-excused' }, { status: 'excused' }],
+    ["keeps the office's excused over a door scan, and the scan's time", () => merge(EMPTY_RECORD, scanned, rec({ status: 'excused' }), door, office), { outcome: 'merged', rule: 'excused-over-door' }, { status: 'excused', checkInAt: T0758 }],
+    ['derives present or late from the earliest of two door scans', () => merge(EMPTY_RECORD, scanned, rec({ status: 'late', checkInAt: T0814 }), door, door), { outcome: 'merged' }, { status: 'present', checkInAt: T0758 }],
+    ['keeps the earliest check-in and the latest check-out', () => merge(rec({ status: 'present', checkInAt: T0758 }), rec({ status: 'present', checkInAt: T0758 - 60_000, checkOutAt: T1500 }), rec({ status: 'present', checkInAt: T0758 + 60_000, checkOutAt: T1530 }), door, door), { outcome: 'merged' }, { checkInAt: T0758 - 60_000, checkOutAt: T1530 }],
+    ['opens a conflict when two people chose different statuses from the same base, keeping the server value', () => merge(EMPTY_RECORD, rec({ status: 'late' }), rec({ status: 'present' }), office, teacherBlind), { outcome: 'conflict', rule: 'same-base-different-status', confidence: 0 }, { status: 'present' }],
+  ];
+  it.each(cases)('%s', (_name, run, expected, value) => {
+    const result = run();
+    expect(result).toMatchObject(expected);
+    expect(result.value).toMatchObject(value);
+  });
+
+  it('keeps notes from both sides with their authors', () => {
+    const mine = { id: 'n1', text: 'Dentist at 10', by: 'Grace Hopper' };
+    const theirs = { id: 'n2', text: 'Parent phoned', by: 'Katherine Johnson' };
+    const result = merge(EMPTY_RECORD, rec({ notes: [mine] }), rec({ notes: [theirs] }), teacherBlind, office);
+    expect(result.outcome).toBe('merged');
+    expect(result.value.notes).toEqual([theirs, mine]);
+    expect(result.decisions[0]?.rule).toBe('notes-kept');
+  });
+
+  it('suggests the rule’s value for a field in conflict while storing the server’s', () => {
+    const result = merge(EMPTY_RECORD, rec({ status: 'late' }), rec({ status: 'present' }), office, teacherBlind);
+    expect(result.value.status).toBe('present');
+    expect(result.suggestion.status).toBe('present');
+    expect(result.reason).toMatch(/office must decide/);
+    expect(result.confidence).toBeLessThan(CONFIDENCE_THRESHOLD);
+  });
+
+  it('merges what it can and opens only the field it cannot decide', () => {
+    const result = merge(EMPTY_RECORD, rec({ status: 'late', checkOutAt: T1500 }), rec({ status: 'present' }), office, teacherBlind);
+    expect(result.outcome).toBe('conflict');
+    expect(result.conflictFields).toEqual(['status']);
+    expect(result.value).toMatchObject({ status: 'present', checkOutAt: T1500 });
+  });
+});
+
+describe('the rule registry', () => {
+  it('is ordered: evidence, authority, times, notes, then the office', () => {
+    expect(ATTENDANCE_RULES.map((r) => r.id)).toEqual(['door-evidence', 'office-excused', 'excused-over-door', 'door-times', 'earliest-check-in', 'latest-check-out', 'notes-kept', 'same-base-different-status']);
+  });
+
+  it('gives every rule a reason a person can read', () => {
+    for (const rule of ATTENDANCE_RULES) expect(rule.summary.length).toBeGreaterThan(10);
+  });
+});
+
+describe('what an op proposes', () => {
+  it.each([
+    ['a check-in on nothing: present or late by the bell', EMPTY_RECORD, { kind: 'check-in', at: T0814 } as const, { status: 'late', checkInAt: T0814 }],
+    ['a check-in turns an absent into present', absent, { kind: 'check-in', at: T0758 } as const, { status: 'present', checkInAt: T0758 }],
+    ['a check-in leaves an excuse standing', rec({ status: 'excused' }), { kind: 'check-in', at: T0758 } as const, { status: 'excused', checkInAt: T0758 }],
+    ['a later check-in keeps the earliest', scanned, { kind: 'check-in', at: T0814 } as const, { status: 'present', checkInAt: T0758 }],
+    ['a check-out keeps the latest', rec({ checkOutAt: T1530 }), { kind: 'check-out', at: T1500 } as const, { checkOutAt: T1530 }],
+    ['a status sets the status', scanned, { kind: 'status', status: 'absent' } as const, { status: 'absent', checkInAt: T0758 }],
+  ])('%s', (_name, base, change, expected) => {
+    expect(proposeChange(base, change, lateness)).toMatchObject(expected);
+  });
+
+  it('adds a note once', () => {
+    const note = { id: 'n1', text: 'Left at noon', by: 'Grace Hopper' };
+    const once = proposeChange(EMPTY_RECORD, { kind: 'note', note }, lateness);
+    expect(proposeChange(once, { kind: 'note', note }, lateness).notes).toEqual([note]);
+  });
+});
+
+describe('previewing a resolution', () => {
+  const conflict = { base: EMPTY_RECORD, local: rec({ status: 'late', notes: [{ id: 'a', text: 'Bus', by: 'K' }] }), server: rec({ status: 'present', checkInAt: T0758 }) };
+  it.each([
+    ['keeps the server value by default', {}, { status: 'present', checkInAt: T0758 }],
+    ["takes this device's value when chosen", { status: { take: 'local' } } as const, { status: 'late' }],
+    ['takes a custom value', { status: { take: 'custom', value: 'excused' } } as const, { status: 'excused' }],
+    ['takes a custom time', { checkInAt: { take: 'custom', value: T0814 } } as const, { checkInAt: T0814 }],
+  ])('%s', (_name, choices, expected) => {
+    const preview = previewResolution(conflict, choices);
+    expect(preview).toMatchObject(expected);
+    expect(preview.notes).toEqual([{ id: 'a', text: 'Bus', by: 'K' }]);
+  });
+});
