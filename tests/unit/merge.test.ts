@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ATTENDANCE_RULES, CONFIDENCE_THRESHOLD, EMPTY_RECORD, mergeRecord, previewResolution, proposeChange, type MergeInput, type RecordState, type SideInfo } from '../../src/shared/merge.ts';
 
 const BELL = Date.parse('2026-11-24T08:00:00Z');
-const lateness = (t: number) => (t > BELL ? 'late' : 'present') as const;
+const lateness = (t: number): 'present' | 'late' => (t > BELL ? 'late' : 'present');
 const T0758 = BELL - 2 * 60_000;
 const T0814 = BELL + 14 * 60_000;
 const T1500 = BELL + 7 * 3_600_000;
