@@ -29,7 +29,7 @@ const browser = {
 const builds = {
   ui: {
     ...browser,
-    entryPoints: { kiosk: 'src/ui/kiosk.ts' },
+    entryPoints: { kiosk: 'src/ui/kiosk.ts', 'sign-in': 'src/ui/sign-in.ts', admin: 'src/ui/admin.ts', roll: 'src/ui/roll.ts', office: 'src/ui/office.ts' },
     outdir: path.join(publicOut, 'ui'),
     format: 'esm',
     tsconfig: 'src/ui/tsconfig.json',

@@ -8,6 +8,7 @@ import type { InjectOptions } from 'fastify';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../src/shared/batch-codec.ts';
+import type { Op } from '../../src/shared/protocol.ts';
 import { isErrorCode } from '../../src/shared/error-codes.ts';
 import { DEVICE_ID_PATTERN } from '../../src/shared/protocol-guards.ts';
 import { databaseFingerprint } from '../support/fingerprint.ts';
@@ -99,7 +100,7 @@ const brokenSync = fc.oneof(
   fc.constant(null).map(() => ({ ...validSync(), ops: [validOp(), validOp()] })),
 );
 
-function validOp() {
+function validOp(): Op {
   return { seq: 7, kind: 'check-in', studentId: '100002', at: t.clock.now, session: 'day', base: 0 };
 }
 function validSync() {

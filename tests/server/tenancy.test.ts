@@ -86,7 +86,8 @@ describe("another school's session or device", () => {
       [{ url: '/api/records/history?studentId=100002&date=2026-11-24&session=day' }, 404, 'student-not-found'],
     ];
     for (const [request, status, code] of refusals) {
-      const role = request.url?.startsWith('/api/records') || request.url?.startsWith('/api/conflicts') ? 'office' : 'admin';
+      const url = String(request.url);
+      const role = url.startsWith('/api/records') || url.startsWith('/api/conflicts') ? 'office' : 'admin';
       const response = await t.app.inject({ ...request, headers: hill.as[role] });
       expect([response.statusCode, response.json().error.code]).toEqual([status, code]);
     }
