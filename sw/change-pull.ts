@@ -17,7 +17,7 @@ import type { KioskCache } from './kiosk-cache.ts';
 import type { Outbox } from './outbox.ts';
 
 /** A pull with nothing to push first happens at most this often. */
-const MIN_PULL_INTERVAL_MS = 15_000;
+const MIN_PULL_INTERVAL_MS = 5_000;
 const PULL_TIMEOUT_MS = 15_000;
 
 export interface ChangePullDelegate {

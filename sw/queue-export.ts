@@ -11,7 +11,7 @@ import type { KioskCache } from './kiosk-cache.ts';
 import type { Outbox } from './outbox.ts';
 
 export async function exportQueue(outbox: Outbox, kiosk: KioskCache, now = Date.now()): Promise<Response> {
-  const [deviceId, config, waiting] = await Promise.all([outbox.deviceId(), kiosk.config(), outbox.waiting(Number.MAX_SAFE_INTEGER)]);
+  const [deviceId, config, waiting] = await Promise.all([outbox.deviceId(), kiosk.config(), outbox.waiting(2 ** 31 - 1)]);
   const file: QueueExport = {
     v: PROTOCOL_VERSION,
     type: 'queue-export',

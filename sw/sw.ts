@@ -97,7 +97,13 @@ self.addEventListener('fetch', (event) => {
     const paired = pairKiosk(event.request, { outbox, kiosk, credentials });
     event.respondWith(paired.then((p) => p.response));
     // A kiosk paired again (after a revocation) sends what it kept at once.
-    event.waitUntil(paired.then(async (p) => (p.paired ? engine.kick() : undefined)));
+    event.waitUntil(
+      paired.then(async (p) => {
+        if (!p.paired) return;
+        await engine.publish();
+        await syncAndPull(true);
+      }),
+    );
   } else if (event.request.method === 'GET' && url.pathname === '/api/queue-export') {
     event.respondWith(exportQueue(outbox, kiosk));
   } else if (event.request.method === 'GET' && url.pathname === '/api/roll') {

@@ -16,8 +16,9 @@ async function main(): Promise<void> {
   const db = openDatabase(config.database);
   await migrate(db);
   const seed = config.seedDemo ? await ensureDemoSchool(db) : undefined;
-  if (config.seedDemo) await ensureDemoAccounts(db);
+  // Before the demo accounts: a fresh server always gets its own admin with a one-time password.
   const firstAdmin = await ensureFirstAdmin(db);
+  if (config.seedDemo) await ensureDemoAccounts(db);
   const pairing = config.seedDemo ? await demoPairingCode(db) : null;
   const app = await buildApp({ db, publicDir: config.publicDir, logLevel: process.env.LOG_LEVEL ?? 'warn' });
 

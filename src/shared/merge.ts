@@ -16,16 +16,18 @@ import {
   MERGE_FIELDS,
   type Actor,
   type AttendanceRule,
+  type FieldConflict,
   type MergeField,
   type RecordNote,
   type RecordState,
   type RuleId,
+  type RuleVerdict,
   type SideInfo,
 } from './attendance-rules.ts';
 import type { AttendanceStatus } from './protocol.ts';
 
 export { ATTENDANCE_RULES, CONFIDENCE_THRESHOLD, EMPTY_RECORD, MERGE_FIELDS };
-export type { Actor, AttendanceRule, MergeField, RecordNote, RecordState, RuleId, SideInfo };
+export type { Actor, AttendanceRule, FieldConflict, MergeField, RecordNote, RecordState, RuleId, RuleVerdict, SideInfo };
 
 export interface MergeInput {
   base: RecordState;
@@ -67,6 +69,16 @@ export function sameField(field: MergeField, a: RecordState, b: RecordState): bo
   return a.notes.length === b.notes.length && b.notes.every((n) => ids.has(n.id));
 }
 
+/** The registry's answer: the first rule for the field that returns a verdict (each rule asked once). */
+function firstVerdict(rules: readonly AttendanceRule[], conflict: FieldConflict): { rule: RuleId; verdict: RuleVerdict } | null {
+  for (const rule of rules) {
+    if (!rule.fields.includes(conflict.field)) continue;
+    const verdict = rule.decide(conflict);
+    if (verdict !== null) return { rule: rule.id, verdict };
+  }
+  return null;
+}
+
 export function mergeRecord(input: MergeInput, rules: readonly AttendanceRule[] = ATTENDANCE_RULES): MergeResult {
   const { base, local, server } = input;
   const value: RecordState = { ...server, notes: [...server.notes] };
@@ -84,7 +96,7 @@ export function mergeRecord(input: MergeInput, rules: readonly AttendanceRule[] 
       localOnly = true;
       continue;
     }
-    const conflict = {
+    const conflict: FieldConflict = {
       field,
       base: base[field],
       local: local[field],
@@ -96,9 +108,11 @@ export function mergeRecord(input: MergeInput, rules: readonly AttendanceRule[] 
       serverSide: input.serverSide,
       lateness: input.lateness,
     };
-    const rule = rules.find((r) => r.fields.includes(field) && r.decide(conflict) !== null);
-    const verdict = rule?.decide(conflict) ?? { value: server[field], confidence: 0, reason: 'No rule applies; the office must decide.' };
-    decisions.push({ field, base: base[field], local: local[field], server: server[field], value: verdict.value, rule: rule?.id ?? 'same-base-different-status', confidence: verdict.confidence, reason: verdict.reason });
+    const { rule, verdict } = firstVerdict(rules, conflict) ?? {
+      rule: 'same-base-different-status',
+      verdict: { value: server[field], confidence: 0, reason: 'No rule applies; the office must decide.' },
+    };
+    decisions.push({ field, base: base[field], local: local[field], server: server[field], value: verdict.value, rule, confidence: verdict.confidence, reason: verdict.reason });
     Object.assign(suggestion, { [field]: verdict.value });
     if (verdict.confidence >= CONFIDENCE_THRESHOLD) Object.assign(value, { [field]: verdict.value });
     else conflictFields.push(field);

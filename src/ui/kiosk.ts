@@ -153,6 +153,21 @@ pairForm.addEventListener('submit', (event) => {
 
 pairAgain.addEventListener('click', () => showScreen('setup'));
 
+// The worker builds the file from what it holds; the page saves it under the worker's file name.
+element<HTMLAnchorElement>('export-queue').addEventListener('click', (event) => {
+  event.preventDefault();
+  void (async () => {
+    const response = await fetch('/api/queue-export', { cache: 'no-store' });
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'doorline-kiosk.json';
+    const url = URL.createObjectURL(await response.blob());
+    const save = Object.assign(document.createElement('a'), { href: url, download: name });
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  })();
+});
+
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   const studentId = input.value.trim();

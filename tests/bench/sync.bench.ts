@@ -239,7 +239,17 @@ interface Rig {
  */
 async function onLink<T>(browser: Browser, link: BenchLink, files: Record<string, ServedFile>, body: (rig: Rig) => Promise<T>): Promise<T> {
   const server = await startServer();
-  const front = await startFrontServer(server.url, files);
+  // The baseline's Workbox worker sends as one more paired kiosk; Doorline's pairs through its page.
+  let baselineToken: string | null = null;
+  if (Object.keys(files).length > 0) {
+    const paired = await fetch(`${server.url}/api/pair`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ v: 1, code: await server.pairingCode(), deviceId: 'baseline-workbox-kiosk', appVersion: 'baseline' }),
+    });
+    baselineToken = `Bearer ${((await paired.json()) as { token: string }).token}`;
+  }
+  const front = await startFrontServer(server.url, files, () => baselineToken);
   const proxy = await startThrottleProxy(front.url, link);
   const context = await browser.newContext();
   try {
@@ -271,7 +281,7 @@ async function queueThenDrain(rig: Rig, link: BenchLink, page: Page, records: nu
 function doorlineRun(browser: Browser, link: BenchLink): Promise<Drain> {
   return onLink(browser, link, {}, async (rig) => {
     console.error(`${link.name} doorline: installing the kiosk over the link`);
-    const page = await openKiosk(rig.context, rig.proxy.url);
+    const page = await openKiosk(rig.context, rig.proxy.url, rig.server.pairingCode);
     console.error(`  installed with ${rig.proxy.bytes().up + rig.proxy.bytes().down} bytes on the wire`);
     return queueThenDrain(rig, link, page, RECORDS, () => doorlineWaiting(page), 10 * 60_000);
   });

@@ -37,8 +37,12 @@ function endToEnd(rawHeaders: string[]): string[] {
   return kept;
 }
 
-/** `files` maps a URL path to what is served there; every other request goes to `target`. */
-export async function startFrontServer(target: string, files: Record<string, ServedFile>): Promise<FrontServer> {
+/**
+ * `files` maps a URL path to what is served there; every other request goes to `target`.
+ * `authorization`: added to forwarded requests that carry none (the baseline worker
+ * knows nothing of device tokens; it sends as a paired kiosk would).
+ */
+export async function startFrontServer(target: string, files: Record<string, ServedFile>, authorization?: () => string | null): Promise<FrontServer> {
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true });
   let forwarded: Record<string, number> = {};
@@ -55,8 +59,11 @@ export async function startFrontServer(target: string, files: Record<string, Ser
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const headers = endToEnd(req.rawHeaders);
+      const token = authorization?.();
+      if (token && req.headers.authorization === undefined) headers.push('Authorization', token);
       const forward = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: endToEnd(req.rawHeaders), agent },
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.rawHeaders));
           answer.pipe(res);
