@@ -96,6 +96,51 @@ describe('the pages', () => {
     expect(response.headers['referrer-policy']).toBe('no-referrer');
   });
 
+  it.each(['/', '/kiosk', '/sign-in', '/ui/kiosk.js', '/sw.js', '/styles.css'])('send the security headers with %s', async (url) => {
+    const response = await pages.app.inject(url);
+    expect(response.statusCode).toBe(200);
+    const policy = String(response.headers['content-security-policy']);
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain('unsafe-inline');
+    expect(policy).not.toContain('unsafe-eval');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('send no inline script in any page', async () => {
+    for (const url of ['/', '/kiosk', '/sign-in']) {
+      const html = (await pages.app.inject(url)).body;
+      expect(html.match(/<script(?![^>]*\bsrc=)[^>]*>/g)).toBeNull();
+      expect(html).not.toMatch(/\son[a-z]+="/);
+    }
+  });
+
+  it('send nosniff and no referrer with every API answer, refusals included', async () => {
+    for (const response of [await pages.app.inject('/api/health'), await pages.app.inject('/api/roster'), await pages.asKiosk('/api/kiosk-config')]) {
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+    }
+  });
+
+  it.each([
+    ['/roll', undefined, 303, '/sign-in?next=%2Froll'],
+    ['/office', undefined, 303, '/sign-in?next=%2Foffice'],
+    ['/admin', undefined, 303, '/sign-in?next=%2Fadmin'],
+    ['/roll', 'teacher', 200, null],
+    ['/office', 'teacher', 303, '/sign-in?next=%2Foffice&reason=forbidden'],
+    ['/office', 'office', 200, null],
+    ['/admin', 'office', 303, '/sign-in?next=%2Fadmin&reason=forbidden'],
+    ['/admin', 'admin', 200, null],
+  ] as const)('open %s to %s with %i', async (url, role, status, location) => {
+    const headers = role ? await pages.signIn(role) : {};
+    const response = await pages.app.inject({ url, headers });
+    expect(response.statusCode).toBe(status);
+    if (location) expect(response.headers.location).toBe(location);
+    else expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+
   it('serve the service worker so it revalidates on every visit', async () => {
     const response = await pages.app.inject('/sw.js');
     expect(response.statusCode).toBe(200);

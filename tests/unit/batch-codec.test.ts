@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { BATCH_MEDIA_TYPE, CODEC_VERSION, decodeBatch, encodeBatch, MAX_NOTE_LENGTH, type EncodedBatchInput } from '../../src/shared/batch-codec.ts';
 import { ByteReader, ByteWriter, encodeUtf8 } from '../../src/shared/byte-io.ts';
 import { DoorlineError, type ErrorCode } from '../../src/shared/error-codes.ts';
-import { assertOp, DEVICE_ID_PATTERN, normalizeOp, OP_ID_PATTERN, SESSION_PATTERN } from '../../src/shared/protocol-guards.ts';
+import { formatHlc } from '../../src/shared/hlc.ts';
+import { assertOp, DEVICE_ID_PATTERN, MAX_CLOCK_OFFSET_MS, normalizeOp, OP_ID_PATTERN, SESSION_PATTERN } from '../../src/shared/protocol-guards.ts';
 import { ATTENDANCE_STATUSES, type Op } from '../../src/shared/protocol.ts';
 import { realisticMorning } from '../bench/support/morning.ts';
 
@@ -207,7 +208,7 @@ describe('batch codec: what decodeBatch refuses', () => {
     ['a body cut after the magic', new Uint8Array([0x44, 0x4c]), 'invalid-body'],
     ['a later version', checkInBody({ version: 2 }), 'unsupported-version'],
     ['version 0', checkInBody({ version: 0 }), 'unsupported-version'],
-    ['a flag this version does not know', checkInBody({ flags: 1 | 8 }), 'invalid-body'],
+    ['a flag this version does not know', checkInBody({ flags: 1 | 16 }), 'invalid-body'],
     ['a count the body is too short to hold', checkInBody({ count: 1000 }), 'invalid-body'],
     ['a byte after the last column', new Uint8Array([...checkInBody(), 0]), 'invalid-body'],
     ['a body cut in the last column', checkInBody().subarray(0, checkInBody().length - 1), 'invalid-body'],
@@ -328,11 +329,19 @@ const opArb = fc
       at: fc.oneof(fc.integer({ min: T - 3_600_000, max: T + 3_600_000 }), fc.integer(TIME)),
       session: sessionArb,
       base: fc.oneof(fc.constant(0), fc.maxSafeNat()),
+      offset: fc.oneof(fc.constant(-1_250), fc.integer({ min: -MAX_CLOCK_OFFSET_MS, max: MAX_CLOCK_OFFSET_MS })),
+      clock: fc.record({
+        skew: fc.oneof(fc.constant(0), fc.integer({ min: MAX_CLOCK_OFFSET_MS - TIME.min, max: 10 ** 15 - 1 - TIME.max - MAX_CLOCK_OFFSET_MS })),
+        counter: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 9999 })),
+      }),
       what: kindArb,
     },
     { requiredKeys: ['seq', 'studentId', 'at', 'what'] },
   )
-  .map(({ what, ...op }) => ({ ...op, ...what }) as Op);
+  .map(({ what, clock, ...op }) => {
+    const hlc = clock && formatHlc({ wall: op.at + (op.offset ?? 0) + clock.skew, counter: clock.counter });
+    return { ...op, ...(hlc === undefined ? {} : { hlc }), ...what } as Op;
+  });
 
 const batchArb: fc.Arbitrary<EncodedBatchInput> = fc
   .record({
@@ -407,6 +416,19 @@ describe('clock columns', () => {
     const bytes = encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [checkIn(1), checkIn(2)] });
     const flags = bytes[3 + 1 + DEVICE.length + 1 + KIOSK.length + 1];
     expect(flags).toBe(1);
+    // The version-1 layout, column by column, with no clock columns after the last.
+    const before = body({ count: 2 }, (w) => {
+      for (const n of [1, 2, 0, 0]) w.varint(n, '$'); // one run of seqs from 1, two check-ins
+      for (const n of [100001, 0, 1, T + 1000]) w.varint(n, '$'); // smallest ID, offsets from it, first time
+      w.signedVarint(1000, '$');
+    });
+    expect([...bytes]).toEqual([...before]);
+  });
+
+  it('sets the clocks flag for an op with only an offset, or only a logical clock', () => {
+    const flagsOf = (op: Op) => encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [op] })[3 + 1 + DEVICE.length + 1 + KIOSK.length + 1];
+    expect(flagsOf({ ...checkIn(1), offset: 0 })).toBe(1 | 8);
+    expect(flagsOf(clocked(checkIn(1), undefined, 0))).toBe(1 | 8);
   });
 
   it('costs less than half a byte an op after gzip on a realistic morning', async () => {
@@ -415,6 +437,36 @@ describe('clock columns', () => {
     const plain = gzipSync(encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops })).length;
     const withClocks = gzipSync(encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: ops.map((op, i) => clocked(op, -1_250, i % 17 === 0 ? 1 : 0)) })).length;
     expect((withClocks - plain) / ops.length).toBeLessThan(0.5);
+  });
+
+  /** One check-in at T (as `oneOp` writes it) with the clocks flag, then `clocks` as its clock columns. */
+  const clockBody = (clocks: (w: ByteWriter) => void) =>
+    body({ flags: 1 | 8 }, (w) => {
+      oneOp(w);
+      clocks(w);
+    });
+
+  it('decodes the hand-made clocked check-in the refusals below start from', () => {
+    const bytes = clockBody((w) => {
+      w.byte(3);
+      w.signedVarint(-1_250, '$');
+      w.signedVarint(0, '$');
+      w.varint(2, '$');
+    });
+    expect(decodeBatch(bytes, LIMITS).ops).toEqual([{ ...checkIn(1, '100001', T), offset: -1_250, hlc: formatHlc({ wall: T - 1_250, counter: 2 }) }]);
+  });
+
+  it.each<[string, (w: ByteWriter) => void]>([
+    ['a body cut before the clock columns', () => {}],
+    ['a body cut before the logical clock', (w) => (w.byte(3), w.signedVarint(0, '$'))],
+    ['a body cut before the counter', (w) => (w.byte(2), w.signedVarint(0, '$'))],
+    ['an offset of more than a year', (w) => (w.byte(1), w.signedVarint(MAX_CLOCK_OFFSET_MS + 1, '$'))],
+    ['a counter beyond 9999', (w) => (w.byte(2), w.signedVarint(0, '$'), w.varint(10_000, '$'))],
+    ['a logical clock before 1970', (w) => (w.byte(2), w.signedVarint(-T - 1, '$'), w.varint(0, '$'))],
+    ['a logical clock too wide for its 15 digits', (w) => (w.byte(2), w.signedVarint(10 ** 15 - T, '$'), w.varint(0, '$'))],
+    ['a byte after the clock columns', (w) => (w.byte(0), w.byte(0))],
+  ])('refuses %s', (_name, clocks) => {
+    expect(refusal(() => decodeBatch(clockBody(clocks), LIMITS)).code).toBe('invalid-body');
   });
 
   it('refuses a clock column with an unknown flag', () => {

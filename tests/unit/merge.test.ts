@@ -110,3 +110,32 @@ describe('previewing a resolution', () => {
     expect(preview.notes).toEqual([{ id: 'a', text: 'Bus', by: 'K' }]);
   });
 });
+
+describe('three-way merge: the edges', () => {
+  it('keeps the server value and opens a conflict when no rule applies', () => {
+    const result = mergeRecord({ base: EMPTY_RECORD, local: rec({ status: 'late' }), server: rec({ status: 'present' }), localSide: office, serverSide: teacherBlind, lateness }, []);
+    expect(result).toMatchObject({ outcome: 'conflict', conflictFields: ['status'], confidence: 0, value: { status: 'present' }, suggestion: { status: 'present' } });
+  });
+
+  it('names the door-times rule when two door scans disagree on present or late', () => {
+    const result = merge(EMPTY_RECORD, rec({ status: 'late', checkInAt: T0814 }), scanned, door, door);
+    expect(result.decisions.map((d) => [d.field, d.rule])).toEqual([
+      ['status', 'door-times'],
+      ['checkInAt', 'earliest-check-in'],
+    ]);
+    expect(result).toMatchObject({ outcome: 'merged', rule: 'door-times', changed: [] });
+  });
+
+  it('applies a note added on one side only and says which fields changed', () => {
+    const note = { id: 'n9', text: 'Collected by grandmother', by: 'Front office' };
+    const result = merge(scanned, rec({ ...scanned, notes: [note] }), rec({ ...scanned, checkOutAt: T1500 }), office, door);
+    expect(result).toMatchObject({ outcome: 'applied', changed: ['notes'], decisions: [], rule: null, confidence: 1, reason: '' });
+    expect(result.value).toEqual({ ...scanned, checkOutAt: T1500, notes: [note] });
+  });
+
+  it('treats the same notes in another order as no change', () => {
+    const a = { id: 'a', text: 'A', by: 'X' };
+    const b = { id: 'b', text: 'B', by: 'Y' };
+    expect(merge(EMPTY_RECORD, rec({ notes: [a, b] }), rec({ notes: [b, a] }), office, teacherBlind).outcome).toBe('unchanged');
+  });
+});

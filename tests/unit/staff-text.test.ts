@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_RECORD } from '../../src/shared/merge.ts';
+import type { ConflictView } from '../../src/shared/office-protocol.ts';
+import { confidenceText, conflictSummary, importSummary, markStateText, newConflictsText, relativeTime, safeNext, signInReason } from '../../src/ui/staff-text.ts';
+
+describe('the staff pages’ words', () => {
+  it.each([
+    ['/roll', '/roll'],
+    ['/office?x=1', '/office?x=1'],
+    ['//evil.example/', null],
+    ['https://evil.example/', null],
+    ['/\\evil.example', null],
+    [null, null],
+  ])('go on after sign-in only to a path on this site: %s', (next, expected) => {
+    expect(safeNext(next)).toBe(expected);
+  });
+
+  it('say why the sign-in page was shown', () => {
+    expect(signInReason('forbidden')).toBe('Your account cannot open that page.');
+    expect(signInReason('expired')).toMatch(/session has ended/);
+    expect(signInReason(null)).toBe('');
+  });
+
+  it.each([
+    ['waiting', 'Waiting to send'],
+    ['sent', 'Sent'],
+    ['merged', 'Sent — combined with another mark'],
+    ['conflict', 'Needs the office'],
+    ['rejected', 'Refused by the server'],
+  ] as const)('say where a mark stands: %s', (state, words) => {
+    expect(markStateText(state)).toBe(words);
+  });
+
+  it('describe a conflict by who chose what', () => {
+    const conflict = {
+      local: { ...EMPTY_RECORD, status: 'late' },
+      server: { ...EMPTY_RECORD, status: 'present' },
+      localBy: { kind: 'office', name: 'Katherine Johnson' },
+      serverBy: { kind: 'door', name: 'Main entrance' },
+    } as unknown as ConflictView;
+    expect(conflictSummary(conflict)).toBe('Late by Katherine Johnson (office), or Present by door scan (Main entrance)');
+    expect(confidenceText(0)).toBe('no rule decides: your call');
+    expect(confidenceText(0.95)).toBe('very confident');
+  });
+
+  it('count an import by what became of each check-in', () => {
+    expect(importSummary([{ status: 'applied', n: 410 }, { status: 'merged', rule: 'door-evidence', n: 2 }, { status: 'duplicate', original: { status: 'applied' }, n: 3 }, { status: 'rejected', code: 'unknown-student', n: 1 }])).toBe(
+      '412 imported, 3 already here, 1 refused. Importing the same file again changes nothing.',
+    );
+  });
+
+  it('announce new conflicts once, with their number', () => {
+    expect(newConflictsText(1)).toBe('1 new conflict to look at');
+    expect(newConflictsText(3)).toBe('3 new conflicts to look at');
+  });
+
+  it('say how long ago', () => {
+    const now = Date.parse('2026-11-24T09:00:00Z');
+    expect(relativeTime(now - 20_000, now)).toBe('just now');
+    expect(relativeTime(now - 3 * 60_000, now)).toBe('3 minutes ago');
+    expect(relativeTime(now - 5 * 3_600_000, now)).toBe('5 hours ago');
+  });
+});
