@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, nudgeSync, openKiosk, scan, until } from './support/kiosk-browser.ts';
 import { startServer, type ServerProcess } from './support/server-process.ts';
+import { signInAs } from './support/staff-browser.ts';
 
 let browser: Browser;
 let server: ServerProcess;
@@ -39,6 +40,35 @@ describe('pairing a kiosk', () => {
     const devices = (await (await server.api('admin', '/api/devices')).json()) as { devices: Array<{ kind: string; appVersion: string; queueDepth: number }> };
     expect(devices.devices).toEqual([expect.objectContaining({ kind: 'kiosk', appVersion: '0.2.0', queueDepth: expect.any(Number) })]);
     await context.close();
+  });
+});
+
+describe('the admin page', () => {
+  it('makes a pairing code a kiosk takes, lists the kiosk with what it reports, and revokes it', async () => {
+    const admin = await signInAs(browser, server.url, 'admin', '/admin');
+    await admin.page.getByRole('button', { name: 'Make a pairing code' }).click();
+    const code = (await admin.page.locator('#pairing-code').textContent()) ?? '';
+    expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await admin.page.getByText(/Works once, until \d\d:\d\d/).waitFor();
+
+    const kiosk = await browser.newContext();
+    const door = await openKiosk(kiosk, server.url, async () => code);
+    await scan(door, '100001', /Ada Lovelace — (checked in|late)/);
+    await door.getByText('All sent').waitFor();
+
+    await admin.page.reload();
+    const row = admin.page.getByRole('row', { name: 'Main entrance' });
+    await row.getByText('0.2.0').waitFor();
+    await row.getByText('Paired').waitFor();
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await admin.page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText(/^Revoked/).waitFor();
+
+    await nudgeSync(door);
+    await scan(door, '100002', /— (checked in|late)/);
+    await door.getByRole('heading', { name: 'This kiosk was unpaired by the office' }).waitFor({ timeout: 20_000 });
+    await admin.context.close();
+    await kiosk.close();
   });
 });
 
