@@ -39,8 +39,7 @@ export async function takeMark(request: Request, outbox: Outbox, kiosk: KioskCac
   const school = config?.school ?? { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, bellTime: '23:59' };
   const session = input.session ?? 'day';
   const known = await book.record(session, input.studentId, DayBook.today(corrected, school));
-  const { op, added } = await outbox.enqueue(input, { offset, base: known?.version ?? 0 });
-  if (added && student) await book.applyOwn(op, corrected, school);
+  const { op, added } = await outbox.enqueue(input, { offset, base: known?.version ?? 0 }, student ? (saved) => book.applyOwn(saved, corrected, school) : undefined);
   const earlier = input.kind === 'check-in' && known?.checkInAt != null && known.checkInAt <= corrected ? localMoment(known.checkInAt, school.timeZone).time : undefined;
   const answer: MarkAnswer = {
     v: PROTOCOL_VERSION,

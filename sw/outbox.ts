@@ -50,8 +50,13 @@ export class Outbox {
    * `offset`: the device's last measured clock offset (absent before its first
    * sync); `base`: the record version the mark was made against.
    */
-  async enqueue(input: MarkInput, stamp: { offset?: number | undefined; base?: number } = {}): Promise<{ op: OutboxOp; added: boolean }> {
-    return this.db.transaction('rw', this.db.outbox, this.db.meta, this.db.deadLetters, async () => {
+  async enqueue(
+    input: MarkInput,
+    stamp: { offset?: number | undefined; base?: number } = {},
+    /** Runs in the same transaction once the op is added (the day book's update): one durable commit, not two. */
+    alongside?: (op: OutboxOp) => Promise<void>,
+  ): Promise<{ op: OutboxOp; added: boolean }> {
+    return this.db.transaction('rw', [this.db.outbox, this.db.meta, this.db.deadLetters, this.db.records, this.db.marks], async () => {
       const existing = (await this.db.outbox.where('opId').equals(input.opId).first()) ?? (await this.db.deadLetters.where('opId').equals(input.opId).first());
       if (existing) return { op: existing, added: false };
       const counter = await this.db.meta.get('next-seq');
@@ -78,6 +83,7 @@ export class Outbox {
         { key: 'next-seq', value: seq + 1 },
         { key: 'hlc', value: formatHlc(hlc) },
       ]);
+      await alongside?.(op);
       return { op, added: true };
     });
   }
