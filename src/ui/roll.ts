@@ -10,7 +10,7 @@ import { ulid } from '../shared/ulid.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
 import { call } from './staff-api.ts';
 import { clockTime, element, requireStaff } from './staff-session.ts';
-import { markStateText, STATUS_WORDS } from './staff-text.ts';
+import { markStateText, rollNetworkText, STATUS_WORDS } from './staff-text.ts';
 import { startBridge } from './sw-bridge.ts';
 
 const CHOICE = 'doorline.roll';
@@ -109,7 +109,7 @@ groupSelect.addEventListener('change', choose);
 sessionSelect.addEventListener('change', choose);
 
 function renderStatus(status: WorkerStatus | null): void {
-  network.textContent = navigator.onLine ? (status?.phase === 'waiting-for-network' ? 'Offline — the server cannot be reached' : 'Online') : 'Offline — marks are saved on this device';
+  network.textContent = rollNetworkText(navigator.onLine, status);
   queue.textContent = status ? (status.waiting === 0 ? ' · All marks sent' : ` · ${status.waiting} waiting to send`) : '';
 }
 

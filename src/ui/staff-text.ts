@@ -1,6 +1,7 @@
 /** Words on the staff pages, kept pure so they are tested without a browser. */
 import type { ActorRef, ConflictView, MarkState } from '../shared/office-protocol.ts';
 import type { AttendanceStatus, ReceiptRun } from '../shared/protocol.ts';
+import type { WorkerStatus } from '../shared/worker-messages.ts';
 
 /** Only a path on this site: never another origin, never "//host". */
 export function safeNext(next: string | null): string | null {
@@ -78,4 +79,15 @@ export function relativeTime(at: number, now: number): string {
   const hours = Math.round(minutes / 60);
   if (hours < 48) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
   return `${Math.round(hours / 24)} days ago`;
+}
+
+/** The roll's footer: online or not, and what stops marks from leaving this device. */
+export function rollNetworkText(online: boolean, status: WorkerStatus | null): string {
+  if (!online) return 'Offline — marks are saved on this device';
+  if (status?.phase === 'waiting-for-network') return 'Offline — the server cannot be reached; marks are saved on this device';
+  if (status?.phase === 'held') {
+    if (status.lastError === 'not-signed-in' || status.lastError === 'session-expired') return 'Your session has ended: sign in again to send the marks saved here';
+    return `Sending paused (${status.lastError ?? 'error'}) — marks are kept on this device`;
+  }
+  return 'Online';
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_RECORD } from '../../src/shared/merge.ts';
 import type { ConflictView } from '../../src/shared/office-protocol.ts';
-import { confidenceText, conflictSummary, importSummary, markStateText, newConflictsText, relativeTime, safeNext, signInReason } from '../../src/ui/staff-text.ts';
+import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
+import { confidenceText, conflictSummary, importSummary, markStateText, newConflictsText, relativeTime, rollNetworkText, safeNext, signInReason } from '../../src/ui/staff-text.ts';
 
 describe('the staff pages’ words', () => {
   it.each([
@@ -59,5 +60,12 @@ describe('the staff pages’ words', () => {
     expect(relativeTime(now - 20_000, now)).toBe('just now');
     expect(relativeTime(now - 3 * 60_000, now)).toBe('3 minutes ago');
     expect(relativeTime(now - 5 * 3_600_000, now)).toBe('5 hours ago');
+  });
+
+  it('tell the teacher to sign in again when the session ended with marks still on the tablet', () => {
+    const held = { phase: 'held', lastError: 'session-expired' } as unknown as WorkerStatus;
+    expect(rollNetworkText(true, held)).toBe('Your session has ended: sign in again to send the marks saved here');
+    expect(rollNetworkText(false, null)).toBe('Offline — marks are saved on this device');
+    expect(rollNetworkText(true, null)).toBe('Online');
   });
 });
