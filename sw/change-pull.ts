@@ -9,6 +9,7 @@
 import { DoorlineError } from '../src/shared/error-codes.ts';
 import { assertChangePage } from '../src/shared/office-guards.ts';
 import { PROTOCOL_VERSION } from '../src/shared/protocol.ts';
+import { DEVICE_ID_HEADER } from '../src/shared/sync-headers.ts';
 import type { ChangesPulled } from '../src/shared/worker-messages.ts';
 import { DayBook } from './day-book.ts';
 import type { DeviceCredentials } from './device-credentials.ts';
@@ -57,7 +58,8 @@ export class ChangePull {
       const sentAt = now();
       let response: Response;
       try {
-        response = await fetchImpl(`/api/changes?cursor=${encodeURIComponent(cursor ?? '')}`, { headers: await this.d.credentials.headers(), cache: 'no-store', signal: AbortSignal.timeout(PULL_TIMEOUT_MS) });
+        const headers = { ...(await this.d.credentials.headers()), [DEVICE_ID_HEADER]: await this.d.outbox.deviceId() };
+        response = await fetchImpl(`/api/changes?cursor=${encodeURIComponent(cursor ?? '')}`, { headers, cache: 'no-store', signal: AbortSignal.timeout(PULL_TIMEOUT_MS) });
       } catch (cause) {
         throw new DoorlineError('network-error', { cause: String(cause) });
       }

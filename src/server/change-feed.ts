@@ -13,8 +13,12 @@ import type { Database, School } from './db/schema.ts';
 
 export const CHANGE_PAGE_SIZE = 500;
 
-/** A page of changes after `cursor`; an empty cursor starts from now with today's records as they stand. */
-export async function changePage(db: Kysely<Database>, school: School, cursor: number | null, now: number, limit = CHANGE_PAGE_SIZE): Promise<ChangePage> {
+/**
+ * A page of changes after `cursor`; an empty cursor starts from now with
+ * today's records as they stand. `device`: the asking device, whose own ops'
+ * results it already holds and is not sent back.
+ */
+export async function changePage(db: Kysely<Database>, school: School, cursor: number | null, now: number, device: string | null = null, limit = CHANGE_PAGE_SIZE): Promise<ChangePage> {
   if (cursor === null) {
     const last = await db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('seq')).where('school_id', '=', school.id).executeTakeFirst();
     const today = localMoment(now, school.time_zone).date;
@@ -45,15 +49,21 @@ export async function changePage(db: Kysely<Database>, school: School, cursor: n
     .select(['seq', 'payload'])
     .where('school_id', '=', school.id)
     .where('seq', '>', cursor)
+    .$if(device !== null, (q) => q.where((eb) => eb.or([eb('echo', '=', 0), eb('origin_device', 'is', null), eb('origin_device', '!=', device)])))
     .orderBy('seq')
     .limit(limit + 1)
     .execute();
   const page = rows.slice(0, limit);
+  const more = rows.length > limit;
+  // With nothing more to send, the cursor moves past the echoes left out too.
+  const last = more
+    ? Number(page[page.length - 1]?.seq)
+    : Number((await db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('seq')).where('school_id', '=', school.id).executeTakeFirst())?.seq ?? cursor);
   return {
     v: PROTOCOL_VERSION,
     type: 'changes',
-    cursor: String(page.length > 0 ? Number(page[page.length - 1]?.seq) : cursor),
-    more: rows.length > limit,
+    cursor: String(Math.max(cursor, last)),
+    more,
     serverTime: now,
     changes: page.map((r) => JSON.parse(r.payload) as Change),
   };

@@ -8,13 +8,13 @@ import { DoorlineError } from '../shared/error-codes.ts';
 import { expectArray, expectInteger, expectOneOf, expectRecord, expectString, fail } from '../shared/guard.ts';
 import { LIMITS } from '../shared/limits.ts';
 import type { MergeField, RecordState } from '../shared/merge.ts';
-import type { ActorRef, Change, ConflictView, FieldChoice, HistoryEntry, ResolvableField, ResolveRequest, ResolveResult } from '../shared/office-protocol.ts';
+import type { ActorRef, ConflictView, FieldChoice, HistoryEntry, ResolvableField, ResolveRequest, ResolveResult } from '../shared/office-protocol.ts';
 import { expectVersion } from '../shared/protocol-guards.ts';
 import { ATTENDANCE_STATUSES, PROTOCOL_VERSION, type AttendanceStatus } from '../shared/protocol.ts';
 import type { StaffPrincipal } from './auth/principal.ts';
 import type { Db } from './db/open-database.ts';
 import type { ConflictsTable, Database } from './db/schema.ts';
-import { appendChanges, parseStored, toRecordState, type StoredRecord } from './record-book.ts';
+import { appendChanges, parseStored, toRecordState, type FeedEntry, type StoredRecord } from './record-book.ts';
 
 const RESOLVABLE: readonly ResolvableField[] = ['status', 'checkInAt', 'checkOutAt'];
 const TIME_RANGE = { min: 946_684_800_000, max: 4_102_444_800_000 };
@@ -99,7 +99,7 @@ function chosen(field: ResolvableField, choice: FieldChoice | undefined, local: 
 export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: ResolveRequest, now: number): Promise<ResolveResult> {
   return db.transaction().execute(async (trx) => {
     const results: ResolveResult['results'] = [];
-    const changes: Change[] = [];
+    const changes: FeedEntry[] = [];
     for (const resolution of request.resolutions) {
       const conflict = await trx
         .selectFrom('conflicts')
@@ -149,8 +149,8 @@ export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: R
         .where('id', '=', conflict.id)
         .execute();
       const where = { studentId: conflict.student_number, date: conflict.date, session: conflict.session };
-      changes.push({ kind: 'record', ...where, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt, version });
-      changes.push({ kind: 'conflict-resolved', conflictId: conflict.id, ...where });
+      changes.push({ change: { kind: 'record', ...where, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt, version }, origin: null, echo: false });
+      changes.push({ change: { kind: 'conflict-resolved', conflictId: conflict.id, ...where }, origin: null, echo: false });
       results.push({ conflictId: conflict.id, version });
     }
     await appendChanges(trx, staff.schoolId, changes, now);

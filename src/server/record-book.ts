@@ -95,7 +95,7 @@ export class RecordBook {
   private readonly entries = new Map<string, Entry>();
   private readonly notes: Insertable<NotesTable>[] = [];
   private readonly audit: Insertable<AuditLogTable>[] = [];
-  private readonly changes: Change[] = [];
+  private readonly changes: FeedEntry[] = [];
   private readonly conflicts: Insertable<ConflictsTable>[] = [];
   readonly lateness: (checkInAt: number) => 'present' | 'late';
 
@@ -237,7 +237,7 @@ export class RecordBook {
         server_by: JSON.stringify(serverBy),
         created_at: this.now,
       });
-      this.changes.push({ kind: 'conflict-opened', conflictId, studentId: key.student_number, date: key.date, session: key.session });
+      this.changes.push({ change: { kind: 'conflict-opened', conflictId, studentId: key.student_number, date: key.date, session: key.session }, origin: actor.deviceId, echo: false });
     }
 
     // A check-out with no check-in still shows the student was in the building.
@@ -260,7 +260,12 @@ export class RecordBook {
         entry.lastActorId = actor.id;
         entry.changed = true;
         entry.made.set(entry.version, next);
-        this.changes.push({ kind: 'record', studentId: key.student_number, date: key.date, session: key.session, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt, version: entry.version });
+        this.changes.push({
+          change: { kind: 'record', studentId: key.student_number, date: key.date, session: key.session, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt, version: entry.version },
+          origin: actor.deviceId,
+          // The sending device already shows this result when its op applied as made.
+          echo: outcome.status === 'applied' && next.status === local.status && next.checkInAt === local.checkInAt && next.checkOutAt === local.checkOutAt,
+        });
       }
       this.audit.push({
         school_id: this.school.id,
@@ -333,11 +338,18 @@ async function insertInChunks<T extends 'notes' | 'conflicts' | 'audit_log'>(trx
   }
 }
 
-export async function appendChanges(trx: Trx, schoolId: string, changes: readonly Change[], now: number): Promise<void> {
-  for (let i = 0; i < changes.length; i += 200) {
+/** A change for the feed, with the device whose op made it (null for a person at the office). */
+export interface FeedEntry {
+  change: Change;
+  origin: string | null;
+  echo: boolean;
+}
+
+export async function appendChanges(trx: Trx, schoolId: string, entries: readonly FeedEntry[], now: number): Promise<void> {
+  for (let i = 0; i < entries.length; i += 200) {
     await trx
       .insertInto('changes')
-      .values(changes.slice(i, i + 200).map((change) => ({ school_id: schoolId, at: now, payload: JSON.stringify(change) })))
+      .values(entries.slice(i, i + 200).map((e) => ({ school_id: schoolId, at: now, payload: JSON.stringify(e.change), origin_device: e.origin, echo: e.echo ? 1 : 0 })))
       .execute();
   }
 }

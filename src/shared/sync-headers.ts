@@ -9,3 +9,5 @@ export const QUEUE_HEADER = 'x-doorline-queue';
 export const DEVICE_CLOCK_HEADER = 'x-doorline-clock';
 /** The kiosk's device token travels as `Authorization: Bearer <token>`. */
 export const AUTHORIZATION_HEADER = 'authorization';
+/** A staff browser's device id on its change-feed pulls, so its own marks are not sent back to it. */
+export const DEVICE_ID_HEADER = 'x-doorline-device';

@@ -251,4 +251,13 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('changes_by_school').on('changes').columns(['school_id', 'seq']).execute();
     },
   },
+
+  '0005-change-origin': {
+    async up(db: Kysely<unknown>) {
+      // The device whose op made a change, and whether that device already holds the result:
+      // the feed leaves such echoes out of that device's pulls (on a slow link every byte counts).
+      await db.schema.alterTable('changes').addColumn('origin_device', 'text').execute();
+      await db.schema.alterTable('changes').addColumn('echo', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 };

@@ -237,6 +237,10 @@ export interface ChangesTable {
   at: number;
   /** JSON Change (src/shared/office-protocol.ts). */
   payload: string;
+  /** The device whose op made the change, if one did. */
+  origin_device: string | null;
+  /** 1 when that device already holds exactly this result (its op applied as made). */
+  echo: Generated<number>;
 }
 
 export interface Database {

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { expectOneOf, expectRecord, expectString } from '../../shared/guard.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
-import { SESSION_PATTERN, STUDENT_ID_PATTERN } from '../../shared/protocol-guards.ts';
+import { DEVICE_ID_PATTERN, SESSION_PATTERN, STUDENT_ID_PATTERN } from '../../shared/protocol-guards.ts';
+import { DEVICE_ID_HEADER } from '../../shared/sync-headers.ts';
 import { SCHOOL_SESSIONS } from '../../shared/sessions.ts';
 import type { ConflictList, RecordHistory } from '../../shared/office-protocol.ts';
 import { DoorlineError } from '../../shared/error-codes.ts';
@@ -60,8 +61,11 @@ export function officeRoutes(app: FastifyInstance, auth: Auth): void {
     expectRecord(query, '$query', ['cursor'], [], 'invalid-query');
     expectString(query.cursor, '$query.cursor', { min: 0, max: 15, pattern: /^\d*$/ }, 'invalid-query');
     const school = await findSchool(auth.db, principal.schoolId);
+    // A staff browser names its device so its own marks are not sent back; naming another only hides that one's echoes from oneself.
+    const named = request.headers[DEVICE_ID_HEADER];
+    const device = principal.kind === 'device' ? principal.deviceId : typeof named === 'string' && DEVICE_ID_PATTERN.test(named) ? named : null;
     void reply.header('cache-control', 'no-store');
-    return sendJson(request, reply, await changePage(auth.db, school, query.cursor === '' ? null : Number(query.cursor), auth.now()));
+    return sendJson(request, reply, await changePage(auth.db, school, query.cursor === '' ? null : Number(query.cursor), auth.now(), device));
   });
 
   app.get('/api/roll', async (request, reply) => {

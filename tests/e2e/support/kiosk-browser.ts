@@ -23,18 +23,18 @@ export function launchProfile(userDataDir: string): Promise<BrowserContext> {
  * roster. A kiosk not paired yet shows its setup screen: `pairingCode` gives
  * the code an admin would read out, and the test types it in.
  */
-export async function openKiosk(context: BrowserContext, baseUrl: string, pairingCode?: () => Promise<string>): Promise<Page> {
+export async function openKiosk(context: BrowserContext, baseUrl: string, pairingCode?: () => Promise<string>, timeoutMs = 30_000): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${baseUrl}/kiosk`);
   const ready = page.getByText(/Ready offline — 600 students on this kiosk/);
   const setup = page.getByRole('heading', { name: 'Set up this kiosk' });
-  await ready.or(setup).first().waitFor({ timeout: 30_000 });
+  await ready.or(setup).first().waitFor({ timeout: timeoutMs });
   if (await setup.isVisible()) {
     if (!pairingCode) throw new Error('The kiosk asks for a pairing code and the test gave none.');
     await page.getByLabel('Pairing code').fill(await pairingCode());
     await page.getByRole('button', { name: 'Pair this kiosk' }).click();
   }
-  await ready.waitFor({ timeout: 30_000 });
+  await ready.waitFor({ timeout: timeoutMs });
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   return page;
 }
