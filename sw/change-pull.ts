@@ -8,11 +8,11 @@
  */
 import { DoorlineError } from '../src/shared/error-codes.ts';
 import { assertChangePage } from '../src/shared/office-guards.ts';
+import type { ChangePage } from '../src/shared/office-protocol.ts';
 import { PROTOCOL_VERSION } from '../src/shared/protocol.ts';
 import { DEVICE_ID_HEADER } from '../src/shared/sync-headers.ts';
 import type { ChangesPulled } from '../src/shared/worker-messages.ts';
 import { DayBook } from './day-book.ts';
-import type { DeviceCredentials } from './device-credentials.ts';
 import { singleFlight } from './drain.ts';
 import type { KioskCache } from './kiosk-cache.ts';
 import type { Outbox } from './outbox.ts';
@@ -25,7 +25,8 @@ export interface ChangePullDelegate {
   outbox: Outbox;
   kiosk: KioskCache;
   book: DayBook;
-  credentials: Pick<DeviceCredentials, 'headers'>;
+  /** The device token (for a kiosk) and the device's report of itself, as on every request. */
+  headers: () => Promise<Record<string, string>>;
   publish: (message: ChangesPulled) => Promise<void>;
   fetchImpl?: typeof fetch;
   now?: () => number;
@@ -46,6 +47,37 @@ export class ChangePull {
     await this.pull().catch(() => undefined);
   }
 
+  /**
+   * Takes a page of changes that came back with a push (the push sent the
+   * cursor). Pages can arrive out of order when requests overlap; records
+   * keep the newest version and the cursor only moves forward.
+   */
+  async absorb(page: ChangePage): Promise<void> {
+    assertChangePage(page);
+    const config = await this.d.kiosk.config();
+    if (!config) return;
+    this.lastPullAt = (this.d.now ?? Date.now)();
+    const applied = await this.d.book.applyChanges(page.changes, DayBook.today(page.serverTime, config.school));
+    await this.advance(page.cursor);
+    await this.tell(applied);
+  }
+
+  /** The cursor to send with the next push, if this device has one. */
+  async cursor(): Promise<string | null> {
+    const cursor = await this.d.outbox.getMeta('change-cursor');
+    return typeof cursor === 'string' && cursor !== '' ? cursor : null;
+  }
+
+  private async advance(cursor: string): Promise<void> {
+    const known = await this.cursor();
+    if (known === null || Number(cursor) > Number(known)) await this.d.outbox.setMeta('change-cursor', cursor);
+  }
+
+  private async tell(totals: { records: number; opened: number; resolved: number }): Promise<void> {
+    if (totals.records + totals.opened + totals.resolved === 0) return;
+    await this.d.publish({ v: PROTOCOL_VERSION, type: 'changes-pulled', records: totals.records, conflictsOpened: totals.opened, conflictsResolved: totals.resolved });
+  }
+
   private async pass(): Promise<void> {
     const now = this.d.now ?? Date.now;
     const config = await this.d.kiosk.config();
@@ -58,7 +90,7 @@ export class ChangePull {
       const sentAt = now();
       let response: Response;
       try {
-        const headers = { ...(await this.d.credentials.headers()), [DEVICE_ID_HEADER]: await this.d.outbox.deviceId() };
+        const headers = { ...(await this.d.headers()), [DEVICE_ID_HEADER]: await this.d.outbox.deviceId() };
         response = await fetchImpl(`/api/changes?cursor=${encodeURIComponent(cursor ?? '')}`, { headers, cache: 'no-store', signal: AbortSignal.timeout(PULL_TIMEOUT_MS) });
       } catch (cause) {
         throw new DoorlineError('network-error', { cause: String(cause) });
@@ -77,11 +109,9 @@ export class ChangePull {
       const roster = [...body.changes].reverse().find((c) => c.kind === 'roster');
       if (roster?.kind === 'roster' && roster.version !== (await this.d.outbox.getMeta('roster-version'))) await this.d.kiosk.refreshRoster();
       cursor = body.cursor;
-      await this.d.outbox.setMeta('change-cursor', cursor);
+      await this.advance(cursor);
       if (!body.more) break;
     }
-    if (totals.records + totals.opened + totals.resolved > 0) {
-      await this.d.publish({ v: PROTOCOL_VERSION, type: 'changes-pulled', records: totals.records, conflictsOpened: totals.opened, conflictsResolved: totals.resolved });
-    }
+    await this.tell(totals);
   }
 }

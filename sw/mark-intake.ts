@@ -39,8 +39,24 @@ export async function takeMark(request: Request, outbox: Outbox, kiosk: KioskCac
   const school = config?.school ?? { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, bellTime: '23:59' };
   const session = input.session ?? 'day';
   const known = await book.record(session, input.studentId, DayBook.today(corrected, school));
-  const { op, added } = await outbox.enqueue(input, { offset, base: known?.version ?? 0 }, student ? (saved) => book.applyOwn(saved, corrected, school) : undefined);
   const earlier = input.kind === 'check-in' && known?.checkInAt != null && known.checkInAt <= corrected ? localMoment(known.checkInAt, school.timeZone).time : undefined;
+  if (earlier !== undefined && student) {
+    // Already in: the earliest check-in stands, so a second scan changes nothing and costs no bytes.
+    const answer: MarkAnswer = {
+      v: PROTOCOL_VERSION,
+      type: 'mark-answer',
+      opId: input.opId,
+      queued: false,
+      studentId: input.studentId,
+      student: { name: student.name, homeroom: student.homeroom },
+      at: input.at,
+      localTime: localMoment(corrected, school.timeZone).time,
+      late: config ? isLate(corrected, school.timeZone, school.bellTime) : false,
+      alreadyAt: earlier,
+    };
+    return { response: new Response(JSON.stringify(answer), { status: 200, headers: JSON_HEADERS }), added: false };
+  }
+  const { op, added } = await outbox.enqueue(input, { offset, base: known?.version ?? 0 }, student ? (saved) => book.applyOwn(saved, corrected, school) : undefined);
   const answer: MarkAnswer = {
     v: PROTOCOL_VERSION,
     type: 'mark-answer',
@@ -51,7 +67,6 @@ export async function takeMark(request: Request, outbox: Outbox, kiosk: KioskCac
     at: op.at,
     localTime: localMoment(corrected, school.timeZone).time,
     late: config ? isLate(corrected, school.timeZone, school.bellTime) : false,
-    ...(earlier === undefined ? {} : { alreadyAt: earlier }),
   };
   return { response: new Response(JSON.stringify(answer), { status: 202, headers: JSON_HEADERS }), added };
 }

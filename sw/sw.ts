@@ -4,7 +4,8 @@ import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { APP_VERSION } from '../src/shared/app-version.ts';
 import { DoorlineError, errorBody } from '../src/shared/error-codes.ts';
 import { SCHOOL_SESSIONS } from '../src/shared/sessions.ts';
-import { APP_VERSION_HEADER, DEVICE_CLOCK_HEADER, QUEUE_HEADER } from '../src/shared/sync-headers.ts';
+import type { SyncResponse } from '../src/shared/protocol.ts';
+import { APP_VERSION_HEADER, CURSOR_HEADER, DEVICE_CLOCK_HEADER, QUEUE_HEADER } from '../src/shared/sync-headers.ts';
 import { assertPageMessage } from '../src/shared/worker-messages.ts';
 import { ChangePull } from './change-pull.ts';
 import { DayBook } from './day-book.ts';
@@ -18,6 +19,7 @@ import { exportQueue } from './queue-export.ts';
 import { broadcast, broadcastChanges } from './status-broadcast.ts';
 import { gzip, postBatch } from './sync-client.ts';
 import { SyncEngine } from './sync-engine.ts';
+import type { BodyEncoding } from './drain.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
@@ -31,24 +33,32 @@ const outbox = new Outbox(db);
 const credentials = new DeviceCredentials(outbox);
 const kiosk = new KioskCache(db, credentials);
 const book = new DayBook(db);
-const feed = new ChangePull({ outbox, kiosk, book, credentials, publish: (message) => broadcastChanges(self.clients, message) });
+const feed = new ChangePull({ outbox, kiosk, book, headers: () => syncHeaders(), publish: (message) => broadcastChanges(self.clients, message) });
 
-/** Who is sending, and the device's report of itself for the admin's list. */
+/** Who is sending, the device's report of itself for the admin's list, and where its copy of the feed stands. */
 async function syncHeaders(): Promise<Record<string, string>> {
-  const [auth, backlog] = await Promise.all([credentials.headers(), outbox.backlog()]);
+  const [auth, backlog, cursor] = await Promise.all([credentials.headers(), outbox.backlog(), feed.cursor()]);
   return {
     ...auth,
     [APP_VERSION_HEADER]: APP_VERSION,
     [QUEUE_HEADER]: `${backlog.depth};${backlog.oldestAt ?? 0}`,
     [DEVICE_CLOCK_HEADER]: String(Date.now()),
+    ...(cursor === null ? {} : { [CURSOR_HEADER]: cursor }),
   };
+}
+
+/** Posts a batch; the answer's changes (after the cursor sent) go into the device's copy of today. */
+async function post(body: Uint8Array, encoding: BodyEncoding, timeoutMs: number): Promise<SyncResponse> {
+  const answer = await postBatch(body, encoding, timeoutMs, fetch, await syncHeaders());
+  if (answer.changes) await feed.absorb(answer.changes).catch(() => undefined);
+  return answer;
 }
 
 const engine = new SyncEngine({
   outbox,
   kiosk,
   compress: gzip,
-  post: async (body, encoding, timeoutMs) => postBatch(body, encoding, timeoutMs, fetch, await syncHeaders()),
+  post,
   publish: (status) => broadcast(self.clients, status),
   requestBackgroundSync: async () => {
     await self.registration.sync?.register(SYNC_TAG);
@@ -100,6 +110,8 @@ self.addEventListener('fetch', (event) => {
     event.waitUntil(
       paired.then(async (p) => {
         if (!p.paired) return;
+        // Paired again after a revocation: sending may go on, and the page must stop saying "unpaired".
+        engine.resume();
         await engine.publish();
         await syncAndPull(true);
       }),
@@ -139,11 +151,16 @@ self.addEventListener('message', (event) => {
   event.waitUntil(event.data.type === 'sync-now' ? syncAndPull(false) : engine.publish());
 });
 
-/** Push what waits, then pull what others changed: after a push that sent something, at once. */
-async function syncAndPull(pushed: boolean): Promise<void> {
-  const before = await outbox.size();
+/**
+ * Push what waits, then catch up with what others changed. A push that sent
+ * the device's cursor already brought the changes back; otherwise pull (at
+ * once when asked to, else if the last pull is a few seconds old).
+ */
+async function syncAndPull(force: boolean): Promise<void> {
+  const pushing = (await outbox.size()) > 0 && (await feed.cursor()) !== null;
   await engine.kick();
-  await feed.maybePull(pushed || before > 0);
+  if ((await outbox.size()) === 0 && pushing) return;
+  await feed.maybePull(force);
 }
 
 // Every start of the worker is a chance to send what an earlier one could not, and to catch up.

@@ -59,6 +59,13 @@ export class SyncEngine {
     this.sync = singleFlight(() => this.pass());
   }
 
+  /** Leaves `held` once a person has acted (the kiosk was paired again, say); the next trigger sends. */
+  resume(): void {
+    if (this.phase !== 'held') return;
+    this.phase = 'idle';
+    this.lastError = null;
+  }
+
   /** A trigger that nobody awaits: failures are already reported to the pages. */
   kick(): Promise<void> {
     return this.sync().catch(() => undefined);

@@ -23,14 +23,16 @@ export interface AppOptions {
   logLevel?: string;
   /** The server's clock; tests move it to expire sessions and codes. */
   now?: () => number;
+  /** Whose X-Forwarded-For (and -Proto, -Host) to believe: nobody's unless set (see config.ts). */
+  trustProxy?: boolean | string;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: options.logLevel ?? 'silent' },
     bodyLimit: LIMITS.maxBodyBytes,
-    // Behind a school's proxy the client address is in X-Forwarded-For.
-    trustProxy: true,
+    // Behind a school's proxy the client's address is in X-Forwarded-For; believed only from a proxy named in the configuration.
+    trustProxy: options.trustProxy ?? false,
   });
   const auth = new Auth(options.db, options.now ?? Date.now);
   app.setErrorHandler(handleError);

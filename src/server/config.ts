@@ -12,6 +12,12 @@ export interface Config {
   publicDir: string;
   /** Creates the demo school on an empty database. */
   seedDemo: boolean;
+  /**
+   * Whose X-Forwarded-For to believe for the client's address (sign-in and
+   * pairing limits count per address): nobody's by default, else `true` or
+   * the proxies' addresses.
+   */
+  trustProxy: boolean | string;
 }
 
 export const DEFAULT_DATABASE_FILE = './data/doorline.db';
@@ -64,5 +70,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): Config {
     database: parseDatabaseUrl(env.DATABASE_URL),
     publicDir: env.DOORLINE_PUBLIC_DIR ?? path.join(appRoot, 'dist', 'public'),
     seedDemo: env.DOORLINE_DEMO !== '0',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
+}
+
+/** `TRUST_PROXY`: unset or 0 for none, 1 for any, or a comma-separated list of proxy addresses or CIDR ranges. */
+export function parseTrustProxy(raw: string | undefined): boolean | string {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  if (!/^[0-9a-fA-F.:/, ]+$/.test(value)) throw new DoorlineError('invalid-config', { TRUST_PROXY: raw }, 'TRUST_PROXY must be 0, 1, or a comma-separated list of proxy addresses (such as 10.0.0.1,10.0.1.0/24).');
+  return value;
 }

@@ -133,7 +133,7 @@ export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: R
       const version = Number(row.version) + 1;
       await trx
         .updateTable('attendance')
-        .set({ status: next.status ?? 'present', check_in_at: next.checkInAt, check_out_at: next.checkOutAt, status_by: next.statusBy, status_by_name: next.statusByName, status_saw_check_in: next.statusSawCheckIn ? 1 : 0, last_actor_id: staff.staffId, version, updated_at: now })
+        .set({ status: next.status ?? 'present', check_in_at: next.checkInAt, check_out_at: next.checkOutAt, status_by: next.statusBy, status_by_name: next.statusByName, status_saw_check_in: next.statusSawCheckIn ? 1 : 0, last_actor_id: null, version, updated_at: now })
         .where('school_id', '=', key.school_id)
         .where('student_id', '=', key.student_id)
         .where('date', '=', key.date)

@@ -187,7 +187,7 @@ function opRow(incoming: IncomingOp, op: Op | null, schoolId: string, deviceId: 
 export type Sender =
   | { kind: 'kiosk'; schoolId: string; deviceId: string; kioskId: string; name: string }
   | { kind: 'staff'; schoolId: string; deviceId: string | null; staffId: string; role: StaffRole; name: string }
-  | { kind: 'import'; schoolId: string; deviceId: string; kioskId: string | null; actorId: string; name: string };
+  | { kind: 'import'; schoolId: string; deviceId: string; kioskId: string | null; actorId: string; name: string; importedBy: string };
 
 /** What a device says about itself at each sync, for the admin's device list. */
 export interface DeviceReport {
@@ -203,19 +203,29 @@ export interface SyncBatch {
 
 function actorOf(sender: Sender): OpActor {
   if (sender.kind === 'staff') return { kind: sender.role, id: sender.staffId, name: sender.name, deviceId: sender.deviceId };
-  // A kiosk's ops are the door's, also when the office imports them from a file.
+  // A kiosk's ops are the door's, also when the office imports them from a file; the audit names who imported.
+  if (sender.kind === 'import') return { kind: 'door', id: sender.deviceId, name: `${sender.name} (imported by ${sender.importedBy})`, deviceId: sender.deviceId };
   return { kind: 'door', id: sender.deviceId, name: sender.name, deviceId: sender.deviceId };
+}
+
+/** A paired kiosk's visit without a batch (a change-feed pull): when it was seen, and its report. */
+export async function noteVisit(db: Db, deviceId: string, report: DeviceReport, now: number): Promise<void> {
+  await db.updateTable('devices').set({ last_seen_at: now, ...reportColumns(report) }).where('id', '=', deviceId).execute();
+}
+
+/** The device's report as columns; an empty queue has no oldest op. */
+export function reportColumns(report: DeviceReport): { app_version?: string; queue_depth?: number; oldest_waiting_at?: number | null } {
+  return {
+    ...(report.appVersion !== undefined ? { app_version: report.appVersion } : {}),
+    ...(report.queueDepth !== undefined ? { queue_depth: report.queueDepth, oldest_waiting_at: report.queueDepth === 0 ? null : (report.oldestWaitingAt ?? null) } : {}),
+  };
 }
 
 /** Records the device's visit; refuses a device id that belongs to someone else. */
 async function noteDevice(trx: Trx, sender: Sender, deviceId: string, maxSeq: number, report: DeviceReport, now: number): Promise<void> {
   const device = await trx.selectFrom('devices').select(['school_id', 'kind', 'last_seq']).where('id', '=', deviceId).executeTakeFirst();
   const lastSeq = Math.max(Number(device?.last_seq ?? 0), maxSeq);
-  const reported = {
-    ...(report.appVersion !== undefined ? { app_version: report.appVersion } : {}),
-    ...(report.queueDepth !== undefined ? { queue_depth: report.queueDepth } : {}),
-    ...(report.oldestWaitingAt !== undefined ? { oldest_waiting_at: report.oldestWaitingAt } : {}),
-  };
+  const reported = reportColumns(report);
   if (sender.kind === 'staff') {
     if (device && device.kind !== 'staff') throw new DoorlineError('device-unauthorized', { deviceId });
     if (device && device.school_id !== sender.schoolId) throw new DoorlineError('device-in-other-school', { deviceId });

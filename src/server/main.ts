@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const firstAdmin = await ensureFirstAdmin(db);
   if (config.seedDemo) await ensureDemoAccounts(db);
   const pairing = config.seedDemo ? await demoPairingCode(db) : null;
-  const app = await buildApp({ db, publicDir: config.publicDir, logLevel: process.env.LOG_LEVEL ?? 'warn' });
+  const app = await buildApp({ db, publicDir: config.publicDir, logLevel: process.env.LOG_LEVEL ?? 'warn', trustProxy: config.trustProxy });
 
   const close = async (): Promise<void> => {
     await app.close();

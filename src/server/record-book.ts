@@ -70,6 +70,11 @@ async function inSlices<T, R>(items: readonly T[], run: (slice: T[]) => Promise<
 
 const toNumber = (value: number | null): number | null => (value === null ? null : Number(value));
 
+/** Who wrote a record last, for "follows on from its own change": the sending device; none for a page posting directly. */
+function writerOf(actor: OpActor): string | null {
+  return actor.deviceId;
+}
+
 export function toRecordState(record: StoredRecord): RecordState {
   return { status: record.status, checkInAt: record.checkInAt, checkOutAt: record.checkOutAt, notes: [] };
 }
@@ -187,8 +192,10 @@ export class RecordBook {
     const entry = this.entry(key);
     const server = entry.record;
     const change = localChange(op, at, opId, actor.name);
-    // A device's own earlier change is one it knows of: its next op follows on from it, not against it.
-    const current = op.base >= entry.version || entry.lastActorId === actor.id;
+    // A device's own earlier change is one it knows of: its next op follows on from it, not against
+    // it. Keyed on the device, not the person: the same teacher on another tablet did not see it.
+    const writer = writerOf(actor);
+    const current = op.base >= entry.version || (writer !== null && entry.lastActorId === writer);
     const base = current ? server : await this.snapshot(entry, op.base);
     const local = proposeChange(toRecordState(base), change, this.lateness);
     const localSide = { actor: actor.kind, sawCheckIn: actor.kind === 'door' || base.checkInAt !== null };
@@ -257,7 +264,7 @@ export class RecordBook {
         if (next.checkOutAt !== server.checkOutAt && op.kind === 'check-out') entry.checkOutOpId = opId;
         entry.version += 1;
         entry.record = next;
-        entry.lastActorId = actor.id;
+        entry.lastActorId = writer;
         entry.changed = true;
         entry.made.set(entry.version, next);
         this.changes.push({

@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   'pairing-code-invalid': { status: 400, message: 'That pairing code is not valid: it may be mistyped, used or expired.' },
   'device-unpaired': { status: 401, message: 'This kiosk is not paired yet: ask an admin for a pairing code.' },
   'device-in-other-school': { status: 409, message: 'This browser already sends for another school.' },
+  'device-not-revoked': { status: 409, message: 'This kiosk is still paired: it sends its own check-ins. Revoke it first to import its file.' },
   'device-not-found': { status: 404, message: 'No such device in this school.' },
   'conflict-not-found': { status: 404, message: 'No such conflict in this school.' },
   'conflict-already-resolved': { status: 409, message: 'Someone has already resolved this conflict.' },

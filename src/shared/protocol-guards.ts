@@ -135,7 +135,7 @@ function assertReceiptRun(value: unknown, path: string): asserts value is Receip
 
 /** Checks a server answer before the worker deletes anything because of it. */
 export function assertSyncResponse(value: unknown): asserts value is SyncResponse {
-  expectRecord(value, '$', ['v', 'type', 'receipts', 'serverTime'], [], 'bad-response');
+  expectRecord(value, '$', ['v', 'type', 'receipts', 'serverTime'], ['changes'], 'bad-response');
   if (value.v !== PROTOCOL_VERSION) fail('bad-response', '$.v', `must be ${PROTOCOL_VERSION}`);
   expectOneOf(value.type, '$.type', ['sync-result'], 'bad-response');
   expectInteger(value.serverTime, '$.serverTime', TIME_RANGE, 'bad-response');

@@ -4,6 +4,7 @@
  * `assert…` guard from ./protocol-guards.ts before it is trusted.
  */
 import type { OpErrorCode } from './error-codes.ts';
+import type { ChangePage } from './office-protocol.ts';
 
 export const PROTOCOL_VERSION = 1;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;
@@ -113,6 +114,11 @@ export interface SyncResponse {
   receipts: ReceiptRun[];
   /** The server's clock when it answered, epoch ms. */
   serverTime: number;
+  /**
+   * The change feed after the cursor the device sent with the batch, so a
+   * push brings back what changed without another round trip (./office-protocol.ts).
+   */
+  changes?: ChangePage;
 }
 
 export interface StudentSummary {

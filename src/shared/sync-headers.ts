@@ -11,3 +11,5 @@ export const DEVICE_CLOCK_HEADER = 'x-doorline-clock';
 export const AUTHORIZATION_HEADER = 'authorization';
 /** A staff browser's device id on its change-feed pulls, so its own marks are not sent back to it. */
 export const DEVICE_ID_HEADER = 'x-doorline-device';
+/** The device's change-feed cursor, sent with a batch: the answer then carries the changes after it. */
+export const CURSOR_HEADER = 'x-doorline-cursor';

@@ -94,7 +94,7 @@ export function deadLetterLines(status: WorkerStatus | null): string[] {
 
 export function deadLetterHeading(status: WorkerStatus | null): string {
   if (!status || status.deadLetters === 0) return '';
-  return `${plural(status.deadLetters, 'check-in was', 'check-ins were')} refused by the server — the office can see why`;
+  return `${plural(status.deadLetters, 'check-in was', 'check-ins were')} refused by the server — the reasons are listed here`;
 }
 
 /** A warning when the device is close to its storage quota, else null. */

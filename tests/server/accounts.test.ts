@@ -49,6 +49,13 @@ describe('signing in', () => {
     expect((await signInAs('office@riverside.example', 'riverside-office')).statusCode).toBe(200);
   });
 
+  it("does not let a stranger's wrong passwords lock the person out from their own address", async () => {
+    const stranger = { origin: ORIGIN, 'x-forwarded-for': '203.0.113.66' };
+    for (let i = 0; i < 6; i++) await signInAs('teacher@riverside.example', `guess-${i}`, stranger);
+    expect((await signInAs('teacher@riverside.example', 'riverside-teacher', stranger)).statusCode).toBe(429);
+    expect((await signInAs('teacher@riverside.example', 'riverside-teacher', { origin: ORIGIN, 'x-forwarded-for': '198.51.100.20' })).statusCode).toBe(200);
+  });
+
   it('stops an address that tries many accounts', async () => {
     const from = (i: number) => ({ origin: ORIGIN, 'x-forwarded-for': '203.0.113.9', 'x-probe': String(i) });
     for (let i = 0; i < 20; i++) await signInAs(`someone-${i}@riverside.example`, 'guess', from(i));
@@ -177,6 +184,14 @@ describe('kiosk pairing', () => {
     expect((await pairWith('AAAA-AAAA', 'guessing-device-001', from)).statusCode).toBe(429);
   });
 
+  it('keeps the device list current from change-feed pulls too, and clears the oldest op of an empty queue', async () => {
+    await t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'x-doorline-queue': '3;1764057600000' }, payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] } });
+    t.clock.now += 60_000;
+    await t.asKiosk({ url: '/api/changes?cursor=', headers: { 'x-doorline-queue': '0;0' } });
+    const list = (await t.app.inject({ url: '/api/devices', headers: await t.signIn('admin') })).json();
+    expect(list.devices[0]).toMatchObject({ queueDepth: 0, oldestWaitingAt: null, lastSeenAt: t.clock.now });
+  });
+
   it('shows the admin every device with what it reported at its last sync', async () => {
     const sync = await t.asKiosk({
       method: 'POST',
@@ -211,6 +226,8 @@ describe('revoking a kiosk', () => {
 
     const file = { v: 1, type: 'queue-export', deviceId: t.deviceId, kioskId: t.kioskId, schoolName: 'Riverside Community School', kioskName: 'Main entrance', exportedAt: t.clock.now, ops: [checkInOp(1, '100001'), checkInOp(2, '100002')] };
     const office = await t.signIn('office');
+    const [audit] = await t.db.selectFrom('audit_log').select('actor_name').execute();
+    expect(audit).toBeUndefined();
     const first = await t.app.inject({ method: 'POST', url: '/api/queue-imports', headers: office, payload: file });
     expect(first.statusCode).toBe(200);
     expect(first.json().receipts).toEqual([{ status: 'applied', n: 2 }]);
@@ -221,6 +238,15 @@ describe('revoking a kiosk', () => {
       { actor_kind: 'door', device_id: t.deviceId },
       { actor_kind: 'door', device_id: t.deviceId },
     ]);
+    const names = await t.db.selectFrom('audit_log').select('actor_name').execute();
+    expect(names.map((n) => n.actor_name)).toEqual(['Main entrance (imported by Katherine Johnson)', 'Main entrance (imported by Katherine Johnson)']);
+  });
+
+  it("refuses to import the file of a kiosk that is still paired: it sends its own", async () => {
+    const file = { v: 1, type: 'queue-export', deviceId: t.deviceId, kioskId: t.kioskId, schoolName: '', kioskName: '', exportedAt: t.clock.now, ops: [checkInOp(1, '100001')] };
+    const response = await t.app.inject({ method: 'POST', url: '/api/queue-imports', headers: await t.signIn('office'), payload: file });
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error.code).toBe('device-not-revoked');
   });
 
   it('lets the same kiosk be paired again with a new code, keeping its identity', async () => {

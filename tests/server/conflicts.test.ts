@@ -73,6 +73,14 @@ describe('merging ops made without knowledge of each other', () => {
     expect(await record('100003')).toMatchObject({ status: 'absent', version: 2 });
   });
 
+  it('does not let the same teacher on a second tablet overwrite a door scan that tablet never saw', async () => {
+    await kioskSync([scan(1, '100009', AT_0758)]);
+    await staffSync(teacher, 'teacher-tablet-01', [mark('100009', 'present', 1)]);
+    const other = await staffSync(teacher, 'teacher-tablet-02', [mark('100009', 'absent', 0)]);
+    expect(other.json().receipts).toEqual([{ status: 'merged', rule: 'door-evidence', n: 1 }]);
+    expect(await record('100009')).toMatchObject({ status: 'present' });
+  });
+
   it("treats a device's second mark as following its first, not against it", async () => {
     const both = await staffSync(teacher, 'teacher-tablet-01', [mark('100004', 'present', 0), mark('100004', 'absent', 0)]);
     expect(both.json().receipts).toEqual([{ status: 'applied', n: 2 }]);

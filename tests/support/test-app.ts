@@ -39,7 +39,8 @@ export async function startTestApp(options: { publicDir?: string } = {}): Promis
   await ensureDemoSchool(db);
   await ensureDemoAccounts(db);
   const clock = { now: Date.now() };
-  const app = await buildApp({ db, now: () => clock.now, ...options });
+  // Tests play the school's proxy: X-Forwarded-For names the client.
+  const app = await buildApp({ db, now: () => clock.now, trustProxy: true, ...options });
   const kiosk = await db.selectFrom('kiosks').select(['id', 'school_id']).executeTakeFirstOrThrow();
 
   const pair = async (deviceId: string): Promise<string> => {

@@ -47,7 +47,7 @@ describe('what the kiosk says', () => {
 
   it('lists refused check-ins with their reason', () => {
     const status: WorkerStatus = { ...idle, deadLetters: 2, recentDeadLetters: [{ seq: 9, kind: 'check-in', studentId: '4242', at: 0, code: 'unknown-student' }, { seq: 4, kind: 'check-in', studentId: '100002', at: 0, code: 'time-out-of-range' }] };
-    expect(deadLetterHeading(status)).toBe('2 check-ins were refused by the server — the office can see why');
+    expect(deadLetterHeading(status)).toBe('2 check-ins were refused by the server — the reasons are listed here');
     expect(deadLetterLines(status)).toEqual(["ID 4242 — refused by the server: not on the school's roster", "ID 100002 — refused by the server: the kiosk's clock was far wrong"]);
     expect(deadLetterHeading(idle)).toBe('');
   });

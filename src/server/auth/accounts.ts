@@ -61,12 +61,18 @@ export async function ensureFirstAdmin(db: Db, now = Date.now()): Promise<FirstA
   return { email: 'admin', password };
 }
 
-/** Five wrong passwords for one account, or twenty from one address, in 15 minutes: wait. */
+/**
+ * In 15 minutes: five wrong passwords for one account from one address, or
+ * twenty from one address, or fifty for one account from anywhere, and the
+ * next try waits. Counting per account and address first means a stranger
+ * guessing cannot lock a person out of their own account from elsewhere.
+ */
 const WINDOW_MS = 15 * 60 * 1000;
 
 export class SignIn {
-  private readonly byAccount = new AttemptLimiter({ maxFailures: 5, windowMs: WINDOW_MS });
+  private readonly byAccountAndAddress = new AttemptLimiter({ maxFailures: 5, windowMs: WINDOW_MS });
   private readonly byAddress = new AttemptLimiter({ maxFailures: 20, windowMs: WINDOW_MS });
+  private readonly byAccount = new AttemptLimiter({ maxFailures: 50, windowMs: WINDOW_MS });
   /** Verified against when the account does not exist, so timing does not tell which names exist. */
   private readonly decoy = hashPassword(newSecret('dls'));
 
@@ -79,16 +85,18 @@ export class SignIn {
   async signIn(input: { email: string; password: string; schoolId?: string }, address: string): Promise<{ cookie: string; expiresAt: number }> {
     const email = normalizeEmail(input.email);
     const now = this.now();
-    const wait = Math.max(this.byAccount.retryAfter(email, now), this.byAddress.retryAfter(address, now));
+    const pair = `${email}\u0000${address}`;
+    const wait = Math.max(this.byAccountAndAddress.retryAfter(pair, now), this.byAddress.retryAfter(address, now), this.byAccount.retryAfter(email, now));
     if (wait > 0) throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
     const staff = await this.db.selectFrom('staff').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
     const ok = await verifyPassword(input.password, staff?.password_hash ?? (await this.decoy));
     if (!staff || !ok) {
-      this.byAccount.fail(email, now);
+      this.byAccountAndAddress.fail(pair, now);
       this.byAddress.fail(address, now);
+      this.byAccount.fail(email, now);
       throw new DoorlineError('sign-in-failed');
     }
-    this.byAccount.succeed(email);
+    this.byAccountAndAddress.succeed(pair);
     const schools = await this.db
       .selectFrom('staff_schools')
       .innerJoin('schools', 'schools.id', 'staff_schools.school_id')
@@ -113,11 +121,11 @@ export class SignIn {
   /** A new password ends every other session of the account. */
   async changePassword(staffId: string, sessionHash: string, current: string, next: string): Promise<void> {
     const now = this.now();
-    const wait = this.byAccount.retryAfter(`change:${staffId}`, now);
+    const wait = this.byAccountAndAddress.retryAfter(`change:${staffId}`, now);
     if (wait > 0) throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
     const staff = await this.db.selectFrom('staff').select('password_hash').where('id', '=', staffId).executeTakeFirstOrThrow();
     if (!(await verifyPassword(current, staff.password_hash))) {
-      this.byAccount.fail(`change:${staffId}`, now);
+      this.byAccountAndAddress.fail(`change:${staffId}`, now);
       throw new DoorlineError('sign-in-failed', { field: 'currentPassword' });
     }
     if (next.length < MIN_PASSWORD_LENGTH || next === current) throw new DoorlineError('weak-password', { min: MIN_PASSWORD_LENGTH });

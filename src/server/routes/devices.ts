@@ -137,14 +137,16 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
     const device = await db
       .selectFrom('devices')
       .leftJoin('kiosks', 'kiosks.id', 'devices.kiosk_id')
-      .select(['devices.kind', 'devices.kiosk_id', 'kiosks.name as kiosk_name'])
+      .select(['devices.kind', 'devices.kiosk_id', 'devices.revoked_at', 'kiosks.name as kiosk_name'])
       .where('devices.id', '=', body.deviceId)
       .where('devices.school_id', '=', staff.schoolId)
       .executeTakeFirst();
     if (!device || device.kind !== 'kiosk') throw new DoorlineError('device-not-found', { deviceId: body.deviceId });
+    // A kiosk still paired sends its own queue; only an unpaired one's file is taken.
+    if (device.revoked_at === null) throw new DoorlineError('device-not-revoked', { deviceId: body.deviceId });
     // The same envelope checks as a sync batch: identities whole, at most a batch's worth of ops.
     // A file may hold more than one batch's worth: it goes in as several batches, each checked whole.
-    const sender = { kind: 'import' as const, schoolId: staff.schoolId, deviceId: body.deviceId, kioskId: device.kiosk_id, actorId: staff.staffId, name: device.kiosk_name ?? 'Kiosk' };
+    const sender = { kind: 'import' as const, schoolId: staff.schoolId, deviceId: body.deviceId, kioskId: device.kiosk_id, actorId: staff.staffId, name: device.kiosk_name ?? 'Kiosk', importedBy: staff.name };
     const receipts: ReceiptRun[] = [];
     for (let i = 0; i < body.ops.length || i === 0; i += LIMITS.maxOpsPerBatch) {
       const batch = { v: body.v, type: 'sync', deviceId: body.deviceId, kioskId: body.kioskId, ops: body.ops.slice(i, i + LIMITS.maxOpsPerBatch) };

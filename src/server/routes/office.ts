@@ -9,6 +9,8 @@ import type { ConflictList, RecordHistory } from '../../shared/office-protocol.t
 import { DoorlineError } from '../../shared/error-codes.ts';
 import { ALL_ROLES, OFFICE_ROLES, type Auth } from '../auth/principal.ts';
 import { changePage, serverRoll } from '../change-feed.ts';
+import { noteVisit } from '../ingest.ts';
+import { deviceReport } from './sync.ts';
 import { sendJson } from '../compressed-json.ts';
 import { assertResolveRequest, listConflicts, recordHistory, resolveConflicts } from '../conflicts.ts';
 import { findSchool } from '../school-queries.ts';
@@ -64,6 +66,8 @@ export function officeRoutes(app: FastifyInstance, auth: Auth): void {
     // A staff browser names its device so its own marks are not sent back; naming another only hides that one's echoes from oneself.
     const named = request.headers[DEVICE_ID_HEADER];
     const device = principal.kind === 'device' ? principal.deviceId : typeof named === 'string' && DEVICE_ID_PATTERN.test(named) ? named : null;
+    // A pull is also a visit: the admin's list shows the device's state as of now, queue included.
+    if (principal.kind === 'device') await noteVisit(auth.db, principal.deviceId, deviceReport(request), auth.now());
     void reply.header('cache-control', 'no-store');
     return sendJson(request, reply, await changePage(auth.db, school, query.cursor === '' ? null : Number(query.cursor), auth.now(), device));
   });

@@ -8,7 +8,10 @@ import { DoorlineError } from '../../shared/error-codes.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import { assertMarkInput, assertSyncRequest } from '../../shared/protocol-guards.ts';
 import { PROTOCOL_VERSION, type MarkAnswer } from '../../shared/protocol.ts';
-import { APP_VERSION_HEADER, DEVICE_CLOCK_HEADER, QUEUE_HEADER } from '../../shared/sync-headers.ts';
+import { APP_VERSION_HEADER, CURSOR_HEADER, DEVICE_CLOCK_HEADER, QUEUE_HEADER } from '../../shared/sync-headers.ts';
+import { changePage } from '../change-feed.ts';
+import { sendJson } from '../compressed-json.ts';
+import { findSchool } from '../school-queries.ts';
 import type { Auth, Principal } from '../auth/principal.ts';
 import { ingestBatch, ingestDirectMark, type DeviceReport, type Sender, type SyncBatch } from '../ingest.ts';
 import { BatchBody } from '../request-body.ts';
@@ -20,7 +23,7 @@ export function senderOf(principal: Principal, deviceId: string | null): Sender 
 }
 
 /** The device's own report from the sync headers; a malformed one is refused like a malformed body. */
-function deviceReport(request: FastifyRequest): DeviceReport {
+export function deviceReport(request: FastifyRequest): DeviceReport {
   const report: DeviceReport = {};
   const app = request.headers[APP_VERSION_HEADER];
   if (app !== undefined) {
@@ -62,8 +65,13 @@ export function syncRoutes(app: FastifyInstance, auth: Auth): void {
     }
     const report = deviceReport(request);
     const now = auth.now();
+    const cursor = request.headers[CURSOR_HEADER];
+    if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d{1,15}$/.test(cursor))) throw new DoorlineError('invalid-header', { header: CURSOR_HEADER, expected: 'a change-feed cursor' });
+    const answer = await ingestBatch(auth.db, senderOf(principal, batch.deviceId), batch, report, now, clockOffset(request, now));
+    // The answer brings back what changed since the device's cursor: no separate pull on a slow link.
+    if (cursor !== undefined) answer.changes = await changePage(auth.db, await findSchool(auth.db, principal.schoolId), Number(cursor), now, batch.deviceId);
     void reply.header('cache-control', 'no-store');
-    return ingestBatch(auth.db, senderOf(principal, batch.deviceId), batch, report, now, clockOffset(request, now));
+    return sendJson(request, reply, answer);
   });
 
   app.post('/api/marks', async (request, reply) => {
