@@ -148,7 +148,8 @@ self.addEventListener('message', (event) => {
   } catch {
     return;
   }
-  event.waitUntil(event.data.type === 'sync-now' ? syncAndPull(false) : engine.publish());
+  // A page asks every 20 s while it is open, or when a person acts: always worth a look at the feed.
+  event.waitUntil(event.data.type === 'sync-now' ? syncAndPull(true) : engine.publish());
 });
 
 /**
