@@ -15,6 +15,9 @@ export interface SchoolClock {
   bellTime: string;
 }
 
+/** "7A" before "10A": homerooms sort by their number, then their letter. */
+export const byHomeroom = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
 export class DayBook {
   constructor(private readonly db: OutboxDb) {}
 
@@ -84,12 +87,14 @@ export class DayBook {
   async roll(group: string | null, session: string, now: number, school: SchoolClock): Promise<RollView> {
     const today = DayBook.today(now, school);
     const roster = await this.db.roster.toArray();
-    const groups = [...new Set(roster.map((s) => s.homeroom))].sort();
+    const groups = [...new Set(roster.map((s) => s.homeroom))].sort(byHomeroom);
     const chosen = group !== null && groups.includes(group) ? group : (groups[0] ?? '');
     const students = roster.filter((s) => s.homeroom === chosen).sort((a, b) => a.name.localeCompare(b.name));
     const rows: RollRow[] = [];
     for (const student of students) {
       const record = await this.record(session, student.studentId, today);
+      // A period's roll shows the door's check-in too: who is in the building.
+      const door = session === 'day' ? record : await this.record('day', student.studentId, today);
       const marks = await this.db.marks.where('[session+studentId]').equals([session, student.studentId]).sortBy('at');
       const mark = marks.filter((m) => m.kind === 'status' && m.status).at(-1);
       rows.push({
@@ -97,7 +102,7 @@ export class DayBook {
         name: student.name,
         homeroom: student.homeroom,
         status: record?.status ?? null,
-        checkInAt: record?.checkInAt ?? null,
+        checkInAt: record?.checkInAt ?? door?.checkInAt ?? null,
         version: record?.version ?? 0,
         mark: mark ? { opId: mark.opId, status: mark.status as AttendanceStatus, state: mark.state, conflictId: mark.conflictId } : null,
       });

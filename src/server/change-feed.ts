@@ -72,14 +72,18 @@ export async function changePage(db: Kysely<Database>, school: School, cursor: n
 /** The roll for one homeroom and session today, straight from the server (a page no worker controls). */
 export async function serverRoll(db: Kysely<Database>, school: School, group: string | null, session: string, now: number): Promise<RollView> {
   const date = localMoment(now, school.time_zone).date;
-  const groups = (await db.selectFrom('students').select('homeroom').distinct().where('school_id', '=', school.id).orderBy('homeroom').execute()).map((r) => r.homeroom);
+  const groups = (await db.selectFrom('students').select('homeroom').distinct().where('school_id', '=', school.id).execute())
+    .map((r) => r.homeroom)
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const chosen = group !== null && groups.includes(group) ? group : (groups[0] ?? '');
   const rows = await db
     .selectFrom('students')
     .leftJoin('attendance', (join) =>
       join.onRef('attendance.student_id', '=', 'students.id').on('attendance.date', '=', date).on('attendance.session', '=', session),
     )
-    .select(['students.student_number', 'students.name', 'students.homeroom', 'attendance.status', 'attendance.check_in_at', 'attendance.version'])
+    // A period's roll shows the door's check-in too: who is in the building.
+    .leftJoin('attendance as door', (join) => join.onRef('door.student_id', '=', 'students.id').on('door.date', '=', date).on('door.session', '=', 'day'))
+    .select(['students.student_number', 'students.name', 'students.homeroom', 'attendance.status', 'attendance.check_in_at', 'attendance.version', 'door.check_in_at as door_check_in_at'])
     .where('students.school_id', '=', school.id)
     .where('students.homeroom', '=', chosen)
     .orderBy('students.name')
@@ -98,7 +102,7 @@ export async function serverRoll(db: Kysely<Database>, school: School, group: st
         name: r.name,
         homeroom: r.homeroom,
         status: r.status ?? null,
-        checkInAt: r.check_in_at === null ? null : Number(r.check_in_at),
+        checkInAt: r.check_in_at !== null ? Number(r.check_in_at) : r.door_check_in_at !== null ? Number(r.door_check_in_at) : null,
         version: r.version === null ? 0 : Number(r.version),
         mark: null,
       }),

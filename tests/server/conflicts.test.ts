@@ -224,6 +224,21 @@ describe('the change feed', () => {
   });
 });
 
+describe("the server's roll", () => {
+  it('lists a homeroom for a session, homerooms by number, with the door check-in on a period roll', async () => {
+    await kioskSync([scan(1, '100001', AT_0758)]);
+    const view = (await t.app.inject({ url: '/api/roll?group=7A&session=P2', headers: teacher })).json();
+    expect(view.groups.slice(0, 3)).toEqual(['7A', '7B', '8A']);
+    expect(view).toMatchObject({ type: 'roll', group: '7A', session: 'P2', date: '2026-11-24', source: 'server' });
+    expect(view.rows.find((r: { studentId: string }) => r.studentId === '100001')).toMatchObject({ name: 'Ada Lovelace', status: null, checkInAt: AT_0758, version: 0 });
+  });
+
+  it('refuses a session the school does not keep', async () => {
+    const response = await t.app.inject({ url: '/api/roll?group=7A&session=P9', headers: teacher });
+    expect([response.statusCode, response.json().error.code]).toEqual([400, 'invalid-query']);
+  });
+});
+
 describe('time', () => {
   it('judges a check-in on the corrected time: a kiosk two hours fast still records 07:58', async () => {
     const fast = AT_0758 + 2 * 60 * 60 * 1000;

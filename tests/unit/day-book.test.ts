@@ -68,3 +68,13 @@ describe("the device's copy of today", () => {
     ]);
   });
 });
+
+describe('the roll from the device', () => {
+  it('sorts homerooms by number and shows the door check-in on a period roll', async () => {
+    await db.roster.bulkPut([{ studentId: '100004', name: 'Katherine Johnson', homeroom: '10A' }]);
+    await book.applyOwn(op({ studentId: '100001' }), T0758, SCHOOL);
+    const view = await book.roll('7A', 'P2', T0814, SCHOOL);
+    expect(view.groups).toEqual(['7A', '7B', '10A']);
+    expect(view.rows.find((r) => r.studentId === '100001')).toMatchObject({ status: null, checkInAt: T0758 });
+  });
+});
