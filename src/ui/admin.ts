@@ -1,103 +1,106 @@
-/** The admin page: pairing codes for kiosks, every device with what it reported, and revocation. */
-import type { DeviceList, DeviceSummary, PairingCode } from '../shared/account-protocol.ts';
+/** The admin page: pairing codes for kiosks, every device with what it last reported, and revocation. */
+import type { DeviceList, DeviceSummary } from '../shared/account-protocol.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
-import { call } from './staff-api.ts';
-import { clockTime, element, requireStaff } from './staff-session.ts';
-import { relativeTime } from './staff-text.ts';
+import { confirmDialog } from './confirm-dialog.ts';
+import { renderDeviceRows } from './device-table.ts';
+import { deviceName, pairingExpiryText } from './device-text.ts';
+import { element } from './dom.ts';
+import { call, callChecked, type Refused } from './staff-api.ts';
+import { refusalText } from './staff-errors.ts';
+import { assertDeviceList, assertPairingCode } from './staff-guards.ts';
+import { followRefusal, requireStaff } from './staff-session.ts';
 
+/** The device list is re-read this often while the page is visible. */
+const REFRESH_MS = 30_000;
+
+const pairForm = element<HTMLFormElement>('pair-form');
 const kioskSelect = element<HTMLSelectElement>('kiosk');
-const devices = element<HTMLTableSectionElement>('devices');
-const error = element<HTMLElement>('admin-error');
-const dialog = element<HTMLDialogElement>('confirm-dialog');
+const pairResult = element<HTMLElement>('pairing-result');
+const devicesBody = element<HTMLTableSectionElement>('devices');
+const devicesEmpty = element<HTMLElement>('devices-empty');
+const devicesStatus = element<HTMLElement>('devices-status');
+const alert = element<HTMLElement>('admin-error');
 
-const session = await requireStaff(['admin']);
-const zone = session.school.timeZone;
+function showRefusal(answer: Refused, doing: string): void {
+  if (followRefusal(answer)) return;
+  alert.textContent = `${doing}: ${refusalText(answer)}`;
+}
 
-/** Asks before revoking; resolves true when the person confirms. */
-function confirmRevoke(device: DeviceSummary): Promise<boolean> {
-  element<HTMLElement>('confirm-text').textContent = `"${device.kioskName ?? 'This kiosk'}" will stop sending at once. What it still holds stays on it, and it can save that as a file for the office.`;
-  dialog.showModal();
-  return new Promise((resolve) => {
-    const done = (answer: boolean) => () => {
-      dialog.close();
-      resolve(answer);
-    };
-    element<HTMLButtonElement>('confirm-ok').onclick = done(true);
-    element<HTMLButtonElement>('confirm-cancel').onclick = done(false);
-    dialog.oncancel = done(false);
+async function start(): Promise<void> {
+  const staff = await requireStaff(['admin']);
+  if (!staff) return;
+  const timeZone = staff.school.timeZone;
+  let list: DeviceList | null = null;
+
+  function render(): void {
+    if (!list) return;
+    devicesEmpty.hidden = list.devices.length > 0;
+    renderDeviceRows(devicesBody, list.devices, { timeZone, now: Date.now(), onRevoke: (device) => void revoke(device) });
+    if (kioskSelect.options.length === 0 || kioskSelect.dataset.kiosks !== JSON.stringify(list.kiosks)) {
+      const chosen = kioskSelect.value;
+      kioskSelect.replaceChildren(...list.kiosks.map((k) => new Option(k.name, k.id, false, k.id === chosen)));
+      kioskSelect.dataset.kiosks = JSON.stringify(list.kiosks);
+    }
+    const noKiosks = list.kiosks.length === 0;
+    element<HTMLButtonElement>('pair-button').disabled = noKiosks;
+    element<HTMLElement>('no-kiosks').hidden = !noKiosks;
+  }
+
+  async function load(): Promise<void> {
+    const answer = await callChecked('/api/devices', assertDeviceList);
+    if (!answer.ok) {
+      showRefusal(answer, 'The device list could not be loaded');
+      return;
+    }
+    list = answer.body;
+    render();
+  }
+
+  async function revoke(device: DeviceSummary): Promise<void> {
+    const name = deviceName(device);
+    const sure = await confirmDialog({
+      heading: `Revoke “${name}”?`,
+      text: `${name} stops sending at once and cannot be used until it is paired again. Check-ins it still holds stay on it: it can save them as a file for the office to import.`,
+      confirm: 'Revoke',
+    });
+    if (!sure) return;
+    alert.textContent = '';
+    devicesStatus.textContent = '';
+    const done = await call(`/api/devices/${encodeURIComponent(device.id)}/revoke`, { method: 'POST' });
+    if (!done.ok) showRefusal(done, `${name} was not revoked`);
+    else devicesStatus.textContent = `${name} is revoked.`;
+    await load();
+  }
+
+  pairForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    alert.textContent = '';
+    const button = element<HTMLButtonElement>('pair-button');
+    if (button.disabled || kioskSelect.value === '') return;
+    button.disabled = true;
+    void (async () => {
+      try {
+        const answer = await callChecked('/api/pairing-codes', assertPairingCode, { method: 'POST', body: { v: PROTOCOL_VERSION, kioskId: kioskSelect.value } });
+        if (!answer.ok) {
+          showRefusal(answer, 'No pairing code was made');
+          return;
+        }
+        element<HTMLElement>('pairing-code').textContent = answer.body.code;
+        element<HTMLElement>('pairing-expiry').textContent = pairingExpiryText(answer.body.kioskName, answer.body.expiresAt, timeZone, Date.now());
+        pairResult.hidden = false;
+      } finally {
+        button.disabled = false;
+      }
+    })();
+  });
+
+  await load();
+  setInterval(() => {
+    if (document.visibilityState === 'visible') void load();
+  }, REFRESH_MS);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void load();
   });
 }
 
-function cell(text: string): HTMLTableCellElement {
-  const td = document.createElement('td');
-  td.textContent = text;
-  return td;
-}
-
-function waitingText(device: DeviceSummary): string {
-  if (device.queueDepth === null) return '—';
-  if (device.queueDepth === 0) return 'nothing';
-  return `${device.queueDepth} waiting${device.oldestWaitingAt ? `, oldest ${clockTime(device.oldestWaitingAt, zone)}` : ''}`;
-}
-
-async function load(): Promise<void> {
-  const answer = await call<DeviceList>('/api/devices');
-  if (!answer.ok) {
-    error.textContent = answer.message;
-    return;
-  }
-  if (kioskSelect.options.length === 0) {
-    kioskSelect.replaceChildren(...answer.body.kiosks.map((k) => new Option(k.name, k.id)));
-  }
-  const now = Date.now();
-  devices.replaceChildren(
-    ...answer.body.devices.map((device) => {
-      const row = document.createElement('tr');
-      row.setAttribute('aria-label', device.kioskName ?? 'Staff browser');
-      const state = device.revokedAt !== null ? `Revoked ${relativeTime(device.revokedAt, now)}` : device.kind === 'kiosk' ? 'Paired' : 'Staff browser';
-      row.append(
-        cell(device.kioskName ?? 'Staff browser'),
-        cell(device.pairedAt ? relativeTime(device.pairedAt, now) : '—'),
-        cell(relativeTime(device.lastSeenAt, now)),
-        cell(device.appVersion ?? '—'),
-        cell(waitingText(device)),
-        cell(state),
-      );
-      const action = document.createElement('td');
-      if (device.kind === 'kiosk' && device.revokedAt === null) {
-        const revoke = document.createElement('button');
-        revoke.type = 'button';
-        revoke.textContent = 'Revoke';
-        revoke.addEventListener('click', () => {
-          void (async () => {
-            if (!(await confirmRevoke(device))) return;
-            const done = await call(`/api/devices/${encodeURIComponent(device.id)}/revoke`, { method: 'POST' });
-            if (!done.ok) error.textContent = done.message;
-            await load();
-          })();
-        });
-        action.append(revoke);
-      }
-      row.append(action);
-      return row;
-    }),
-  );
-}
-
-element<HTMLFormElement>('pair-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  error.textContent = '';
-  void (async () => {
-    const answer = await call<PairingCode>('/api/pairing-codes', { method: 'POST', body: { v: PROTOCOL_VERSION, kioskId: kioskSelect.value } });
-    if (!answer.ok) {
-      error.textContent = answer.message;
-      return;
-    }
-    element<HTMLElement>('pairing-code').textContent = answer.body.code;
-    element<HTMLElement>('pairing-expiry').textContent = `For "${answer.body.kioskName}". Works once, until ${clockTime(answer.body.expiresAt, zone)}.`;
-    element<HTMLElement>('pairing-result').hidden = false;
-  })();
-});
-
-await load();
-setInterval(() => void load(), 30_000);
+void start();

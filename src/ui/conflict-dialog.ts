@@ -1,133 +1,175 @@
 /**
- * The dialog for one conflict (or several alike): base, this device's value
- * and the server's side by side per field, the rule's suggestion with its
- * confidence and reason, a live preview of the result, and a note. Resolves
- * with the person's choices, or null when they cancel.
+ * The dialog for one conflict, or several alike settled together: per field
+ * the value before, this device's and the server's side by side; a choice
+ * per field with the rule's suggestion pre-selected; a live preview of the
+ * record that results; the record's history; and a required note.
+ * Resolves with the person's choices and note, or null when they cancel.
  */
-import { previewResolution, type PreviewChoice, type RecordState } from '../shared/merge.ts';
+import { LIMITS } from '../shared/limits.ts';
+import { previewResolution } from '../shared/merge.ts';
 import type { ConflictView, FieldChoice, HistoryEntry, ResolvableField } from '../shared/office-protocol.ts';
 import { ATTENDANCE_STATUSES, type AttendanceStatus } from '../shared/protocol.ts';
-import { clockTime, element } from './staff-session.ts';
-import { actorText, confidenceText, STATUS_WORDS } from './staff-text.ts';
+import { choiceProblem, choicesOf, resolvableFields, suggestedPick, type FieldPick, type Take } from './conflict-choices.ts';
+import { make } from './dom.ts';
+import { epochAt, timeInputValue } from './format-time.ts';
+import { FIELD_LABELS, fieldValueText, historyLine, recordText, suggestionText, whenText } from './office-text.ts';
+import { actorText, conflictSummary, STATUS_WORDS } from './staff-text.ts';
 
 export interface DialogChoice {
   choices: Partial<Record<ResolvableField, FieldChoice>>;
   note: string;
 }
 
-const LABELS: Record<ResolvableField, string> = { status: 'Status', checkInAt: 'Checked in', checkOutAt: 'Checked out' };
-
-function show(field: ResolvableField, value: unknown, zone: string): string {
-  if (value === null || value === undefined) return '—';
-  if (field === 'status') return STATUS_WORDS[value as AttendanceStatus];
-  return clockTime(value as number, zone);
+export interface ConflictDialogInput {
+  /** The conflicts settled by these choices; the first one is shown. */
+  conflicts: readonly [ConflictView, ...ConflictView[]];
+  timeZone: string;
+  /** The shown conflict's record history; null when it could not be loaded. */
+  history: Promise<HistoryEntry[] | null>;
 }
 
-function describe(record: RecordState, zone: string): string {
-  const parts = [record.status ? STATUS_WORDS[record.status] : 'no mark'];
-  if (record.checkInAt !== null) parts.push(`in ${clockTime(record.checkInAt, zone)}`);
-  if (record.checkOutAt !== null) parts.push(`out ${clockTime(record.checkOutAt, zone)}`);
-  return parts.join(', ');
+interface FieldControls {
+  keep: HTMLSelectElement;
+  custom: HTMLSelectElement | HTMLInputElement;
 }
 
-/** "08:14" on the conflict's day, as epoch ms in the school's zone (good to the minute). */
-function timeOnDay(date: string, hhmm: string, zone: string, near: number): number {
-  const [h, m] = hhmm.split(':').map(Number) as [number, number];
-  const guess = Date.parse(`${date}T${hhmm}:00Z`);
-  const shown = clockTime(guess, zone).split(':').map(Number) as [number, number];
-  const drift = (shown[0] * 60 + shown[1] - (h * 60 + m)) * 60_000;
-  const fixed = guess - drift;
-  return Number.isFinite(fixed) ? fixed : near;
-}
+const TAKE_LABEL: Readonly<Record<Take, string>> = { server: "Keep the server's", local: "Take this device's", custom: 'Another value' };
 
-export function resolveDialog(conflict: ConflictView, alike: number, zone: string, history: HistoryEntry[]): Promise<DialogChoice | null> {
-  const dialog = element<HTMLDialogElement>('conflict-dialog');
-  const fields = (conflict.fields.filter((f) => f !== 'notes') as ResolvableField[]).length > 0 ? (conflict.fields.filter((f) => f !== 'notes') as ResolvableField[]) : (['status'] as ResolvableField[]);
-  element<HTMLElement>('dialog-heading').textContent = `${conflict.studentName} — ${conflict.date}, ${conflict.session === 'day' ? 'whole day' : conflict.session}`;
-  element<HTMLElement>('dialog-reason').textContent = `Suggestion (${confidenceText(conflict.confidence)}): ${describe(conflict.suggestion, zone)}. ${conflict.reason}`;
-  element<HTMLElement>('dialog-local-heading').textContent = `This device: ${actorText(conflict.localBy)}`;
-  element<HTMLElement>('dialog-server-heading').textContent = `Server: ${actorText(conflict.serverBy)}`;
-  element<HTMLElement>('dialog-scope').textContent = alike > 1 ? `These choices and the note apply to all ${alike} conflicts selected.` : '';
-  const note = element<HTMLTextAreaElement>('dialog-note');
-  note.value = '';
-  element<HTMLElement>('dialog-error').textContent = '';
-  const selects = new Map<ResolvableField, HTMLSelectElement>();
-  const customs = new Map<ResolvableField, HTMLInputElement | HTMLSelectElement>();
-  const rows = fields.map((field) => {
-    const row = document.createElement('tr');
-    const cells = [LABELS[field], show(field, conflict.base[field], zone), show(field, conflict.local[field], zone), show(field, conflict.server[field], zone)].map((text) => {
-      const td = document.createElement('td');
-      td.textContent = text;
-      return td;
-    });
-    const choiceCell = document.createElement('td');
-    const select = document.createElement('select');
-    select.setAttribute('aria-label', `Keep for ${LABELS[field]}`);
-    select.append(new Option("The server's", 'server'), new Option("This device's", 'local'), new Option('Another value', 'custom'));
-    // Pre-select what the rule suggests.
-    select.value = conflict.suggestion[field] === conflict.local[field] && conflict.local[field] !== conflict.server[field] ? 'local' : 'server';
-    const custom =
-      field === 'status'
-        ? Object.assign(document.createElement('select'), { hidden: true })
-        : Object.assign(document.createElement('input'), { type: 'time', hidden: true });
-    custom.setAttribute('aria-label', `Another value for ${LABELS[field]}`);
-    if (custom instanceof HTMLSelectElement) custom.append(...ATTENDANCE_STATUSES.map((s) => new Option(STATUS_WORDS[s], s)));
-    select.addEventListener('change', () => {
-      custom.hidden = select.value !== 'custom';
-      update();
-    });
-    custom.addEventListener('input', update);
-    custom.addEventListener('change', update);
-    selects.set(field, select);
-    customs.set(field, custom);
-    choiceCell.append(select, custom);
-    row.append(...cells, choiceCell);
-    return row;
+function fieldRow(conflict: ConflictView, field: ResolvableField, timeZone: string, onChange: () => void): { row: HTMLTableRowElement; controls: FieldControls } {
+  const label = FIELD_LABELS[field];
+  const suggested = suggestedPick(conflict, field);
+  const keep = make('select', { attrs: { 'aria-label': `Keep for ${label}` } });
+  for (const take of ['server', 'local', 'custom'] as const) {
+    const value = take === 'custom' ? '' : ` (${fieldValueText(field, conflict[take][field], timeZone)})`;
+    keep.append(new Option(`${TAKE_LABEL[take]}${value}${take === suggested.take && conflict.confidence > 0 ? ' — suggested' : ''}`, take, false, take === suggested.take));
+  }
+  let custom: HTMLSelectElement | HTMLInputElement;
+  if (field === 'status') {
+    custom = make('select');
+    custom.append(...ATTENDANCE_STATUSES.map((s) => new Option(STATUS_WORDS[s], s)));
+    custom.value = (suggested.take === 'custom' ? suggested.value : (conflict.server.status ?? 'present')) as string;
+  } else {
+    custom = make('input', { attrs: { type: 'time' } });
+    custom.value = timeInputValue((suggested.take === 'custom' ? suggested.value : conflict.server[field]) as number | null, timeZone);
+  }
+  custom.setAttribute('aria-label', `Another value for ${label}`);
+  custom.hidden = keep.value !== 'custom';
+  keep.addEventListener('change', () => {
+    custom.hidden = keep.value !== 'custom';
+    if (!custom.hidden) custom.focus();
+    onChange();
   });
-  element<HTMLTableSectionElement>('dialog-fields').replaceChildren(...rows);
-  element<HTMLOListElement>('dialog-history-list').replaceChildren(
-    ...history.map((entry) => {
-      const item = document.createElement('li');
-      const how = entry.action === 'resolve' ? `settled by ${actorText(entry.actor)}` : `${entry.action === 'merge' ? 'merged' : entry.action === 'conflict' ? 'conflict opened' : 'marked'} by ${actorText(entry.actor)}`;
-      item.textContent = `${clockTime(entry.at, zone)}: ${describe(entry.after, zone)} — ${how}${entry.rule ? ` (rule: ${entry.rule})` : ''}${entry.note ? ` — "${entry.note}"` : ''}`;
-      return item;
-    }),
-  );
+  custom.addEventListener('input', onChange);
+  custom.addEventListener('change', onChange);
+  const cell = (text: string) => make('td', { text });
+  const row = make('tr', {}, [
+    make('th', { text: label, attrs: { scope: 'row' } }),
+    cell(fieldValueText(field, conflict.base[field], timeZone)),
+    cell(fieldValueText(field, conflict.local[field], timeZone)),
+    cell(fieldValueText(field, conflict.server[field], timeZone)),
+    make('td', { className: 'keep' }, [keep, custom]),
+  ]);
+  return { row, controls: { keep, custom } };
+}
 
-  const choices = (): Partial<Record<ResolvableField, FieldChoice>> => {
-    const out: Partial<Record<ResolvableField, FieldChoice>> = {};
-    for (const [field, select] of selects) {
-      if (select.value === 'local') out[field] = { take: 'local' };
-      else if (select.value === 'custom') {
-        const input = customs.get(field);
-        const raw = input?.value ?? '';
-        if (field === 'status') out[field] = { take: 'custom', value: raw as AttendanceStatus };
-        else out[field] = { take: 'custom', value: raw === '' ? null : timeOnDay(conflict.date, raw, zone, conflict.createdAt) };
-      }
-    }
+function readPick(field: ResolvableField, controls: FieldControls, date: string, timeZone: string): FieldPick {
+  const take = controls.keep.value as Take;
+  if (take !== 'custom') return { take, value: null };
+  if (field === 'status') return { take, value: controls.custom.value as AttendanceStatus };
+  return { take, value: controls.custom.value === '' ? null : epochAt(date, controls.custom.value, timeZone) };
+}
+
+function historyList(entries: HistoryEntry[] | null, timeZone: string): HTMLElement {
+  if (entries === null) return make('p', { text: 'The history could not be loaded.' });
+  if (entries.length === 0) return make('p', { text: 'Nothing recorded yet.' });
+  return make('ol', { className: 'history' }, entries.map((entry) => make('li', { text: historyLine(entry, timeZone) })));
+}
+
+export function resolveDialog({ conflicts, timeZone, history }: ConflictDialogInput): Promise<DialogChoice | null> {
+  const [conflict] = conflicts;
+  const fields = resolvableFields(conflict);
+  const preview = make('strong', { attrs: { id: 'dialog-preview' } });
+  const previewNotes = make('span', { className: 'hint' });
+  const controls = new Map<ResolvableField, FieldControls>();
+  const picks = (): Partial<Record<ResolvableField, FieldPick>> => {
+    const out: Partial<Record<ResolvableField, FieldPick>> = {};
+    for (const [field, c] of controls) out[field] = readPick(field, c, conflict.date, timeZone);
     return out;
   };
-  function update(): void {
-    const preview = previewResolution(conflict, choices() as Partial<Record<ResolvableField, PreviewChoice>>);
-    element<HTMLElement>('dialog-preview').textContent = describe(preview, zone);
-  }
-  update();
+  const update = (): void => {
+    const result = previewResolution(conflict, choicesOf(picks()));
+    preview.textContent = recordText(result, timeZone);
+    previewNotes.textContent = result.notes.length === 0 ? '' : ` (notes kept: ${result.notes.length})`;
+  };
+  const rows = fields.map((field) => {
+    const made = fieldRow(conflict, field, timeZone, update);
+    controls.set(field, made.controls);
+    return made.row;
+  });
 
-  dialog.showModal();
-  return new Promise((resolve) => {
-    const finish = (answer: DialogChoice | null) => {
-      dialog.close();
-      resolve(answer);
-    };
-    element<HTMLButtonElement>('dialog-cancel').onclick = () => finish(null);
-    dialog.oncancel = () => finish(null);
-    element<HTMLFormElement>('dialog-form').onsubmit = (event) => {
+  const headingId = 'dialog-heading';
+  const together = conflicts.length > 1;
+  const note = make('textarea', { attrs: { id: 'dialog-note', rows: '3', maxlength: String(LIMITS.maxNoteLength), required: '', 'aria-describedby': 'dialog-note-hint' } });
+  const noteHint = make('p', { className: 'hint', text: `Goes into the record's history. Up to ${LIMITS.maxNoteLength.toLocaleString('en')} characters.`, attrs: { id: 'dialog-note-hint' } });
+  const problem = make('p', { className: 'alert', attrs: { id: 'dialog-error', role: 'alert' } });
+  const historyBody = make('div', {}, [make('p', { text: 'Loading…' })]);
+  const cancel = make('button', { text: 'Cancel', attrs: { type: 'button' } });
+  const resolve = make('button', { className: 'primary', text: 'Resolve', attrs: { type: 'submit' } });
+
+  const form = make('form', { attrs: { id: 'dialog-form', novalidate: '' } }, [
+    make('h2', { text: together ? `${conflicts.length} conflicts alike — ${whenText(conflict)}` : `${conflict.studentName} (${conflict.homeroom}) — ${whenText(conflict)}`, attrs: { id: headingId } }),
+    together
+      ? make('p', { className: 'scope', text: `These choices and the note settle all ${conflicts.length}: ${conflicts.map((c) => c.studentName).join(', ')}. For each student, "this device" and "the server" mean that student's own values; the table shows ${conflict.studentName}'s.` })
+      : '',
+    make('p', { text: `${conflictSummary(conflict)}.` }),
+    make('p', { className: 'suggestion' }, [make('strong', { text: suggestionText(conflict, timeZone) }), ` ${conflict.reason}`]),
+    make('div', { className: 'table-scroll' }, [
+      make('table', { className: 'sides' }, [
+        make('thead', {}, [
+          make('tr', {}, [
+            make('th', { text: 'Field', attrs: { scope: 'col' } }),
+            make('th', { text: 'Before', attrs: { scope: 'col' } }),
+            make('th', { attrs: { scope: 'col' } }, ['This device', make('span', { className: 'by', text: actorText(conflict.localBy) })]),
+            make('th', { attrs: { scope: 'col' } }, ['Server', make('span', { className: 'by', text: actorText(conflict.serverBy) })]),
+            make('th', { text: 'Keep', attrs: { scope: 'col' } }),
+          ]),
+        ]),
+        make('tbody', {}, rows),
+      ]),
+    ]),
+    make('p', { className: 'preview-line', attrs: { 'aria-live': 'polite' } }, ['Result: ', preview, previewNotes]),
+    make('label', { text: 'Note (required)', attrs: { for: 'dialog-note' } }),
+    note,
+    noteHint,
+    make('details', { className: 'history-box' }, [make('summary', { text: together ? `History of ${conflict.studentName}'s record` : 'History of this record' }), historyBody]),
+    problem,
+    make('div', { className: 'actions' }, [cancel, resolve]),
+  ]);
+  const dialog = make('dialog', { className: 'conflict-dialog', attrs: { 'aria-labelledby': headingId } }, [form]);
+  update();
+  void history.then((entries) => historyBody.replaceChildren(historyList(entries, timeZone)));
+
+  document.body.append(dialog);
+  return new Promise((settle) => {
+    let answer: DialogChoice | null = null;
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      settle(answer);
+    });
+    cancel.addEventListener('click', () => dialog.close());
+    form.addEventListener('submit', (event) => {
       event.preventDefault();
-      if (note.value.trim() === '') {
-        element<HTMLElement>('dialog-error').textContent = 'Write a note: it goes in the record’s history.';
+      const chosen = picks();
+      const text = note.value.trim();
+      const wrong = choiceProblem(chosen) ?? (text === '' ? 'Write a note: it goes into the record’s history.' : null);
+      if (wrong) {
+        problem.textContent = wrong;
+        if (text === '') note.focus();
         return;
       }
-      finish({ choices: choices(), note: note.value.trim() });
-    };
+      answer = { choices: choicesOf(chosen), note: text };
+      dialog.close();
+    });
+    dialog.showModal();
   });
 }

@@ -4,127 +4,143 @@
  * so they stick offline; each row says where its mark stands.
  */
 import { assertRollView } from '../shared/office-guards.ts';
-import type { RollRow, RollView } from '../shared/office-protocol.ts';
-import { ATTENDANCE_STATUSES, PROTOCOL_VERSION, type AttendanceStatus } from '../shared/protocol.ts';
+import type { RollView } from '../shared/office-protocol.ts';
+import { PROTOCOL_VERSION, type AttendanceStatus } from '../shared/protocol.ts';
 import { ulid } from '../shared/ulid.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
-import { call } from './staff-api.ts';
-import { clockTime, element, requireStaff } from './staff-session.ts';
-import { markStateText, rollNetworkText, STATUS_WORDS } from './staff-text.ts';
+import { confirmDialog } from './confirm-dialog.ts';
+import { element } from './dom.ts';
+import { dayText } from './format-time.ts';
+import { readRollChoice, rollPath, saveRollChoice } from './roll-choice.ts';
+import { renderRollRows } from './roll-row.ts';
+import { needsSignIn, refusalOf, rollQueueText, rollSummary, sessionLabel, sourceText } from './roll-text.ts';
+import { call, callChecked } from './staff-api.ts';
+import { refusalText } from './staff-errors.ts';
+import { signInPath } from './staff-pages.ts';
+import { followRefusal, requireStaff } from './staff-session.ts';
+import { rollNetworkText, STATUS_WORDS } from './staff-text.ts';
 import { startBridge } from './sw-bridge.ts';
 
-const CHOICE = 'doorline.roll';
 const list = element<HTMLUListElement>('roll-list');
 const groupSelect = element<HTMLSelectElement>('roll-group');
 const sessionSelect = element<HTMLSelectElement>('roll-session');
-const error = element<HTMLElement>('roll-error');
+const subtitle = element<HTMLElement>('roll-subtitle');
+const source = element<HTMLElement>('roll-source');
+const alert = element<HTMLElement>('roll-error');
 const network = element<HTMLElement>('roll-network');
 const queue = element<HTMLElement>('roll-queue');
+const signInAgain = element<HTMLAnchorElement>('roll-sign-in');
 
-const session = await requireStaff(['teacher', 'office', 'admin']);
-const zone = session.school.timeZone;
-let view: RollView | null = null;
+let status: WorkerStatus | null = null;
 
-function remembered(): { group: string | null; session: string } {
-  try {
-    const value = JSON.parse(localStorage.getItem(CHOICE) ?? '{}') as { group?: string; session?: string };
-    return { group: value.group ?? null, session: value.session ?? 'day' };
-  } catch {
-    return { group: null, session: 'day' };
+async function start(): Promise<void> {
+  const staff = await requireStaff(['teacher', 'office', 'admin'], {
+    beforeSignOut: async () =>
+      !status || status.waiting === 0 ||
+      confirmDialog({
+        heading: 'Sign out with marks still waiting?',
+        text: `${rollQueueText(status)}. They stay on this device and are sent once someone signs in here again.`,
+        confirm: 'Sign out',
+        cancel: 'Stay signed in',
+      }),
+  });
+  if (!staff) return;
+  const timeZone = staff.school.timeZone;
+  let view: RollView | null = null;
+  /** Marks posted and not yet answered: a roll read meanwhile would hide them for a moment. */
+  let marksInFlight = 0;
+  let reads = 0;
+
+  const context = { timeZone, refusalOf: (row: RollView['rows'][number]) => refusalOf(row, status), onMark: (studentId: string, chosen: AttendanceStatus) => void mark(studentId, chosen) };
+
+  function render(): void {
+    if (!view) return;
+    const current = view;
+    groupSelect.replaceChildren(...current.groups.map((g) => new Option(g, g, false, g === current.group)));
+    sessionSelect.replaceChildren(...current.sessions.map((s) => new Option(sessionLabel(s), s, false, s === current.session)));
+    subtitle.textContent = `${current.group} · ${sessionLabel(current.session)} · ${dayText(current.date)} · ${rollSummary(current)}`;
+    source.textContent = sourceText(current);
+    renderRollRows(list, current.rows, context);
   }
-}
 
-function rowDetail(row: RollRow): string {
-  const parts = [row.studentId];
-  if (row.checkInAt !== null) parts.push(`door ${clockTime(row.checkInAt, zone)}`);
-  if (row.mark) parts.push(`${STATUS_WORDS[row.mark.status]}: ${markStateText(row.mark.state)}`);
-  return parts.join(' · ');
-}
-
-function renderRow(row: RollRow): HTMLLIElement {
-  const item = document.createElement('li');
-  item.className = 'roll-row';
-  item.setAttribute('aria-label', row.name);
-  const who = document.createElement('span');
-  who.className = 'who';
-  who.textContent = `${row.name}${row.status ? ` — ${STATUS_WORDS[row.status]}` : ''}`;
-  const detail = document.createElement('span');
-  detail.className = `detail${row.mark ? ` state-${row.mark.state}` : ''}`;
-  detail.textContent = rowDetail(row);
-  const buttons = document.createElement('div');
-  buttons.className = 'roll-buttons';
-  buttons.setAttribute('role', 'group');
-  buttons.setAttribute('aria-label', `Mark ${row.name}`);
-  for (const status of ATTENDANCE_STATUSES) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.textContent = STATUS_WORDS[status];
-    button.setAttribute('aria-pressed', String(row.status === status));
-    button.addEventListener('click', () => void mark(row, status));
-    buttons.append(button);
+  async function load(): Promise<void> {
+    const read = ++reads;
+    const answer = await callChecked(rollPath(readRollChoice(localStorage)), assertRollView);
+    // Only the latest read counts, and none while a mark is on its way.
+    if (read !== reads || marksInFlight > 0) return;
+    if (!answer.ok) {
+      if (followRefusal(answer)) return;
+      alert.textContent =
+        answer.code === 'network-error'
+          ? view
+            ? 'Offline: the roll shows what this device last saw.'
+            : 'This device is offline and has no copy of the roll yet. It keeps one after opening the roll online once.'
+          : `The roll could not be loaded: ${refusalText(answer)}`;
+      return;
+    }
+    alert.textContent = '';
+    view = answer.body;
+    render();
   }
-  item.append(who, buttons, detail);
-  return item;
-}
 
-function render(): void {
-  if (!view) return;
-  groupSelect.replaceChildren(...view.groups.map((g) => new Option(g, g, false, g === view?.group)));
-  sessionSelect.replaceChildren(...view.sessions.map((s) => new Option(s === 'day' ? 'Whole day' : s, s, false, s === view?.session)));
-  list.replaceChildren(...view.rows.map(renderRow));
-}
-
-async function load(): Promise<void> {
-  const choice = remembered();
-  const query = new URLSearchParams({ session: choice.session, ...(choice.group ? { group: choice.group } : {}) });
-  const answer = await call<unknown>(`/api/roll?${query}`);
-  if (!answer.ok) {
-    error.textContent = answer.message;
-    return;
+  async function mark(studentId: string, chosen: AttendanceStatus): Promise<void> {
+    const row = view?.rows.find((r) => r.studentId === studentId);
+    if (!view || !row) return;
+    // Tapping the mark this device already made again changes nothing.
+    if (row.status === chosen && row.mark?.status === chosen && row.mark.state !== 'rejected') return;
+    const now = Date.now();
+    const opId = ulid(now, (bytes) => crypto.getRandomValues(bytes));
+    const body = { v: PROTOCOL_VERSION, opId, kind: 'status', studentId, at: now, session: view.session, status: chosen, base: row.version };
+    // Shown at once; the worker's copy (or the server) confirms on the next read.
+    row.status = chosen;
+    row.mark = { opId, status: chosen, state: 'waiting', conflictId: null };
+    render();
+    marksInFlight++;
+    const answer = await call('/api/marks', { method: 'POST', body }).finally(() => marksInFlight--);
+    if (!answer.ok) {
+      if (followRefusal(answer)) return;
+      alert.textContent = `${row.name} was not marked ${STATUS_WORDS[chosen]}: ${refusalText(answer)}`;
+    } else alert.textContent = '';
+    bridge.syncNow();
+    await load();
   }
-  assertRollView(answer.body);
-  error.textContent = '';
-  view = answer.body;
-  render();
-}
 
-async function mark(row: RollRow, status: AttendanceStatus): Promise<void> {
-  if (!view) return;
-  const now = Date.now();
-  const body = { v: PROTOCOL_VERSION, opId: ulid(now, (bytes) => crypto.getRandomValues(bytes)), kind: 'status', studentId: row.studentId, at: now, session: view.session, status, base: row.version };
-  // Shown at once; the worker's copy (or the server) confirms on the next read.
-  Object.assign(row, { status, mark: { opId: body.opId, status, state: 'waiting', conflictId: null } });
-  render();
-  const answer = await call('/api/marks', { method: 'POST', body });
-  if (!answer.ok) error.textContent = `${row.name}: ${answer.message}`;
-  bridge.syncNow();
+  function choose(): void {
+    saveRollChoice(localStorage, { group: groupSelect.value, session: sessionSelect.value });
+    void load();
+  }
+  groupSelect.addEventListener('change', choose);
+  sessionSelect.addEventListener('change', choose);
+
+  function renderStatus(): void {
+    network.textContent = rollNetworkText(navigator.onLine, status);
+    network.dataset.state = navigator.onLine && status?.phase !== 'waiting-for-network' ? 'online' : 'offline';
+    queue.textContent = rollQueueText(status);
+    signInAgain.hidden = !needsSignIn(status);
+    signInAgain.href = signInPath('/roll');
+  }
+
+  let lastSyncAt: number | null = null;
+  const bridge = startBridge(
+    (next) => {
+      const finishedSending = (status?.phase === 'sending' && next.phase !== 'sending') || next.lastSyncAt !== lastSyncAt;
+      status = next;
+      lastSyncAt = next.lastSyncAt;
+      renderStatus();
+      // Where marks stand changes when a send finishes.
+      if (finishedSending) void load();
+    },
+    () => void load(),
+  );
+  window.addEventListener('online', () => {
+    renderStatus();
+    void load();
+  });
+  window.addEventListener('offline', renderStatus);
+  renderStatus();
   await load();
+  // The first visit is answered by the server; once the worker controls the page, read the device's copy.
+  void bridge.whenControlled().then(load);
 }
 
-function choose(): void {
-  localStorage.setItem(CHOICE, JSON.stringify({ group: groupSelect.value, session: sessionSelect.value }));
-  void load();
-}
-groupSelect.addEventListener('change', choose);
-sessionSelect.addEventListener('change', choose);
-
-function renderStatus(status: WorkerStatus | null): void {
-  network.textContent = rollNetworkText(navigator.onLine, status);
-  queue.textContent = status ? (status.waiting === 0 ? ' · All marks sent' : ` · ${status.waiting} waiting to send`) : '';
-}
-
-let lastPhase: string | null = null;
-const bridge = startBridge(
-  (status) => {
-    renderStatus(status);
-    // A finished send changes where marks stand.
-    if (lastPhase === 'sending' && status.phase !== 'sending') void load();
-    lastPhase = status.phase;
-  },
-  () => void load(),
-);
-window.addEventListener('online', () => renderStatus(null));
-window.addEventListener('offline', () => renderStatus(null));
-renderStatus(null);
-await load();
-void bridge.whenControlled().then(load);
+void start();

@@ -1,125 +1,113 @@
 /**
- * What every staff page does first: find out who is signed in (or, offline,
- * who last was), send anyone else to the sign-in page, and show the header
- * with the school, the person, the pages their role may open and "Sign out".
+ * What every staff page does first: find out who is signed in (or, with no
+ * answer from the server, who last was, so the roll opens offline), send
+ * anyone else to the sign-in page, show the header, and stop at a page the
+ * person's role may not open.
  */
-import type { SessionInfo, StaffRole } from '../shared/account-protocol.ts';
-import { call } from './staff-api.ts';
+import type { StaffRole } from '../shared/account-protocol.ts';
+import { make } from './dom.ts';
+import { forgetSession, keepSession, keptSession, type KeptSession } from './kept-session.ts';
+import { call, callChecked, type Refused } from './staff-api.ts';
+import { refusalText } from './staff-errors.ts';
+import { assertSessionInfo } from './staff-guards.ts';
+import { renderStaffHeader } from './staff-header.ts';
+import { HOME_OF, homeName, signInPath, type SignInReason } from './staff-pages.ts';
 
-/** What the page keeps between visits so the roll opens offline: never a secret. */
-export interface KeptSession {
-  name: string;
-  role: StaffRole;
-  school: { name: string; timeZone: string; bellTime: string };
+export interface StaffContext extends KeptSession {
+  /** True when the server gave no answer and the page works from the kept session. */
+  offline: boolean;
 }
 
-const KEPT = 'doorline.session';
-
-export const PAGES_FOR: Record<StaffRole, Array<{ path: string; label: string }>> = {
-  teacher: [{ path: '/roll', label: 'Roll' }],
-  office: [
-    { path: '/roll', label: 'Roll' },
-    { path: '/office', label: 'Office' },
-  ],
-  admin: [
-    { path: '/roll', label: 'Roll' },
-    { path: '/office', label: 'Office' },
-    { path: '/admin', label: 'Admin' },
-  ],
-};
-
-/** Where a person lands after signing in when no page asked for them. */
-export const HOME_OF: Record<StaffRole, string> = { teacher: '/roll', office: '/office', admin: '/admin' };
-
-export function keep(session: SessionInfo): KeptSession {
-  const kept: KeptSession = { name: session.staff.name, role: session.staff.role, school: { name: session.school.name, timeZone: session.school.timeZone, bellTime: session.school.bellTime } };
-  localStorage.setItem(KEPT, JSON.stringify(kept));
-  return kept;
+export interface StaffPageOptions {
+  /** Asked before signing out; resolving false keeps the person signed in. */
+  beforeSignOut?: () => Promise<boolean>;
 }
 
-function kept(): KeptSession | null {
-  try {
-    const value = JSON.parse(localStorage.getItem(KEPT) ?? 'null') as KeptSession | null;
-    return value && typeof value.name === 'string' && typeof value.role === 'string' ? value : null;
-  } catch {
-    return null;
-  }
+/** Codes that mean "the server could not say", as opposed to "the server said no". */
+const NO_ANSWER = new Set(['network-error', 'server-error', 'internal', 'bad-response']);
+
+function leaveForSignIn(reason?: SignInReason): null {
+  location.assign(signInPath(location.pathname + location.search, reason));
+  return null;
 }
 
-function goSignIn(reason?: string): never {
-  const next = encodeURIComponent(location.pathname + location.search);
-  location.assign(`/sign-in?next=${next}${reason ? `&reason=${reason}` : ''}`);
-  throw new Error('Leaving for the sign-in page');
+function showInMain(...content: Array<Node | string>): void {
+  const main = document.querySelector('main');
+  main?.replaceChildren(make('p', { className: 'page-message', attrs: { role: 'alert' } }, content));
 }
 
-/** Resolves with who is signed in, or leaves the page; `roles` are those allowed here. */
-export async function requireStaff(roles: readonly StaffRole[]): Promise<KeptSession & { offline: boolean }> {
-  const answer = await call<SessionInfo>('/api/session');
+async function signOut(options: StaffPageOptions): Promise<void> {
+  if (options.beforeSignOut && !(await options.beforeSignOut())) return;
+  // Offline, the cookie stays until the server can end it; this browser forgets the person either way.
+  await call('/api/session', { method: 'DELETE' });
+  forgetSession(localStorage);
+  location.assign('/sign-in');
+}
+
+/**
+ * Resolves with who is signed in, or with null after sending the person
+ * elsewhere (or showing why they cannot use this page): the page then stops.
+ */
+export async function requireStaff(roles: readonly StaffRole[], options: StaffPageOptions = {}): Promise<StaffContext | null> {
+  const answer = await callChecked('/api/session', assertSessionInfo);
   let session: KeptSession;
   let offline = false;
   if (answer.ok) {
-    if (answer.body.mustChangePassword) goSignIn('password');
-    session = keep(answer.body);
-  } else if (answer.code === 'network-error') {
-    const last = kept();
-    if (!last) goSignIn();
+    if (answer.body.mustChangePassword) return leaveForSignIn('password');
+    session = keepSession(localStorage, answer.body);
+  } else if (NO_ANSWER.has(answer.code)) {
+    const last = keptSession(localStorage);
+    if (!last) return leaveForSignIn();
     session = last;
     offline = true;
+  } else if (answer.code === 'not-signed-in' || answer.code === 'session-expired') {
+    forgetSession(localStorage);
+    return leaveForSignIn(answer.code === 'session-expired' ? 'expired' : undefined);
   } else {
-    localStorage.removeItem(KEPT);
-    goSignIn(answer.code === 'session-expired' ? 'expired' : undefined);
+    showInMain(refusalText(answer));
+    return null;
   }
-  renderHeader(session, offline);
+  const header = document.getElementById('staff-header');
+  const showHeader = (who: KeptSession, unchecked: boolean): void => {
+    if (header) renderStaffHeader(header, who, { offline: unchecked, currentPath: location.pathname, onSignOut: () => void signOut(options) });
+  };
+  showHeader(session, offline);
+  if (offline) {
+    // Back online: ask again, so the header stops saying "offline" (or the person signs in again).
+    const recheck = async (): Promise<void> => {
+      const again = await callChecked('/api/session', assertSessionInfo);
+      if (again.ok && !again.body.mustChangePassword && again.body.staff.role === session.role) {
+        window.removeEventListener('online', recheck);
+        showHeader(keepSession(localStorage, again.body), false);
+      } else if (!again.ok && !NO_ANSWER.has(again.code)) {
+        window.removeEventListener('online', recheck);
+        followRefusal(again);
+      }
+    };
+    window.addEventListener('online', recheck);
+  }
   if (!roles.includes(session.role)) {
-    const main = document.querySelector('main');
-    const message = document.createElement('p');
-    message.setAttribute('role', 'alert');
-    message.textContent = `Your account (${session.role}) cannot open this page. `;
-    const link = document.createElement('a');
-    link.href = HOME_OF[session.role];
-    link.textContent = 'Go to your page';
-    message.append(link);
-    main?.replaceChildren(message);
-    throw new Error('Wrong role for this page');
+    const link = make('a', { text: `Go to ${homeName(session.role)}`, attrs: { href: HOME_OF[session.role] } });
+    showInMain('Your account cannot open this page. ', link);
+    return null;
   }
   return { ...session, offline };
 }
 
-function renderHeader(session: KeptSession, offline: boolean): void {
-  const header = document.getElementById('staff-header');
-  if (!header) return;
-  const school = document.createElement('strong');
-  school.textContent = session.school.name;
-  const nav = document.createElement('nav');
-  nav.setAttribute('aria-label', 'Pages');
-  for (const page of PAGES_FOR[session.role]) {
-    const link = document.createElement('a');
-    link.href = page.path;
-    link.textContent = page.label;
-    if (location.pathname === page.path) link.setAttribute('aria-current', 'page');
-    nav.append(link);
+/**
+ * For any answer a page gets later: an ended session or a password to
+ * change sends the person to the sign-in page (true); anything else is the
+ * page's to show (false).
+ */
+export function followRefusal(answer: Refused): boolean {
+  if (answer.code === 'not-signed-in' || answer.code === 'session-expired') {
+    forgetSession(localStorage);
+    leaveForSignIn('expired');
+    return true;
   }
-  const who = document.createElement('span');
-  who.textContent = `${session.name} (${session.role})${offline ? ' — offline' : ''}`;
-  const signOut = document.createElement('button');
-  signOut.type = 'button';
-  signOut.textContent = 'Sign out';
-  signOut.addEventListener('click', () => {
-    void call('/api/session', { method: 'DELETE' }).finally(() => {
-      localStorage.removeItem(KEPT);
-      location.assign('/sign-in');
-    });
-  });
-  header.replaceChildren(school, nav, who, signOut);
-}
-
-/** "08:14" in the school's time zone. */
-export function clockTime(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-}
-
-export function element<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`The page is missing #${id}`);
-  return found as T;
+  if (answer.code === 'password-change-required') {
+    leaveForSignIn('password');
+    return true;
+  }
+  return false;
 }

@@ -1,6 +1,6 @@
 /** Words on the staff pages, kept pure so they are tested without a browser. */
 import type { ActorRef, ConflictView, MarkState } from '../shared/office-protocol.ts';
-import type { AttendanceStatus, ReceiptRun } from '../shared/protocol.ts';
+import type { AttendanceStatus } from '../shared/protocol.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
 
 /** Only a path on this site: never another origin, never "//host". */
@@ -49,22 +49,6 @@ export function confidenceText(confidence: number): string {
 export function conflictSummary(conflict: ConflictView): string {
   const show = (status: AttendanceStatus | null) => (status ? STATUS_WORDS[status] : 'no mark');
   return `${show(conflict.local.status)} by ${actorText(conflict.localBy)}, or ${show(conflict.server.status)} by ${actorText(conflict.serverBy)}`;
-}
-
-/** What an import did, in words: "3 check-ins imported, 1 already here". */
-export function importSummary(receipts: readonly ReceiptRun[]): string {
-  const count = { imported: 0, already: 0, conflict: 0, refused: 0 };
-  for (const run of receipts) {
-    if (run.status === 'duplicate') count.already += run.n;
-    else if (run.status === 'rejected') count.refused += run.n;
-    else if (run.status === 'conflict') count.conflict += run.n;
-    else count.imported += run.n;
-  }
-  const parts = [`${count.imported} imported`];
-  if (count.already > 0) parts.push(`${count.already} already here`);
-  if (count.conflict > 0) parts.push(`${count.conflict} opened for the office`);
-  if (count.refused > 0) parts.push(`${count.refused} refused`);
-  return `${parts.join(', ')}. Importing the same file again changes nothing.`;
 }
 
 /** "3 new conflicts to look at" — one notice per pull, however many arrived. */

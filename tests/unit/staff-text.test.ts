@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_RECORD } from '../../src/shared/merge.ts';
 import type { ConflictView } from '../../src/shared/office-protocol.ts';
 import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
-import { confidenceText, conflictSummary, importSummary, markStateText, newConflictsText, relativeTime, rollNetworkText, safeNext, signInReason } from '../../src/ui/staff-text.ts';
+import { confidenceText, conflictSummary, markStateText, newConflictsText, relativeTime, rollNetworkText, safeNext, signInReason } from '../../src/ui/staff-text.ts';
 
 describe('the staff pages’ words', () => {
   it.each([
@@ -42,12 +42,6 @@ describe('the staff pages’ words', () => {
     expect(conflictSummary(conflict)).toBe('Late by Katherine Johnson (office), or Present by door scan (Main entrance)');
     expect(confidenceText(0)).toBe('no rule decides: your call');
     expect(confidenceText(0.95)).toBe('very confident');
-  });
-
-  it('count an import by what became of each check-in', () => {
-    expect(importSummary([{ status: 'applied', n: 410 }, { status: 'merged', rule: 'door-evidence', n: 2 }, { status: 'duplicate', original: { status: 'applied' }, n: 3 }, { status: 'rejected', code: 'unknown-student', n: 1 }])).toBe(
-      '412 imported, 3 already here, 1 refused. Importing the same file again changes nothing.',
-    );
   });
 
   it('announce new conflicts once, with their number', () => {

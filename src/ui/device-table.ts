@@ -1,0 +1,38 @@
+/** The admin's table of devices: one row per device, named by it, with "Revoke" on each paired kiosk. */
+import type { DeviceSummary } from '../shared/account-protocol.ts';
+import { make } from './dom.ts';
+import { deviceName, deviceOrder, pairedText, stateText, waitingText } from './device-text.ts';
+import { relativeTime } from './staff-text.ts';
+
+export interface DeviceTableOptions {
+  timeZone: string;
+  now: number;
+  onRevoke: (device: DeviceSummary) => void;
+}
+
+function deviceRow(device: DeviceSummary, options: DeviceTableOptions): HTMLTableRowElement {
+  const name = deviceName(device);
+  const revoked = device.revokedAt !== null;
+  const row = make('tr', { className: revoked ? 'revoked' : '', attrs: { 'aria-label': name } });
+  const lastSeen = make('td', { text: relativeTime(device.lastSeenAt, options.now) });
+  row.append(
+    make('th', { text: name, attrs: { scope: 'row' } }),
+    make('td', { text: pairedText(device, options.timeZone, options.now) }),
+    lastSeen,
+    make('td', { text: device.appVersion ?? '—' }),
+    make('td', { text: waitingText(device, options.timeZone, options.now) }),
+    make('td', { className: revoked ? 'state state-revoked' : 'state', text: stateText(device, options.now) }),
+  );
+  const action = make('td');
+  if (device.kind === 'kiosk' && !revoked) {
+    const revoke = make('button', { text: 'Revoke', attrs: { type: 'button' } });
+    revoke.addEventListener('click', () => options.onRevoke(device));
+    action.append(revoke);
+  }
+  row.append(action);
+  return row;
+}
+
+export function renderDeviceRows(body: HTMLTableSectionElement, devices: readonly DeviceSummary[], options: DeviceTableOptions): void {
+  body.replaceChildren(...[...devices].sort(deviceOrder).map((device) => deviceRow(device, options)));
+}

@@ -1,0 +1,64 @@
+/** What the office page says about conflicts and a record's history; pure, so it is tested without a browser. */
+import { ATTENDANCE_RULES, type MergeField, type RecordState } from '../shared/merge.ts';
+import type { ConflictView, HistoryEntry, ResolvableField } from '../shared/office-protocol.ts';
+import type { AttendanceStatus } from '../shared/protocol.ts';
+import { clockTime, dayText } from './format-time.ts';
+import { sessionLabel } from './roll-text.ts';
+import { actorText, confidenceText, STATUS_WORDS } from './staff-text.ts';
+
+export const FIELD_LABELS: Readonly<Record<MergeField, string>> = { status: 'Status', checkInAt: 'Check-in time', checkOutAt: 'Check-out time', notes: 'Notes' };
+
+/** "Status differs", "Status and check-in time differ". */
+export function fieldsText(fields: readonly MergeField[]): string {
+  const words = fields.map((field, i) => (i === 0 ? FIELD_LABELS[field] : FIELD_LABELS[field].toLowerCase()));
+  if (words.length === 0) return 'Nothing differs';
+  const joined = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+  return `${joined} ${words.length === 1 ? 'differs' : 'differ'}`;
+}
+
+/** One field's value as a cell of the dialog's table: "Late", "08:14", "—". */
+export function fieldValueText(field: ResolvableField, value: AttendanceStatus | number | null, timeZone: string): string {
+  if (value === null) return '—';
+  if (field === 'status') return STATUS_WORDS[value as AttendanceStatus] ?? String(value);
+  return clockTime(value as number, timeZone);
+}
+
+/** "Late, in 08:14, out 15:30"; a record nobody marked reads "No mark". */
+export function recordText(record: RecordState, timeZone: string): string {
+  const parts = [record.status ? STATUS_WORDS[record.status] : 'No mark'];
+  if (record.checkInAt !== null) parts.push(`in ${clockTime(record.checkInAt, timeZone)}`);
+  if (record.checkOutAt !== null) parts.push(`out ${clockTime(record.checkOutAt, timeZone)}`);
+  return parts.join(', ');
+}
+
+/** "Whole day, Tue 24 Nov". */
+export function whenText(conflict: Pick<ConflictView, 'session' | 'date'>): string {
+  return `${sessionLabel(conflict.session)}, ${dayText(conflict.date)}`;
+}
+
+/** "Suggested: Present — very confident.", or "No suggestion — no rule decides: your call." */
+export function suggestionText(conflict: Pick<ConflictView, 'confidence' | 'suggestion'>, timeZone: string): string {
+  if (conflict.confidence === 0) return `No suggestion — ${confidenceText(0)}.`;
+  return `Suggested: ${recordText(conflict.suggestion, timeZone)} — ${confidenceText(conflict.confidence)}.`;
+}
+
+/** A rule's id in words, from the registry the merge uses. */
+export function ruleText(rule: string): string {
+  return ATTENDANCE_RULES.find((r) => r.id === rule)?.summary ?? rule;
+}
+
+/** "08:14 — Grace Hopper (teacher) marked it: Absent." with the rule and the note when there are. */
+export function historyLine(entry: HistoryEntry, timeZone: string): string {
+  const who = actorText(entry.actor);
+  const record = recordText(entry.after, timeZone);
+  const what = {
+    mark: `${who} marked it: ${record}.`,
+    merge: `${who}'s change was combined by a rule: ${record}.`,
+    conflict: `${who} disagreed, so a conflict opened; the record stays ${record}.`,
+    resolve: `${who} settled it: ${record}.`,
+  }[entry.action];
+  let line = `${clockTime(entry.at, timeZone)} — ${what}`;
+  if (entry.rule) line += ` Rule: ${ruleText(entry.rule)}`;
+  if (entry.note) line += ` Note: “${entry.note}”`;
+  return line;
+}

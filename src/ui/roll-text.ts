@@ -1,0 +1,65 @@
+/** What the roll says, in plain language; pure, so it is tested without a browser. */
+import type { OpErrorCode } from '../shared/error-codes.ts';
+import type { RollRow, RollView } from '../shared/office-protocol.ts';
+import { ulidTime } from '../shared/ulid.ts';
+import type { WorkerStatus } from '../shared/worker-messages.ts';
+import { clockTime } from './format-time.ts';
+import { REFUSAL_WORDS } from './staff-errors.ts';
+import { markStateText, STATUS_WORDS } from './staff-text.ts';
+
+/** "Whole day", "Period 3". */
+export function sessionLabel(session: string): string {
+  if (session === 'day') return 'Whole day';
+  const period = /^P(\d+)$/.exec(session);
+  return period ? `Period ${period[1]}` : session;
+}
+
+/**
+ * The refusal of this row's latest mark, found among the worker's recent
+ * refusals by student and by the moment the mark was made (its op id's time).
+ */
+export function refusalOf(row: RollRow, status: WorkerStatus | null): OpErrorCode | null {
+  if (row.mark?.state !== 'rejected' || !status) return null;
+  const at = ulidTime(row.mark.opId);
+  return status.recentDeadLetters.find((d) => d.kind === 'status' && d.studentId === row.studentId && d.at === at)?.code ?? null;
+}
+
+/** "Marked Absent — Waiting to send", "Marked Absent — Refused: the student is not on the school's roster". */
+export function markText(mark: NonNullable<RollRow['mark']>, refusal: OpErrorCode | null): string {
+  const state = mark.state === 'rejected' && refusal ? `Refused: ${REFUSAL_WORDS[refusal]}` : markStateText(mark.state);
+  return `Marked ${STATUS_WORDS[mark.status]} — ${state}`;
+}
+
+/** "Ada Lovelace — Present", or the name alone when nobody has marked the student. */
+export function rowHeadline(row: RollRow): string {
+  return row.status ? `${row.name} — ${STATUS_WORDS[row.status]}` : row.name;
+}
+
+export function doorText(row: RollRow, timeZone: string): string {
+  return row.checkInAt === null ? 'Not scanned at the door' : `At the door ${clockTime(row.checkInAt, timeZone)}`;
+}
+
+const plural = (n: number, one: string, many: string): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+/** The footer's count of marks this device still holds. */
+export function rollQueueText(status: WorkerStatus | null): string {
+  if (!status) return '';
+  if (status.waiting === 0) return 'All marks sent';
+  if (status.phase === 'sending') return `Sending ${plural(status.waiting, 'mark', 'marks')}…`;
+  return `${plural(status.waiting, 'mark', 'marks')} waiting to send`;
+}
+
+/** True when only signing in again lets this device send what it holds. */
+export function needsSignIn(status: WorkerStatus | null): boolean {
+  return status?.phase === 'held' && (status.lastError === 'not-signed-in' || status.lastError === 'session-expired');
+}
+
+export function sourceText(view: RollView): string {
+  return view.source === 'device' ? 'From this device’s copy: marks are kept here and sent when online.' : 'Straight from the server: this device is not ready to work offline yet.';
+}
+
+/** "28 students, 12 marked". */
+export function rollSummary(view: RollView): string {
+  const marked = view.rows.filter((row) => row.status !== null).length;
+  return `${plural(view.rows.length, 'student', 'students')}, ${marked.toLocaleString('en')} marked`;
+}

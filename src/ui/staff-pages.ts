@@ -1,0 +1,48 @@
+/** Which staff pages each role may open, and where each role lands after signing in. */
+import type { StaffRole } from '../shared/account-protocol.ts';
+
+export interface StaffPage {
+  path: '/roll' | '/office' | '/admin';
+  label: string;
+}
+
+const ROLL: StaffPage = { path: '/roll', label: 'Roll' };
+const OFFICE: StaffPage = { path: '/office', label: 'Office' };
+const ADMIN: StaffPage = { path: '/admin', label: 'Admin' };
+
+export const PAGES_FOR: Readonly<Record<StaffRole, readonly StaffPage[]>> = {
+  teacher: [ROLL],
+  office: [ROLL, OFFICE],
+  admin: [ROLL, OFFICE, ADMIN],
+};
+
+/** Where a person lands after signing in when no page asked for them. */
+export const HOME_OF: Readonly<Record<StaffRole, StaffPage['path']>> = { teacher: '/roll', office: '/office', admin: '/admin' };
+
+export const ROLE_WORDS: Readonly<Record<StaffRole, string>> = { teacher: 'Teacher', office: 'Office', admin: 'Admin' };
+
+/** "the roll", "the office page": how a sentence names a role's home page. */
+export function homeName(role: StaffRole): string {
+  return { teacher: 'the roll', office: 'the office page', admin: 'the admin page' }[role];
+}
+
+export type SignInReason = 'password' | 'expired' | 'forbidden';
+
+/** The sign-in page, coming back to `next` afterwards. */
+export function signInPath(next: string, reason?: SignInReason): string {
+  return `/sign-in?next=${encodeURIComponent(next)}${reason ? `&reason=${reason}` : ''}`;
+}
+
+const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/admin']);
+
+/**
+ * Where to go after signing in: the page asked for (`next`, already checked
+ * to be a path on this site), unless it is a staff page this role may not
+ * open, which would only send the person straight back here.
+ */
+export function destinationAfterSignIn(next: string | null, role: StaffRole): string {
+  if (next === null) return HOME_OF[role];
+  const path = next.split(/[?#]/)[0] ?? next;
+  if (STAFF_PATHS.has(path) && !PAGES_FOR[role].some((page) => page.path === path)) return HOME_OF[role];
+  return next;
+}

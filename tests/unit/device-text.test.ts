@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { DeviceSummary } from '../../src/shared/account-protocol.ts';
+import { deviceName, deviceOrder, pairedText, pairingExpiryText, stateText, waitingText } from '../../src/ui/device-text.ts';
+
+const LONDON = 'Europe/London';
+const NOW = Date.UTC(2026, 10, 24, 10, 0);
+const kiosk: DeviceSummary = {
+  id: 'dev-1',
+  kind: 'kiosk',
+  kioskId: 'k1',
+  kioskName: 'Main entrance',
+  pairedAt: Date.UTC(2026, 10, 20, 7, 30),
+  lastSeenAt: NOW - 3 * 60_000,
+  appVersion: '0.2.0',
+  queueDepth: 12,
+  oldestWaitingAt: Date.UTC(2026, 10, 24, 8, 3),
+  revokedAt: null,
+};
+
+describe('how the admin page describes a device', () => {
+  it('names a kiosk by its kiosk, and a staff browser as one', () => {
+    expect(deviceName(kiosk)).toBe('Main entrance');
+    expect(deviceName({ ...kiosk, kind: 'staff', kioskName: null })).toBe('Staff browser');
+  });
+
+  it('says when it was paired', () => {
+    expect(pairedText(kiosk, LONDON, NOW)).toBe('20 Nov, 07:30');
+    expect(pairedText({ ...kiosk, pairedAt: null }, LONDON, NOW)).toBe('—');
+  });
+
+  it.each([
+    ['waiting since this morning', kiosk, '12 waiting, oldest 08:03'],
+    ['waiting since yesterday', { ...kiosk, oldestWaitingAt: Date.UTC(2026, 10, 23, 15, 40) }, '12 waiting, oldest 23 Nov, 15:40'],
+    ['nothing waiting', { ...kiosk, queueDepth: 0, oldestWaitingAt: null }, 'Nothing waiting'],
+    ['never reported', { ...kiosk, queueDepth: null, oldestWaitingAt: null }, 'Not reported yet'],
+    ['no oldest time', { ...kiosk, queueDepth: 1500, oldestWaitingAt: 0 }, '1,500 waiting'],
+  ])('says what waits on it: %s', (_case, device, words) => {
+    expect(waitingText(device, LONDON, NOW)).toBe(words);
+  });
+
+  it('shows a revoked device as revoked', () => {
+    expect(stateText(kiosk, NOW)).toBe('Paired');
+    expect(stateText({ ...kiosk, revokedAt: NOW - 5 * 60_000 }, NOW)).toBe('Revoked 5 minutes ago');
+    expect(stateText({ ...kiosk, kind: 'staff' }, NOW)).toBe('In use');
+  });
+
+  it('lists revoked devices last, the rest most recently seen first', () => {
+    const a = { ...kiosk, id: 'a', lastSeenAt: NOW - 1000 };
+    const b = { ...kiosk, id: 'b', lastSeenAt: NOW };
+    const c = { ...kiosk, id: 'c', lastSeenAt: NOW + 1000, revokedAt: NOW };
+    expect([c, a, b].sort(deviceOrder).map((d) => d.id)).toEqual(['b', 'a', 'c']);
+  });
+
+  it('says until when a pairing code works', () => {
+    expect(pairingExpiryText('Main entrance', NOW + 15 * 60_000, LONDON, NOW)).toBe('For “Main entrance”. Works once, until 10:15 (in 15 minutes).');
+    expect(pairingExpiryText('Gym door', NOW + 24 * 3_600_000, LONDON, NOW)).toBe('For “Gym door”. Works once, until 10:00 (in 24 hours).');
+  });
+});
