@@ -44,7 +44,8 @@ export async function appShellRoutes(app: FastifyInstance, publicDir: string, au
         } catch (error) {
           if (!(error instanceof DoorlineError)) throw error;
           const reason = error.code === 'forbidden' ? '&reason=forbidden' : error.code === 'password-change-required' ? '&reason=password' : '';
-          return reply.redirect(`/sign-in?next=${encodeURIComponent(url)}${reason}`, 303);
+          // Back to the page as asked, query included (`request.url` is a path on this server).
+          return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}${reason}`, 303);
         }
       }
       return reply.header('cache-control', 'no-cache').sendFile(page.file);
