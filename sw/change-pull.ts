@@ -19,6 +19,8 @@ import type { Outbox } from './outbox.ts';
 
 /** A pull with nothing to push first happens at most this often. */
 const MIN_PULL_INTERVAL_MS = 5_000;
+/** Triggers closer than this to the last catch-up (a link coming back fires several) share it. */
+const JUST_NOW_MS = 2_000;
 const PULL_TIMEOUT_MS = 15_000;
 
 export interface ChangePullDelegate {
@@ -40,10 +42,13 @@ export class ChangePull {
     this.pull = singleFlight(() => this.pass());
   }
 
-  /** Pulls unless one ran moments ago; `force` after a push that changed something. */
+  /**
+   * Pulls unless one ran moments ago (`force`: unless one ran just now, as
+   * when several triggers arrive together after a push brought the changes).
+   */
   async maybePull(force: boolean): Promise<void> {
     const now = (this.d.now ?? Date.now)();
-    if (!force && now - this.lastPullAt < MIN_PULL_INTERVAL_MS) return;
+    if (now - this.lastPullAt < (force ? JUST_NOW_MS : MIN_PULL_INTERVAL_MS)) return;
     await this.pull().catch(() => undefined);
   }
 

@@ -137,7 +137,7 @@ async function serveRoll(url: URL): Promise<Response> {
 
 self.addEventListener('sync', (event) => {
   // Rejecting tells the browser the sync failed, so it tries again later.
-  if (event.tag === SYNC_TAG) event.waitUntil(engine.sync().then(() => feed.maybePull(true)));
+  if (event.tag === SYNC_TAG) event.waitUntil(pushAndCatchUp(true, () => engine.sync()));
 });
 
 self.addEventListener('online', () => void syncAndPull(true));
@@ -155,14 +155,17 @@ self.addEventListener('message', (event) => {
 /**
  * Push what waits, then catch up with what others changed. A push that sent
  * the device's cursor already brought the changes back; otherwise pull (at
- * once when asked to, else if the last pull is a few seconds old).
+ * once when asked to, else if the last pull is a few seconds old). `push`
+ * rejects for the `sync` event, so the browser retries a failed one.
  */
-async function syncAndPull(force: boolean): Promise<void> {
+async function pushAndCatchUp(force: boolean, push: () => Promise<void> = () => engine.kick()): Promise<void> {
   const pushing = (await outbox.size()) > 0 && (await feed.cursor()) !== null;
-  await engine.kick();
+  await push();
   if ((await outbox.size()) === 0 && pushing) return;
   await feed.maybePull(force);
 }
+
+const syncAndPull = (force: boolean): Promise<void> => pushAndCatchUp(force);
 
 // Every start of the worker is a chance to send what an earlier one could not, and to catch up.
 void syncAndPull(true);
