@@ -47,8 +47,10 @@ describe('the admin page', () => {
   it('makes a pairing code a kiosk takes, lists the kiosk with what it reports, and revokes it', async () => {
     const admin = await signInAs(browser, server.url, 'admin', '/admin');
     await admin.page.getByRole('button', { name: 'Make a pairing code' }).click();
-    const code = (await admin.page.locator('#pairing-code').textContent()) ?? '';
-    expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    // The code appears once the server has answered.
+    const shown = admin.page.locator('#pairing-code').filter({ hasText: /^[0-9A-Z]{4}-[0-9A-Z]{4}$/ });
+    await shown.waitFor();
+    const code = (await shown.textContent()) ?? '';
     await admin.page.getByText(/Works once, until \d\d:\d\d/).waitFor();
 
     const kiosk = await browser.newContext();
