@@ -4,6 +4,7 @@
  * answered `duplicate` with the outcome it got the first time, and is never
  * applied twice. A bad op is rejected alone; the ops around it still apply.
  */
+import { inSlices } from './db/in-slices.ts';
 import type { Transaction } from 'kysely';
 import { DoorlineError, type OpErrorCode } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
@@ -29,15 +30,6 @@ interface IncomingOp {
 interface Settled {
   receipt: Receipt;
   student: Student | null;
-}
-
-/** Lists larger than this are queried in slices, well under SQLite's bound-variable limit. */
-const IN_LIST_SLICE = 500;
-
-async function inSlices<T, R>(items: readonly T[], run: (slice: T[]) => Promise<R[]>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += IN_LIST_SLICE) out.push(...(await run(items.slice(i, i + IN_LIST_SLICE))));
-  return out;
 }
 
 function outcomeOf(row: Pick<OpsTable, 'status' | 'code' | 'rule' | 'conflict_id'>): Outcome {

@@ -11,10 +11,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Transaction } from 'kysely';
-import { EMPTY_RECORD, mergeRecord, proposeChange, type Actor, type LocalChange, type RecordState } from '../shared/merge.ts';
+import { mergeRecord, proposeChange, type Actor, type LocalChange, type RecordState } from '../shared/merge.ts';
 import type { ActorRef, Change } from '../shared/office-protocol.ts';
 import type { AttendanceStatus, Op, Outcome } from '../shared/protocol.ts';
 import { isLate } from '../shared/school-time.ts';
+import { inSlices } from './db/in-slices.ts';
 import type { AuditLogTable, ConflictsTable, Database, NotesTable, School } from './db/schema.ts';
 
 type Trx = Transaction<Database>;
@@ -58,14 +59,6 @@ interface Entry {
   changed: boolean;
   /** Records this transaction made, by version, for ops based on them later in the batch. */
   made: Map<number, StoredRecord>;
-}
-
-const IN_LIST_SLICE = 500;
-
-async function inSlices<T, R>(items: readonly T[], run: (slice: T[]) => Promise<R[]>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += IN_LIST_SLICE) out.push(...(await run(items.slice(i, i + IN_LIST_SLICE))));
-  return out;
 }
 
 const toNumber = (value: number | null): number | null => (value === null ? null : Number(value));
@@ -361,4 +354,3 @@ export async function appendChanges(trx: Trx, schoolId: string, entries: readonl
   }
 }
 
-export { EMPTY_RECORD };
