@@ -1,34 +1,20 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { localMoment } from '../../src/shared/school-time.ts';
-import { launchBrowser, nudgeSync, openKiosk, scan, until } from './support/kiosk-browser.ts';
-import { startServer, type ServerProcess } from './support/server-process.ts';
+import { nudgeSync, openKiosk, scan, until } from './support/kiosk-browser.ts';
+import { useBrowserAndServer } from './support/lifecycle.ts';
 import { openRoll, rollRow, signInAs } from './support/staff-browser.ts';
 
-let browser: Browser;
-let server: ServerProcess;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  server = await startServer();
-});
-afterEach(async () => {
-  await server?.stop();
-});
+const e2e = useBrowserAndServer();
 
 function student(studentId: string): { name: string; homeroom: string } {
-  const [row] = server.query<{ name: string; homeroom: string }>('select name, homeroom from students where student_number = ?', studentId);
+  const [row] = e2e.server.query<{ name: string; homeroom: string }>('select name, homeroom from students where student_number = ?', studentId);
   if (!row) throw new Error(`No student ${studentId}`);
   return row;
 }
 
 function recordOf(studentId: string) {
-  return server.query<{ status: string; check_in_at: number | null; version: number }>(
+  return e2e.server.query<{ status: string; check_in_at: number | null; version: number }>(
     'select a.status, a.check_in_at, a.version from attendance a join students s on s.id = a.student_id where s.student_number = ?',
     studentId,
   )[0];
@@ -42,10 +28,10 @@ async function syncNow(page: Page): Promise<void> {
 describe('conflicts, end to end', () => {
   it('keeps the door scan over an absent marked offline without it, and the audit names the rule', async () => {
     const ada = student('100001');
-    const teacher = await signInAs(browser, server.url, 'teacher', '/roll');
+    const teacher = await signInAs(e2e.browser, e2e.server.url, 'teacher', '/roll');
     await openRoll(teacher.page, ada.homeroom);
-    const kiosk = await browser.newContext();
-    const door = await openKiosk(kiosk, server.url, server.pairingCode);
+    const kiosk = await e2e.browser.newContext();
+    const door = await openKiosk(kiosk, e2e.server.url, e2e.server.pairingCode);
 
     await teacher.context.setOffline(true);
     await kiosk.setOffline(true);
@@ -60,7 +46,7 @@ describe('conflicts, end to end', () => {
     await syncNow(door);
     await until('the door scan merged', () => recordOf('100001')?.version === 2);
     expect(['present', 'late']).toContain(recordOf('100001')?.status);
-    const audit = server.query<{ action: string; rule: string | null; actor_kind: string }>('select action, rule, actor_kind from audit_log order by id');
+    const audit = e2e.server.query<{ action: string; rule: string | null; actor_kind: string }>('select action, rule, actor_kind from audit_log order by id');
     expect(audit).toEqual([
       { action: 'mark', rule: null, actor_kind: 'teacher' },
       { action: 'merge', rule: 'door-evidence', actor_kind: 'door' },
@@ -74,9 +60,9 @@ describe('conflicts, end to end', () => {
 
   it('opens a genuine conflict for the office, which resolves it with a note that reaches the teacher', async () => {
     const pupil = student('100002');
-    const teacher = await signInAs(browser, server.url, 'teacher', '/roll');
+    const teacher = await signInAs(e2e.browser, e2e.server.url, 'teacher', '/roll');
     await openRoll(teacher.page, pupil.homeroom);
-    const office = await signInAs(browser, server.url, 'office', '/roll');
+    const office = await signInAs(e2e.browser, e2e.server.url, 'office', '/roll');
     await openRoll(office.page, pupil.homeroom);
 
     // Both see no mark; the office marks late offline while the teacher marks present online.
@@ -86,10 +72,10 @@ describe('conflicts, end to end', () => {
     await until('the teacher’s mark on the server', () => recordOf('100002')?.status === 'present');
     await office.context.setOffline(false);
     await syncNow(office.page);
-    await until('the conflict opened', () => server.query("select 1 from conflicts where status = 'open'").length === 1);
+    await until('the conflict opened', () => e2e.server.query("select 1 from conflicts where status = 'open'").length === 1);
     expect(recordOf('100002')?.status).toBe('present');
 
-    await office.page.goto(`${server.url}/office`);
+    await office.page.goto(`${e2e.server.url}/office`);
     const item = office.page.getByRole('listitem', { name: `${pupil.name}, ${pupil.homeroom}` });
     await item.getByText(/Late by Katherine Johnson \(office\), or Present by Grace Hopper \(teacher\)/).waitFor();
     await item.getByRole('button', { name: `Settle ${pupil.name}` }).click();
@@ -101,7 +87,7 @@ describe('conflicts, end to end', () => {
     await dialog.getByRole('button', { name: 'Resolve' }).click();
     await office.page.getByText('Nothing to settle').waitFor();
     await until('the resolution on the server', () => recordOf('100002')?.status === 'late');
-    const [resolution] = server.query<{ action: string; note: string; actor_kind: string }>("select action, note, actor_kind from audit_log where action = 'resolve'");
+    const [resolution] = e2e.server.query<{ action: string; note: string; actor_kind: string }>("select action, note, actor_kind from audit_log where action = 'resolve'");
     expect(resolution).toEqual({ action: 'resolve', note: 'Bus was late; signed in at reception at 08:20.', actor_kind: 'office' });
 
     await syncNow(teacher.page);
@@ -112,12 +98,12 @@ describe('conflicts, end to end', () => {
 
   it('records the right check-in time from a kiosk whose clock is two hours fast', async () => {
     const TWO_HOURS = 2 * 60 * 60 * 1000;
-    const kiosk = await browser.newContext();
+    const kiosk = await e2e.browser.newContext();
     await kiosk.addInitScript((shift) => {
       const real = Date.now;
       Date.now = () => real() + shift;
     }, TWO_HOURS);
-    const door = await openKiosk(kiosk, server.url, server.pairingCode);
+    const door = await openKiosk(kiosk, e2e.server.url, e2e.server.pairingCode);
     const [worker] = kiosk.serviceWorkers();
     if (!worker) throw new Error('no service worker');
     // The kiosk's worker runs on the same wrong clock as its page.
@@ -125,7 +111,7 @@ describe('conflicts, end to end', () => {
       const real = Date.now;
       Date.now = () => real() + shift;
     }, TWO_HOURS);
-    // One sync: the worker measures its offset against the server.
+    // One sync: the worker measures its offset against the e2e.server.
     await syncNow(door);
     await until('the clock offset measured', async () => (await worker.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -149,7 +135,7 @@ describe('conflicts, end to end', () => {
     const checkedIn = Number(recordOf('100020')?.check_in_at);
     expect(checkedIn).toBeGreaterThan(before - 60_000);
     expect(checkedIn).toBeLessThan(after + 60_000);
-    const [op] = server.query<{ device_time: number; corrected_time: number }>("select device_time, corrected_time from ops where student_number = '100020'");
+    const [op] = e2e.server.query<{ device_time: number; corrected_time: number }>("select device_time, corrected_time from ops where student_number = '100020'");
     expect(Number(op?.device_time) - Number(op?.corrected_time)).toBeGreaterThan(TWO_HOURS - 60_000);
     await kiosk.close();
   });

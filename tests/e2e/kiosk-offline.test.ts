@@ -1,28 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLate, localMoment } from '../../src/shared/school-time.ts';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
-import { launchBrowser, launchProfile, nudgeSync, openKiosk, scan, until } from './support/kiosk-browser.ts';
-import { startServer, type ServerProcess } from './support/server-process.ts';
+import { launchProfile, nudgeSync, openKiosk, scan, until } from './support/kiosk-browser.ts';
+import { useBrowserAndServer } from './support/lifecycle.ts';
 
-let browser: Browser;
-let server: ServerProcess;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  server = await startServer();
-});
-afterEach(async () => {
-  await server?.stop();
-});
+const e2e = useBrowserAndServer();
 
 /** A fixed shuffle (a small seeded generator), so runs are repeatable. */
 function shuffled<T>(items: T[]): T[] {
@@ -39,20 +25,20 @@ function shuffled<T>(items: T[]): T[] {
 const ids = (from: number, count: number): string[] => Array.from({ length: count }, (_, i) => String(from + i));
 
 function nameOf(studentId: string): string {
-  const [row] = server.query<{ name: string }>('select name from students where student_number = ?', studentId);
+  const [row] = e2e.server.query<{ name: string }>('select name from students where student_number = ?', studentId);
   if (!row) throw new Error(`No student ${studentId}`);
   return row.name;
 }
 
 function opsFor(studentIds: string[]): Array<{ student_number: string; n: number }> {
-  return server.query(
+  return e2e.server.query(
     `select student_number, count(*) as n from ops where student_number in (${studentIds.map(() => '?').join(',')}) group by student_number order by student_number`,
     ...studentIds,
   );
 }
 
 /** Posts check-ins through the page's worker the way the kiosk does, without typing each one. */
-async function postMarks(page: import('playwright-core').Page, studentIds: string[]): Promise<void> {
+async function postMarks(page: Page, studentIds: string[]): Promise<void> {
   await page.evaluate(async (list) => {
     const config = (await (await fetch('/api/kiosk-config')).json()) as { kiosk: { id: string } };
     let n = 0;
@@ -72,17 +58,17 @@ async function postMarks(page: import('playwright-core').Page, studentIds: strin
 }
 
 const exactlyOnce = (studentIds: string[]) => [...studentIds].sort().map((id) => ({ student_number: id, n: 1 }));
-const countOps = (): number => Number(server.query<{ n: number }>('select count(*) as n from ops')[0]?.n);
-const countAttendance = (): number => Number(server.query<{ n: number }>('select count(*) as n from attendance')[0]?.n);
+const countOps = (): number => Number(e2e.server.query<{ n: number }>('select count(*) as n from ops')[0]?.n);
+const countAttendance = (): number => Number(e2e.server.query<{ n: number }>('select count(*) as n from attendance')[0]?.n);
 
 describe('the door kiosk', () => {
   it('checks a student in online and the check-in reaches the database', async () => {
-    const context = await browser.newContext();
-    const page = await openKiosk(context, server.url, server.pairingCode);
+    const context = await e2e.browser.newContext();
+    const page = await openKiosk(context, e2e.server.url, e2e.server.pairingCode);
     const said = await scan(page, '100001', /Ada Lovelace — (checked in|late)/);
 
     await until('the check-in in the database', () => countOps() === 1);
-    const [op] = server.query<{ device_time: number; status: string }>("select device_time, status from ops where student_number = '100001'");
+    const [op] = e2e.server.query<{ device_time: number; status: string }>("select device_time, status from ops where student_number = '100001'");
     expect(op?.status).toBe('applied');
     const at = Number(op?.device_time);
     const time = localMoment(at, 'Europe/London').time;
@@ -92,18 +78,18 @@ describe('the door kiosk', () => {
   });
 
   it('says so when an ID is not on the roster', async () => {
-    const context = await browser.newContext();
-    const page = await openKiosk(context, server.url, server.pairingCode);
+    const context = await e2e.browser.newContext();
+    const page = await openKiosk(context, e2e.server.url, e2e.server.pairingCode);
     await scan(page, '4242', /Not on this school's roster/);
-    await until('the refused check-in to be recorded', () => server.query("select 1 from ops where student_number = '4242' and code = 'unknown-student'").length === 1);
+    await until('the refused check-in to be recorded', () => e2e.server.query("select 1 from ops where student_number = '4242' and code = 'unknown-student'").length === 1);
     await page.getByText(/1 check-in was refused by the server/).waitFor();
     await page.getByText("ID 4242 — refused by the server: not on the school's roster").waitFor({ state: 'attached' });
     await context.close();
   });
 
   it('confirms 20 check-ins offline and delivers them exactly once after the tab is closed and the network returns', async () => {
-    const context = await browser.newContext();
-    const page = await openKiosk(context, server.url, server.pairingCode);
+    const context = await e2e.browser.newContext();
+    const page = await openKiosk(context, e2e.server.url, e2e.server.pairingCode);
     await context.setOffline(true);
     await page.getByText('Offline', { exact: true }).waitFor();
 
@@ -122,7 +108,7 @@ describe('the door kiosk', () => {
     expect(countAttendance()).toBe(20);
 
     // The kiosk agrees that nothing is left, and nothing arrives twice.
-    const again = await openKiosk(context, server.url, server.pairingCode);
+    const again = await openKiosk(context, e2e.server.url, e2e.server.pairingCode);
     await again.getByText('All sent').waitFor();
     await nudgeSync(again);
     await again.waitForTimeout(500);
@@ -134,7 +120,7 @@ describe('the door kiosk', () => {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'doorline-profile-'));
     try {
       let context = await launchProfile(profile);
-      const page = await openKiosk(context, server.url, server.pairingCode);
+      const page = await openKiosk(context, e2e.server.url, e2e.server.pairingCode);
       await context.setOffline(true);
       const students = ids(100201, 10);
       for (const id of students) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
@@ -156,15 +142,15 @@ describe('the door kiosk', () => {
 describe('the door kiosk on a bad network', () => {
   let proxy: FaultProxy;
   beforeEach(async () => {
-    proxy = await startFaultProxy(server.url);
+    proxy = await startFaultProxy(e2e.server.url);
   });
   afterEach(async () => {
     await proxy.close();
   });
 
   it('keeps everything through a 500 and a captive portal page, then delivers each check-in once', async () => {
-    const context = await browser.newContext();
-    const page = await openKiosk(context, proxy.url, server.pairingCode);
+    const context = await e2e.browser.newContext();
+    const page = await openKiosk(context, proxy.url, e2e.server.pairingCode);
     const students = ids(100301, 5);
 
     proxy.mode = 'error-500';
@@ -188,8 +174,8 @@ describe('the door kiosk on a bad network', () => {
   });
 
   it('splits a batch the server finds too large and still delivers every check-in once', async () => {
-    const context = await browser.newContext();
-    const page = await openKiosk(context, proxy.url, server.pairingCode);
+    const context = await e2e.browser.newContext();
+    const page = await openKiosk(context, proxy.url, e2e.server.pairingCode);
     await context.setOffline(true);
     // Students in a shuffled order, so the batch does not compress to nothing.
     const students = shuffled(ids(100001, 600)).slice(0, 300);
@@ -207,8 +193,8 @@ describe('the door kiosk on a bad network', () => {
   });
 
   it('stops sending when the server says the kiosk is not paired, keeps every check-in and says so', async () => {
-    const context = await browser.newContext();
-    const page = await openKiosk(context, proxy.url, server.pairingCode);
+    const context = await e2e.browser.newContext();
+    const page = await openKiosk(context, proxy.url, e2e.server.pairingCode);
     proxy.mode = 'error-401';
     const students = ids(100501, 3);
     for (const id of students) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
@@ -228,8 +214,8 @@ describe('the door kiosk on a bad network', () => {
   });
 
   it('resends a batch whose answer was lost after the server committed, and counts it once', async () => {
-    const context = await browser.newContext();
-    const page = await openKiosk(context, proxy.url, server.pairingCode);
+    const context = await e2e.browser.newContext();
+    const page = await openKiosk(context, proxy.url, e2e.server.pairingCode);
     const students = ids(100401, 3);
 
     proxy.mode = 'drop-after-commit';
