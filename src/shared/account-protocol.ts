@@ -2,9 +2,9 @@
  * Wire types for staff sessions, kiosk pairing and the device list, with
  * their `asserts` guards. Shared by the pages, the service worker and the server.
  */
-import { expectArray, expectInteger, expectOneOf, expectRecord, expectString } from './guard.ts';
+import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString } from './guard.ts';
 import { LIMITS } from './limits.ts';
-import { assertKioskConfig, DEVICE_ID_PATTERN, expectVersion } from './protocol-guards.ts';
+import { assertKioskConfig, DEVICE_ID_PATTERN, expectReadableVersion, expectVersion } from './protocol-guards.ts';
 import type { KioskConfig, Op, ProtocolVersion, SchoolInfo } from './protocol.ts';
 
 export type StaffRole = 'teacher' | 'office' | 'admin';
@@ -156,7 +156,8 @@ export function assertQueueExport(value: unknown): asserts value is Omit<QueueEx
 }
 
 export function assertPairAnswer(value: unknown): asserts value is PairAnswer {
-  expectRecord(value, '$', ['v', 'type', 'deviceId', 'token', 'config'], [], 'bad-response');
+  expectFields(value, '$', ['v', 'type', 'deviceId', 'token', 'config']);
+  expectReadableVersion(value, '$');
   expectOneOf(value.type, '$.type', ['paired'], 'bad-response');
   expectString(value.deviceId, '$.deviceId', { max: LIMITS.maxDeviceIdLength, pattern: DEVICE_ID_PATTERN }, 'bad-response');
   expectString(value.token, '$.token', { max: 100, pattern: /^[A-Za-z0-9_-]+$/ }, 'bad-response');

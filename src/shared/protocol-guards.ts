@@ -1,9 +1,10 @@
 /** `asserts` guards for every wire type in ./protocol.ts. Data is `unknown` until one of these has passed. */
 import { DoorlineError, isErrorCode, OP_ERROR_CODES, type OpErrorCode } from './error-codes.ts';
-import { expectArray, expectInteger, expectOneOf, expectRecord, expectString, fail } from './guard.ts';
+import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString, fail } from './guard.ts';
 import { LIMITS } from './limits.ts';
 import {
   ATTENDANCE_STATUSES,
+  OLDEST_PROTOCOL_VERSION,
   OP_KINDS,
   PROTOCOL_VERSION,
   type KioskConfig,
@@ -29,11 +30,27 @@ const MAX_VERSION = Number.MAX_SAFE_INTEGER;
 /** 2000-01-01 to 2100-01-01: anything outside is a broken clock, not a check-in. */
 const TIME_RANGE = { min: 946_684_800_000, max: 4_102_444_800_000 };
 
+/**
+ * The version of a request. A device older than the oldest version the server
+ * takes is told to update (`update-required`); one newer than the server is
+ * told the server does not speak its version yet (`unsupported-version`).
+ */
 export function expectVersion(value: Record<string, unknown>, path: string): void {
-  if (value.v !== PROTOCOL_VERSION) {
-    if (typeof value.v === 'number') fail('unsupported-version', `${path}.v`, `version ${value.v} is not supported`);
-    fail('invalid-body', `${path}.v`, `must be ${PROTOCOL_VERSION}`);
-  }
+  if (value.v === PROTOCOL_VERSION || (typeof value.v === 'number' && Number.isSafeInteger(value.v) && value.v >= OLDEST_PROTOCOL_VERSION && value.v <= PROTOCOL_VERSION)) return;
+  if (typeof value.v !== 'number') fail('invalid-body', `${path}.v`, `must be ${PROTOCOL_VERSION}`);
+  if (value.v < OLDEST_PROTOCOL_VERSION) fail('update-required', `${path}.v`, `version ${value.v} is older than ${OLDEST_PROTOCOL_VERSION}, the oldest this server takes`);
+  fail('unsupported-version', `${path}.v`, `version ${value.v} is not supported`);
+}
+
+/**
+ * The version of something a peer sent us. A newer version is a breaking
+ * change this code cannot read: the device needs an update, and retrying
+ * will not help.
+ */
+export function expectReadableVersion(value: Record<string, unknown>, path: string): void {
+  if (value.v === PROTOCOL_VERSION) return;
+  if (typeof value.v === 'number' && value.v > PROTOCOL_VERSION) fail('update-required', `${path}.v`, `version ${value.v} is newer than ${PROTOCOL_VERSION}`);
+  fail('bad-response', `${path}.v`, `must be ${PROTOCOL_VERSION}`);
 }
 
 const OP_FIELDS = ['kind', 'studentId', 'at'] as const;
@@ -112,57 +129,58 @@ export function assertSyncRequest(value: unknown): asserts value is Omit<SyncReq
 const OUTCOME_FIELDS = { applied: [], rejected: ['code'], merged: ['rule'], conflict: ['conflictId'] } as const;
 
 function assertOutcome(value: unknown, path: string): asserts value is Outcome {
-  expectRecord(value, path, ['status'], ['code', 'rule', 'conflictId'], 'bad-response');
+  expectFields(value, path, ['status']);
   expectOneOf(value.status, `${path}.status`, ['applied', 'rejected', 'merged', 'conflict'] as const, 'bad-response');
-  expectRecord(value, path, ['status', ...OUTCOME_FIELDS[value.status]], [], 'bad-response');
+  expectFields(value, path, OUTCOME_FIELDS[value.status]);
   if (value.status === 'rejected') expectOneOf<OpErrorCode>(value.code, `${path}.code`, OP_ERROR_CODES, 'bad-response');
   if (value.status === 'merged') expectString(value.rule, `${path}.rule`, { max: 64 }, 'bad-response');
   if (value.status === 'conflict') expectString(value.conflictId, `${path}.conflictId`, { max: 64 }, 'bad-response');
 }
 
 function assertReceiptRun(value: unknown, path: string): asserts value is ReceiptRun {
-  expectRecord(value, path, ['n', 'status'], ['code', 'original', 'rule', 'conflictId'], 'bad-response');
+  expectFields(value, path, ['n', 'status']);
   expectInteger(value.n, `${path}.n`, { min: 1, max: LIMITS.maxOpsPerBatch }, 'bad-response');
-  const { n: _n, ...receipt } = value;
-  if (receipt.status === 'duplicate') {
-    expectRecord(receipt, path, ['status', 'original'], [], 'bad-response');
-    assertOutcome(receipt.original, `${path}.original`);
-  } else {
-    if (receipt.original !== undefined) fail('bad-response', `${path}.original`, 'goes only with a duplicate');
-    assertOutcome(receipt, path);
-  }
+  if (value.status === 'duplicate') assertOutcome(value.original, `${path}.original`);
+  else assertOutcome(value, path);
 }
 
-/** Checks a server answer before the worker deletes anything because of it. */
+/**
+ * Checks a server answer before the worker deletes anything because of it.
+ * Fields a newer server adds are ignored; a newer protocol version is not.
+ */
 export function assertSyncResponse(value: unknown): asserts value is SyncResponse {
-  expectRecord(value, '$', ['v', 'type', 'receipts', 'serverTime'], ['changes'], 'bad-response');
-  if (value.v !== PROTOCOL_VERSION) fail('bad-response', '$.v', `must be ${PROTOCOL_VERSION}`);
+  expectFields(value, '$', ['v', 'type', 'receipts', 'serverTime']);
+  expectReadableVersion(value, '$');
   expectOneOf(value.type, '$.type', ['sync-result'], 'bad-response');
   expectInteger(value.serverTime, '$.serverTime', TIME_RANGE, 'bad-response');
   expectArray(value.receipts, '$.receipts', 'bad-response');
   value.receipts.forEach((r, i) => assertReceiptRun(r, `$.receipts[${i}]`));
 }
 
+/** The worker's (or the server's) answer to a mark, as the page reads it. */
 export function assertMarkAnswer(value: unknown): asserts value is MarkAnswer {
-  expectRecord(value, '$', ['v', 'type', 'opId', 'queued', 'studentId', 'student', 'at', 'localTime', 'late'], ['alreadyAt'], 'bad-response');
+  expectFields(value, '$', ['v', 'type', 'opId', 'queued', 'studentId', 'student', 'at', 'localTime', 'late']);
+  expectReadableVersion(value, '$');
   expectOneOf(value.type, '$.type', ['mark-answer'], 'bad-response');
   if (typeof value.queued !== 'boolean' || typeof value.late !== 'boolean') fail('bad-response', '$', 'flags must be booleans');
-  if (value.student !== null) expectRecord(value.student, '$.student', ['name', 'homeroom'], [], 'bad-response');
+  if (value.student !== null) expectFields(value.student, '$.student', ['name', 'homeroom']);
 }
 
 export function assertKioskConfig(value: unknown): asserts value is KioskConfig {
-  expectRecord(value, '$', ['v', 'type', 'school', 'kiosk', 'rosterVersion', 'syncLimits'], [], 'bad-response');
-  expectRecord(value.syncLimits, '$.syncLimits', ['maxBodyBytes', 'maxOps'], [], 'bad-response');
+  expectFields(value, '$', ['v', 'type', 'school', 'kiosk', 'rosterVersion', 'syncLimits']);
+  expectReadableVersion(value, '$');
+  expectFields(value.syncLimits, '$.syncLimits', ['maxBodyBytes', 'maxOps']);
   expectInteger(value.syncLimits.maxBodyBytes, '$.syncLimits.maxBodyBytes', { min: 1024, max: 1024 ** 3 }, 'bad-response');
   expectInteger(value.syncLimits.maxOps, '$.syncLimits.maxOps', { min: 1, max: 1_000_000 }, 'bad-response');
   expectOneOf(value.type, '$.type', ['kiosk-config'], 'bad-response');
-  expectRecord(value.school, '$.school', ['id', 'name', 'timeZone', 'bellTime'], [], 'bad-response');
-  if (value.kiosk !== null) expectRecord(value.kiosk, '$.kiosk', ['id', 'name'], [], 'bad-response');
+  expectFields(value.school, '$.school', ['id', 'name', 'timeZone', 'bellTime']);
+  if (value.kiosk !== null) expectFields(value.kiosk, '$.kiosk', ['id', 'name']);
   expectString(value.rosterVersion, '$.rosterVersion', { max: 128 }, 'bad-response');
 }
 
 export function assertRoster(value: unknown): asserts value is Roster {
-  expectRecord(value, '$', ['v', 'type', 'version', 'studentIds', 'names', 'homerooms'], [], 'bad-response');
+  expectFields(value, '$', ['v', 'type', 'version', 'studentIds', 'names', 'homerooms']);
+  expectReadableVersion(value, '$');
   expectOneOf(value.type, '$.type', ['roster'], 'bad-response');
   expectArray(value.studentIds, '$.studentIds', 'bad-response');
   expectArray(value.names, '$.names', 'bad-response');

@@ -7,6 +7,8 @@ import type { OpErrorCode } from './error-codes.ts';
 import type { ChangePage } from './office-protocol.ts';
 
 export const PROTOCOL_VERSION = 1;
+/** The oldest version the server still takes. Raising it tells every older device to update. */
+export const OLDEST_PROTOCOL_VERSION = 1;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;
 
 /**
