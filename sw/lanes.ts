@@ -8,7 +8,7 @@
  * in flight (so an edit never overtakes what it edits, and a check-out never
  * overtakes its check-in).
  */
-import type { OpKind } from '../src/shared/protocol.ts';
+import type { OpKind } from '../src/shared/attendance-model.ts';
 
 export type Lane = 'roll' | 'door' | 'notes';
 export const LANES: readonly Lane[] = ['roll', 'door', 'notes'];

@@ -3,8 +3,9 @@
  * here and nowhere else. Upgrades are added as new versions below.
  */
 import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { AttendanceStatus, OpKind } from '../src/shared/attendance-model.ts';
 import type { MarkState } from '../src/shared/office-protocol.ts';
-import type { AttendanceStatus, OpKind, Receipt } from '../src/shared/protocol.ts';
+import type { Receipt } from '../src/shared/protocol.ts';
 
 export const DB_NAME = 'doorline';
 

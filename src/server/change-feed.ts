@@ -5,8 +5,8 @@
  * whatever the clocks say.
  */
 import type { Kysely } from 'kysely';
-import type { Change, ChangePage, RollRow, RollView } from '../shared/office-protocol.ts';
-import { PROTOCOL_VERSION } from '../shared/protocol.ts';
+import type { RollRow, RollView } from '../shared/office-protocol.ts';
+import { PROTOCOL_VERSION, type Change, type ChangePage } from '../shared/protocol.ts';
 import { localMoment } from '../shared/school-time.ts';
 import { SCHOOL_SESSIONS } from '../shared/sessions.ts';
 import type { Database, School } from './db/schema.ts';

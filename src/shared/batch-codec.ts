@@ -36,7 +36,8 @@ import { DoorlineError } from './error-codes.ts';
 import { expectString, fail } from './guard.ts';
 import { LIMITS } from './limits.ts';
 import { assertOp, DEVICE_ID_PATTERN } from './protocol-guards.ts';
-import { DAY_SESSION, type AttendanceStatus, type Op, type OpKind } from './protocol.ts';
+import { DAY_SESSION, type AttendanceStatus, type OpKind } from './attendance-model.ts';
+import type { Op } from './protocol.ts';
 
 export const BATCH_MEDIA_TYPE = 'application/vnd.doorline.batch';
 export const CODEC_VERSION = 1;

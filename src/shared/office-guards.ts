@@ -1,8 +1,9 @@
 /** `asserts` guards for the change feed and the roll (./office-protocol.ts), as the worker and pages receive them. */
+import { ATTENDANCE_STATUSES } from './attendance-model.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectString, fail } from './guard.ts';
-import type { ChangePage, RollView } from './office-protocol.ts';
+import type { RollView } from './office-protocol.ts';
+import type { ChangePage } from './protocol.ts';
 import { expectReadableVersion } from './protocol-guards.ts';
-import { ATTENDANCE_STATUSES } from './protocol.ts';
 
 const TIME = { min: 0, max: 4_102_444_800_000 };
 const nullableTime = (value: unknown, path: string) => {

@@ -2,21 +2,8 @@
 import { DoorlineError, isErrorCode, OP_ERROR_CODES, type OpErrorCode } from './error-codes.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString, fail } from './guard.ts';
 import { LIMITS } from './limits.ts';
-import {
-  ATTENDANCE_STATUSES,
-  OLDEST_PROTOCOL_VERSION,
-  OP_KINDS,
-  PROTOCOL_VERSION,
-  type KioskConfig,
-  type MarkAnswer,
-  type MarkInput,
-  type Op,
-  type Outcome,
-  type ReceiptRun,
-  type Roster,
-  type SyncRequest,
-  type SyncResponse,
-} from './protocol.ts';
+import { ATTENDANCE_STATUSES, OP_KINDS } from './attendance-model.ts';
+import { OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION, type KioskConfig, type MarkAnswer, type MarkInput, type Op, type Outcome, type ReceiptRun, type Roster, type SyncRequest, type SyncResponse } from './protocol.ts';
 
 /** Crockford base32 ULID. */
 export const OP_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;

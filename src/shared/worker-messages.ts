@@ -2,7 +2,8 @@
 import { expectFields, expectOneOf, expectRecord } from './guard.ts';
 import { expectReadableVersion, expectVersion } from './protocol-guards.ts';
 import type { ErrorCode, OpErrorCode } from './error-codes.ts';
-import { PROTOCOL_VERSION, type OpKind, type ProtocolVersion } from './protocol.ts';
+import type { OpKind } from './attendance-model.ts';
+import { PROTOCOL_VERSION, type ProtocolVersion } from './protocol.ts';
 
 /**
  * idle: nothing waiting. sending: a drain is running. waiting-for-network: the

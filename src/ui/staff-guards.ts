@@ -7,9 +7,8 @@
 import type { DeviceList, PairingCode, SessionInfo, StaffRole } from '../shared/account-protocol.ts';
 import { STAFF_ROLES } from '../shared/account-protocol.ts';
 import { expectArray, expectInteger, expectOneOf, expectString, fail } from '../shared/guard.ts';
-import type { RecordState } from '../shared/merge.ts';
+import { ATTENDANCE_STATUSES, type RecordState } from '../shared/attendance-model.ts';
 import type { ActorRef, ConflictList, ConflictView, HistoryEntry, RecordHistory, ResolveResult } from '../shared/office-protocol.ts';
-import { ATTENDANCE_STATUSES } from '../shared/protocol.ts';
 
 const TIME = { min: 0, max: 4_102_444_800_000 };
 const COUNT = { min: 0, max: Number.MAX_SAFE_INTEGER };

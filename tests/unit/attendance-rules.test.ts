@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ATTENDANCE_RULES,
-  CONFIDENCE_THRESHOLD,
-  EMPTY_RECORD,
-  type Actor,
-  type AttendanceRule,
-  type FieldConflict,
-  type MergeField,
-  type RecordState,
-  type RuleId,
-  type RuleVerdict,
-  type SideInfo,
-} from '../../src/shared/attendance-rules.ts';
-import { ATTENDANCE_STATUSES } from '../../src/shared/protocol.ts';
+import { ATTENDANCE_STATUSES, EMPTY_RECORD, type Actor, type MergeField, type RecordState } from '../../src/shared/attendance-model.ts';
+import { ATTENDANCE_RULES, CONFIDENCE_THRESHOLD, type AttendanceRule, type FieldConflict, type RuleId, type RuleVerdict, type SideInfo } from '../../src/shared/attendance-rules.ts';
 
 const BELL = Date.parse('2026-11-24T08:00:00Z');
 const lateness = (t: number): 'present' | 'late' => (t > BELL ? 'late' : 'present');

@@ -5,7 +5,8 @@ import { ByteReader, ByteWriter, encodeUtf8 } from '../../src/shared/byte-io.ts'
 import { DoorlineError, type ErrorCode } from '../../src/shared/error-codes.ts';
 import { formatHlc } from '../../src/shared/hlc.ts';
 import { assertOp, DEVICE_ID_PATTERN, MAX_CLOCK_OFFSET_MS, normalizeOp, OP_ID_PATTERN, SESSION_PATTERN } from '../../src/shared/protocol-guards.ts';
-import { ATTENDANCE_STATUSES, type Op } from '../../src/shared/protocol.ts';
+import { ATTENDANCE_STATUSES } from '../../src/shared/attendance-model.ts';
+import type { Op } from '../../src/shared/protocol.ts';
 import { realisticMorning } from '../bench/support/morning.ts';
 
 const DEVICE = 'c0ffee00-1234-4abc-8def-0123456789ab';

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeBatch } from '../../src/shared/batch-codec.ts';
 import { DoorlineError } from '../../src/shared/error-codes.ts';
-import type { Op, OpKind, Receipt, SyncResponse } from '../../src/shared/protocol.ts';
+import type { OpKind } from '../../src/shared/attendance-model.ts';
+import type { Op, Receipt, SyncResponse } from '../../src/shared/protocol.ts';
 import { toRuns } from '../../src/shared/receipts.ts';
 import type { SyncProgress } from '../../src/shared/worker-messages.ts';
 import { LinkEstimator } from '../../sw/chunk-scheduler.ts';

@@ -3,7 +3,7 @@
  * SQLite and PostgreSQL share one schema.
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
-import type { AttendanceStatus } from '../../shared/protocol.ts';
+import type { AttendanceStatus } from '../../shared/attendance-model.ts';
 
 export interface SchoolsTable {
   id: string;
