@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createStaff } from './auth/accounts.ts';
 import { hashPassword } from './auth/password.ts';
 import { createPairingCode } from './pairing.ts';
+import { insertInSlices } from './db/in-slices.ts';
 import type { Db } from './db/open-database.ts';
 import type { NewStudent } from './db/schema.ts';
 import { mulberry32 } from '../shared/seeded-random.ts';
@@ -72,9 +73,7 @@ export async function ensureDemoSchool(db: Db, now = Date.now()): Promise<SeedRe
       .values({ id: schoolId, name: DEMO_SCHOOL.name, time_zone: DEMO_SCHOOL.timeZone, bell_time: DEMO_SCHOOL.bellTime, roster_version: 1, created_at: now })
       .execute();
     const students = demoRoster(schoolId, now);
-    for (let i = 0; i < students.length; i += 200) {
-      await trx.insertInto('students').values(students.slice(i, i + 200)).execute();
-    }
+    await insertInSlices(trx, 'students', students);
     await trx.insertInto('kiosks').values({ id: randomUUID(), school_id: schoolId, name: DEMO_SCHOOL.kioskName, created_at: now }).execute();
     return { created: true, schoolName: DEMO_SCHOOL.name, kioskName: DEMO_SCHOOL.kioskName, studentCount: students.length };
   });

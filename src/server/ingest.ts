@@ -4,7 +4,7 @@
  * answered `duplicate` with the outcome it got the first time, and is never
  * applied twice. A bad op is rejected alone; the ops around it still apply.
  */
-import { inSlices } from './db/in-slices.ts';
+import { inSlices, insertInSlices } from './db/in-slices.ts';
 import type { Transaction } from 'kysely';
 import { DoorlineError, type OpErrorCode } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
@@ -13,7 +13,8 @@ import { PROTOCOL_VERSION, type MarkInput, type Op, type Outcome, type Receipt, 
 import { toRuns } from '../shared/receipts.ts';
 import { isLate, localMoment } from '../shared/school-time.ts';
 import type { Db } from './db/open-database.ts';
-import type { Database, OpsTable, School, StaffRole } from './db/schema.ts';
+import type { StaffRole } from '../shared/account-protocol.ts';
+import type { Database, OpsTable, School } from './db/schema.ts';
 import { RecordBook, type OpActor, type RecordKey } from './record-book.ts';
 import { findSchool } from './school-queries.ts';
 
@@ -116,9 +117,7 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, actor
     settled.push({ receipt: outcome, student });
   }
   await book.flush();
-  for (let i = 0; i < newRows.length; i += 50) {
-    await trx.insertInto('ops').values(newRows.slice(i, i + 50)).execute();
-  }
+  await insertInSlices(trx, 'ops', newRows);
   return settled;
 }
 

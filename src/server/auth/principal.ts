@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import type { Db } from '../db/open-database.ts';
-import type { StaffRole } from '../db/schema.ts';
+import { STAFF_ROLES, type StaffRole } from '../../shared/account-protocol.ts';
 import { sha256 } from './secrets.ts';
 
 export const SESSION_COOKIE = 'doorline_session';
@@ -36,7 +36,6 @@ export interface DevicePrincipal {
 
 export type Principal = StaffPrincipal | DevicePrincipal;
 
-export const ALL_ROLES: readonly StaffRole[] = ['teacher', 'office', 'admin'];
 export const OFFICE_ROLES: readonly StaffRole[] = ['office', 'admin'];
 export const ADMIN_ROLES: readonly StaffRole[] = ['admin'];
 
@@ -139,7 +138,7 @@ export class Auth {
   }
 
   /** A paired kiosk, or a signed-in person with one of `roles`: whoever may send marks or read the school's day. */
-  async requireSender(request: FastifyRequest, roles: readonly StaffRole[] = ALL_ROLES): Promise<Principal> {
+  async requireSender(request: FastifyRequest, roles: readonly StaffRole[] = STAFF_ROLES): Promise<Principal> {
     const { principal } = await this.resolve(request);
     if (principal?.kind === 'device') return principal;
     return this.requireStaff(request, roles);

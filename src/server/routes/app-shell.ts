@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { DoorlineError } from '../../shared/error-codes.ts';
-import type { StaffRole } from '../db/schema.ts';
+import type { StaffRole } from '../../shared/account-protocol.ts';
 import type { Auth } from '../auth/principal.ts';
 
 /**

@@ -1,10 +1,10 @@
 /** Staff sign-in, the current session, sign-out and password changes. */
 import type { FastifyInstance } from 'fastify';
-import { assertPasswordChange, assertSignInInput, type SessionInfo } from '../../shared/account-protocol.ts';
+import { assertPasswordChange, assertSignInInput, STAFF_ROLES, type SessionInfo } from '../../shared/account-protocol.ts';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import type { SignIn } from '../auth/accounts.ts';
-import { ALL_ROLES, sessionCookie, type Auth, type StaffPrincipal } from '../auth/principal.ts';
+import { sessionCookie, type Auth, type StaffPrincipal } from '../auth/principal.ts';
 import { schoolInfo } from '../school-queries.ts';
 
 export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn): void {
@@ -37,7 +37,7 @@ export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn
   });
 
   app.get('/api/session', async (request, reply) => {
-    const principal = await auth.requireStaff(request, ALL_ROLES, { allowPasswordChange: true });
+    const principal = await auth.requireStaff(request, STAFF_ROLES, { allowPasswordChange: true });
     void reply.header('cache-control', 'no-store');
     return describe(principal);
   });
@@ -50,7 +50,7 @@ export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn
   });
 
   app.post('/api/account/password', async (request, reply) => {
-    const principal = await auth.requireStaff(request, ALL_ROLES, { allowPasswordChange: true });
+    const principal = await auth.requireStaff(request, STAFF_ROLES, { allowPasswordChange: true });
     const body: unknown = request.body;
     if (body === undefined) throw new DoorlineError('empty-body');
     assertPasswordChange(body);
