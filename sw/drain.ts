@@ -59,7 +59,7 @@ interface InFlight {
 }
 
 export function toWireOp(op: OutboxOp): Op {
-  const { seq, kind, studentId, at, session, status, text, base, offset, hlc } = op;
+  const { seq, kind, studentId, at, session, status, text, base, offset } = op;
   return {
     seq,
     kind,
@@ -70,7 +70,6 @@ export function toWireOp(op: OutboxOp): Op {
     ...(status === undefined ? {} : { status }),
     ...(text === undefined ? {} : { text }),
     ...(offset === undefined ? {} : { offset }),
-    ...(hlc === undefined ? {} : { hlc }),
   };
 }
 

@@ -69,7 +69,6 @@ export type MetaKey =
   | 'device-token'
   | 'change-cursor'
   | 'clock-offset'
-  | 'hlc'
   | 'session';
 
 export type OutboxDb = Dexie & {

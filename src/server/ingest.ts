@@ -165,7 +165,6 @@ function opRow(incoming: IncomingOp, op: Op | null, schoolId: string, deviceId: 
     actor_id: actor.id,
     corrected_time: op ? correctedTime(op, clockOffset) : null,
     clock_offset: op ? (op.offset ?? clockOffset) : null,
-    hlc: op?.hlc ?? null,
     rule: outcome.status === 'merged' ? outcome.rule : null,
     conflict_id: outcome.status === 'conflict' ? outcome.conflictId : null,
   };

@@ -41,11 +41,16 @@ export function expectReadableVersion(value: Record<string, unknown>, path: stri
 }
 
 const OP_FIELDS = ['kind', 'studentId', 'at'] as const;
-const OPTIONAL_OP_FIELDS = ['session', 'status', 'text', 'base', 'offset', 'hlc'] as const;
+const OPTIONAL_OP_FIELDS = ['session', 'status', 'text', 'base', 'offset'] as const;
+/**
+ * Workers before 0.3 stamped each op with a hybrid logical clock that nothing
+ * ever read; their queues still carry it, so it is checked and ignored.
+ */
+const LEGACY_OP_FIELDS = ['hlc'] as const;
 /** A device clock may be wrong by this much and still be corrected (a year either way). */
 export const MAX_CLOCK_OFFSET_MS = 366 * 24 * 60 * 60 * 1000;
-/** A hybrid logical clock reading as ./hlc.ts writes it: 15 digits of ms, a colon, 4 digits of counter. */
-export const HLC_PATTERN = /^[0-9]{15}:[0-9]{4}$/;
+/** An older worker's logical clock reading: 15 digits of ms, a colon, 4 digits of counter. */
+const HLC_PATTERN = /^[0-9]{15}:[0-9]{4}$/;
 
 /** The fields every op shares, wherever it comes from; `status` and `text` go with their kinds only. */
 function checkOpFields(value: Record<string, unknown>, path: string): void {
@@ -86,7 +91,7 @@ export function assertOpIdentity(value: unknown, path: string): asserts value is
 /** The rest of an op; a failure here rejects only this op. */
 export function assertOp(value: unknown, path: string): asserts value is Op {
   assertOpIdentity(value, path);
-  expectRecord(value, path, ['seq', ...OP_FIELDS], ['opId', ...OPTIONAL_OP_FIELDS]);
+  expectRecord(value, path, ['seq', ...OP_FIELDS], ['opId', ...OPTIONAL_OP_FIELDS, ...LEGACY_OP_FIELDS]);
   checkOpFields(value, path);
 }
 

@@ -30,7 +30,6 @@ export interface MarkInput {
   text?: string;
   base?: number;
   offset?: number;
-  hlc?: string;
 }
 
 /** One operation as a device sends it. Its identity is (deviceId, seq). */
@@ -60,8 +59,6 @@ export interface Op {
    * never synced: the server then uses the offset it measures on the batch.
    */
   offset?: number;
-  /** The device's hybrid logical clock when it made the op (./hlc.ts), for ordering. */
-  hlc?: string;
 }
 
 /** `POST /api/sync`: one device's ops, oldest first. */

@@ -129,7 +129,6 @@ export interface OpsTable {
   /** `at` corrected by the device's clock offset: the time the school's rules judge. */
   corrected_time: number | null;
   clock_offset: number | null;
-  hlc: string | null;
   /** For a merged op: the rule that decided. */
   rule: string | null;
   /** For an op that opened a conflict. */
