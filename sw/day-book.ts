@@ -4,7 +4,7 @@
  * the kiosk say "Already checked in at 07:58" and fills the roll, offline
  * too, and it gives every new op its base (the server version it saw).
  */
-import type { AttendanceStatus } from '../src/shared/attendance-model.ts';
+import { DAY_SESSION, type AttendanceStatus } from '../src/shared/attendance-model.ts';
 import { applyChange, asKept, changeOf, type Lateness } from '../src/shared/attendance-rules.ts';
 import type { RollRow, RollView } from '../src/shared/office-protocol.ts';
 import { PROTOCOL_VERSION, type Change } from '../src/shared/protocol.ts';
@@ -91,7 +91,7 @@ export class DayBook {
     for (const student of students) {
       const record = await this.record(session, student.studentId, today);
       // A period's roll shows the door's check-in too: who is in the building.
-      const door = session === 'day' ? record : await this.record('day', student.studentId, today);
+      const door = session === DAY_SESSION ? record : await this.record(DAY_SESSION, student.studentId, today);
       const marks = await this.db.marks.where('[session+studentId]').equals([session, student.studentId]).sortBy('at');
       const mark = marks.filter((m) => m.kind === 'status' && m.status).at(-1);
       rows.push({

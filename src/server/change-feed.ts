@@ -5,6 +5,7 @@
  * whatever the clocks say.
  */
 import type { Kysely } from 'kysely';
+import { DAY_SESSION } from '../shared/attendance-model.ts';
 import type { RollRow, RollView } from '../shared/office-protocol.ts';
 import { PROTOCOL_VERSION, type Change, type ChangePage } from '../shared/protocol.ts';
 import { localMoment } from '../shared/school-time.ts';
@@ -82,7 +83,7 @@ export async function serverRoll(db: Kysely<Database>, school: School, group: st
       join.onRef('attendance.student_id', '=', 'students.id').on('attendance.date', '=', date).on('attendance.session', '=', session),
     )
     // A period's roll shows the door's check-in too: who is in the building.
-    .leftJoin('attendance as door', (join) => join.onRef('door.student_id', '=', 'students.id').on('door.date', '=', date).on('door.session', '=', 'day'))
+    .leftJoin('attendance as door', (join) => join.onRef('door.student_id', '=', 'students.id').on('door.date', '=', date).on('door.session', '=', DAY_SESSION))
     .select(['students.student_number', 'students.name', 'students.homeroom', 'attendance.status', 'attendance.check_in_at', 'attendance.version', 'door.check_in_at as door_check_in_at'])
     .where('students.school_id', '=', school.id)
     .where('students.homeroom', '=', chosen)

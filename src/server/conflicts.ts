@@ -9,7 +9,7 @@ import { DoorlineError } from '../shared/error-codes.ts';
 import { expectArray, expectInteger, expectOneOf, expectRecord, expectString, fail } from '../shared/guard.ts';
 import { LIMITS } from '../shared/limits.ts';
 import type { ActorRef, ConflictView, FieldChoice, HistoryEntry, ResolvableField, ResolveRequest, ResolveResult } from '../shared/office-protocol.ts';
-import { expectVersion } from '../shared/protocol-guards.ts';
+import { expectVersion, TIME_RANGE } from '../shared/protocol-guards.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import type { StaffPrincipal } from './auth/principal.ts';
 import type { Db } from './db/open-database.ts';
@@ -18,7 +18,6 @@ import { parseStored, RecordBook, toRecordState, type FeedEntry, type StoredReco
 import { findSchool } from './school-queries.ts';
 
 const RESOLVABLE: readonly ResolvableField[] = ['status', 'checkInAt', 'checkOutAt'];
-const TIME_RANGE = { min: 946_684_800_000, max: 4_102_444_800_000 };
 /** How many conflicts one request may settle. */
 export const MAX_RESOLUTIONS = 500;
 

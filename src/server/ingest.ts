@@ -6,6 +6,7 @@
  */
 import { inSlices, insertInSlices } from './db/in-slices.ts';
 import type { Transaction } from 'kysely';
+import { DAY_SESSION } from '../shared/attendance-model.ts';
 import { DoorlineError, type OpErrorCode } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
 import { assertOp, normalizeOp } from '../shared/protocol-guards.ts';
@@ -76,7 +77,7 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, actor
   const keyOf = (op: Partial<Op>, student: Student | undefined): RecordKey | null => {
     if (!student || typeof op.at !== 'number' || !Number.isSafeInteger(op.at)) return null;
     const at = correctedTime(op, clockOffset);
-    return { student_id: student.id, student_number: op.studentId ?? '', date: localMoment(at, school.time_zone).date, session: typeof op.session === 'string' ? op.session : 'day' };
+    return { student_id: student.id, student_number: op.studentId ?? '', date: localMoment(at, school.time_zone).date, session: typeof op.session === 'string' ? op.session : DAY_SESSION };
   };
   await book.load(
     ops.flatMap((incoming) => {
@@ -157,7 +158,7 @@ function opRow(incoming: IncomingOp, op: Op | null, schoolId: string, deviceId: 
     received_at: now,
     status: outcome.status,
     code: outcome.status === 'rejected' ? outcome.code : null,
-    session: op?.session ?? 'day',
+    session: op?.session ?? DAY_SESSION,
     mark_status: op?.status ?? null,
     note_text: op?.text ?? null,
     base_version: op?.base ?? 0,

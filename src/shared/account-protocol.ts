@@ -4,7 +4,7 @@
  */
 import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString } from './guard.ts';
 import { LIMITS } from './limits.ts';
-import { assertKioskConfig, DEVICE_ID_PATTERN, expectReadableVersion, expectVersion } from './protocol-guards.ts';
+import { APP_VERSION_PATTERN, assertKioskConfig, DEVICE_ID_PATTERN, expectReadableVersion, expectVersion, LATEST_TIME } from './protocol-guards.ts';
 import type { KioskConfig, Op, ProtocolVersion, SchoolInfo } from './protocol.ts';
 
 export type StaffRole = 'teacher' | 'office' | 'admin';
@@ -111,7 +111,6 @@ export const MAX_PASSWORD_INPUT = 200;
 const EMAIL_PATTERN = /^[^\s@]+(@[^\s@]+)?$/;
 const SCHOOL_ID_PATTERN = DEVICE_ID_PATTERN;
 const PAIRING_CODE_INPUT = /^[0-9A-Za-z -]{8,12}$/;
-const APP_VERSION_PATTERN = /^[0-9A-Za-z.+-]{1,40}$/;
 
 export function assertSignInInput(value: unknown): asserts value is SignInInput {
   expectRecord(value, '$', ['v', 'email', 'password'], ['schoolId']);
@@ -151,7 +150,7 @@ export function assertQueueExport(value: unknown): asserts value is Omit<QueueEx
   expectString(value.kioskId, '$.kioskId', { max: LIMITS.maxDeviceIdLength, pattern: DEVICE_ID_PATTERN });
   expectString(value.schoolName, '$.schoolName', { min: 0, max: 200 });
   expectString(value.kioskName, '$.kioskName', { min: 0, max: 200 });
-  expectInteger(value.exportedAt, '$.exportedAt', { min: 0, max: 4_102_444_800_000 });
+  expectInteger(value.exportedAt, '$.exportedAt', { min: 0, max: LATEST_TIME });
   expectArray(value.ops, '$.ops');
 }
 

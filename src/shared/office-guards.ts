@@ -3,9 +3,9 @@ import { ATTENDANCE_STATUSES } from './attendance-model.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectString, fail } from './guard.ts';
 import type { RollView } from './office-protocol.ts';
 import type { ChangePage } from './protocol.ts';
-import { expectReadableVersion } from './protocol-guards.ts';
+import { expectReadableVersion, LATEST_TIME } from './protocol-guards.ts';
 
-const TIME = { min: 0, max: 4_102_444_800_000 };
+const TIME = { min: 0, max: LATEST_TIME };
 const nullableTime = (value: unknown, path: string) => {
   if (value !== null) expectInteger(value, path, TIME, 'bad-response');
 };

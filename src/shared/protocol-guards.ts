@@ -2,7 +2,7 @@
 import { DoorlineError, isErrorCode, OP_ERROR_CODES, type OpErrorCode } from './error-codes.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString, fail } from './guard.ts';
 import { LIMITS } from './limits.ts';
-import { ATTENDANCE_STATUSES, OP_KINDS } from './attendance-model.ts';
+import { ATTENDANCE_STATUSES, DAY_SESSION, OP_KINDS } from './attendance-model.ts';
 import { OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION, type KioskConfig, type MarkAnswer, type MarkInput, type Op, type Outcome, type ReceiptRun, type Roster, type SyncRequest, type SyncResponse } from './protocol.ts';
 
 /** Crockford base32 ULID. */
@@ -14,8 +14,12 @@ export const DEVICE_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
 export const SESSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 const MAX_VERSION = Number.MAX_SAFE_INTEGER;
+/** 2100-01-01, epoch ms: no time Doorline reads or writes is later. */
+export const LATEST_TIME = 4_102_444_800_000;
 /** 2000-01-01 to 2100-01-01: anything outside is a broken clock, not a check-in. */
-const TIME_RANGE = { min: 946_684_800_000, max: 4_102_444_800_000 };
+export const TIME_RANGE = { min: 946_684_800_000, max: LATEST_TIME };
+/** Letters, digits and `.+-`, as a release's version is written ("0.2.0", "0.3.0-rc.1"). */
+export const APP_VERSION_PATTERN = /^[0-9A-Za-z.+-]{1,40}$/;
 
 /**
  * The version of a request. A device older than the oldest version the server
@@ -77,7 +81,7 @@ export function assertMarkInput(value: unknown): asserts value is MarkInput {
 
 /** An op with its defaults filled in: session "day", base 0. */
 export function normalizeOp<T extends { session?: string; base?: number }>(op: T): T & { session: string; base: number } {
-  return { ...op, session: op.session ?? 'day', base: op.base ?? 0 };
+  return { ...op, session: op.session ?? DAY_SESSION, base: op.base ?? 0 };
 }
 
 /** The parts of an op that identify it. A batch whose identities are broken is refused whole. */

@@ -9,8 +9,9 @@ import { STAFF_ROLES } from '../shared/account-protocol.ts';
 import { expectArray, expectInteger, expectOneOf, expectString, fail } from '../shared/guard.ts';
 import { ATTENDANCE_STATUSES, type RecordState } from '../shared/attendance-model.ts';
 import type { ActorRef, ConflictList, ConflictView, HistoryEntry, RecordHistory, ResolveResult } from '../shared/office-protocol.ts';
+import { LATEST_TIME } from '../shared/protocol-guards.ts';
 
-const TIME = { min: 0, max: 4_102_444_800_000 };
+const TIME = { min: 0, max: LATEST_TIME };
 const COUNT = { min: 0, max: Number.MAX_SAFE_INTEGER };
 
 /** An object that has at least `keys`. */

@@ -103,6 +103,7 @@ describe('batch codec: round trips', () => {
       ],
     ],
     ['unicode note text: accents, CJK, emoji and a flag', [{ ...checkIn(1), kind: 'note', text: 'Élodie 去了医院 😷 — back by 🕐, said 👨‍👩‍👧 🇬🇧' }]],
+    ['a note that begins with a byte order mark, kept as written', [{ ...checkIn(1), kind: 'note', text: '\ufeffBOM first' }]],
     ['a note of exactly MAX_NOTE_LENGTH code units, all surrogate pairs', [{ ...checkIn(1), kind: 'note', text: '😀'.repeat(MAX_NOTE_LENGTH / 2) }]],
     ['period sessions and record versions', [{ ...checkIn(1), session: 'P3', base: 12 }, { ...checkIn(2), session: 'Maths 2' }, { ...checkIn(3), base: 7 }]],
     ['student IDs that are not plain numbers', [checkIn(1, 'A-1023'), checkIn(2, 'lib.card_77'), checkIn(3, 'A-1023')]],

@@ -1,5 +1,6 @@
 /** The office's conflicts and a record's history; the change feed and the roll for every device. */
 import type { FastifyInstance } from 'fastify';
+import { DAY_SESSION } from '../../shared/attendance-model.ts';
 import { STAFF_ROLES } from '../../shared/account-protocol.ts';
 import { expectOneOf, expectRecord, expectString } from '../../shared/guard.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
@@ -15,6 +16,7 @@ import { deviceReport } from './sync.ts';
 import { sendJson } from '../compressed-json.ts';
 import { assertResolveRequest, listConflicts, recordHistory, resolveConflicts } from '../conflicts.ts';
 import { findSchool } from '../school-queries.ts';
+import { bodyOf } from '../request-body.ts';
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -32,8 +34,7 @@ export function officeRoutes(app: FastifyInstance, auth: Auth): void {
 
   app.post('/api/conflicts/resolve', async (request, reply) => {
     const staff = await auth.requireStaff(request, OFFICE_ROLES);
-    const body: unknown = request.body;
-    if (body === undefined) throw new DoorlineError('empty-body');
+    const body = bodyOf(request);
     assertResolveRequest(body);
     void reply.header('cache-control', 'no-store');
     return resolveConflicts(auth.db, staff, body, auth.now());
@@ -78,7 +79,7 @@ export function officeRoutes(app: FastifyInstance, auth: Auth): void {
     const query: unknown = request.query;
     expectRecord(query, '$query', [], ['group', 'session'], 'invalid-query');
     if (query.group !== undefined) expectString(query.group, '$query.group', { max: 64 }, 'invalid-query');
-    const session = query.session ?? 'day';
+    const session = query.session ?? DAY_SESSION;
     expectOneOf(session, '$query.session', SCHOOL_SESSIONS, 'invalid-query');
     const school = await findSchool(auth.db, staff.schoolId);
     void reply.header('cache-control', 'no-store');

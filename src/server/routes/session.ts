@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import type { SignIn } from '../auth/accounts.ts';
 import { sessionCookie, type Auth, type StaffPrincipal } from '../auth/principal.ts';
 import { schoolInfo } from '../school-queries.ts';
+import { bodyOf } from '../request-body.ts';
 
 export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn): void {
   const describe = async (principal: StaffPrincipal): Promise<SessionInfo> => ({
@@ -18,8 +19,7 @@ export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn
   });
 
   app.post('/api/session', async (request, reply) => {
-    const body: unknown = request.body;
-    if (body === undefined) throw new DoorlineError('empty-body');
+    const body = bodyOf(request);
     assertSignInInput(body);
     try {
       const { cookie, expiresAt } = await accounts.signIn(body, request.ip);
@@ -51,8 +51,7 @@ export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn
 
   app.post('/api/account/password', async (request, reply) => {
     const principal = await auth.requireStaff(request, STAFF_ROLES, { allowPasswordChange: true });
-    const body: unknown = request.body;
-    if (body === undefined) throw new DoorlineError('empty-body');
+    const body = bodyOf(request);
     assertPasswordChange(body);
     await accounts.changePassword(principal.staffId, principal.sessionHash, body.currentPassword, body.newPassword);
     return reply.status(204).send();
