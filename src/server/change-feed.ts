@@ -12,7 +12,7 @@ import { localMoment } from '../shared/school-time.ts';
 import { SCHOOL_SESSIONS } from '../shared/sessions.ts';
 import type { Database, School } from './db/schema.ts';
 
-export const CHANGE_PAGE_SIZE = 500;
+const CHANGE_PAGE_SIZE = 500;
 
 /**
  * A page of changes after `cursor`; an empty cursor starts from now with

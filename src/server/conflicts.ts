@@ -19,7 +19,7 @@ import { findSchool } from './school-queries.ts';
 
 const RESOLVABLE: readonly ResolvableField[] = ['status', 'checkInAt', 'checkOutAt'];
 /** How many conflicts one request may settle. */
-export const MAX_RESOLUTIONS = 500;
+const MAX_RESOLUTIONS = 500;
 
 export function assertResolveRequest(value: unknown): asserts value is ResolveRequest {
   expectRecord(value, '$', ['v', 'resolutions']);

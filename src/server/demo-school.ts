@@ -34,7 +34,7 @@ const LAST_NAMES = [
 ];
 const HOMEROOMS = ['7A', '7B', '8A', '8B', '9A', '9B', '10A', '10B', '11A', '11B', '12A', '12B'];
 
-export function demoRoster(schoolId: string, now: number): NewStudent[] {
+function demoRoster(schoolId: string, now: number): NewStudent[] {
   const random = mulberry32(20260901);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   return Array.from({ length: DEMO_SCHOOL.studentCount }, (_, i) => ({

@@ -47,7 +47,7 @@ const rejected = (code: OpErrorCode): Outcome => ({ status: 'rejected', code });
  * The op id a device's op is stored under. Ops sent by the compact codec carry
  * no ULID; (deviceId, seq) is their identity, so it names them.
  */
-export function storedOpId(deviceId: string | null, seq: number | null, opId: string | undefined): string {
+function storedOpId(deviceId: string | null, seq: number | null, opId: string | undefined): string {
   if (opId !== undefined) return opId;
   if (deviceId === null || seq === null) throw new DoorlineError('invalid-body', { problem: 'an op without a device needs an opId' });
   return `${deviceId}/${seq}`;
@@ -127,7 +127,7 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, actor
  * the device measured at its last sync, or else the offset measured on this
  * batch (the device's clock as it sent, against ours as it arrived).
  */
-export function correctedTime(op: Partial<Pick<Op, 'at' | 'offset'>>, batchOffset: number | null): number {
+function correctedTime(op: Partial<Pick<Op, 'at' | 'offset'>>, batchOffset: number | null): number {
   return (op.at ?? 0) + (op.offset ?? batchOffset ?? 0);
 }
 
@@ -205,7 +205,7 @@ export async function noteVisit(db: Db, deviceId: string, report: DeviceReport, 
 }
 
 /** The device's report as columns; an empty queue has no oldest op. */
-export function reportColumns(report: DeviceReport): { app_version?: string; queue_depth?: number; oldest_waiting_at?: number | null } {
+function reportColumns(report: DeviceReport): { app_version?: string; queue_depth?: number; oldest_waiting_at?: number | null } {
   return {
     ...(report.appVersion !== undefined ? { app_version: report.appVersion } : {}),
     ...(report.queueDepth !== undefined ? { queue_depth: report.queueDepth, oldest_waiting_at: report.queueDepth === 0 ? null : (report.oldestWaitingAt ?? null) } : {}),

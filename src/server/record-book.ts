@@ -40,7 +40,7 @@ export interface StoredRecord {
   statusSawCheckIn: boolean;
 }
 
-export const NO_RECORD: StoredRecord = { status: null, checkInAt: null, checkOutAt: null, statusBy: 'door', statusByName: '', statusSawCheckIn: false };
+const NO_RECORD: StoredRecord = { status: null, checkInAt: null, checkOutAt: null, statusBy: 'door', statusByName: '', statusSawCheckIn: false };
 
 export interface OpActor {
   kind: Actor;
@@ -249,36 +249,11 @@ export class RecordBook {
       if (differs) {
         if (next.checkInAt !== server.checkInAt && op.kind === 'check-in') entry.checkInOpId = opId;
         if (next.checkOutAt !== server.checkOutAt && op.kind === 'check-out') entry.checkOutOpId = opId;
-        entry.version += 1;
-        entry.record = next;
-        entry.lastActorId = writer;
-        entry.changed = true;
-        entry.made.set(entry.version, next);
-        this.changes.push({
-          change: { kind: 'record', studentId: key.student_number, date: key.date, session: key.session, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt, version: entry.version },
-          origin: actor.deviceId,
-          // The sending device already shows this result when its op applied as made.
-          echo: outcome.status === 'applied' && next.status === local.status && next.checkInAt === local.checkInAt && next.checkOutAt === local.checkOutAt,
-        });
+        // The sending device already shows this result when its op applied as made.
+        const echo = outcome.status === 'applied' && next.status === local.status && next.checkInAt === local.checkInAt && next.checkOutAt === local.checkOutAt;
+        this.advance(entry, next, writer, { origin: actor.deviceId, echo });
       }
-      this.audit.push({
-        school_id: this.school.id,
-        student_id: key.student_id,
-        date: key.date,
-        session: key.session,
-        version: entry.version,
-        at: this.now,
-        action,
-        actor_kind: actor.kind,
-        actor_id: actor.id,
-        actor_name: actor.name,
-        device_id: actor.deviceId,
-        op_id: opId,
-        rule,
-        note: null,
-        before: JSON.stringify(server),
-        after: JSON.stringify(next),
-      });
+      this.audited(entry, { action, actor, opId, rule, note: null, before: server, after: next });
     }
     return outcome;
   }
@@ -294,35 +269,48 @@ export class RecordBook {
     if (!entry?.stored) throw new Error(`A conflict refers to a record that is not stored: ${RecordBook.id(key)}`);
     const current = entry.record;
     const next = choose(current);
+    this.advance(entry, next, null, { origin: null, echo: false });
+    this.audited(entry, { action: 'resolve', actor: { ...person, deviceId: null }, opId, rule: null, note, before: current, after: next });
+    return entry.version;
+  }
+
+  /** A new version of the record, and its entry in the change feed. */
+  private advance(entry: Entry, next: StoredRecord, writer: string | null, feed: Omit<FeedEntry, 'change'>): void {
     entry.version += 1;
     entry.record = next;
-    entry.lastActorId = null;
+    entry.lastActorId = writer;
     entry.changed = true;
     entry.made.set(entry.version, next);
-    this.audit.push({
-      school_id: this.school.id,
-      student_id: key.student_id,
-      date: key.date,
-      session: key.session,
-      version: entry.version,
-      at: this.now,
-      action: 'resolve',
-      actor_kind: person.kind,
-      actor_id: person.id,
-      actor_name: person.name,
-      device_id: null,
-      op_id: opId,
-      rule: null,
-      note,
-      before: JSON.stringify(current),
-      after: JSON.stringify(next),
-    });
+    const { key } = entry;
     this.changes.push({
       change: { kind: 'record', studentId: key.student_number, date: key.date, session: key.session, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt, version: entry.version },
-      origin: null,
-      echo: false,
+      ...feed,
     });
-    return entry.version;
+  }
+
+  /** The audit entry for what happened to the record at its current version. */
+  private audited(
+    entry: Entry,
+    what: { action: AuditLogTable['action']; actor: OpActor; opId: string; rule: string | null; note: string | null; before: StoredRecord; after: StoredRecord },
+  ): void {
+    this.audit.push({
+      school_id: this.school.id,
+      student_id: entry.key.student_id,
+      date: entry.key.date,
+      session: entry.key.session,
+      version: entry.version,
+      at: this.now,
+      action: what.action,
+      actor_kind: what.actor.kind,
+      actor_id: what.actor.id,
+      actor_name: what.actor.name,
+      device_id: what.actor.deviceId,
+      op_id: what.opId,
+      rule: what.rule,
+      note: what.note,
+      before: JSON.stringify(what.before),
+      after: JSON.stringify(what.after),
+    });
   }
 
   /** Writes what the transaction changed; `after`: feed entries to follow this book's own. */

@@ -106,8 +106,7 @@ export interface QueueExport {
   ops: Op[];
 }
 
-export const QUEUE_EXPORT_MEDIA_TYPE = 'application/json';
-export const MAX_PASSWORD_INPUT = 200;
+const MAX_PASSWORD_INPUT = 200;
 const EMAIL_PATTERN = /^[^\s@]+(@[^\s@]+)?$/;
 const SCHOOL_ID_PATTERN = DEVICE_ID_PATTERN;
 const PAIRING_CODE_INPUT = /^[0-9A-Za-z -]{8,12}$/;

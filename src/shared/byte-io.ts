@@ -176,7 +176,7 @@ export function encodeUtf8(value: string, path: Path): Uint8Array {
   return encoder.encode(value);
 }
 
-export function decodeUtf8(bytes: Uint8Array, path: Path): string {
+function decodeUtf8(bytes: Uint8Array, path: Path): string {
   try {
     return decoder.decode(bytes);
   } catch {

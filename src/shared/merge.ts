@@ -47,7 +47,7 @@ export interface MergeResult {
   reason: string;
 }
 
-export function sameField(field: MergeField, a: RecordState, b: RecordState): boolean {
+function sameField(field: MergeField, a: RecordState, b: RecordState): boolean {
   if (field !== 'notes') return a[field] === b[field];
   const ids = new Set(a.notes.map((n) => n.id));
   return a.notes.length === b.notes.length && b.notes.every((n) => ids.has(n.id));

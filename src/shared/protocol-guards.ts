@@ -85,7 +85,7 @@ export function normalizeOp<T extends { session?: string; base?: number }>(op: T
 }
 
 /** The parts of an op that identify it. A batch whose identities are broken is refused whole. */
-export function assertOpIdentity(value: unknown, path: string): asserts value is Record<string, unknown> & { seq: number; opId?: string } {
+function assertOpIdentity(value: unknown, path: string): asserts value is Record<string, unknown> & { seq: number; opId?: string } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('invalid-body', path, 'must be an object');
   const op = value as Record<string, unknown>;
   expectInteger(op.seq, `${path}.seq`, { min: 1, max: MAX_SEQ });

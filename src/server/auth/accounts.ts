@@ -21,7 +21,7 @@ export interface NewStaff {
   passwordHash?: string | undefined;
 }
 
-export function normalizeEmail(email: string): string {
+function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 

@@ -10,7 +10,7 @@ import type { Db } from '../db/open-database.ts';
 import { STAFF_ROLES, type StaffRole } from '../../shared/account-protocol.ts';
 import { sha256 } from './secrets.ts';
 
-export const SESSION_COOKIE = 'doorline_session';
+const SESSION_COOKIE = 'doorline_session';
 /** A session lasts a school day and a bit; then the person signs in again. */
 export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
@@ -40,7 +40,7 @@ export const OFFICE_ROLES: readonly StaffRole[] = ['office', 'admin'];
 export const ADMIN_ROLES: readonly StaffRole[] = ['admin'];
 
 /** The value of one cookie in a Cookie header, or undefined. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
+function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');

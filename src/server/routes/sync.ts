@@ -16,7 +16,7 @@ import type { Auth, Principal } from '../auth/principal.ts';
 import { ingestBatch, ingestDirectMark, type DeviceReport, type Sender, type SyncBatch } from '../ingest.ts';
 import { BatchBody, bodyOf } from '../request-body.ts';
 
-export function senderOf(principal: Principal, deviceId: string | null): Sender {
+function senderOf(principal: Principal, deviceId: string | null): Sender {
   return principal.kind === 'device'
     ? { kind: 'kiosk', schoolId: principal.schoolId, deviceId: principal.deviceId, kioskId: principal.kioskId, name: principal.kioskName }
     : { kind: 'staff', schoolId: principal.schoolId, deviceId, staffId: principal.staffId, role: principal.role, name: principal.name };
