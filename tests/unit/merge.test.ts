@@ -2,15 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_RECORD, type RecordState } from '../../src/shared/attendance-model.ts';
 import { ATTENDANCE_RULES, CONFIDENCE_THRESHOLD, type SideInfo } from '../../src/shared/attendance-rules.ts';
 import { mergeRecord, previewResolution, type MergeInput } from '../../src/shared/merge.ts';
+import { afterBell, lateness, rec, T1500, T1530 } from '../support/school-day.ts';
 
-const BELL = Date.parse('2026-11-24T08:00:00Z');
-const lateness = (t: number): 'present' | 'late' => (t > BELL ? 'late' : 'present');
-const T0758 = BELL - 2 * 60_000;
-const T0814 = BELL + 14 * 60_000;
-const T1500 = BELL + 7 * 3_600_000;
-const T1530 = T1500 + 30 * 60_000;
-
-const rec = (fields: Partial<RecordState>): RecordState => ({ ...EMPTY_RECORD, ...fields });
+const T0758 = afterBell(-2);
+const T0814 = afterBell(14);
 const door: SideInfo = { actor: 'door', sawCheckIn: true };
 const teacherBlind: SideInfo = { actor: 'teacher', sawCheckIn: false };
 const teacherInformed: SideInfo = { actor: 'teacher', sawCheckIn: true };

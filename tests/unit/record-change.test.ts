@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_RECORD, type RecordChange, type RecordState } from '../../src/shared/attendance-model.ts';
 import { applyChange, asKept, changeOf } from '../../src/shared/attendance-rules.ts';
+import { afterBell, lateness, rec, T1500, T1530 } from '../support/school-day.ts';
 
-const BELL = Date.parse('2026-11-24T08:00:00Z');
-const lateness = (t: number): 'present' | 'late' => (t > BELL ? 'late' : 'present');
-const T0758 = BELL - 2 * 60_000;
-const T0814 = BELL + 14 * 60_000;
-const T1500 = BELL + 7 * 3_600_000;
-const T1530 = T1500 + 30 * 60_000;
-const rec = (fields: Partial<RecordState>): RecordState => ({ ...EMPTY_RECORD, ...fields });
+const T0758 = afterBell(-2);
+const T0814 = afterBell(14);
 const checkIn = (at: number): RecordChange => ({ kind: 'check-in', at });
 const checkOut = (at: number): RecordChange => ({ kind: 'check-out', at });
 
