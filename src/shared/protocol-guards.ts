@@ -1,8 +1,8 @@
 /** `asserts` guards for every wire type in ./protocol.ts. Data is `unknown` until one of these has passed. */
+import { ATTENDANCE_STATUSES, DAY_SESSION, OP_KINDS } from './attendance-model.ts';
 import { DoorlineError, isErrorCode, OP_ERROR_CODES, type OpErrorCode } from './error-codes.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString, fail } from './guard.ts';
 import { LIMITS } from './limits.ts';
-import { ATTENDANCE_STATUSES, DAY_SESSION, OP_KINDS } from './attendance-model.ts';
 import { OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION, type KioskConfig, type MarkAnswer, type MarkInput, type Op, type Outcome, type ReceiptRun, type Roster, type SyncRequest, type SyncResponse } from './protocol.ts';
 
 /** Crockford base32 ULID. */
@@ -27,10 +27,10 @@ export const APP_VERSION_PATTERN = /^[0-9A-Za-z.+-]{1,40}$/;
  * told the server does not speak its version yet (`unsupported-version`).
  */
 export function expectVersion(value: Record<string, unknown>, path: string): void {
-  if (value.v === PROTOCOL_VERSION || (typeof value.v === 'number' && Number.isSafeInteger(value.v) && value.v >= OLDEST_PROTOCOL_VERSION && value.v <= PROTOCOL_VERSION)) return;
-  if (typeof value.v !== 'number') fail('invalid-body', `${path}.v`, `must be ${PROTOCOL_VERSION}`);
-  if (value.v < OLDEST_PROTOCOL_VERSION) fail('update-required', `${path}.v`, `version ${value.v} is older than ${OLDEST_PROTOCOL_VERSION}, the oldest this server takes`);
-  fail('unsupported-version', `${path}.v`, `version ${value.v} is not supported`);
+  const { v } = value;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail('invalid-body', `${path}.v`, `must be ${PROTOCOL_VERSION}`);
+  if (v < OLDEST_PROTOCOL_VERSION) fail('update-required', `${path}.v`, `version ${v} is older than ${OLDEST_PROTOCOL_VERSION}, the oldest this server takes`);
+  if (v > PROTOCOL_VERSION) fail('unsupported-version', `${path}.v`, `version ${v} is not supported`);
 }
 
 /**
