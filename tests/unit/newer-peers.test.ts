@@ -4,6 +4,7 @@ import { assertChangePage } from '../../src/shared/office-guards.ts';
 import { assertKioskConfig, assertMarkInput, assertSyncResponse, expectVersion } from '../../src/shared/protocol-guards.ts';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol.ts';
 import { assertPageMessage, assertWorkerMessage } from '../../src/shared/worker-messages.ts';
+import { readSyncAnswer } from '../../sw/sync-client.ts';
 
 const codeOf = (check: () => void): string | undefined => {
   try {
@@ -97,6 +98,20 @@ describe('reading what a newer peer sends', () => {
     expect(codeOf(() => assertSyncResponse({ ...answer, v: PROTOCOL_VERSION + 1 }))).toBe('update-required');
     expect(codeOf(() => assertChangePage({ ...page, v: PROTOCOL_VERSION + 1 }))).toBe('update-required');
     expect(codeOf(() => assertWorkerMessage({ ...status, v: PROTOCOL_VERSION + 1 }))).toBe('update-required');
+  });
+});
+
+describe('a worker older than the server', () => {
+  const json = (value: unknown, status = 200) => new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
+
+  it('hears update-required when the server no longer takes its version, with the catalog\'s plain message', async () => {
+    const refusal = json({ error: { code: 'update-required', message: 'This device needs an update: reload the page.' } }, 400);
+    await expect(readSyncAnswer(refusal)).rejects.toMatchObject({ code: 'update-required', message: 'This device needs an update: reload the page.' });
+  });
+
+  it('hears update-required when the server answers in a newer version, and keeps an answer with a new field', async () => {
+    await expect(readSyncAnswer(json({ ...answer, v: PROTOCOL_VERSION + 1 }))).rejects.toMatchObject({ code: 'update-required' });
+    await expect(readSyncAnswer(json({ ...answer, hint: 'slow down' }))).resolves.toMatchObject({ receipts: answer.receipts });
   });
 });
 
