@@ -4,11 +4,12 @@
  * change-feed entry so every device learns of it), and a record's history.
  */
 import type { Kysely } from 'kysely';
-import { ATTENDANCE_STATUSES, type AttendanceStatus, type MergeField, type RecordState } from '../shared/attendance-model.ts';
+import { ATTENDANCE_STATUSES, type MergeField, type RecordState } from '../shared/attendance-model.ts';
 import { DoorlineError } from '../shared/error-codes.ts';
 import { expectArray, expectInteger, expectOneOf, expectRecord, expectString, fail } from '../shared/guard.ts';
 import { LIMITS } from '../shared/limits.ts';
-import type { ActorRef, ConflictView, FieldChoice, HistoryEntry, ResolvableField, ResolveRequest, ResolveResult } from '../shared/office-protocol.ts';
+import { previewResolution } from '../shared/merge.ts';
+import type { ActorRef, ConflictView, HistoryEntry, ResolvableField, ResolveRequest, ResolveResult } from '../shared/office-protocol.ts';
 import { expectVersion, TIME_RANGE } from '../shared/protocol-guards.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import type { StaffPrincipal } from './auth/principal.ts';
@@ -89,12 +90,6 @@ export async function listConflicts(db: Kysely<Database>, schoolId: string, stat
   return rows.map(conflictView);
 }
 
-function chosen(field: ResolvableField, choice: FieldChoice | undefined, local: RecordState, current: StoredRecord): AttendanceStatus | number | null {
-  if (!choice || choice.take === 'server') return current[field];
-  if (choice.take === 'local') return local[field];
-  return choice.value;
-}
-
 /** Settles every resolution in one transaction: all of them, or none when one cannot be. */
 export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: ResolveRequest, now: number): Promise<ResolveResult> {
   return db.transaction().execute(async (trx) => {
@@ -118,13 +113,9 @@ export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: R
       const version = await book.resolve(
         key,
         (current) => {
-          const status = chosen('status', resolution.choices.status, local, current) as AttendanceStatus | null;
-          const next: StoredRecord = {
-            ...current,
-            status: status ?? current.status,
-            checkInAt: chosen('checkInAt', resolution.choices.checkInAt, local, current) as number | null,
-            checkOutAt: chosen('checkOutAt', resolution.choices.checkOutAt, local, current) as number | null,
-          };
+          // The same code the office's dialog previews with, against the record as it stands now.
+          const chosen = previewResolution({ local, server: toRecordState(current) }, resolution.choices);
+          const next: StoredRecord = { ...current, status: chosen.status ?? current.status, checkInAt: chosen.checkInAt, checkOutAt: chosen.checkOutAt };
           return next.status === current.status ? next : { ...next, statusBy: staff.role, statusByName: staff.name, statusSawCheckIn: true };
         },
         person,

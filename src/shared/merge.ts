@@ -118,9 +118,13 @@ export function mergeRecord(input: MergeInput, rules: readonly AttendanceRule[] 
   };
 }
 
-/** The record a resolution would leave, for the office's dialog: the server's, with each chosen field replaced. */
+/**
+ * The record a resolution leaves: the server's, with each chosen field
+ * replaced. The office's dialog previews with it and the server settles with
+ * it, so what the person saw is what is stored.
+ */
 export function previewResolution(
-  conflict: { base: RecordState; local: RecordState; server: RecordState },
+  conflict: { local: RecordState; server: RecordState },
   choices: Partial<Record<ResolvableField, FieldChoice>>,
 ): RecordState {
   const ids = new Set(conflict.server.notes.map((n) => n.id));

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { previewResolution } from '../../src/shared/merge.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -138,6 +139,18 @@ describe('a genuine conflict', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('conflict-already-resolved');
     expect((await t.app.inject({ url: '/api/conflicts', headers: office })).json().conflicts).toEqual([]);
+  });
+
+  it("stores exactly the record the office's dialog previewed", async () => {
+    const conflictId = await openOne();
+    const [conflict] = (await t.app.inject({ url: '/api/conflicts', headers: office })).json().conflicts;
+    const choices = { status: { take: 'custom', value: 'excused' }, checkInAt: { take: 'custom', value: AT_0758 } } as const;
+    const previewed = previewResolution(conflict, choices);
+    await t.app.inject({ method: 'POST', url: '/api/conflicts/resolve', headers: office, payload: { v: 1, resolutions: [{ conflictId, choices, note: 'Doctor' }] } });
+    const history = (await t.app.inject({ url: '/api/records/history?studentId=100005&date=2026-11-24&session=day', headers: office })).json();
+    const { status, checkInAt, checkOutAt } = history.entries.at(-1).after;
+    expect({ status, checkInAt, checkOutAt }).toEqual({ status: previewed.status, checkInAt: previewed.checkInAt, checkOutAt: previewed.checkOutAt });
+    expect(previewed).toMatchObject({ status: 'excused', checkInAt: AT_0758 });
   });
 
   it('resolves many similar conflicts at once, or none when one of them cannot be', async () => {
