@@ -1,4 +1,4 @@
-/** `asserts` guards for the change feed and the roll (./office-protocol.ts), as the worker and pages receive them. */
+/** `asserts` guards for the change feed (./protocol.ts) and the roll (./office-protocol.ts), as the worker and pages receive them. */
 import { ATTENDANCE_STATUSES } from './attendance-model.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectString, fail } from './guard.ts';
 import type { RollView } from './office-protocol.ts';

@@ -1,6 +1,6 @@
 /**
- * Wire types for the teacher's roll, the office's conflicts, a record's
- * history and the change feed. Shared by the pages, the worker and the server.
+ * Wire types for the teacher's roll, the office's conflicts and a record's
+ * history. Shared by the pages, the worker and the server.
  */
 import type { Actor, AttendanceStatus, MergeField, RecordState } from './attendance-model.ts';
 import type { ProtocolVersion } from './protocol.ts';

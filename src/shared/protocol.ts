@@ -1,7 +1,8 @@
 /**
- * Wire types between the page, the service worker and the server. Every
- * message carries `v` (the protocol version) and is checked by an
- * `assert…` guard from ./protocol-guards.ts before it is trusted.
+ * Wire types between the page, the service worker and the server, the
+ * change feed included. Every message carries `v` (the protocol version)
+ * and is checked by an `assert…` guard before it is trusted: strictly when
+ * it is input, leniently (unknown fields ignored) when a newer peer sent it.
  */
 import type { AttendanceStatus, OpKind } from './attendance-model.ts';
 import type { OpErrorCode } from './error-codes.ts';
@@ -171,6 +172,7 @@ export interface Roster {
   homerooms: string[];
 }
 
+/** One entry of the change feed (`GET /api/changes`, and the changes a push brings back). */
 export type Change =
   | { kind: 'record'; studentId: string; date: string; session: string; status: AttendanceStatus | null; checkInAt: number | null; checkOutAt: number | null; version: number }
   | { kind: 'roster'; version: string }
