@@ -21,8 +21,8 @@
  *   text                    one string per note op
  *   base       (BASES)      one varint per op; without the flag every base is 0
  *   clocks     (CLOCKS)      per op one byte: bit 0 an offset follows; then the offsets
- *                           (the first signed, the rest signed deltas). Workers before
- *                           0.3 also set bit 1 for a logical clock and appended, per
+ *                           (the first signed, the rest signed deltas). Workers up to
+ *                           0.2 also set bit 1 for a logical clock and appended, per
  *                           clock, a signed varint of its wall time minus (at + offset)
  *                           and a varint counter: those are still read (their queues
  *                           must send), checked and dropped, and never written.

@@ -47,7 +47,7 @@ export function expectReadableVersion(value: Record<string, unknown>, path: stri
 const OP_FIELDS = ['kind', 'studentId', 'at'] as const;
 const OPTIONAL_OP_FIELDS = ['session', 'status', 'text', 'base', 'offset'] as const;
 /**
- * Workers before 0.3 stamped each op with a hybrid logical clock that nothing
+ * Workers up to 0.2 stamped each op with a hybrid logical clock that nothing
  * ever read; their queues still carry it, so it is checked and ignored.
  */
 const LEGACY_OP_FIELDS = ['hlc'] as const;
