@@ -8,8 +8,7 @@
  */
 import { DoorlineError } from '../src/shared/error-codes.ts';
 import { assertChangePage } from '../src/shared/office-guards.ts';
-import type { ChangePage } from '../src/shared/office-protocol.ts';
-import { PROTOCOL_VERSION } from '../src/shared/protocol.ts';
+import { PROTOCOL_VERSION, type ChangePage } from '../src/shared/protocol.ts';
 import { DEVICE_ID_HEADER } from '../src/shared/sync-headers.ts';
 import type { ChangesPulled } from '../src/shared/worker-messages.ts';
 import { DayBook } from './day-book.ts';

@@ -4,8 +4,10 @@
  * the kiosk say "Already checked in at 07:58" and fills the roll, offline
  * too, and it gives every new op its base (the server version it saw).
  */
-import type { Change, RollRow, RollView } from '../src/shared/office-protocol.ts';
-import { PROTOCOL_VERSION, type AttendanceStatus } from '../src/shared/protocol.ts';
+import { DAY_SESSION, type AttendanceStatus } from '../src/shared/attendance-model.ts';
+import { applyChange, asKept, changeOf, type Lateness } from '../src/shared/attendance-rules.ts';
+import type { RollRow, RollView } from '../src/shared/office-protocol.ts';
+import { PROTOCOL_VERSION, type Change } from '../src/shared/protocol.ts';
 import { isLate, localMoment } from '../src/shared/school-time.ts';
 import { SCHOOL_SESSIONS } from '../src/shared/sessions.ts';
 import type { DayRecord, OutboxDb, OutboxOp } from './outbox-db.ts';
@@ -32,23 +34,18 @@ export class DayBook {
   }
 
   /**
-   * Applies a mark this device just saved, as the server will (earliest
-   * check-in, latest check-out, a check-in turns absent into present or late,
-   * the office's excused stands), so every page shows it at once.
+   * Applies a mark this device just saved with the server's own rule
+   * (src/shared/attendance-rules.ts `applyChange`), so every page shows it at once.
    */
   async applyOwn(op: OutboxOp, correctedAt: number, school: SchoolClock): Promise<void> {
     const today = DayBook.today(correctedAt, school);
+    const lateness: Lateness = (t) => (isLate(t, school.timeZone, school.bellTime) ? 'late' : 'present');
     await this.db.transaction('rw', this.db.records, this.db.marks, async () => {
       const known = await this.record(op.session, op.studentId, today);
       const record: DayRecord = known ?? { session: op.session, studentId: op.studentId, date: today, status: null, checkInAt: null, checkOutAt: null, version: 0 };
-      if (op.kind === 'check-in') {
-        record.checkInAt = record.checkInAt === null ? correctedAt : Math.min(record.checkInAt, correctedAt);
-        if (record.status !== 'excused') record.status = isLate(record.checkInAt, school.timeZone, school.bellTime) ? 'late' : 'present';
-      } else if (op.kind === 'check-out') {
-        record.checkOutAt = record.checkOutAt === null ? correctedAt : Math.max(record.checkOutAt, correctedAt);
-        record.status ??= 'present';
-      } else if (op.kind === 'status' && op.status) record.status = op.status;
-      await this.db.records.put(record);
+      // Notes are not kept in this copy: only the record's fields are.
+      const next = asKept(applyChange({ ...record, notes: [] }, changeOf(op, correctedAt, { id: op.opId, by: '' }), lateness));
+      await this.db.records.put({ ...record, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt });
       await this.db.marks.put({ opId: op.opId, session: op.session, studentId: op.studentId, kind: op.kind, ...(op.status ? { status: op.status } : {}), at: op.at, state: 'waiting', conflictId: null });
     });
   }
@@ -94,7 +91,7 @@ export class DayBook {
     for (const student of students) {
       const record = await this.record(session, student.studentId, today);
       // A period's roll shows the door's check-in too: who is in the building.
-      const door = session === 'day' ? record : await this.record('day', student.studentId, today);
+      const door = session === DAY_SESSION ? record : await this.record(DAY_SESSION, student.studentId, today);
       const marks = await this.db.marks.where('[session+studentId]').equals([session, student.studentId]).sortBy('at');
       const mark = marks.filter((m) => m.kind === 'status' && m.status).at(-1);
       rows.push({

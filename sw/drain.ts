@@ -12,9 +12,9 @@ import { encodeBatch } from '../src/shared/batch-codec.ts';
 import { DoorlineError, isErrorCode, type ErrorCode } from '../src/shared/error-codes.ts';
 import type { Op, SyncLimits, SyncResponse } from '../src/shared/protocol.ts';
 import { fromRuns } from '../src/shared/receipts.ts';
-import type { SyncProgress } from '../src/shared/worker-messages.ts';
+import type { LaneName, SyncProgress } from '../src/shared/worker-messages.ts';
 import { runScheduler, type LinkEstimator, type SchedulerDelegate } from './chunk-scheduler.ts';
-import { laneOf, selectNext, type Lane } from './lanes.ts';
+import { laneOf, selectNext } from './lanes.ts';
 import type { OutboxOp } from './outbox-db.ts';
 import type { Outbox } from './outbox.ts';
 
@@ -26,7 +26,7 @@ export interface DrainDelegate {
   limits: SyncLimits;
   link: LinkEstimator;
   /** Lanes that wait (notes while Save-Data is on). */
-  holdLanes: ReadonlySet<Lane>;
+  holdLanes: ReadonlySet<LaneName>;
   compress: (bytes: Uint8Array) => Promise<{ body: Uint8Array; encoding: BodyEncoding }>;
   post: (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number) => Promise<SyncResponse>;
   now: () => number;
@@ -59,7 +59,7 @@ interface InFlight {
 }
 
 export function toWireOp(op: OutboxOp): Op {
-  const { seq, kind, studentId, at, session, status, text, base, offset, hlc } = op;
+  const { seq, kind, studentId, at, session, status, text, base, offset } = op;
   return {
     seq,
     kind,
@@ -70,7 +70,6 @@ export function toWireOp(op: OutboxOp): Op {
     ...(status === undefined ? {} : { status }),
     ...(text === undefined ? {} : { text }),
     ...(offset === undefined ? {} : { offset }),
-    ...(hlc === undefined ? {} : { hlc }),
   };
 }
 
@@ -142,7 +141,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       const rate = done / seconds;
       const remaining = Math.max(0, total - done);
       d.onProgress?.({
-        lane: laneOf(entry.ops[0] as OutboxOp) satisfies Lane,
+        lane: laneOf(entry.ops[0] as OutboxOp) satisfies LaneName,
         done,
         total: Math.max(total, done),
         bytesSent,

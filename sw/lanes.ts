@@ -8,10 +8,10 @@
  * in flight (so an edit never overtakes what it edits, and a check-out never
  * overtakes its check-in).
  */
-import type { OpKind } from '../src/shared/protocol.ts';
+import type { OpKind } from '../src/shared/attendance-model.ts';
+import type { LaneName } from '../src/shared/worker-messages.ts';
 
-export type Lane = 'roll' | 'door' | 'notes';
-export const LANES: readonly Lane[] = ['roll', 'door', 'notes'];
+export const LANES: readonly LaneName[] = ['roll', 'door', 'notes'];
 
 export interface LanedOp {
   seq: number;
@@ -20,7 +20,7 @@ export interface LanedOp {
   session: string;
 }
 
-export function laneOf(op: { kind: OpKind }): Lane {
+export function laneOf(op: { kind: OpKind }): LaneName {
   if (op.kind === 'status') return 'roll';
   if (op.kind === 'note') return 'notes';
   return 'door';
@@ -34,7 +34,7 @@ export interface SelectOptions {
   /** Seqs of ops already sent and not yet acknowledged. */
   inFlight?: ReadonlySet<number>;
   /** Lanes that wait for now (notes while Save-Data is on). */
-  holdLanes?: ReadonlySet<Lane>;
+  holdLanes?: ReadonlySet<LaneName>;
 }
 
 /**
@@ -44,8 +44,8 @@ export interface SelectOptions {
  */
 export function selectNext<T extends LanedOp>(queue: readonly T[], options: SelectOptions): T[] {
   const inFlight = options.inFlight ?? new Set<number>();
-  const hold = options.holdLanes ?? new Set<Lane>();
-  const byLane = new Map<Lane, T[]>(LANES.map((lane) => [lane, []]));
+  const hold = options.holdLanes ?? new Set<LaneName>();
+  const byLane = new Map<LaneName, T[]>(LANES.map((lane) => [lane, []]));
   // For each record, the seqs that must go before anything later of that record.
   const blockers = new Map<string, number[]>();
   for (const op of [...queue].sort((a, b) => a.seq - b.seq)) {

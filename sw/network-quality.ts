@@ -4,6 +4,7 @@
  * goodput come first; navigator.connection (Chromium only, coarse, and about
  * the download direction) fills in only what was not measured.
  */
+import type { NetworkQualityReport } from '../src/shared/worker-messages.ts';
 
 export interface ConnectionHints {
   /** navigator.connection.effectiveType: 'slow-2g' | '2g' | '3g' | '4g'. */
@@ -21,12 +22,6 @@ export interface NetworkQualityInput {
   /** Failed requests in a row, reset by a success. */
   recentFailures: number;
   connection?: ConnectionHints;
-}
-
-export interface NetworkQuality {
-  score: number;
-  label: 'offline' | 'poor' | 'fair' | 'good';
-  saveData: boolean;
 }
 
 /** This many failures in a row and the link is treated as gone, whatever was measured before. */
@@ -61,7 +56,7 @@ const FAIR_FROM = 40;
 /** With nothing measured and no hints, say neither good nor bad. */
 const UNKNOWN_SCORE = 50;
 
-export function networkQuality(input: NetworkQualityInput): NetworkQuality {
+export function networkQuality(input: NetworkQualityInput): NetworkQualityReport {
   const saveData = input.connection?.saveData === true;
   if (input.recentFailures >= OFFLINE_AFTER_FAILURES) return { score: 0, label: 'offline', saveData };
 

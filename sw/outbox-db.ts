@@ -3,27 +3,17 @@
  * here and nowhere else. Upgrades are added as new versions below.
  */
 import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { AttendanceStatus, OpKind } from '../src/shared/attendance-model.ts';
 import type { MarkState } from '../src/shared/office-protocol.ts';
-import type { AttendanceStatus, OpKind, Receipt } from '../src/shared/protocol.ts';
+import type { Op, Receipt } from '../src/shared/protocol.ts';
 
 export const DB_NAME = 'doorline';
 
 /** A mark saved on this device, waiting for the server's receipt. Identity: (deviceId, seq). */
-export interface OutboxOp {
-  seq: number;
+export interface OutboxOp extends Op {
+  /** Always kept on the device, though the compact codec leaves it off the wire. */
   opId: string;
-  kind: OpKind;
   kioskId: string;
-  studentId: string;
-  at: number;
-  session: string;
-  status?: AttendanceStatus;
-  text?: string;
-  base: number;
-  /** Milliseconds to add to `at` for the server's time, as last measured; absent before the first sync. */
-  offset?: number;
-  /** The hybrid logical clock reading when the op was made (src/shared/hlc.ts). */
-  hlc?: string;
   queuedAt: number;
 }
 
@@ -79,7 +69,6 @@ export type MetaKey =
   | 'device-token'
   | 'change-cursor'
   | 'clock-offset'
-  | 'hlc'
   | 'session';
 
 export type OutboxDb = Dexie & {

@@ -7,7 +7,6 @@
  */
 import type { MarkState } from '../src/shared/office-protocol.ts';
 import type { MarkInput, OutcomeStatus, Receipt } from '../src/shared/protocol.ts';
-import { formatHlc, HLC_ZERO, parseHlc, tickHlc } from '../src/shared/hlc.ts';
 import { finalOutcome } from '../src/shared/receipts.ts';
 import type { DeadLetter, MetaKey, OutboxDb, OutboxOp } from './outbox-db.ts';
 
@@ -61,8 +60,6 @@ export class Outbox {
       if (existing) return { op: existing, added: false };
       const counter = await this.db.meta.get('next-seq');
       const seq = typeof counter?.value === 'number' ? counter.value : 1;
-      const lastHlc = await this.db.meta.get('hlc');
-      const hlc = tickHlc(typeof lastHlc?.value === 'string' ? parseHlc(lastHlc.value) : HLC_ZERO, input.at + (stamp.offset ?? 0));
       const op: OutboxOp = {
         seq,
         opId: input.opId,
@@ -75,14 +72,10 @@ export class Outbox {
         ...(input.text === undefined ? {} : { text: input.text }),
         base: input.base ?? stamp.base ?? 0,
         ...(stamp.offset === undefined ? {} : { offset: stamp.offset }),
-        hlc: formatHlc(hlc),
         queuedAt: this.now(),
       };
       await this.db.outbox.add(op);
-      await this.db.meta.bulkPut([
-        { key: 'next-seq', value: seq + 1 },
-        { key: 'hlc', value: formatHlc(hlc) },
-      ]);
+      await this.db.meta.put({ key: 'next-seq', value: seq + 1 });
       await alongside?.(op);
       return { op, added: true };
     });

@@ -14,11 +14,10 @@ import { DoorlineError, type ErrorCode, type OpErrorCode } from '../src/shared/e
 import { LIMITS } from '../src/shared/limits.ts';
 import { PROTOCOL_VERSION, type SyncLimits, type SyncResponse } from '../src/shared/protocol.ts';
 import { finalOutcome } from '../src/shared/receipts.ts';
-import type { NetworkQualityReport, StorageReport, SyncPhase, SyncProgress, WorkerStatus } from '../src/shared/worker-messages.ts';
+import type { LaneName, NetworkQualityReport, StorageReport, SyncPhase, SyncProgress, WorkerStatus } from '../src/shared/worker-messages.ts';
 import { LinkEstimator } from './chunk-scheduler.ts';
 import { drainOutbox, singleFlight, type BodyEncoding } from './drain.ts';
 import type { KioskCache } from './kiosk-cache.ts';
-import type { Lane } from './lanes.ts';
 import { networkQuality, type ConnectionHints } from './network-quality.ts';
 import type { Outbox } from './outbox.ts';
 
@@ -147,7 +146,7 @@ export class SyncEngine {
       // With no network at all a request would only fail; the `sync` event or `online` comes back for it.
       if (!this.d.isOnline()) throw new DoorlineError('network-error', { reason: 'offline' });
       this.quality = this.measureQuality(link);
-      const holdLanes = new Set<Lane>(this.quality.saveData ? ['notes'] : []);
+      const holdLanes = new Set<LaneName>(this.quality.saveData ? ['notes'] : []);
       const config = await this.d.kiosk.config();
       const limits: SyncLimits = config?.syncLimits ?? { maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch };
       await drainOutbox({

@@ -5,13 +5,14 @@
  * whatever the clocks say.
  */
 import type { Kysely } from 'kysely';
-import type { Change, ChangePage, RollRow, RollView } from '../shared/office-protocol.ts';
-import { PROTOCOL_VERSION } from '../shared/protocol.ts';
+import { DAY_SESSION } from '../shared/attendance-model.ts';
+import type { RollRow, RollView } from '../shared/office-protocol.ts';
+import { PROTOCOL_VERSION, type Change, type ChangePage } from '../shared/protocol.ts';
 import { localMoment } from '../shared/school-time.ts';
 import { SCHOOL_SESSIONS } from '../shared/sessions.ts';
 import type { Database, School } from './db/schema.ts';
 
-export const CHANGE_PAGE_SIZE = 500;
+const CHANGE_PAGE_SIZE = 500;
 
 /**
  * A page of changes after `cursor`; an empty cursor starts from now with
@@ -82,7 +83,7 @@ export async function serverRoll(db: Kysely<Database>, school: School, group: st
       join.onRef('attendance.student_id', '=', 'students.id').on('attendance.date', '=', date).on('attendance.session', '=', session),
     )
     // A period's roll shows the door's check-in too: who is in the building.
-    .leftJoin('attendance as door', (join) => join.onRef('door.student_id', '=', 'students.id').on('door.date', '=', date).on('door.session', '=', 'day'))
+    .leftJoin('attendance as door', (join) => join.onRef('door.student_id', '=', 'students.id').on('door.date', '=', date).on('door.session', '=', DAY_SESSION))
     .select(['students.student_number', 'students.name', 'students.homeroom', 'attendance.status', 'attendance.check_in_at', 'attendance.version', 'door.check_in_at as door_check_in_at'])
     .where('students.school_id', '=', school.id)
     .where('students.homeroom', '=', chosen)

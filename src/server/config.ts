@@ -20,7 +20,7 @@ export interface Config {
   trustProxy: boolean | string;
 }
 
-export const DEFAULT_DATABASE_FILE = './data/doorline.db';
+const DEFAULT_DATABASE_FILE = './data/doorline.db';
 
 /**
  * `sqlite:./file.db`, `sqlite:///abs/file.db`, `sqlite::memory:` or a plain path
@@ -75,7 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): Config {
 }
 
 /** `TRUST_PROXY`: unset or 0 for none, 1 for any, or a comma-separated list of proxy addresses or CIDR ranges. */
-export function parseTrustProxy(raw: string | undefined): boolean | string {
+function parseTrustProxy(raw: string | undefined): boolean | string {
   const value = (raw ?? '').trim();
   if (value === '' || value === '0' || value === 'false') return false;
   if (value === '1' || value === 'true') return true;

@@ -4,22 +4,23 @@
  * change-feed entry so every device learns of it), and a record's history.
  */
 import type { Kysely } from 'kysely';
+import { ATTENDANCE_STATUSES, type MergeField, type RecordState } from '../shared/attendance-model.ts';
 import { DoorlineError } from '../shared/error-codes.ts';
 import { expectArray, expectInteger, expectOneOf, expectRecord, expectString, fail } from '../shared/guard.ts';
 import { LIMITS } from '../shared/limits.ts';
-import type { MergeField, RecordState } from '../shared/merge.ts';
-import type { ActorRef, ConflictView, FieldChoice, HistoryEntry, ResolvableField, ResolveRequest, ResolveResult } from '../shared/office-protocol.ts';
-import { expectVersion } from '../shared/protocol-guards.ts';
-import { ATTENDANCE_STATUSES, PROTOCOL_VERSION, type AttendanceStatus } from '../shared/protocol.ts';
+import { previewResolution } from '../shared/merge.ts';
+import type { ActorRef, ConflictView, HistoryEntry, ResolvableField, ResolveRequest, ResolveResult } from '../shared/office-protocol.ts';
+import { expectVersion, TIME_RANGE } from '../shared/protocol-guards.ts';
+import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import type { StaffPrincipal } from './auth/principal.ts';
 import type { Db } from './db/open-database.ts';
 import type { ConflictsTable, Database } from './db/schema.ts';
-import { appendChanges, parseStored, toRecordState, type FeedEntry, type StoredRecord } from './record-book.ts';
+import { parseStored, RecordBook, toRecordState, type FeedEntry, type StoredRecord } from './record-book.ts';
+import { findSchool } from './school-queries.ts';
 
 const RESOLVABLE: readonly ResolvableField[] = ['status', 'checkInAt', 'checkOutAt'];
-const TIME_RANGE = { min: 946_684_800_000, max: 4_102_444_800_000 };
 /** How many conflicts one request may settle. */
-export const MAX_RESOLUTIONS = 500;
+const MAX_RESOLUTIONS = 500;
 
 export function assertResolveRequest(value: unknown): asserts value is ResolveRequest {
   expectRecord(value, '$', ['v', 'resolutions']);
@@ -89,17 +90,13 @@ export async function listConflicts(db: Kysely<Database>, schoolId: string, stat
   return rows.map(conflictView);
 }
 
-function chosen(field: ResolvableField, choice: FieldChoice | undefined, local: RecordState, current: StoredRecord): AttendanceStatus | number | null {
-  if (!choice || choice.take === 'server') return current[field];
-  if (choice.take === 'local') return local[field];
-  return choice.value;
-}
-
 /** Settles every resolution in one transaction: all of them, or none when one cannot be. */
 export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: ResolveRequest, now: number): Promise<ResolveResult> {
   return db.transaction().execute(async (trx) => {
+    const book = new RecordBook(trx, await findSchool(trx, staff.schoolId), now);
+    const person = { kind: staff.role, id: staff.staffId, name: staff.name, deviceId: null };
     const results: ResolveResult['results'] = [];
-    const changes: FeedEntry[] = [];
+    const resolved: FeedEntry[] = [];
     for (const resolution of request.resolutions) {
       const conflict = await trx
         .selectFrom('conflicts')
@@ -111,49 +108,29 @@ export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: R
         .executeTakeFirst();
       if (!conflict) throw new DoorlineError('conflict-not-found', { conflictId: resolution.conflictId });
       if (conflict.status !== 'open') throw new DoorlineError('conflict-already-resolved', { conflictId: resolution.conflictId, resolvedAt: Number(conflict.resolved_at) });
-      const key = { school_id: staff.schoolId, student_id: conflict.student_id, date: conflict.date, session: conflict.session };
-      const row = await trx.selectFrom('attendance').selectAll().where('school_id', '=', key.school_id).where('student_id', '=', key.student_id).where('date', '=', key.date).where('session', '=', key.session).executeTakeFirstOrThrow();
-      const current: StoredRecord = {
-        status: row.status,
-        checkInAt: row.check_in_at === null ? null : Number(row.check_in_at),
-        checkOutAt: row.check_out_at === null ? null : Number(row.check_out_at),
-        statusBy: row.status_by as StoredRecord['statusBy'],
-        statusByName: row.status_by_name,
-        statusSawCheckIn: row.status_saw_check_in === 1,
-      };
       const local = JSON.parse(conflict.local) as RecordState;
-      const status = chosen('status', resolution.choices.status, local, current) as AttendanceStatus | null;
-      const next: StoredRecord = {
-        ...current,
-        status: status ?? current.status,
-        checkInAt: chosen('checkInAt', resolution.choices.checkInAt, local, current) as number | null,
-        checkOutAt: chosen('checkOutAt', resolution.choices.checkOutAt, local, current) as number | null,
-      };
-      if (next.status !== current.status) Object.assign(next, { statusBy: staff.role, statusByName: staff.name, statusSawCheckIn: true });
-      const version = Number(row.version) + 1;
-      await trx
-        .updateTable('attendance')
-        .set({ status: next.status ?? 'present', check_in_at: next.checkInAt, check_out_at: next.checkOutAt, status_by: next.statusBy, status_by_name: next.statusByName, status_saw_check_in: next.statusSawCheckIn ? 1 : 0, last_actor_id: null, version, updated_at: now })
-        .where('school_id', '=', key.school_id)
-        .where('student_id', '=', key.student_id)
-        .where('date', '=', key.date)
-        .where('session', '=', key.session)
-        .execute();
-      await trx
-        .insertInto('audit_log')
-        .values({ ...key, version, at: now, action: 'resolve', actor_kind: staff.role, actor_id: staff.staffId, actor_name: staff.name, device_id: null, op_id: conflict.op_id, rule: null, note: resolution.note, before: JSON.stringify(current), after: JSON.stringify(next) })
-        .execute();
+      const key = { student_id: conflict.student_id, student_number: conflict.student_number, date: conflict.date, session: conflict.session };
+      const version = await book.resolve(
+        key,
+        (current) => {
+          // The same code the office's dialog previews with, against the record as it stands now.
+          const chosen = previewResolution({ local, server: toRecordState(current) }, resolution.choices);
+          const next: StoredRecord = { ...current, status: chosen.status ?? current.status, checkInAt: chosen.checkInAt, checkOutAt: chosen.checkOutAt };
+          return next.status === current.status ? next : { ...next, statusBy: staff.role, statusByName: staff.name, statusSawCheckIn: true };
+        },
+        person,
+        conflict.op_id,
+        resolution.note,
+      );
       await trx
         .updateTable('conflicts')
         .set({ status: 'resolved', resolved_at: now, resolved_by: staff.staffId, resolution: JSON.stringify(resolution.choices), note: resolution.note })
         .where('id', '=', conflict.id)
         .execute();
-      const where = { studentId: conflict.student_number, date: conflict.date, session: conflict.session };
-      changes.push({ change: { kind: 'record', ...where, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt, version }, origin: null, echo: false });
-      changes.push({ change: { kind: 'conflict-resolved', conflictId: conflict.id, ...where }, origin: null, echo: false });
+      resolved.push({ change: { kind: 'conflict-resolved', conflictId: conflict.id, studentId: conflict.student_number, date: conflict.date, session: conflict.session }, origin: null, echo: false });
       results.push({ conflictId: conflict.id, version });
     }
-    await appendChanges(trx, staff.schoolId, changes, now);
+    await book.flush(resolved);
     return { v: PROTOCOL_VERSION, type: 'resolutions', results };
   });
 }

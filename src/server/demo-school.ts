@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createStaff } from './auth/accounts.ts';
 import { hashPassword } from './auth/password.ts';
 import { createPairingCode } from './pairing.ts';
+import { insertInSlices } from './db/in-slices.ts';
 import type { Db } from './db/open-database.ts';
 import type { NewStudent } from './db/schema.ts';
 import { mulberry32 } from '../shared/seeded-random.ts';
@@ -33,7 +34,7 @@ const LAST_NAMES = [
 ];
 const HOMEROOMS = ['7A', '7B', '8A', '8B', '9A', '9B', '10A', '10B', '11A', '11B', '12A', '12B'];
 
-export function demoRoster(schoolId: string, now: number): NewStudent[] {
+function demoRoster(schoolId: string, now: number): NewStudent[] {
   const random = mulberry32(20260901);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   return Array.from({ length: DEMO_SCHOOL.studentCount }, (_, i) => ({
@@ -72,9 +73,7 @@ export async function ensureDemoSchool(db: Db, now = Date.now()): Promise<SeedRe
       .values({ id: schoolId, name: DEMO_SCHOOL.name, time_zone: DEMO_SCHOOL.timeZone, bell_time: DEMO_SCHOOL.bellTime, roster_version: 1, created_at: now })
       .execute();
     const students = demoRoster(schoolId, now);
-    for (let i = 0; i < students.length; i += 200) {
-      await trx.insertInto('students').values(students.slice(i, i + 200)).execute();
-    }
+    await insertInSlices(trx, 'students', students);
     await trx.insertInto('kiosks').values({ id: randomUUID(), school_id: schoolId, name: DEMO_SCHOOL.kioskName, created_at: now }).execute();
     return { created: true, schoolName: DEMO_SCHOOL.name, kioskName: DEMO_SCHOOL.kioskName, studentCount: students.length };
   });

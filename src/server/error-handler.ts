@@ -20,7 +20,7 @@ const BY_STATUS: Record<number, ErrorCode> = {
   415: 'unsupported-media-type',
 };
 
-export function toDoorlineError(error: unknown): DoorlineError {
+function toDoorlineError(error: unknown): DoorlineError {
   if (error instanceof DoorlineError) return error;
   const e = error as Partial<FastifyError>;
   const mapped = e.code ? FASTIFY_CODES[e.code] : undefined;

@@ -4,8 +4,9 @@
  * answered `duplicate` with the outcome it got the first time, and is never
  * applied twice. A bad op is rejected alone; the ops around it still apply.
  */
-import { inSlices } from './db/in-slices.ts';
+import { inSlices, insertInSlices } from './db/in-slices.ts';
 import type { Transaction } from 'kysely';
+import { DAY_SESSION } from '../shared/attendance-model.ts';
 import { DoorlineError, type OpErrorCode } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
 import { assertOp, normalizeOp } from '../shared/protocol-guards.ts';
@@ -13,7 +14,8 @@ import { PROTOCOL_VERSION, type MarkInput, type Op, type Outcome, type Receipt, 
 import { toRuns } from '../shared/receipts.ts';
 import { isLate, localMoment } from '../shared/school-time.ts';
 import type { Db } from './db/open-database.ts';
-import type { Database, OpsTable, School, StaffRole } from './db/schema.ts';
+import type { StaffRole } from '../shared/account-protocol.ts';
+import type { Database, OpsTable, School } from './db/schema.ts';
 import { RecordBook, type OpActor, type RecordKey } from './record-book.ts';
 import { findSchool } from './school-queries.ts';
 
@@ -45,7 +47,7 @@ const rejected = (code: OpErrorCode): Outcome => ({ status: 'rejected', code });
  * The op id a device's op is stored under. Ops sent by the compact codec carry
  * no ULID; (deviceId, seq) is their identity, so it names them.
  */
-export function storedOpId(deviceId: string | null, seq: number | null, opId: string | undefined): string {
+function storedOpId(deviceId: string | null, seq: number | null, opId: string | undefined): string {
   if (opId !== undefined) return opId;
   if (deviceId === null || seq === null) throw new DoorlineError('invalid-body', { problem: 'an op without a device needs an opId' });
   return `${deviceId}/${seq}`;
@@ -75,7 +77,7 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, actor
   const keyOf = (op: Partial<Op>, student: Student | undefined): RecordKey | null => {
     if (!student || typeof op.at !== 'number' || !Number.isSafeInteger(op.at)) return null;
     const at = correctedTime(op, clockOffset);
-    return { student_id: student.id, student_number: op.studentId ?? '', date: localMoment(at, school.time_zone).date, session: typeof op.session === 'string' ? op.session : 'day' };
+    return { student_id: student.id, student_number: op.studentId ?? '', date: localMoment(at, school.time_zone).date, session: typeof op.session === 'string' ? op.session : DAY_SESSION };
   };
   await book.load(
     ops.flatMap((incoming) => {
@@ -116,9 +118,7 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, actor
     settled.push({ receipt: outcome, student });
   }
   await book.flush();
-  for (let i = 0; i < newRows.length; i += 50) {
-    await trx.insertInto('ops').values(newRows.slice(i, i + 50)).execute();
-  }
+  await insertInSlices(trx, 'ops', newRows);
   return settled;
 }
 
@@ -127,7 +127,7 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, actor
  * the device measured at its last sync, or else the offset measured on this
  * batch (the device's clock as it sent, against ours as it arrived).
  */
-export function correctedTime(op: Partial<Pick<Op, 'at' | 'offset'>>, batchOffset: number | null): number {
+function correctedTime(op: Partial<Pick<Op, 'at' | 'offset'>>, batchOffset: number | null): number {
   return (op.at ?? 0) + (op.offset ?? batchOffset ?? 0);
 }
 
@@ -158,7 +158,7 @@ function opRow(incoming: IncomingOp, op: Op | null, schoolId: string, deviceId: 
     received_at: now,
     status: outcome.status,
     code: outcome.status === 'rejected' ? outcome.code : null,
-    session: op?.session ?? 'day',
+    session: op?.session ?? DAY_SESSION,
     mark_status: op?.status ?? null,
     note_text: op?.text ?? null,
     base_version: op?.base ?? 0,
@@ -166,7 +166,6 @@ function opRow(incoming: IncomingOp, op: Op | null, schoolId: string, deviceId: 
     actor_id: actor.id,
     corrected_time: op ? correctedTime(op, clockOffset) : null,
     clock_offset: op ? (op.offset ?? clockOffset) : null,
-    hlc: op?.hlc ?? null,
     rule: outcome.status === 'merged' ? outcome.rule : null,
     conflict_id: outcome.status === 'conflict' ? outcome.conflictId : null,
   };
@@ -206,7 +205,7 @@ export async function noteVisit(db: Db, deviceId: string, report: DeviceReport, 
 }
 
 /** The device's report as columns; an empty queue has no oldest op. */
-export function reportColumns(report: DeviceReport): { app_version?: string; queue_depth?: number; oldest_waiting_at?: number | null } {
+function reportColumns(report: DeviceReport): { app_version?: string; queue_depth?: number; oldest_waiting_at?: number | null } {
   return {
     ...(report.appVersion !== undefined ? { app_version: report.appVersion } : {}),
     ...(report.queueDepth !== undefined ? { queue_depth: report.queueDepth, oldest_waiting_at: report.queueDepth === 0 ? null : (report.oldestWaitingAt ?? null) } : {}),

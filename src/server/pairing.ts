@@ -4,7 +4,7 @@ import type { Database } from './db/schema.ts';
 import { newPairingCode, normalizePairingCode, sha256 } from './auth/secrets.ts';
 
 /** A pairing code is typed within minutes of being shown. */
-export const PAIRING_CODE_LIFETIME_MS = 15 * 60 * 1000;
+const PAIRING_CODE_LIFETIME_MS = 15 * 60 * 1000;
 
 export async function createPairingCode(
   db: Kysely<Database>,

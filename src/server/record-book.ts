@@ -10,13 +10,15 @@
  * stood at that version (read back from the audit log).
  */
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Transaction } from 'kysely';
-import { mergeRecord, proposeChange, type Actor, type LocalChange, type RecordState } from '../shared/merge.ts';
-import type { ActorRef, Change } from '../shared/office-protocol.ts';
-import type { AttendanceStatus, Op, Outcome } from '../shared/protocol.ts';
+import type { Insertable, Selectable, Transaction } from 'kysely';
+import type { Actor, AttendanceStatus, RecordState } from '../shared/attendance-model.ts';
+import { applyChange, asKept, changeOf, type Lateness } from '../shared/attendance-rules.ts';
+import { mergeRecord } from '../shared/merge.ts';
+import type { ActorRef } from '../shared/office-protocol.ts';
+import type { Change, Op, Outcome } from '../shared/protocol.ts';
 import { isLate } from '../shared/school-time.ts';
-import { inSlices } from './db/in-slices.ts';
-import type { AuditLogTable, ConflictsTable, Database, NotesTable, School } from './db/schema.ts';
+import { inSlices, insertInSlices } from './db/in-slices.ts';
+import type { AttendanceTable, AuditLogTable, ConflictsTable, Database, NotesTable, School } from './db/schema.ts';
 
 type Trx = Transaction<Database>;
 
@@ -38,7 +40,7 @@ export interface StoredRecord {
   statusSawCheckIn: boolean;
 }
 
-export const NO_RECORD: StoredRecord = { status: null, checkInAt: null, checkOutAt: null, statusBy: 'door', statusByName: '', statusSawCheckIn: false };
+const NO_RECORD: StoredRecord = { status: null, checkInAt: null, checkOutAt: null, statusBy: 'door', statusByName: '', statusSawCheckIn: false };
 
 export interface OpActor {
   kind: Actor;
@@ -63,6 +65,18 @@ interface Entry {
 
 const toNumber = (value: number | null): number | null => (value === null ? null : Number(value));
 
+/** An `attendance` row's record fields, as the record book works with them. */
+function storedOf(row: Pick<Selectable<AttendanceTable>, 'status' | 'check_in_at' | 'check_out_at' | 'status_by' | 'status_by_name' | 'status_saw_check_in'>): StoredRecord {
+  return {
+    status: row.status,
+    checkInAt: toNumber(row.check_in_at),
+    checkOutAt: toNumber(row.check_out_at),
+    statusBy: row.status_by as Actor,
+    statusByName: row.status_by_name,
+    statusSawCheckIn: row.status_saw_check_in === 1,
+  };
+}
+
 /** Who wrote a record last, for "follows on from its own change": the sending device; none for a page posting directly. */
 function writerOf(actor: OpActor): string | null {
   return actor.deviceId;
@@ -76,26 +90,13 @@ export function parseStored(json: string): StoredRecord {
   return { ...NO_RECORD, ...(JSON.parse(json) as Partial<StoredRecord>) };
 }
 
-function localChange(op: Op, at: number, noteId: string, author: string): LocalChange {
-  switch (op.kind) {
-    case 'check-in':
-      return { kind: 'check-in', at };
-    case 'check-out':
-      return { kind: 'check-out', at };
-    case 'status':
-      return { kind: 'status', status: op.status ?? 'present' };
-    case 'note':
-      return { kind: 'note', note: { id: noteId, text: op.text ?? '', by: author } };
-  }
-}
-
 export class RecordBook {
   private readonly entries = new Map<string, Entry>();
   private readonly notes: Insertable<NotesTable>[] = [];
   private readonly audit: Insertable<AuditLogTable>[] = [];
   private readonly changes: FeedEntry[] = [];
   private readonly conflicts: Insertable<ConflictsTable>[] = [];
-  readonly lateness: (checkInAt: number) => 'present' | 'late';
+  readonly lateness: Lateness;
 
   constructor(
     private readonly trx: Trx,
@@ -110,9 +111,10 @@ export class RecordBook {
   }
 
   async load(keys: RecordKey[]): Promise<void> {
-    const wanted = new Map(keys.map((k) => [RecordBook.id(k), k]));
-    const students = [...new Set(keys.map((k) => k.student_id))];
-    const dates = [...new Set(keys.map((k) => k.date))];
+    // Records already in the book may hold this transaction's changes: they are not read again.
+    const wanted = new Map(keys.filter((k) => !this.entries.has(RecordBook.id(k))).map((k) => [RecordBook.id(k), k]));
+    const students = [...new Set([...wanted.values()].map((k) => k.student_id))];
+    const dates = [...new Set([...wanted.values()].map((k) => k.date))];
     if (students.length === 0) return;
     const rows = await inSlices(students, (slice) =>
       this.trx
@@ -128,14 +130,7 @@ export class RecordBook {
       if (!key) continue;
       this.entries.set(RecordBook.id(key), {
         key,
-        record: {
-          status: row.status,
-          checkInAt: toNumber(row.check_in_at),
-          checkOutAt: toNumber(row.check_out_at),
-          statusBy: row.status_by as Actor,
-          statusByName: row.status_by_name,
-          statusSawCheckIn: row.status_saw_check_in === 1,
-        },
+        record: storedOf(row),
         version: Number(row.version),
         checkInOpId: row.check_in_op_id,
         checkOutOpId: row.check_out_op_id,
@@ -184,13 +179,13 @@ export class RecordBook {
     }
     const entry = this.entry(key);
     const server = entry.record;
-    const change = localChange(op, at, opId, actor.name);
+    const change = changeOf(op, at, { id: opId, by: actor.name });
     // A device's own earlier change is one it knows of: its next op follows on from it, not against
     // it. Keyed on the device, not the person: the same teacher on another tablet did not see it.
     const writer = writerOf(actor);
     const current = op.base >= entry.version || (writer !== null && entry.lastActorId === writer);
     const base = current ? server : await this.snapshot(entry, op.base);
-    const local = proposeChange(toRecordState(base), change, this.lateness);
+    const local = applyChange(toRecordState(base), change, this.lateness);
     const localSide = { actor: actor.kind, sawCheckIn: actor.kind === 'door' || base.checkInAt !== null };
     const merged = current
       ? null
@@ -240,9 +235,8 @@ export class RecordBook {
       this.changes.push({ change: { kind: 'conflict-opened', conflictId, studentId: key.student_number, date: key.date, session: key.session }, origin: actor.deviceId, echo: false });
     }
 
-    // A check-out with no check-in still shows the student was in the building.
-    const status = value.status ?? (value.checkOutAt !== null ? 'present' : null);
-    const next: StoredRecord = { ...server, status, checkInAt: value.checkInAt, checkOutAt: value.checkOutAt };
+    const kept = asKept(value);
+    const next: StoredRecord = { ...server, status: kept.status, checkInAt: kept.checkInAt, checkOutAt: kept.checkOutAt };
     if (next.status !== server.status) {
       // Whoever's value won sets the provenance; a status derived from the door's times is the door's.
       const fromLocal = next.status === local.status;
@@ -255,42 +249,73 @@ export class RecordBook {
       if (differs) {
         if (next.checkInAt !== server.checkInAt && op.kind === 'check-in') entry.checkInOpId = opId;
         if (next.checkOutAt !== server.checkOutAt && op.kind === 'check-out') entry.checkOutOpId = opId;
-        entry.version += 1;
-        entry.record = next;
-        entry.lastActorId = writer;
-        entry.changed = true;
-        entry.made.set(entry.version, next);
-        this.changes.push({
-          change: { kind: 'record', studentId: key.student_number, date: key.date, session: key.session, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt, version: entry.version },
-          origin: actor.deviceId,
-          // The sending device already shows this result when its op applied as made.
-          echo: outcome.status === 'applied' && next.status === local.status && next.checkInAt === local.checkInAt && next.checkOutAt === local.checkOutAt,
-        });
+        // The sending device already shows this result when its op applied as made.
+        const echo = outcome.status === 'applied' && next.status === local.status && next.checkInAt === local.checkInAt && next.checkOutAt === local.checkOutAt;
+        this.advance(entry, next, writer, { origin: actor.deviceId, echo });
       }
-      this.audit.push({
-        school_id: this.school.id,
-        student_id: key.student_id,
-        date: key.date,
-        session: key.session,
-        version: entry.version,
-        at: this.now,
-        action,
-        actor_kind: actor.kind,
-        actor_id: actor.id,
-        actor_name: actor.name,
-        device_id: actor.deviceId,
-        op_id: opId,
-        rule,
-        note: null,
-        before: JSON.stringify(server),
-        after: JSON.stringify(next),
-      });
+      this.audited(entry, { action, actor, opId, rule, note: null, before: server, after: next });
     }
     return outcome;
   }
 
-  async flush(): Promise<void> {
-    const created = [...this.entries.values()].filter((e) => !e.stored && e.changed);
+  /**
+   * A person's settlement of a conflict on a stored record: `choose` picks
+   * the new fields from the record as it stands; a new version with its
+   * audit entry and feed entry follows. Returns the new version.
+   */
+  async resolve(key: RecordKey, choose: (current: StoredRecord) => StoredRecord, person: OpActor, opId: string, note: string): Promise<number> {
+    await this.load([key]);
+    const entry = this.entries.get(RecordBook.id(key));
+    if (!entry?.stored) throw new Error(`A conflict refers to a record that is not stored: ${RecordBook.id(key)}`);
+    const current = entry.record;
+    const next = choose(current);
+    this.advance(entry, next, null, { origin: null, echo: false });
+    this.audited(entry, { action: 'resolve', actor: { ...person, deviceId: null }, opId, rule: null, note, before: current, after: next });
+    return entry.version;
+  }
+
+  /** A new version of the record, and its entry in the change feed. */
+  private advance(entry: Entry, next: StoredRecord, writer: string | null, feed: Omit<FeedEntry, 'change'>): void {
+    entry.version += 1;
+    entry.record = next;
+    entry.lastActorId = writer;
+    entry.changed = true;
+    entry.made.set(entry.version, next);
+    const { key } = entry;
+    this.changes.push({
+      change: { kind: 'record', studentId: key.student_number, date: key.date, session: key.session, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt, version: entry.version },
+      ...feed,
+    });
+  }
+
+  /** The audit entry for what happened to the record at its current version. */
+  private audited(
+    entry: Entry,
+    what: { action: AuditLogTable['action']; actor: OpActor; opId: string; rule: string | null; note: string | null; before: StoredRecord; after: StoredRecord },
+  ): void {
+    this.audit.push({
+      school_id: this.school.id,
+      student_id: entry.key.student_id,
+      date: entry.key.date,
+      session: entry.key.session,
+      version: entry.version,
+      at: this.now,
+      action: what.action,
+      actor_kind: what.actor.kind,
+      actor_id: what.actor.id,
+      actor_name: what.actor.name,
+      device_id: what.actor.deviceId,
+      op_id: what.opId,
+      rule: what.rule,
+      note: what.note,
+      before: JSON.stringify(what.before),
+      after: JSON.stringify(what.after),
+    });
+  }
+
+  /** Writes what the transaction changed; `after`: feed entries to follow this book's own. */
+  async flush(after: readonly FeedEntry[] = []): Promise<void> {
+    const changed = [...this.entries.values()].filter((e) => e.changed);
     const row = (e: Entry) => ({
       status: e.record.status ?? 'present',
       check_in_at: e.record.checkInAt,
@@ -304,14 +329,13 @@ export class RecordBook {
       version: e.version,
       updated_at: this.now,
     });
-    for (let i = 0; i < created.length; i += 50) {
-      await this.trx
-        .insertInto('attendance')
-        .values(created.slice(i, i + 50).map((e) => ({ school_id: this.school.id, student_id: e.key.student_id, date: e.key.date, session: e.key.session, ...row(e) })))
-        .execute();
-    }
-    for (const e of this.entries.values()) {
-      if (!e.stored || !e.changed) continue;
+    await insertInSlices(
+      this.trx,
+      'attendance',
+      changed.filter((e) => !e.stored).map((e) => ({ school_id: this.school.id, student_id: e.key.student_id, date: e.key.date, session: e.key.session, ...row(e) })),
+    );
+    for (const e of changed) {
+      if (!e.stored) continue;
       await this.trx
         .updateTable('attendance')
         .set(row(e))
@@ -321,20 +345,14 @@ export class RecordBook {
         .where('session', '=', e.key.session)
         .execute();
     }
-    await insertInChunks(this.trx, 'notes', this.notes);
-    await insertInChunks(this.trx, 'conflicts', this.conflicts);
-    await insertInChunks(this.trx, 'audit_log', this.audit);
-    await appendChanges(this.trx, this.school.id, this.changes, this.now);
-  }
-}
-
-/** SQLite binds at most 32,766 variables a statement; 50 rows of any table here stay far below. */
-async function insertInChunks<T extends 'notes' | 'conflicts' | 'audit_log'>(trx: Trx, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 50) {
-    await trx
-      .insertInto(table)
-      .values(rows.slice(i, i + 50) as never)
-      .execute();
+    await insertInSlices(this.trx, 'notes', this.notes);
+    await insertInSlices(this.trx, 'conflicts', this.conflicts);
+    await insertInSlices(this.trx, 'audit_log', this.audit);
+    await insertInSlices(
+      this.trx,
+      'changes',
+      [...this.changes, ...after].map((e) => ({ school_id: this.school.id, at: this.now, payload: JSON.stringify(e.change), origin_device: e.origin, echo: e.echo ? 1 : 0 })),
+    );
   }
 }
 
@@ -344,13 +362,3 @@ export interface FeedEntry {
   origin: string | null;
   echo: boolean;
 }
-
-export async function appendChanges(trx: Trx, schoolId: string, entries: readonly FeedEntry[], now: number): Promise<void> {
-  for (let i = 0; i < entries.length; i += 200) {
-    await trx
-      .insertInto('changes')
-      .values(entries.slice(i, i + 200).map((e) => ({ school_id: schoolId, at: now, payload: JSON.stringify(e.change), origin_device: e.origin, echo: e.echo ? 1 : 0 })))
-      .execute();
-  }
-}
-

@@ -32,6 +32,12 @@ async function inflate(request: FastifyRequest, body: Buffer): Promise<Buffer> {
   }
 }
 
+/** The request's parsed body; a request that sent none is refused once, here. */
+export function bodyOf(request: FastifyRequest): unknown {
+  if (request.body === undefined) throw new DoorlineError('empty-body');
+  return request.body;
+}
+
 export function acceptBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   const options = { parseAs: 'buffer' as const, bodyLimit: LIMITS.maxBodyBytes };

@@ -34,7 +34,7 @@ export async function findSchool(db: Reader, schoolId: string): Promise<School> 
   return school;
 }
 
-export function toSchoolInfo(school: School): SchoolInfo {
+function toSchoolInfo(school: School): SchoolInfo {
   return { id: school.id, name: school.name, timeZone: school.time_zone, bellTime: school.bell_time };
 }
 

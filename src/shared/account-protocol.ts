@@ -2,9 +2,9 @@
  * Wire types for staff sessions, kiosk pairing and the device list, with
  * their `asserts` guards. Shared by the pages, the service worker and the server.
  */
-import { expectArray, expectInteger, expectOneOf, expectRecord, expectString } from './guard.ts';
+import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString } from './guard.ts';
 import { LIMITS } from './limits.ts';
-import { assertKioskConfig, DEVICE_ID_PATTERN, expectVersion } from './protocol-guards.ts';
+import { APP_VERSION_PATTERN, assertKioskConfig, DEVICE_ID_PATTERN, expectReadableVersion, expectVersion, LATEST_TIME } from './protocol-guards.ts';
 import type { KioskConfig, Op, ProtocolVersion, SchoolInfo } from './protocol.ts';
 
 export type StaffRole = 'teacher' | 'office' | 'admin';
@@ -106,12 +106,10 @@ export interface QueueExport {
   ops: Op[];
 }
 
-export const QUEUE_EXPORT_MEDIA_TYPE = 'application/json';
-export const MAX_PASSWORD_INPUT = 200;
+const MAX_PASSWORD_INPUT = 200;
 const EMAIL_PATTERN = /^[^\s@]+(@[^\s@]+)?$/;
 const SCHOOL_ID_PATTERN = DEVICE_ID_PATTERN;
 const PAIRING_CODE_INPUT = /^[0-9A-Za-z -]{8,12}$/;
-const APP_VERSION_PATTERN = /^[0-9A-Za-z.+-]{1,40}$/;
 
 export function assertSignInInput(value: unknown): asserts value is SignInInput {
   expectRecord(value, '$', ['v', 'email', 'password'], ['schoolId']);
@@ -151,12 +149,13 @@ export function assertQueueExport(value: unknown): asserts value is Omit<QueueEx
   expectString(value.kioskId, '$.kioskId', { max: LIMITS.maxDeviceIdLength, pattern: DEVICE_ID_PATTERN });
   expectString(value.schoolName, '$.schoolName', { min: 0, max: 200 });
   expectString(value.kioskName, '$.kioskName', { min: 0, max: 200 });
-  expectInteger(value.exportedAt, '$.exportedAt', { min: 0, max: 4_102_444_800_000 });
+  expectInteger(value.exportedAt, '$.exportedAt', { min: 0, max: LATEST_TIME });
   expectArray(value.ops, '$.ops');
 }
 
 export function assertPairAnswer(value: unknown): asserts value is PairAnswer {
-  expectRecord(value, '$', ['v', 'type', 'deviceId', 'token', 'config'], [], 'bad-response');
+  expectFields(value, '$', ['v', 'type', 'deviceId', 'token', 'config']);
+  expectReadableVersion(value, '$');
   expectOneOf(value.type, '$.type', ['paired'], 'bad-response');
   expectString(value.deviceId, '$.deviceId', { max: LIMITS.maxDeviceIdLength, pattern: DEVICE_ID_PATTERN }, 'bad-response');
   expectString(value.token, '$.token', { max: 100, pattern: /^[A-Za-z0-9_-]+$/ }, 'bad-response');

@@ -4,28 +4,8 @@
  * first rule that applies decides, with a confidence and a reason a person
  * can read. Below CONFIDENCE_THRESHOLD the office decides instead.
  */
-import type { AttendanceStatus } from './protocol.ts';
-
-export type Actor = 'door' | 'teacher' | 'office' | 'admin';
-
-export interface RecordNote {
-  id: string;
-  text: string;
-  /** The author: a person's name or the kiosk's. */
-  by: string;
-}
-
-export interface RecordState {
-  status: AttendanceStatus | null;
-  checkInAt: number | null;
-  checkOutAt: number | null;
-  notes: RecordNote[];
-}
-
-export type MergeField = 'status' | 'checkInAt' | 'checkOutAt' | 'notes';
-export const MERGE_FIELDS: readonly MergeField[] = ['status', 'checkInAt', 'checkOutAt', 'notes'];
-
-export const EMPTY_RECORD: RecordState = { status: null, checkInAt: null, checkOutAt: null, notes: [] };
+import type { Actor, AttendanceStatus, MergeField, RecordChange, RecordNote, RecordState } from './attendance-model.ts';
+import type { Op } from './protocol.ts';
 
 /** Who made one side's change, and whether they knew of a door check-in when they did. */
 export interface SideInfo {
@@ -43,7 +23,7 @@ export interface FieldConflict<F extends MergeField = MergeField> {
   serverRecord: RecordState;
   localSide: SideInfo;
   serverSide: SideInfo;
-  lateness: (checkInAt: number) => 'present' | 'late';
+  lateness: Lateness;
 }
 
 export interface RuleVerdict<F extends MergeField = MergeField> {
@@ -70,6 +50,59 @@ export interface AttendanceRule {
 }
 
 export const CONFIDENCE_THRESHOLD = 0.8;
+
+export type Lateness = (checkInAt: number) => 'present' | 'late';
+
+/**
+ * What one op does to a record, the same in the worker's copy of today, on
+ * the server, and inside the merge: a check-in sets present or late (from
+ * the earliest check-in) unless the student is excused, and the earliest
+ * check-in wins; a check-out keeps the status, and the latest check-out
+ * wins; a status is set as marked; a note is added once.
+ */
+export function applyChange(record: RecordState, change: RecordChange, lateness: Lateness): RecordState {
+  const next: RecordState = { ...record, notes: [...record.notes] };
+  switch (change.kind) {
+    case 'check-in':
+      next.checkInAt = record.checkInAt === null ? change.at : Math.min(record.checkInAt, change.at);
+      // Evidence beats assumption: a scan turns absent (or nothing) into present or late; an excuse stands.
+      if (record.status !== 'excused') next.status = lateness(next.checkInAt);
+      break;
+    case 'check-out':
+      next.checkOutAt = record.checkOutAt === null ? change.at : Math.max(record.checkOutAt, change.at);
+      break;
+    case 'status':
+      next.status = change.status;
+      break;
+    case 'note':
+      if (!next.notes.some((n) => n.id === change.note.id)) next.notes.push(change.note);
+      break;
+  }
+  return next;
+}
+
+/**
+ * A record as it is kept: one with a check-out and no status shows the
+ * student was in the building, so it is present. Applied after the merge,
+ * so a check-out never argues with a status someone else set.
+ */
+export function asKept(record: RecordState): RecordState {
+  return record.status === null && record.checkOutAt !== null ? { ...record, status: 'present' } : record;
+}
+
+/** The change an op makes, at its corrected time; `note` names and signs a note op's text. */
+export function changeOf(op: Pick<Op, 'kind' | 'status' | 'text'>, at: number, note: { id: string; by: string }): RecordChange {
+  switch (op.kind) {
+    case 'check-in':
+      return { kind: 'check-in', at };
+    case 'check-out':
+      return { kind: 'check-out', at };
+    case 'status':
+      return { kind: 'status', status: op.status ?? 'present' };
+    case 'note':
+      return { kind: 'note', note: { id: note.id, text: op.text ?? '', by: note.by } };
+  }
+}
 
 const ARRIVED: readonly (AttendanceStatus | null)[] = ['present', 'late'];
 const isOffice = (actor: Actor) => actor === 'office' || actor === 'admin';

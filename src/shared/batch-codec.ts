@@ -20,23 +20,25 @@
  *   status                  one byte per status op, an index into STATUS_CODES
  *   text                    one string per note op
  *   base       (BASES)      one varint per op; without the flag every base is 0
- *   clocks     (CLOCKS)      per op one byte: bit 0 an offset follows, bit 1 a logical
- *                           clock; then the offsets (the first signed, the rest signed
- *                           deltas); then per clock a signed varint of its wall time
- *                           minus (at + offset) and a varint counter. A morning's clocks
- *                           are runs of zeros, which gzip all but removes.
+ *   clocks     (CLOCKS)      per op one byte: bit 0 an offset follows; then the offsets
+ *                           (the first signed, the rest signed deltas). Workers up to
+ *                           0.2 also set bit 1 for a logical clock and appended, per
+ *                           clock, a signed varint of its wall time minus (at + offset)
+ *                           and a varint counter: those are still read (their queues
+ *                           must send), checked and dropped, and never written.
+ *                           A morning's clocks are runs of zeros, which gzip all but removes.
  *
  * Ops leave out `opId`: (deviceId, seq) identifies an op. Both sides check
  * every op with `assertOp`, so a batch encodes only if it decodes, and a
  * decoded batch holds only valid ops.
  */
 import { ByteReader, ByteWriter } from './byte-io.ts';
-import { formatHlc, parseHlc } from './hlc.ts';
 import { DoorlineError } from './error-codes.ts';
 import { expectString, fail } from './guard.ts';
 import { LIMITS } from './limits.ts';
 import { assertOp, DEVICE_ID_PATTERN } from './protocol-guards.ts';
-import { DAY_SESSION, type AttendanceStatus, type Op, type OpKind } from './protocol.ts';
+import { DAY_SESSION, type AttendanceStatus, type OpKind } from './attendance-model.ts';
+import type { Op } from './protocol.ts';
 
 export const BATCH_MEDIA_TYPE = 'application/vnd.doorline.batch';
 export const CODEC_VERSION = 1;
@@ -71,7 +73,8 @@ const BASES = 4;
 const CLOCKS = 8;
 const ALL_FLAGS = STUDENT_IDS_NUMERIC | SESSIONS | BASES | CLOCKS;
 const HAS_OFFSET = 1;
-const HAS_HLC = 2;
+/** Read from older workers' batches only: see the header. */
+const HAS_LEGACY_CLOCK = 2;
 
 /** A decimal that round-trips through `String(Number(id))`: no sign, no leading zero, safe. */
 const CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
@@ -118,7 +121,7 @@ export function encodeBatch(batch: EncodedBatchInput): Uint8Array {
   const sessions = ops.map((op) => op.session ?? DAY_SESSION);
   const bases = ops.map((op) => op.base ?? 0);
   const numeric = ops.length > 0 && studentIds.every(isNumericId);
-  const clocks = ops.some((op) => op.offset !== undefined || op.hlc !== undefined);
+  const clocks = ops.some((op) => op.offset !== undefined);
   const flags =
     (numeric ? STUDENT_IDS_NUMERIC : 0) |
     (sessions.some((s) => s !== DAY_SESSION) ? SESSIONS : 0) |
@@ -160,28 +163,22 @@ export function encodeBatch(batch: EncodedBatchInput): Uint8Array {
 }
 
 function writeClocks(w: ByteWriter, ops: readonly Op[]): void {
-  for (const op of ops) w.byte((op.offset !== undefined ? HAS_OFFSET : 0) | (op.hlc !== undefined ? HAS_HLC : 0));
+  for (const op of ops) w.byte(op.offset !== undefined ? HAS_OFFSET : 0);
   let previous: number | null = null;
   ops.forEach((op, i) => {
     if (op.offset === undefined) return;
     w.signedVarint(previous === null ? op.offset : op.offset - previous, opPath(i, 'offset'));
     previous = op.offset;
   });
-  ops.forEach((op, i) => {
-    if (op.hlc === undefined) return;
-    const clock = parseHlc(op.hlc);
-    w.signedVarint(clock.wall - (op.at + (op.offset ?? 0)), opPath(i, 'hlc'));
-    w.varint(clock.counter, opPath(i, 'hlc'));
-  });
 }
 
-function readClocks(r: ByteReader, ats: readonly number[]): Array<{ offset?: number; hlc?: string }> {
+function readClocks(r: ByteReader, ats: readonly number[]): Array<{ offset?: number }> {
   const present = readColumn(ats.length, (i) => {
     const bits = r.byte(opPath(i, 'clock'));
-    if (bits > (HAS_OFFSET | HAS_HLC)) fail('invalid-body', opPath(i, 'clock'), 'has an unknown flag');
+    if (bits > (HAS_OFFSET | HAS_LEGACY_CLOCK)) fail('invalid-body', opPath(i, 'clock'), 'has an unknown flag');
     return bits;
   });
-  const clocks: Array<{ offset?: number; hlc?: string }> = present.map(() => ({}));
+  const clocks: Array<{ offset?: number }> = present.map(() => ({}));
   let previous: number | null = null;
   present.forEach((bits, i) => {
     if (!(bits & HAS_OFFSET)) return;
@@ -190,12 +187,10 @@ function readClocks(r: ByteReader, ats: readonly number[]): Array<{ offset?: num
     previous = offset;
   });
   present.forEach((bits, i) => {
-    if (!(bits & HAS_HLC)) return;
-    const clock = clocks[i] as { offset?: number; hlc?: string };
-    const wall = (ats[i] as number) + (clock.offset ?? 0) + r.signedVarint(opPath(i, 'hlc'));
+    if (!(bits & HAS_LEGACY_CLOCK)) return;
+    const wall = (ats[i] as number) + ((clocks[i] as { offset?: number }).offset ?? 0) + r.signedVarint(opPath(i, 'hlc'));
     const counter = r.varint(opPath(i, 'hlc'));
     if (wall < 0 || wall >= 1e15 || counter > 9999) fail('invalid-body', opPath(i, 'hlc'), 'is not a logical clock reading');
-    clock.hlc = formatHlc({ wall, counter });
   });
   return clocks;
 }
@@ -290,7 +285,6 @@ export function decodeBatch(bytes: Uint8Array, limits: { maxOps: number }): Deco
     if (text !== undefined) op.text = text;
     const clock = clocks?.[i];
     if (clock?.offset !== undefined) op.offset = clock.offset;
-    if (clock?.hlc !== undefined) op.hlc = clock.hlc;
     assertOp(op, `$.ops[${i}]`);
     return op;
   });

@@ -1,7 +1,7 @@
 /**
  * Bytes in and out for the compact wire formats: LEB128 varints, zigzag
- * varints, length-prefixed UTF-8. Written by hand because src/shared has no
- * DOM or Node types, so no TextEncoder, TextDecoder or Buffer.
+ * varints, length-prefixed UTF-8 (the platform's TextEncoder and a fatal
+ * TextDecoder, present in pages, workers and Node alike).
  *
  * Every value is a safe integer (at most 2^53 - 1), so a varint never needs
  * more than 8 bytes. The reader refuses anything it could not have written:
@@ -151,87 +151,35 @@ export class ByteReader {
   }
 }
 
+/**
+ * The platform's UTF-8 codecs. src/shared compiles without DOM or Node types,
+ * so this is the slice of them it uses; every realm Doorline runs in has both.
+ */
+interface TextCodecs {
+  TextEncoder: new () => { encode(input: string): Uint8Array };
+  TextDecoder: new (label: 'utf-8', options: { fatal: boolean; ignoreBOM: boolean }) => { decode(input: Uint8Array): string };
+}
+const platform = globalThis as unknown as TextCodecs;
+const encoder = new platform.TextEncoder();
+/**
+ * Strict UTF-8 (RFC 3629): `fatal` refuses over-long forms, encoded
+ * surrogates, code points beyond U+10FFFF and cut-off sequences instead of
+ * replacing them, and `ignoreBOM` keeps a leading U+FEFF as text, so each
+ * string has exactly one encoding.
+ */
+const decoder = new platform.TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 /** UTF-8 of a string; a lone surrogate has no UTF-8 form, so it is refused rather than replaced. */
 export function encodeUtf8(value: string, path: Path): Uint8Array {
-  let length = 0;
-  for (let i = 0; i < value.length; i++) {
-    const unit = value.charCodeAt(i);
-    if (unit < 0x80) length += 1;
-    else if (unit < 0x800) length += 2;
-    else if (unit >= 0xd800 && unit <= 0xdfff) {
-      const next = value.charCodeAt(i + 1);
-      if (unit > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) fail('invalid-body', path, 'has a lone surrogate');
-      length += 4;
-      i++;
-    } else length += 3;
-  }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (let i = 0; i < value.length; i++) {
-    let point = value.charCodeAt(i);
-    if (point >= 0xd800 && point <= 0xdbff) {
-      point = 0x10000 + ((point - 0xd800) << 10) + (value.charCodeAt(i + 1) - 0xdc00);
-      i++;
-    }
-    if (point < 0x80) out[at++] = point;
-    else if (point < 0x800) {
-      out[at++] = 0xc0 | (point >> 6);
-      out[at++] = 0x80 | (point & 0x3f);
-    } else if (point < 0x10000) {
-      out[at++] = 0xe0 | (point >> 12);
-      out[at++] = 0x80 | ((point >> 6) & 0x3f);
-      out[at++] = 0x80 | (point & 0x3f);
-    } else {
-      out[at++] = 0xf0 | (point >> 18);
-      out[at++] = 0x80 | ((point >> 12) & 0x3f);
-      out[at++] = 0x80 | ((point >> 6) & 0x3f);
-      out[at++] = 0x80 | (point & 0x3f);
-    }
-  }
-  return out;
+  if (LONE_SURROGATE.test(value)) fail('invalid-body', path, 'has a lone surrogate');
+  return encoder.encode(value);
 }
 
-/** `String.fromCharCode` takes its units as arguments; slices keep it under engines' argument limits. */
-const UNITS_PER_SLICE = 4096;
-
-/**
- * Strict UTF-8 (RFC 3629): refuses over-long forms, encoded surrogates,
- * code points beyond U+10FFFF and cut-off sequences, so each string has
- * exactly one encoding.
- */
-export function decodeUtf8(bytes: Uint8Array, path: Path): string {
-  const units: number[] = [];
-  const invalid = (): never => fail('invalid-body', path, 'is not valid UTF-8');
-  const continuation = (i: number, min = 0x80, max = 0xbf): number => {
-    const b = bytes[i];
-    if (b === undefined || b < min || b > max) invalid();
-    return (b as number) & 0x3f;
-  };
-  let i = 0;
-  while (i < bytes.length) {
-    const b0 = bytes[i] as number;
-    let point: number;
-    if (b0 < 0x80) {
-      point = b0;
-      i += 1;
-    } else if (b0 >= 0xc2 && b0 <= 0xdf) {
-      point = ((b0 & 0x1f) << 6) | continuation(i + 1);
-      i += 2;
-    } else if (b0 >= 0xe0 && b0 <= 0xef) {
-      // E0 needs A0..BF (else over-long); ED needs 80..9F (else a surrogate).
-      const b1 = continuation(i + 1, b0 === 0xe0 ? 0xa0 : 0x80, b0 === 0xed ? 0x9f : 0xbf);
-      point = ((b0 & 0x0f) << 12) | (b1 << 6) | continuation(i + 2);
-      i += 3;
-    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-      // F0 needs 90..BF (else over-long); F4 needs 80..8F (else beyond U+10FFFF).
-      const b1 = continuation(i + 1, b0 === 0xf0 ? 0x90 : 0x80, b0 === 0xf4 ? 0x8f : 0xbf);
-      point = ((b0 & 0x07) << 18) | (b1 << 12) | (continuation(i + 2) << 6) | continuation(i + 3);
-      i += 4;
-    } else return invalid();
-    if (point < 0x10000) units.push(point);
-    else units.push(0xd800 + ((point - 0x10000) >> 10), 0xdc00 + ((point - 0x10000) & 0x3ff));
+function decodeUtf8(bytes: Uint8Array, path: Path): string {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return fail('invalid-body', path, 'is not valid UTF-8');
   }
-  let text = '';
-  for (let s = 0; s < units.length; s += UNITS_PER_SLICE) text += String.fromCharCode(...units.slice(s, s + UNITS_PER_SLICE));
-  return text;
 }

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   'invalid-header': { status: 400, message: 'A request header does not match what this endpoint accepts.' },
   'invalid-query': { status: 400, message: 'The query string does not match what this endpoint accepts.' },
   'unsupported-version': { status: 400, message: 'This protocol version is not supported; reload the app.' },
+  'update-required': { status: 400, message: 'This device needs an update: reload the page.' },
   'empty-body': { status: 400, message: 'The request needs a body.' },
   'unsupported-media-type': { status: 415, message: 'Send the body as application/json (or the Doorline batch format to /api/sync).' },
   'body-too-large': { status: 413, message: 'The request body is larger than the server accepts.' },

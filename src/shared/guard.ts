@@ -11,7 +11,10 @@ export function fail(code: ErrorCode, path: Path, problem: string): never {
   throw new DoorlineError(code, { path, problem });
 }
 
-/** A plain object whose keys are all in `allowed` and that has every key in `required`. */
+/**
+ * Input we guard (a request, a row we wrote): a plain object that has every
+ * key in `required` and no key outside `required` and `optional`.
+ */
 export function expectRecord(
   value: unknown,
   path: Path,
@@ -24,6 +27,17 @@ export function expectRecord(
   for (const key of Object.keys(value)) {
     if (!required.includes(key) && !optional.includes(key)) fail(code, `${path}.${key}`, 'is not a known field');
   }
+}
+
+/**
+ * What a newer peer sends us (a server's answer, the change feed, a worker's
+ * message): a plain object that has every key in `required`. Keys we do not
+ * know are a newer version's additions and are ignored, so adding an
+ * optional field never breaks an older reader.
+ */
+export function expectFields(value: unknown, path: Path, required: readonly string[], code: ErrorCode = 'bad-response'): asserts value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(code, path, 'must be an object');
+  for (const key of required) if (!Object.hasOwn(value, key)) fail(code, `${path}.${key}`, 'is required');
 }
 
 export function expectString(

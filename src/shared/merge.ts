@@ -9,25 +9,9 @@
  *                                     applies; below the threshold the server
  *                                     keeps its value and a conflict opens
  */
-import {
-  ATTENDANCE_RULES,
-  CONFIDENCE_THRESHOLD,
-  EMPTY_RECORD,
-  MERGE_FIELDS,
-  type Actor,
-  type AttendanceRule,
-  type FieldConflict,
-  type MergeField,
-  type RecordNote,
-  type RecordState,
-  type RuleId,
-  type RuleVerdict,
-  type SideInfo,
-} from './attendance-rules.ts';
-import type { AttendanceStatus } from './protocol.ts';
-
-export { ATTENDANCE_RULES, CONFIDENCE_THRESHOLD, EMPTY_RECORD, MERGE_FIELDS };
-export type { Actor, AttendanceRule, FieldConflict, MergeField, RecordNote, RecordState, RuleId, RuleVerdict, SideInfo };
+import { MERGE_FIELDS, type MergeField, type RecordState } from './attendance-model.ts';
+import { ATTENDANCE_RULES, CONFIDENCE_THRESHOLD, type AttendanceRule, type FieldConflict, type Lateness, type RuleId, type RuleVerdict, type SideInfo } from './attendance-rules.ts';
+import type { FieldChoice, ResolvableField } from './office-protocol.ts';
 
 export interface MergeInput {
   base: RecordState;
@@ -35,7 +19,7 @@ export interface MergeInput {
   server: RecordState;
   localSide: SideInfo;
   serverSide: SideInfo;
-  lateness: (checkInAt: number) => 'present' | 'late';
+  lateness: Lateness;
 }
 
 export interface FieldDecision {
@@ -63,7 +47,7 @@ export interface MergeResult {
   reason: string;
 }
 
-export function sameField(field: MergeField, a: RecordState, b: RecordState): boolean {
+function sameField(field: MergeField, a: RecordState, b: RecordState): boolean {
   if (field !== 'notes') return a[field] === b[field];
   const ids = new Set(a.notes.map((n) => n.id));
   return a.notes.length === b.notes.length && b.notes.every((n) => ids.has(n.id));
@@ -134,45 +118,18 @@ export function mergeRecord(input: MergeInput, rules: readonly AttendanceRule[] 
   };
 }
 
-/** What a device's op wants, applied to the record it saw. */
-export type LocalChange =
-  | { kind: 'check-in'; at: number }
-  | { kind: 'check-out'; at: number }
-  | { kind: 'status'; status: AttendanceStatus }
-  | { kind: 'note'; note: RecordNote };
-
-export function proposeChange(base: RecordState, change: LocalChange, lateness: (checkInAt: number) => 'present' | 'late'): RecordState {
-  const next: RecordState = { ...base, notes: [...base.notes] };
-  switch (change.kind) {
-    case 'check-in': {
-      next.checkInAt = base.checkInAt === null ? change.at : Math.min(base.checkInAt, change.at);
-      // Evidence beats assumption: a scan turns absent (or nothing) into present or late; an excuse stands.
-      if (base.status !== 'excused') next.status = lateness(next.checkInAt);
-      break;
-    }
-    case 'check-out':
-      next.checkOutAt = base.checkOutAt === null ? change.at : Math.max(base.checkOutAt, change.at);
-      break;
-    case 'status':
-      next.status = change.status;
-      break;
-    case 'note':
-      if (!next.notes.some((n) => n.id === change.note.id)) next.notes.push(change.note);
-      break;
-  }
-  return next;
-}
-
-export type PreviewChoice = { take: 'local' } | { take: 'server' } | { take: 'custom'; value: unknown };
-
-/** The record a resolution would leave, for the office's dialog: the server's, with each chosen field replaced. */
+/**
+ * The record a resolution leaves: the server's, with each chosen field
+ * replaced. The office's dialog previews with it and the server settles with
+ * it, so what the person saw is what is stored.
+ */
 export function previewResolution(
-  conflict: { base: RecordState; local: RecordState; server: RecordState },
-  choices: Partial<Record<'status' | 'checkInAt' | 'checkOutAt', PreviewChoice>>,
+  conflict: { local: RecordState; server: RecordState },
+  choices: Partial<Record<ResolvableField, FieldChoice>>,
 ): RecordState {
   const ids = new Set(conflict.server.notes.map((n) => n.id));
   const result: RecordState = { ...conflict.server, notes: [...conflict.server.notes, ...conflict.local.notes.filter((n) => !ids.has(n.id))] };
-  for (const [field, choice] of Object.entries(choices) as Array<['status' | 'checkInAt' | 'checkOutAt', PreviewChoice]>) {
+  for (const [field, choice] of Object.entries(choices) as Array<[ResolvableField, FieldChoice]>) {
     if (choice.take === 'local') Object.assign(result, { [field]: conflict.local[field] });
     else if (choice.take === 'custom') Object.assign(result, { [field]: choice.value });
   }

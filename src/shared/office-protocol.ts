@@ -1,9 +1,9 @@
 /**
- * Wire types for the teacher's roll, the office's conflicts, a record's
- * history and the change feed. Shared by the pages, the worker and the server.
+ * Wire types for the teacher's roll, the office's conflicts and a record's
+ * history. Shared by the pages, the worker and the server.
  */
-import type { Actor, MergeField, RecordState } from './merge.ts';
-import type { AttendanceStatus, ProtocolVersion } from './protocol.ts';
+import type { Actor, AttendanceStatus, MergeField, RecordState } from './attendance-model.ts';
+import type { ProtocolVersion } from './protocol.ts';
 
 /** Where a mark made on this device stands. */
 export type MarkState = 'waiting' | 'sent' | 'merged' | 'conflict' | 'rejected';
@@ -120,27 +120,4 @@ export interface RecordHistory {
   date: string;
   session: string;
   entries: HistoryEntry[];
-}
-
-export type Change =
-  | { kind: 'record'; studentId: string; date: string; session: string; status: AttendanceStatus | null; checkInAt: number | null; checkOutAt: number | null; version: number }
-  | { kind: 'roster'; version: string }
-  | { kind: 'conflict-opened'; conflictId: string; studentId: string; date: string; session: string }
-  | { kind: 'conflict-resolved'; conflictId: string; studentId: string; date: string; session: string };
-
-/**
- * `GET /api/changes?cursor=`: the school's changes after `cursor`, oldest
- * first. An empty cursor means "from now": the answer carries today's
- * records as they stand and the cursor to continue from.
- */
-export interface ChangePage {
-  v: ProtocolVersion;
-  type: 'changes';
-  /** Pass it back as `cursor` for the next page; a server sequence number, never a time. */
-  cursor: string;
-  /** True when more changes wait after this page. */
-  more: boolean;
-  /** The server's clock as it answered, epoch ms: devices measure their clock offset against it. */
-  serverTime: number;
-  changes: Change[];
 }

@@ -1,21 +1,9 @@
 /** `asserts` guards for every wire type in ./protocol.ts. Data is `unknown` until one of these has passed. */
+import { ATTENDANCE_STATUSES, DAY_SESSION, OP_KINDS } from './attendance-model.ts';
 import { DoorlineError, isErrorCode, OP_ERROR_CODES, type OpErrorCode } from './error-codes.ts';
-import { expectArray, expectInteger, expectOneOf, expectRecord, expectString, fail } from './guard.ts';
+import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString, fail } from './guard.ts';
 import { LIMITS } from './limits.ts';
-import {
-  ATTENDANCE_STATUSES,
-  OP_KINDS,
-  PROTOCOL_VERSION,
-  type KioskConfig,
-  type MarkAnswer,
-  type MarkInput,
-  type Op,
-  type Outcome,
-  type ReceiptRun,
-  type Roster,
-  type SyncRequest,
-  type SyncResponse,
-} from './protocol.ts';
+import { OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION, type KioskConfig, type MarkAnswer, type MarkInput, type Op, type Outcome, type ReceiptRun, type Roster, type SyncRequest, type SyncResponse } from './protocol.ts';
 
 /** Crockford base32 ULID. */
 export const OP_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -26,22 +14,47 @@ export const DEVICE_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
 export const SESSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 const MAX_VERSION = Number.MAX_SAFE_INTEGER;
+/** 2100-01-01, epoch ms: no time Doorline reads or writes is later. */
+export const LATEST_TIME = 4_102_444_800_000;
 /** 2000-01-01 to 2100-01-01: anything outside is a broken clock, not a check-in. */
-const TIME_RANGE = { min: 946_684_800_000, max: 4_102_444_800_000 };
+export const TIME_RANGE = { min: 946_684_800_000, max: LATEST_TIME };
+/** Letters, digits and `.+-`, as a release's version is written ("0.2.0", "0.3.0-rc.1"). */
+export const APP_VERSION_PATTERN = /^[0-9A-Za-z.+-]{1,40}$/;
 
+/**
+ * The version of a request. A device older than the oldest version the server
+ * takes is told to update (`update-required`); one newer than the server is
+ * told the server does not speak its version yet (`unsupported-version`).
+ */
 export function expectVersion(value: Record<string, unknown>, path: string): void {
-  if (value.v !== PROTOCOL_VERSION) {
-    if (typeof value.v === 'number') fail('unsupported-version', `${path}.v`, `version ${value.v} is not supported`);
-    fail('invalid-body', `${path}.v`, `must be ${PROTOCOL_VERSION}`);
-  }
+  const { v } = value;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail('invalid-body', `${path}.v`, `must be ${PROTOCOL_VERSION}`);
+  if (v < OLDEST_PROTOCOL_VERSION) fail('update-required', `${path}.v`, `version ${v} is older than ${OLDEST_PROTOCOL_VERSION}, the oldest this server takes`);
+  if (v > PROTOCOL_VERSION) fail('unsupported-version', `${path}.v`, `version ${v} is not supported`);
+}
+
+/**
+ * The version of something a peer sent us. A newer version is a breaking
+ * change this code cannot read: the device needs an update, and retrying
+ * will not help.
+ */
+export function expectReadableVersion(value: Record<string, unknown>, path: string): void {
+  if (value.v === PROTOCOL_VERSION) return;
+  if (typeof value.v === 'number' && value.v > PROTOCOL_VERSION) fail('update-required', `${path}.v`, `version ${value.v} is newer than ${PROTOCOL_VERSION}`);
+  fail('bad-response', `${path}.v`, `must be ${PROTOCOL_VERSION}`);
 }
 
 const OP_FIELDS = ['kind', 'studentId', 'at'] as const;
-const OPTIONAL_OP_FIELDS = ['session', 'status', 'text', 'base', 'offset', 'hlc'] as const;
+const OPTIONAL_OP_FIELDS = ['session', 'status', 'text', 'base', 'offset'] as const;
+/**
+ * Workers up to 0.2 stamped each op with a hybrid logical clock that nothing
+ * ever read; their queues still carry it, so it is checked and ignored.
+ */
+const LEGACY_OP_FIELDS = ['hlc'] as const;
 /** A device clock may be wrong by this much and still be corrected (a year either way). */
 export const MAX_CLOCK_OFFSET_MS = 366 * 24 * 60 * 60 * 1000;
-/** A hybrid logical clock reading as ./hlc.ts writes it: 15 digits of ms, a colon, 4 digits of counter. */
-export const HLC_PATTERN = /^[0-9]{15}:[0-9]{4}$/;
+/** An older worker's logical clock reading: 15 digits of ms, a colon, 4 digits of counter. */
+const HLC_PATTERN = /^[0-9]{15}:[0-9]{4}$/;
 
 /** The fields every op shares, wherever it comes from; `status` and `text` go with their kinds only. */
 function checkOpFields(value: Record<string, unknown>, path: string): void {
@@ -68,11 +81,11 @@ export function assertMarkInput(value: unknown): asserts value is MarkInput {
 
 /** An op with its defaults filled in: session "day", base 0. */
 export function normalizeOp<T extends { session?: string; base?: number }>(op: T): T & { session: string; base: number } {
-  return { ...op, session: op.session ?? 'day', base: op.base ?? 0 };
+  return { ...op, session: op.session ?? DAY_SESSION, base: op.base ?? 0 };
 }
 
 /** The parts of an op that identify it. A batch whose identities are broken is refused whole. */
-export function assertOpIdentity(value: unknown, path: string): asserts value is Record<string, unknown> & { seq: number; opId?: string } {
+function assertOpIdentity(value: unknown, path: string): asserts value is Record<string, unknown> & { seq: number; opId?: string } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('invalid-body', path, 'must be an object');
   const op = value as Record<string, unknown>;
   expectInteger(op.seq, `${path}.seq`, { min: 1, max: MAX_SEQ });
@@ -82,7 +95,7 @@ export function assertOpIdentity(value: unknown, path: string): asserts value is
 /** The rest of an op; a failure here rejects only this op. */
 export function assertOp(value: unknown, path: string): asserts value is Op {
   assertOpIdentity(value, path);
-  expectRecord(value, path, ['seq', ...OP_FIELDS], ['opId', ...OPTIONAL_OP_FIELDS]);
+  expectRecord(value, path, ['seq', ...OP_FIELDS], ['opId', ...OPTIONAL_OP_FIELDS, ...LEGACY_OP_FIELDS]);
   checkOpFields(value, path);
 }
 
@@ -112,57 +125,58 @@ export function assertSyncRequest(value: unknown): asserts value is Omit<SyncReq
 const OUTCOME_FIELDS = { applied: [], rejected: ['code'], merged: ['rule'], conflict: ['conflictId'] } as const;
 
 function assertOutcome(value: unknown, path: string): asserts value is Outcome {
-  expectRecord(value, path, ['status'], ['code', 'rule', 'conflictId'], 'bad-response');
+  expectFields(value, path, ['status']);
   expectOneOf(value.status, `${path}.status`, ['applied', 'rejected', 'merged', 'conflict'] as const, 'bad-response');
-  expectRecord(value, path, ['status', ...OUTCOME_FIELDS[value.status]], [], 'bad-response');
+  expectFields(value, path, OUTCOME_FIELDS[value.status]);
   if (value.status === 'rejected') expectOneOf<OpErrorCode>(value.code, `${path}.code`, OP_ERROR_CODES, 'bad-response');
   if (value.status === 'merged') expectString(value.rule, `${path}.rule`, { max: 64 }, 'bad-response');
   if (value.status === 'conflict') expectString(value.conflictId, `${path}.conflictId`, { max: 64 }, 'bad-response');
 }
 
 function assertReceiptRun(value: unknown, path: string): asserts value is ReceiptRun {
-  expectRecord(value, path, ['n', 'status'], ['code', 'original', 'rule', 'conflictId'], 'bad-response');
+  expectFields(value, path, ['n', 'status']);
   expectInteger(value.n, `${path}.n`, { min: 1, max: LIMITS.maxOpsPerBatch }, 'bad-response');
-  const { n: _n, ...receipt } = value;
-  if (receipt.status === 'duplicate') {
-    expectRecord(receipt, path, ['status', 'original'], [], 'bad-response');
-    assertOutcome(receipt.original, `${path}.original`);
-  } else {
-    if (receipt.original !== undefined) fail('bad-response', `${path}.original`, 'goes only with a duplicate');
-    assertOutcome(receipt, path);
-  }
+  if (value.status === 'duplicate') assertOutcome(value.original, `${path}.original`);
+  else assertOutcome(value, path);
 }
 
-/** Checks a server answer before the worker deletes anything because of it. */
+/**
+ * Checks a server answer before the worker deletes anything because of it.
+ * Fields a newer server adds are ignored; a newer protocol version is not.
+ */
 export function assertSyncResponse(value: unknown): asserts value is SyncResponse {
-  expectRecord(value, '$', ['v', 'type', 'receipts', 'serverTime'], ['changes'], 'bad-response');
-  if (value.v !== PROTOCOL_VERSION) fail('bad-response', '$.v', `must be ${PROTOCOL_VERSION}`);
+  expectFields(value, '$', ['v', 'type', 'receipts', 'serverTime']);
+  expectReadableVersion(value, '$');
   expectOneOf(value.type, '$.type', ['sync-result'], 'bad-response');
   expectInteger(value.serverTime, '$.serverTime', TIME_RANGE, 'bad-response');
   expectArray(value.receipts, '$.receipts', 'bad-response');
   value.receipts.forEach((r, i) => assertReceiptRun(r, `$.receipts[${i}]`));
 }
 
+/** The worker's (or the server's) answer to a mark, as the page reads it. */
 export function assertMarkAnswer(value: unknown): asserts value is MarkAnswer {
-  expectRecord(value, '$', ['v', 'type', 'opId', 'queued', 'studentId', 'student', 'at', 'localTime', 'late'], ['alreadyAt'], 'bad-response');
+  expectFields(value, '$', ['v', 'type', 'opId', 'queued', 'studentId', 'student', 'at', 'localTime', 'late']);
+  expectReadableVersion(value, '$');
   expectOneOf(value.type, '$.type', ['mark-answer'], 'bad-response');
   if (typeof value.queued !== 'boolean' || typeof value.late !== 'boolean') fail('bad-response', '$', 'flags must be booleans');
-  if (value.student !== null) expectRecord(value.student, '$.student', ['name', 'homeroom'], [], 'bad-response');
+  if (value.student !== null) expectFields(value.student, '$.student', ['name', 'homeroom']);
 }
 
 export function assertKioskConfig(value: unknown): asserts value is KioskConfig {
-  expectRecord(value, '$', ['v', 'type', 'school', 'kiosk', 'rosterVersion', 'syncLimits'], [], 'bad-response');
-  expectRecord(value.syncLimits, '$.syncLimits', ['maxBodyBytes', 'maxOps'], [], 'bad-response');
+  expectFields(value, '$', ['v', 'type', 'school', 'kiosk', 'rosterVersion', 'syncLimits']);
+  expectReadableVersion(value, '$');
+  expectFields(value.syncLimits, '$.syncLimits', ['maxBodyBytes', 'maxOps']);
   expectInteger(value.syncLimits.maxBodyBytes, '$.syncLimits.maxBodyBytes', { min: 1024, max: 1024 ** 3 }, 'bad-response');
   expectInteger(value.syncLimits.maxOps, '$.syncLimits.maxOps', { min: 1, max: 1_000_000 }, 'bad-response');
   expectOneOf(value.type, '$.type', ['kiosk-config'], 'bad-response');
-  expectRecord(value.school, '$.school', ['id', 'name', 'timeZone', 'bellTime'], [], 'bad-response');
-  if (value.kiosk !== null) expectRecord(value.kiosk, '$.kiosk', ['id', 'name'], [], 'bad-response');
+  expectFields(value.school, '$.school', ['id', 'name', 'timeZone', 'bellTime']);
+  if (value.kiosk !== null) expectFields(value.kiosk, '$.kiosk', ['id', 'name']);
   expectString(value.rosterVersion, '$.rosterVersion', { max: 128 }, 'bad-response');
 }
 
 export function assertRoster(value: unknown): asserts value is Roster {
-  expectRecord(value, '$', ['v', 'type', 'version', 'studentIds', 'names', 'homerooms'], [], 'bad-response');
+  expectFields(value, '$', ['v', 'type', 'version', 'studentIds', 'names', 'homerooms']);
+  expectReadableVersion(value, '$');
   expectOneOf(value.type, '$.type', ['roster'], 'bad-response');
   expectArray(value.studentIds, '$.studentIds', 'bad-response');
   expectArray(value.names, '$.names', 'bad-response');

@@ -1,29 +1,16 @@
 /**
- * Wire types between the page, the service worker and the server. Every
- * message carries `v` (the protocol version) and is checked by an
- * `assert…` guard from ./protocol-guards.ts before it is trusted.
+ * Wire types between the page, the service worker and the server, the
+ * change feed included. Every message carries `v` (the protocol version)
+ * and is checked by an `assert…` guard before it is trusted: strictly when
+ * it is input, leniently (unknown fields ignored) when a newer peer sent it.
  */
+import type { AttendanceStatus, OpKind } from './attendance-model.ts';
 import type { OpErrorCode } from './error-codes.ts';
-import type { ChangePage } from './office-protocol.ts';
 
 export const PROTOCOL_VERSION = 1;
+/** The oldest version the server still takes. Raising it tells every older device to update. */
+export const OLDEST_PROTOCOL_VERSION = 1;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;
-
-/**
- * check-in / check-out: a door scan. status: a person's mark (roll call,
- * absence, excuse). note: free text about the student's day.
- */
-export type OpKind = 'check-in' | 'check-out' | 'status' | 'note';
-export const OP_KINDS: readonly OpKind[] = ['check-in', 'check-out', 'status', 'note'];
-/** What the kiosk page posts; the roll and office pages post the other kinds. */
-export type MarkKind = 'check-in';
-export const MARK_KINDS: readonly MarkKind[] = ['check-in'];
-
-export type AttendanceStatus = 'present' | 'late' | 'absent' | 'excused';
-export const ATTENDANCE_STATUSES: readonly AttendanceStatus[] = ['present', 'late', 'absent', 'excused'];
-
-/** The whole-day record's session; period registers use the period's name. */
-export const DAY_SESSION = 'day';
 
 /**
  * What a page posts to `POST /api/marks`. The page makes `opId` (a ULID) so
@@ -44,7 +31,6 @@ export interface MarkInput {
   text?: string;
   base?: number;
   offset?: number;
-  hlc?: string;
 }
 
 /** One operation as a device sends it. Its identity is (deviceId, seq). */
@@ -74,8 +60,6 @@ export interface Op {
    * never synced: the server then uses the offset it measures on the batch.
    */
   offset?: number;
-  /** The device's hybrid logical clock when it made the op (./hlc.ts), for ordering. */
-  hlc?: string;
 }
 
 /** `POST /api/sync`: one device's ops, oldest first. */
@@ -116,7 +100,7 @@ export interface SyncResponse {
   serverTime: number;
   /**
    * The change feed after the cursor the device sent with the batch, so a
-   * push brings back what changed without another round trip (./office-protocol.ts).
+   * push brings back what changed without another round trip (ChangePage below).
    */
   changes?: ChangePage;
 }
@@ -186,4 +170,28 @@ export interface Roster {
   studentIds: string[];
   names: string[];
   homerooms: string[];
+}
+
+/** One entry of the change feed (`GET /api/changes`, and the changes a push brings back). */
+export type Change =
+  | { kind: 'record'; studentId: string; date: string; session: string; status: AttendanceStatus | null; checkInAt: number | null; checkOutAt: number | null; version: number }
+  | { kind: 'roster'; version: string }
+  | { kind: 'conflict-opened'; conflictId: string; studentId: string; date: string; session: string }
+  | { kind: 'conflict-resolved'; conflictId: string; studentId: string; date: string; session: string };
+
+/**
+ * `GET /api/changes?cursor=`: the school's changes after `cursor`, oldest
+ * first. An empty cursor means "from now": the answer carries today's
+ * records as they stand and the cursor to continue from.
+ */
+export interface ChangePage {
+  v: ProtocolVersion;
+  type: 'changes';
+  /** Pass it back as `cursor` for the next page; a server sequence number, never a time. */
+  cursor: string;
+  /** True when more changes wait after this page. */
+  more: boolean;
+  /** The server's clock as it answered, epoch ms: devices measure their clock offset against it. */
+  serverTime: number;
+  changes: Change[];
 }

@@ -7,8 +7,6 @@ export const APP_VERSION_HEADER = 'x-doorline-app';
 export const QUEUE_HEADER = 'x-doorline-queue';
 /** The device's clock as it sends, epoch ms: lets the server correct ops made before the device ever measured its offset. */
 export const DEVICE_CLOCK_HEADER = 'x-doorline-clock';
-/** The kiosk's device token travels as `Authorization: Bearer <token>`. */
-export const AUTHORIZATION_HEADER = 'authorization';
 /** A staff browser's device id on its change-feed pulls, so its own marks are not sent back to it. */
 export const DEVICE_ID_HEADER = 'x-doorline-device';
 /** The device's change-feed cursor, sent with a batch: the answer then carries the changes after it. */

@@ -1,7 +1,9 @@
 /** Messages between pages and the service worker (postMessage). */
-import { expectOneOf, expectRecord } from './guard.ts';
+import { expectFields, expectOneOf, expectRecord } from './guard.ts';
+import { expectReadableVersion, expectVersion } from './protocol-guards.ts';
 import type { ErrorCode, OpErrorCode } from './error-codes.ts';
-import { PROTOCOL_VERSION, type OpKind, type ProtocolVersion } from './protocol.ts';
+import type { OpKind } from './attendance-model.ts';
+import { PROTOCOL_VERSION, type ProtocolVersion } from './protocol.ts';
 
 /**
  * idle: nothing waiting. sending: a drain is running. waiting-for-network: the
@@ -89,21 +91,23 @@ export function pageMessage(type: PageMessage['type']): PageMessage {
 
 export function assertPageMessage(value: unknown): asserts value is PageMessage {
   expectRecord(value, '$', ['v', 'type']);
+  expectVersion(value, '$');
   expectOneOf(value.type, '$.type', ['sync-now', 'status-please']);
 }
 
+/**
+ * What a page reads from the worker. A newer worker takes over at once while
+ * older pages stay open, so fields it adds are ignored; the ones a page needs
+ * are still checked.
+ */
 export function assertWorkerMessage(value: unknown): asserts value is WorkerMessage {
-  if (typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'changes-pulled') {
-    expectRecord(value, '$', ['v', 'type', 'records', 'conflictsOpened', 'conflictsResolved'], [], 'bad-response');
+  expectFields(value, '$', ['v', 'type']);
+  expectReadableVersion(value, '$');
+  expectOneOf(value.type, '$.type', ['status', 'changes-pulled'], 'bad-response');
+  if (value.type === 'changes-pulled') {
+    expectFields(value, '$', ['records', 'conflictsOpened', 'conflictsResolved']);
     return;
   }
-  expectRecord(
-    value,
-    '$',
-    ['v', 'type', 'phase', 'progress', 'quality', 'storage', 'recentDeadLetters', 'waiting', 'deadLetters', 'rosterSize', 'lastError', 'lastSyncAt'],
-    [],
-    'bad-response',
-  );
-  expectOneOf(value.type, '$.type', ['status'], 'bad-response');
+  expectFields(value, '$', ['phase', 'progress', 'quality', 'storage', 'recentDeadLetters', 'waiting', 'deadLetters', 'rosterSize', 'lastError', 'lastSyncAt']);
   expectOneOf(value.phase, '$.phase', ['idle', 'sending', 'waiting-for-network', 'held'], 'bad-response');
 }

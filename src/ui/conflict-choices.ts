@@ -3,8 +3,8 @@
  * settles, what the rule's suggestion pre-selects, and the `choices` the
  * server takes. The dialog only reads its controls into `FieldPick`s.
  */
+import type { AttendanceStatus } from '../shared/attendance-model.ts';
 import type { ConflictView, FieldChoice, ResolvableField } from '../shared/office-protocol.ts';
-import type { AttendanceStatus } from '../shared/protocol.ts';
 
 export type Take = 'server' | 'local' | 'custom';
 

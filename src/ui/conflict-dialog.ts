@@ -6,9 +6,9 @@
  * Resolves with the person's choices and note, or null when they cancel.
  */
 import { LIMITS } from '../shared/limits.ts';
+import { ATTENDANCE_STATUSES, type AttendanceStatus } from '../shared/attendance-model.ts';
 import { previewResolution } from '../shared/merge.ts';
 import type { ConflictView, FieldChoice, HistoryEntry, ResolvableField } from '../shared/office-protocol.ts';
-import { ATTENDANCE_STATUSES, type AttendanceStatus } from '../shared/protocol.ts';
 import { choiceProblem, choicesOf, resolvableFields, suggestedPick, type FieldPick, type Take } from './conflict-choices.ts';
 import { make } from './dom.ts';
 import { epochAt, timeInputValue } from './format-time.ts';

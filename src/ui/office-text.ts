@@ -1,7 +1,7 @@
 /** What the office page says about conflicts and a record's history; pure, so it is tested without a browser. */
-import { ATTENDANCE_RULES, type MergeField, type RecordState } from '../shared/merge.ts';
+import type { AttendanceStatus, MergeField, RecordState } from '../shared/attendance-model.ts';
+import { ATTENDANCE_RULES } from '../shared/attendance-rules.ts';
 import type { ConflictView, HistoryEntry, ResolvableField } from '../shared/office-protocol.ts';
-import type { AttendanceStatus } from '../shared/protocol.ts';
 import { clockTime, dayText } from './format-time.ts';
 import { sessionLabel } from './roll-text.ts';
 import { actorText, confidenceText, STATUS_WORDS } from './staff-text.ts';

@@ -1,6 +1,6 @@
 /** The homeroom and session last opened on this device, so the roll reopens where the teacher left it. */
 import { SESSION_PATTERN } from '../shared/protocol-guards.ts';
-import { DAY_SESSION } from '../shared/protocol.ts';
+import { DAY_SESSION } from '../shared/attendance-model.ts';
 
 export interface RollChoice {
   /** Null lets the roll pick the first homeroom. */

@@ -4,8 +4,8 @@
  * tap never loses the keyboard focus or the scroll position.
  */
 import type { OpErrorCode } from '../shared/error-codes.ts';
+import { ATTENDANCE_STATUSES, type AttendanceStatus } from '../shared/attendance-model.ts';
 import type { RollRow } from '../shared/office-protocol.ts';
-import { ATTENDANCE_STATUSES, type AttendanceStatus } from '../shared/protocol.ts';
 import { make } from './dom.ts';
 import { doorText, markText, rowHeadline } from './roll-text.ts';
 import { STATUS_WORDS } from './staff-text.ts';

@@ -1,4 +1,5 @@
 /** What the roll says, in plain language; pure, so it is tested without a browser. */
+import { DAY_SESSION } from '../shared/attendance-model.ts';
 import type { OpErrorCode } from '../shared/error-codes.ts';
 import type { RollRow, RollView } from '../shared/office-protocol.ts';
 import { ulidTime } from '../shared/ulid.ts';
@@ -9,7 +10,7 @@ import { markStateText, STATUS_WORDS } from './staff-text.ts';
 
 /** "Whole day", "Period 3". */
 export function sessionLabel(session: string): string {
-  if (session === 'day') return 'Whole day';
+  if (session === DAY_SESSION) return 'Whole day';
   const period = /^P(\d+)$/.exec(session);
   return period ? `Period ${period[1]}` : session;
 }

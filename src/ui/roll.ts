@@ -4,8 +4,9 @@
  * so they stick offline; each row says where its mark stands.
  */
 import { assertRollView } from '../shared/office-guards.ts';
+import type { AttendanceStatus } from '../shared/attendance-model.ts';
 import type { RollView } from '../shared/office-protocol.ts';
-import { PROTOCOL_VERSION, type AttendanceStatus } from '../shared/protocol.ts';
+import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { ulid } from '../shared/ulid.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
 import { confirmDialog } from './confirm-dialog.ts';

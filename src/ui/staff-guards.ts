@@ -6,19 +6,13 @@
  */
 import type { DeviceList, PairingCode, SessionInfo, StaffRole } from '../shared/account-protocol.ts';
 import { STAFF_ROLES } from '../shared/account-protocol.ts';
-import { expectArray, expectInteger, expectOneOf, expectString, fail } from '../shared/guard.ts';
-import type { RecordState } from '../shared/merge.ts';
+import { expectArray, expectFields, expectInteger, expectOneOf, expectString, fail } from '../shared/guard.ts';
+import { ATTENDANCE_STATUSES, type RecordState } from '../shared/attendance-model.ts';
 import type { ActorRef, ConflictList, ConflictView, HistoryEntry, RecordHistory, ResolveResult } from '../shared/office-protocol.ts';
-import { ATTENDANCE_STATUSES } from '../shared/protocol.ts';
+import { LATEST_TIME } from '../shared/protocol-guards.ts';
 
-const TIME = { min: 0, max: 4_102_444_800_000 };
+const TIME = { min: 0, max: LATEST_TIME };
 const COUNT = { min: 0, max: Number.MAX_SAFE_INTEGER };
-
-/** An object that has at least `keys`. */
-function expectObject(value: unknown, path: string, keys: readonly string[]): asserts value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('bad-response', path, 'must be an object');
-  for (const key of keys) if (!Object.hasOwn(value, key)) fail('bad-response', `${path}.${key}`, 'is required');
-}
 
 function expectText(value: unknown, path: string, max = 2000): asserts value is string {
   expectString(value, path, { min: 0, max }, 'bad-response');
@@ -29,16 +23,16 @@ function expectTimeOrNull(value: unknown, path: string): void {
 }
 
 function expectSchool(value: unknown, path: string): void {
-  expectObject(value, path, ['id', 'name', 'timeZone', 'bellTime']);
+  expectFields(value, path, ['id', 'name', 'timeZone', 'bellTime']);
   expectText(value.name, `${path}.name`, 200);
   expectText(value.timeZone, `${path}.timeZone`, 100);
   expectText(value.bellTime, `${path}.bellTime`, 5);
 }
 
 export function assertSessionInfo(value: unknown): asserts value is SessionInfo {
-  expectObject(value, '$', ['type', 'staff', 'school', 'mustChangePassword']);
+  expectFields(value, '$', ['type', 'staff', 'school', 'mustChangePassword']);
   expectOneOf(value.type, '$.type', ['session'], 'bad-response');
-  expectObject(value.staff, '$.staff', ['name', 'role']);
+  expectFields(value.staff, '$.staff', ['name', 'role']);
   expectText(value.staff.name, '$.staff.name', 200);
   expectOneOf(value.staff.role, '$.staff.role', STAFF_ROLES, 'bad-response');
   expectSchool(value.school, '$.school');
@@ -53,22 +47,22 @@ export interface KeptSession {
 }
 
 export function assertKeptSession(value: unknown): asserts value is KeptSession {
-  expectObject(value, '$', ['name', 'role', 'school']);
+  expectFields(value, '$', ['name', 'role', 'school']);
   expectText(value.name, '$.name', 200);
   expectOneOf(value.role, '$.role', STAFF_ROLES, 'bad-response');
-  expectObject(value.school, '$.school', ['name', 'timeZone', 'bellTime']);
+  expectFields(value.school, '$.school', ['name', 'timeZone', 'bellTime']);
   expectText(value.school.name, '$.school.name', 200);
   expectText(value.school.timeZone, '$.school.timeZone', 100);
   expectText(value.school.bellTime, '$.school.bellTime', 5);
 }
 
 export function assertDeviceList(value: unknown): asserts value is DeviceList {
-  expectObject(value, '$', ['type', 'devices', 'kiosks']);
+  expectFields(value, '$', ['type', 'devices', 'kiosks']);
   expectOneOf(value.type, '$.type', ['devices'], 'bad-response');
   expectArray(value.devices, '$.devices', 'bad-response');
   value.devices.forEach((device, i) => {
     const path = `$.devices[${i}]`;
-    expectObject(device, path, ['id', 'kind', 'kioskName', 'pairedAt', 'lastSeenAt', 'appVersion', 'queueDepth', 'oldestWaitingAt', 'revokedAt']);
+    expectFields(device, path, ['id', 'kind', 'kioskName', 'pairedAt', 'lastSeenAt', 'appVersion', 'queueDepth', 'oldestWaitingAt', 'revokedAt']);
     expectText(device.id, `${path}.id`, 64);
     expectOneOf(device.kind, `${path}.kind`, ['kiosk', 'staff'], 'bad-response');
     if (device.kioskName !== null) expectText(device.kioskName, `${path}.kioskName`, 200);
@@ -81,14 +75,14 @@ export function assertDeviceList(value: unknown): asserts value is DeviceList {
   });
   expectArray(value.kiosks, '$.kiosks', 'bad-response');
   value.kiosks.forEach((kiosk, i) => {
-    expectObject(kiosk, `$.kiosks[${i}]`, ['id', 'name']);
+    expectFields(kiosk, `$.kiosks[${i}]`, ['id', 'name']);
     expectText(kiosk.id, `$.kiosks[${i}].id`, 64);
     expectText(kiosk.name, `$.kiosks[${i}].name`, 200);
   });
 }
 
 export function assertPairingCode(value: unknown): asserts value is PairingCode {
-  expectObject(value, '$', ['type', 'code', 'kioskName', 'expiresAt']);
+  expectFields(value, '$', ['type', 'code', 'kioskName', 'expiresAt']);
   expectOneOf(value.type, '$.type', ['pairing-code'], 'bad-response');
   expectText(value.code, '$.code', 20);
   expectText(value.kioskName, '$.kioskName', 200);
@@ -96,26 +90,26 @@ export function assertPairingCode(value: unknown): asserts value is PairingCode 
 }
 
 function expectRecordState(value: unknown, path: string): asserts value is RecordState {
-  expectObject(value, path, ['status', 'checkInAt', 'checkOutAt', 'notes']);
+  expectFields(value, path, ['status', 'checkInAt', 'checkOutAt', 'notes']);
   if (value.status !== null) expectOneOf(value.status, `${path}.status`, ATTENDANCE_STATUSES, 'bad-response');
   expectTimeOrNull(value.checkInAt, `${path}.checkInAt`);
   expectTimeOrNull(value.checkOutAt, `${path}.checkOutAt`);
   expectArray(value.notes, `${path}.notes`, 'bad-response');
   value.notes.forEach((note, i) => {
-    expectObject(note, `${path}.notes[${i}]`, ['id', 'text', 'by']);
+    expectFields(note, `${path}.notes[${i}]`, ['id', 'text', 'by']);
     expectText(note.text, `${path}.notes[${i}].text`);
     expectText(note.by, `${path}.notes[${i}].by`, 200);
   });
 }
 
 function expectActor(value: unknown, path: string): asserts value is ActorRef {
-  expectObject(value, path, ['kind', 'name']);
+  expectFields(value, path, ['kind', 'name']);
   expectOneOf(value.kind, `${path}.kind`, ['door', 'teacher', 'office', 'admin', 'system'], 'bad-response');
   expectText(value.name, `${path}.name`, 200);
 }
 
 function expectConflict(value: unknown, path: string): asserts value is ConflictView {
-  expectObject(value, path, ['id', 'studentId', 'studentName', 'homeroom', 'date', 'session', 'fields', 'base', 'local', 'server', 'localBy', 'serverBy', 'suggestion', 'confidence', 'rule', 'reason', 'createdAt', 'similarKey']);
+  expectFields(value, path, ['id', 'studentId', 'studentName', 'homeroom', 'date', 'session', 'fields', 'base', 'local', 'server', 'localBy', 'serverBy', 'suggestion', 'confidence', 'rule', 'reason', 'createdAt', 'similarKey']);
   for (const key of ['id', 'studentId', 'studentName', 'homeroom', 'date', 'session', 'rule', 'reason', 'similarKey']) expectText(value[key], `${path}.${key}`);
   expectArray(value.fields, `${path}.fields`, 'bad-response');
   value.fields.forEach((field, i) => expectOneOf(field, `${path}.fields[${i}]`, ['status', 'checkInAt', 'checkOutAt', 'notes'], 'bad-response'));
@@ -127,14 +121,14 @@ function expectConflict(value: unknown, path: string): asserts value is Conflict
 }
 
 export function assertConflictList(value: unknown): asserts value is ConflictList {
-  expectObject(value, '$', ['type', 'conflicts']);
+  expectFields(value, '$', ['type', 'conflicts']);
   expectOneOf(value.type, '$.type', ['conflicts'], 'bad-response');
   expectArray(value.conflicts, '$.conflicts', 'bad-response');
   value.conflicts.forEach((conflict, i) => expectConflict(conflict, `$.conflicts[${i}]`));
 }
 
 function expectHistoryEntry(value: unknown, path: string): asserts value is HistoryEntry {
-  expectObject(value, path, ['at', 'action', 'actor', 'rule', 'note', 'before', 'after']);
+  expectFields(value, path, ['at', 'action', 'actor', 'rule', 'note', 'before', 'after']);
   expectInteger(value.at, `${path}.at`, TIME, 'bad-response');
   expectOneOf(value.action, `${path}.action`, ['mark', 'merge', 'conflict', 'resolve'], 'bad-response');
   expectActor(value.actor, `${path}.actor`);
@@ -145,14 +139,14 @@ function expectHistoryEntry(value: unknown, path: string): asserts value is Hist
 }
 
 export function assertRecordHistory(value: unknown): asserts value is RecordHistory {
-  expectObject(value, '$', ['type', 'entries']);
+  expectFields(value, '$', ['type', 'entries']);
   expectOneOf(value.type, '$.type', ['history'], 'bad-response');
   expectArray(value.entries, '$.entries', 'bad-response');
   value.entries.forEach((entry, i) => expectHistoryEntry(entry, `$.entries[${i}]`));
 }
 
 export function assertResolveResult(value: unknown): asserts value is ResolveResult {
-  expectObject(value, '$', ['type', 'results']);
+  expectFields(value, '$', ['type', 'results']);
   expectOneOf(value.type, '$.type', ['resolutions'], 'bad-response');
   expectArray(value.results, '$.results', 'bad-response');
 }

@@ -1,6 +1,6 @@
 /** Words on the staff pages, kept pure so they are tested without a browser. */
+import type { AttendanceStatus } from '../shared/attendance-model.ts';
 import type { ActorRef, ConflictView, MarkState } from '../shared/office-protocol.ts';
-import type { AttendanceStatus } from '../shared/protocol.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
 
 /** Only a path on this site: never another origin, never "//host". */

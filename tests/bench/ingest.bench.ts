@@ -18,7 +18,8 @@ import { buildApp } from '../../src/server/app.ts';
 import { migrate, openDatabase } from '../../src/server/db/open-database.ts';
 import { DEMO_ACCOUNTS, ensureDemoAccounts, ensureDemoSchool } from '../../src/server/demo-school.ts';
 import { BATCH_MEDIA_TYPE, encodeBatch } from '../../src/shared/batch-codec.ts';
-import type { AttendanceStatus, Op } from '../../src/shared/protocol.ts';
+import type { AttendanceStatus } from '../../src/shared/attendance-model.ts';
+import type { Op } from '../../src/shared/protocol.ts';
 
 const DAYS = 20;
 const DAY_MS = 86_400_000;

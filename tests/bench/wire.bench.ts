@@ -7,7 +7,6 @@
  */
 import { gzipSync } from 'node:zlib';
 import { encodeBatch } from '../../src/shared/batch-codec.ts';
-import { formatHlc, tickHlc } from '../../src/shared/hlc.ts';
 import { PROTOCOL_VERSION, type Op, type SyncRequest } from '../../src/shared/protocol.ts';
 import { mulberry32, realisticMorning } from './support/morning.ts';
 
@@ -43,15 +42,10 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 export async function run(): Promise<void> {
   const random = mulberry32(7);
   // As a kiosk's worker sends them: each op with the clock offset measured at the
-  // last pull (a second or so off, the same all morning) and its logical clock.
+  // last pull (a second or so off, the same all morning).
   const kiosks: Kiosk[] = realisticMorning({ students: 1500, kiosks: 4 }).map(({ ops }, k) => {
     const offset = -1250 + k * 317;
-    let last = { wall: 0, counter: 0 };
-    const clocked = ops.map((op) => {
-      last = tickHlc(last, op.at + offset);
-      return { ...op, offset, hlc: formatHlc(last) };
-    });
-    return { deviceId: uuid(random), kioskId: uuid(random), ops: clocked };
+    return { deviceId: uuid(random), kioskId: uuid(random), ops: ops.map((op) => ({ ...op, offset })) };
   });
   const records = sum(kiosks.map((k) => k.ops.length));
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { previewResolution } from '../../src/shared/merge.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -140,6 +141,18 @@ describe('a genuine conflict', () => {
     expect((await t.app.inject({ url: '/api/conflicts', headers: office })).json().conflicts).toEqual([]);
   });
 
+  it("stores exactly the record the office's dialog previewed", async () => {
+    const conflictId = await openOne();
+    const [conflict] = (await t.app.inject({ url: '/api/conflicts', headers: office })).json().conflicts;
+    const choices = { status: { take: 'custom', value: 'excused' }, checkInAt: { take: 'custom', value: AT_0758 } } as const;
+    const previewed = previewResolution(conflict, choices);
+    await t.app.inject({ method: 'POST', url: '/api/conflicts/resolve', headers: office, payload: { v: 1, resolutions: [{ conflictId, choices, note: 'Doctor' }] } });
+    const history = (await t.app.inject({ url: '/api/records/history?studentId=100005&date=2026-11-24&session=day', headers: office })).json();
+    const { status, checkInAt, checkOutAt } = history.entries.at(-1).after;
+    expect({ status, checkInAt, checkOutAt }).toEqual({ status: previewed.status, checkInAt: previewed.checkInAt, checkOutAt: previewed.checkOutAt });
+    expect(previewed).toMatchObject({ status: 'excused', checkInAt: AT_0758 });
+  });
+
   it('resolves many similar conflicts at once, or none when one of them cannot be', async () => {
     const ids = [await openOne('100006'), await openOne('100007')];
     const similar = (await t.app.inject({ url: '/api/conflicts', headers: office })).json().conflicts.map((c: { similarKey: string }) => c.similarKey);
@@ -249,11 +262,12 @@ describe('time', () => {
     expect(op).toEqual({ device_time: fast, corrected_time: AT_0758, clock_offset: -2 * 60 * 60 * 1000 });
   });
 
-  it("prefers the offset the device measured when it made the op, and keeps its logical clock", async () => {
+  it('prefers the offset the device measured when it made the op, and still takes the logical clock an older worker stamps', async () => {
     const fast = AT_0758 + 2 * 60 * 60 * 1000;
-    await kioskSync([{ ...scan(1, '100011', fast), offset: -7_200_000, hlc: '001764057480000:0002' }], { 'x-doorline-clock': String(t.clock.now) });
+    const response = await kioskSync([{ ...scan(1, '100011', fast), offset: -7_200_000, hlc: '001764057480000:0002' }], { 'x-doorline-clock': String(t.clock.now) });
+    expect(response.json().receipts).toEqual([{ status: 'applied', n: 1 }]);
     expect(await record('100011')).toMatchObject({ check_in_at: AT_0758 });
-    const op = await t.db.selectFrom('ops').select(['hlc', 'clock_offset']).executeTakeFirstOrThrow();
-    expect(op).toEqual({ hlc: '001764057480000:0002', clock_offset: -7_200_000 });
+    const op = await t.db.selectFrom('ops').select(['clock_offset']).executeTakeFirstOrThrow();
+    expect(op).toEqual({ clock_offset: -7_200_000 });
   });
 });

@@ -195,6 +195,7 @@ describe('POST /api/sync refuses bad requests with a stable code and changes not
     ['a seq repeated within the batch', () => sync([checkIn(1, '100001', EARLY), checkIn(1, '100002', EARLY)]), 400, 'invalid-body'],
     ['an unknown field', () => sync([], { admin: true }), 400, 'invalid-body'],
     ['a newer protocol version', () => sync([], { v: 2 }), 400, 'unsupported-version'],
+    ['a version older than the server takes (the device needs an update)', () => sync([], { v: 0 }), 400, 'update-required'],
     ['a device id with a slash', () => sync([], { deviceId: '../../etc/passwd' }), 400, 'invalid-body'],
     ["another device's id", () => sync([checkIn(1, '100001', EARLY)], { deviceId: 'someone-elses-device' }), 401, 'device-unauthorized'],
     ['no device token and no session', () => t.app.inject({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] } }), 401, 'not-signed-in'],

@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ATTENDANCE_RULES,
-  CONFIDENCE_THRESHOLD,
-  EMPTY_RECORD,
-  type Actor,
-  type AttendanceRule,
-  type FieldConflict,
-  type MergeField,
-  type RecordState,
-  type RuleId,
-  type RuleVerdict,
-  type SideInfo,
-} from '../../src/shared/attendance-rules.ts';
-import { ATTENDANCE_STATUSES } from '../../src/shared/protocol.ts';
+import { ATTENDANCE_STATUSES, EMPTY_RECORD, type Actor, type MergeField, type RecordState } from '../../src/shared/attendance-model.ts';
+import { ATTENDANCE_RULES, CONFIDENCE_THRESHOLD, type AttendanceRule, type FieldConflict, type RuleId, type RuleVerdict, type SideInfo } from '../../src/shared/attendance-rules.ts';
+import { afterBell, lateness, rec, T1500, T1530 } from '../support/school-day.ts';
 
-const BELL = Date.parse('2026-11-24T08:00:00Z');
-const lateness = (t: number): 'present' | 'late' => (t > BELL ? 'late' : 'present');
-const T0750 = BELL - 10 * 60_000;
-const T0805 = BELL + 5 * 60_000;
-const T1500 = BELL + 7 * 3_600_000;
-const T1530 = T1500 + 30 * 60_000;
-
-const rec = (fields: Partial<RecordState>): RecordState => ({ ...EMPTY_RECORD, ...fields });
+const T0750 = afterBell(-10);
+const T0805 = afterBell(5);
 const side = (actor: Actor, sawCheckIn = false): SideInfo => ({ actor, sawCheckIn });
 const door = side('door', true);
 const teacher = side('teacher');

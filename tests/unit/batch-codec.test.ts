@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { BATCH_MEDIA_TYPE, CODEC_VERSION, decodeBatch, encodeBatch, MAX_NOTE_LENGTH, type EncodedBatchInput } from '../../src/shared/batch-codec.ts';
 import { ByteReader, ByteWriter, encodeUtf8 } from '../../src/shared/byte-io.ts';
 import { DoorlineError, type ErrorCode } from '../../src/shared/error-codes.ts';
-import { formatHlc } from '../../src/shared/hlc.ts';
 import { assertOp, DEVICE_ID_PATTERN, MAX_CLOCK_OFFSET_MS, normalizeOp, OP_ID_PATTERN, SESSION_PATTERN } from '../../src/shared/protocol-guards.ts';
-import { ATTENDANCE_STATUSES, type Op } from '../../src/shared/protocol.ts';
+import { ATTENDANCE_STATUSES } from '../../src/shared/attendance-model.ts';
+import type { Op } from '../../src/shared/protocol.ts';
 import { realisticMorning } from '../bench/support/morning.ts';
 
 const DEVICE = 'c0ffee00-1234-4abc-8def-0123456789ab';
@@ -103,6 +103,7 @@ describe('batch codec: round trips', () => {
       ],
     ],
     ['unicode note text: accents, CJK, emoji and a flag', [{ ...checkIn(1), kind: 'note', text: 'Élodie 去了医院 😷 — back by 🕐, said 👨‍👩‍👧 🇬🇧' }]],
+    ['a note that begins with a byte order mark, kept as written', [{ ...checkIn(1), kind: 'note', text: '\ufeffBOM first' }]],
     ['a note of exactly MAX_NOTE_LENGTH code units, all surrogate pairs', [{ ...checkIn(1), kind: 'note', text: '😀'.repeat(MAX_NOTE_LENGTH / 2) }]],
     ['period sessions and record versions', [{ ...checkIn(1), session: 'P3', base: 12 }, { ...checkIn(2), session: 'Maths 2' }, { ...checkIn(3), base: 7 }]],
     ['student IDs that are not plain numbers', [checkIn(1, 'A-1023'), checkIn(2, 'lib.card_77'), checkIn(3, 'A-1023')]],
@@ -330,18 +331,11 @@ const opArb = fc
       session: sessionArb,
       base: fc.oneof(fc.constant(0), fc.maxSafeNat()),
       offset: fc.oneof(fc.constant(-1_250), fc.integer({ min: -MAX_CLOCK_OFFSET_MS, max: MAX_CLOCK_OFFSET_MS })),
-      clock: fc.record({
-        skew: fc.oneof(fc.constant(0), fc.integer({ min: MAX_CLOCK_OFFSET_MS - TIME.min, max: 10 ** 15 - 1 - TIME.max - MAX_CLOCK_OFFSET_MS })),
-        counter: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 9999 })),
-      }),
       what: kindArb,
     },
     { requiredKeys: ['seq', 'studentId', 'at', 'what'] },
   )
-  .map(({ what, clock, ...op }) => {
-    const hlc = clock && formatHlc({ wall: op.at + (op.offset ?? 0) + clock.skew, counter: clock.counter });
-    return { ...op, ...(hlc === undefined ? {} : { hlc }), ...what } as Op;
-  });
+  .map(({ what, ...op }) => ({ ...op, ...what }) as Op);
 
 const batchArb: fc.Arbitrary<EncodedBatchInput> = fc
   .record({
@@ -401,15 +395,16 @@ describe('batch codec: properties', () => {
 });
 
 describe('clock columns', () => {
-  const clocked = (op: Op, offset: number | undefined, counter: number, skew = 0): Op => ({
-    ...op,
-    ...(offset === undefined ? {} : { offset }),
-    hlc: `${String(op.at + (offset ?? 0) + skew).padStart(15, '0')}:${String(counter).padStart(4, '0')}`,
+  const clocked = (op: Op, offset: number): Op => ({ ...op, offset });
+
+  it('carries each op’s offset, and leaves it out where absent', () => {
+    const ops = [clocked(checkIn(1), -7_200_000), checkIn(2), clocked(checkIn(3), -7_199_000), clocked(checkIn(4), 250)];
+    expect(roundTrip(ops).ops).toEqual(asDecoded(ops));
   });
 
-  it('carries each op’s offset and logical clock, and leaves them out where absent', () => {
-    const ops = [clocked(checkIn(1), -7_200_000, 0), checkIn(2), clocked(checkIn(3), -7_199_000, 3, 5), { ...checkIn(4), offset: 250 }, clocked(checkIn(5), undefined, 1)];
-    expect(roundTrip(ops).ops).toEqual(asDecoded(ops));
+  it('writes no logical clock, even for an op an older worker stamped with one', () => {
+    const stamped = { ...clocked(checkIn(1), -1_250), hlc: '001790000000000:0002' } as Op;
+    expect([...encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [stamped] })]).toEqual([...encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [clocked(checkIn(1), -1_250)] })]);
   });
 
   it('encodes a batch without clocks exactly as before', () => {
@@ -425,17 +420,17 @@ describe('clock columns', () => {
     expect([...bytes]).toEqual([...before]);
   });
 
-  it('sets the clocks flag for an op with only an offset, or only a logical clock', () => {
+  it('sets the clocks flag for an op with an offset', () => {
     const flagsOf = (op: Op) => encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [op] })[3 + 1 + DEVICE.length + 1 + KIOSK.length + 1];
     expect(flagsOf({ ...checkIn(1), offset: 0 })).toBe(1 | 8);
-    expect(flagsOf(clocked(checkIn(1), undefined, 0))).toBe(1 | 8);
+    expect(flagsOf(checkIn(1))).toBe(1);
   });
 
   it('costs less than half a byte an op after gzip on a realistic morning', async () => {
     const { gzipSync } = await import('node:zlib');
     const ops = Array.from({ length: 1000 }, (_, i) => checkIn(i + 1, String(100001 + ((i * 37) % 600)), T + i * 2300 + ((i * 7919) % 1700)));
     const plain = gzipSync(encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops })).length;
-    const withClocks = gzipSync(encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: ops.map((op, i) => clocked(op, -1_250, i % 17 === 0 ? 1 : 0)) })).length;
+    const withClocks = gzipSync(encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: ops.map((op) => clocked(op, -1_250)) })).length;
     expect((withClocks - plain) / ops.length).toBeLessThan(0.5);
   });
 
@@ -446,14 +441,14 @@ describe('clock columns', () => {
       clocks(w);
     });
 
-  it('decodes the hand-made clocked check-in the refusals below start from', () => {
+  it('reads the logical clock an older worker wrote and drops it: nothing orders by it', () => {
     const bytes = clockBody((w) => {
       w.byte(3);
       w.signedVarint(-1_250, '$');
       w.signedVarint(0, '$');
       w.varint(2, '$');
     });
-    expect(decodeBatch(bytes, LIMITS).ops).toEqual([{ ...checkIn(1, '100001', T), offset: -1_250, hlc: formatHlc({ wall: T - 1_250, counter: 2 }) }]);
+    expect(decodeBatch(bytes, LIMITS).ops).toEqual([{ ...checkIn(1, '100001', T), offset: -1_250 }]);
   });
 
   it.each<[string, (w: ByteWriter) => void]>([
@@ -470,9 +465,9 @@ describe('clock columns', () => {
   });
 
   it('refuses a clock column with an unknown flag', () => {
-    const bytes = encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [clocked(checkIn(1), 0, 0)] });
+    const bytes = encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [clocked(checkIn(1), 0)] });
     const tampered = Uint8Array.from(bytes);
-    const at = tampered.length - 4; // presence, offset 0, clock skew 0, counter 0
+    const at = tampered.length - 2; // presence, offset 0
     tampered[at] = 7;
     expect(refusal(() => decodeBatch(tampered, LIMITS)).code).toBe('invalid-body');
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_RECORD, previewResolution } from '../../src/shared/merge.ts';
+import { EMPTY_RECORD } from '../../src/shared/attendance-model.ts';
+import { previewResolution } from '../../src/shared/merge.ts';
 import type { ConflictView } from '../../src/shared/office-protocol.ts';
 import { choiceProblem, choicesOf, resolvableFields, suggestedPick } from '../../src/ui/conflict-choices.ts';
 

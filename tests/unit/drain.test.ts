@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeBatch } from '../../src/shared/batch-codec.ts';
 import { DoorlineError } from '../../src/shared/error-codes.ts';
-import type { Op, OpKind, Receipt, SyncResponse } from '../../src/shared/protocol.ts';
+import type { OpKind } from '../../src/shared/attendance-model.ts';
+import type { Op, Receipt, SyncResponse } from '../../src/shared/protocol.ts';
 import { toRuns } from '../../src/shared/receipts.ts';
 import type { SyncProgress } from '../../src/shared/worker-messages.ts';
 import { LinkEstimator } from '../../sw/chunk-scheduler.ts';
@@ -85,8 +86,8 @@ describe('drain', () => {
     expect(summary.ops).toBe(7);
     expect(server.requests.flatMap((r) => r.ops.map((op) => op.seq))).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(server.requests[0]).toMatchObject({ deviceId: 'device-abcdef01', kioskId: 'kiosk-0001' });
-    // Stamped at intake: the logical clock always, the offset once the device has measured one.
-    expect(server.requests[0]?.ops[0]).toEqual({ seq: 1, kind: 'check-in', studentId: '100001', at: 1_790_000_001_000, session: 'day', base: 0, hlc: '001790000001000:0000' });
+    // Stamped at intake: the offset once the device has measured one (not yet here).
+    expect(server.requests[0]?.ops[0]).toEqual({ seq: 1, kind: 'check-in', studentId: '100001', at: 1_790_000_001_000, session: 'day', base: 0 });
     expect(await outbox.size()).toBe(0);
   });
 

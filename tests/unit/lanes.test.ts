@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { laneOf, selectNext, type LanedOp } from '../../sw/lanes.ts';
-import type { OpKind } from '../../src/shared/protocol.ts';
+import type { OpKind } from '../../src/shared/attendance-model.ts';
 
 const op = (seq: number, kind: OpKind, studentId = `s${seq}`, session = 'day'): LanedOp => ({ seq, kind, studentId, session });
 const seqs = (ops: LanedOp[]) => ops.map((o) => o.seq);

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ATTENDANCE_RULES, CONFIDENCE_THRESHOLD, EMPTY_RECORD, mergeRecord, previewResolution, proposeChange, type MergeInput, type RecordState, type SideInfo } from '../../src/shared/merge.ts';
+import { EMPTY_RECORD, type RecordState } from '../../src/shared/attendance-model.ts';
+import { ATTENDANCE_RULES, CONFIDENCE_THRESHOLD, type SideInfo } from '../../src/shared/attendance-rules.ts';
+import { mergeRecord, previewResolution, type MergeInput } from '../../src/shared/merge.ts';
+import { afterBell, lateness, rec, T1500, T1530 } from '../support/school-day.ts';
 
-const BELL = Date.parse('2026-11-24T08:00:00Z');
-const lateness = (t: number): 'present' | 'late' => (t > BELL ? 'late' : 'present');
-const T0758 = BELL - 2 * 60_000;
-const T0814 = BELL + 14 * 60_000;
-const T1500 = BELL + 7 * 3_600_000;
-const T1530 = T1500 + 30 * 60_000;
-
-const rec = (fields: Partial<RecordState>): RecordState => ({ ...EMPTY_RECORD, ...fields });
+const T0758 = afterBell(-2);
+const T0814 = afterBell(14);
 const door: SideInfo = { actor: 'door', sawCheckIn: true };
 const teacherBlind: SideInfo = { actor: 'teacher', sawCheckIn: false };
 const teacherInformed: SideInfo = { actor: 'teacher', sawCheckIn: true };
@@ -75,25 +72,6 @@ describe('the rule registry', () => {
 
   it('gives every rule a reason a person can read', () => {
     for (const rule of ATTENDANCE_RULES) expect(rule.summary.length).toBeGreaterThan(10);
-  });
-});
-
-describe('what an op proposes', () => {
-  it.each([
-    ['a check-in on nothing: present or late by the bell', EMPTY_RECORD, { kind: 'check-in', at: T0814 } as const, { status: 'late', checkInAt: T0814 }],
-    ['a check-in turns an absent into present', absent, { kind: 'check-in', at: T0758 } as const, { status: 'present', checkInAt: T0758 }],
-    ['a check-in leaves an excuse standing', rec({ status: 'excused' }), { kind: 'check-in', at: T0758 } as const, { status: 'excused', checkInAt: T0758 }],
-    ['a later check-in keeps the earliest', scanned, { kind: 'check-in', at: T0814 } as const, { status: 'present', checkInAt: T0758 }],
-    ['a check-out keeps the latest', rec({ checkOutAt: T1530 }), { kind: 'check-out', at: T1500 } as const, { checkOutAt: T1530 }],
-    ['a status sets the status', scanned, { kind: 'status', status: 'absent' } as const, { status: 'absent', checkInAt: T0758 }],
-  ])('%s', (_name, base, change, expected) => {
-    expect(proposeChange(base, change, lateness)).toMatchObject(expected);
-  });
-
-  it('adds a note once', () => {
-    const note = { id: 'n1', text: 'Left at noon', by: 'Grace Hopper' };
-    const once = proposeChange(EMPTY_RECORD, { kind: 'note', note }, lateness);
-    expect(proposeChange(once, { kind: 'note', note }, lateness).notes).toEqual([note]);
   });
 });
 

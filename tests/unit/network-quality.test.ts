@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { networkQuality, type NetworkQuality, type NetworkQualityInput } from '../../sw/network-quality.ts';
+import type { NetworkQualityReport } from '../../src/shared/worker-messages.ts';
+import { networkQuality, type NetworkQualityInput } from '../../sw/network-quality.ts';
 
 const nothingMeasured = { rttMs: null, goodputBytesPerSec: null, recentFailures: 0 };
 
 describe('network quality', () => {
-  it.each<{ name: string; input: NetworkQualityInput; expected: NetworkQuality }>([
+  it.each<{ name: string; input: NetworkQualityInput; expected: NetworkQualityReport }>([
     {
       name: 'rates the slowest link Doorline serves (64 kbit/s, 800 ms) poor',
       input: { rttMs: 800, goodputBytesPerSec: 8_000, recentFailures: 0 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_RECORD } from '../../src/shared/merge.ts';
+import { EMPTY_RECORD } from '../../src/shared/attendance-model.ts';
 import type { ConflictView, HistoryEntry } from '../../src/shared/office-protocol.ts';
 import { fieldsText, fieldValueText, historyLine, recordText, ruleText, suggestionText, whenText } from '../../src/ui/office-text.ts';
 

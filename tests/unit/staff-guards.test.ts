@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_RECORD } from '../../src/shared/merge.ts';
+import { EMPTY_RECORD } from '../../src/shared/attendance-model.ts';
 import { assertConflictList, assertDeviceList, assertKeptSession, assertPairingCode, assertRecordHistory, assertSessionInfo } from '../../src/ui/staff-guards.ts';
 
 const session = {

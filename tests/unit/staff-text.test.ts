@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_RECORD } from '../../src/shared/merge.ts';
+import { EMPTY_RECORD } from '../../src/shared/attendance-model.ts';
 import type { ConflictView } from '../../src/shared/office-protocol.ts';
 import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
 import { confidenceText, conflictSummary, markStateText, newConflictsText, relativeTime, rollNetworkText, safeNext, signInReason } from '../../src/ui/staff-text.ts';

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import type { Db } from '../db/open-database.ts';
-import type { Database, StaffRole } from '../db/schema.ts';
+import type { StaffRole } from '../../shared/account-protocol.ts';
+import type { Database } from '../db/schema.ts';
 import { AttemptLimiter } from './attempt-limiter.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, oneTimePassword, verifyPassword } from './password.ts';
 import { SESSION_LIFETIME_MS } from './principal.ts';
@@ -20,7 +21,7 @@ export interface NewStaff {
   passwordHash?: string | undefined;
 }
 
-export function normalizeEmail(email: string): string {
+function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 

@@ -12,7 +12,6 @@ const DEFAULT_COST = { logN: 15, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 /** Shortest password a person may choose. */
 export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 200;
 
 function derive(password: string, salt: Buffer, cost: typeof DEFAULT_COST): Promise<Buffer> {
   const options: ScryptOptions = { N: 2 ** cost.logN, r: cost.r, p: cost.p, maxmem: 256 * 2 ** cost.logN * cost.r };

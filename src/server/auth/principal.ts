@@ -7,10 +7,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import type { Db } from '../db/open-database.ts';
-import type { StaffRole } from '../db/schema.ts';
+import { STAFF_ROLES, type StaffRole } from '../../shared/account-protocol.ts';
 import { sha256 } from './secrets.ts';
 
-export const SESSION_COOKIE = 'doorline_session';
+const SESSION_COOKIE = 'doorline_session';
 /** A session lasts a school day and a bit; then the person signs in again. */
 export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
@@ -36,12 +36,11 @@ export interface DevicePrincipal {
 
 export type Principal = StaffPrincipal | DevicePrincipal;
 
-export const ALL_ROLES: readonly StaffRole[] = ['teacher', 'office', 'admin'];
 export const OFFICE_ROLES: readonly StaffRole[] = ['office', 'admin'];
 export const ADMIN_ROLES: readonly StaffRole[] = ['admin'];
 
 /** The value of one cookie in a Cookie header, or undefined. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
+function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
@@ -139,7 +138,7 @@ export class Auth {
   }
 
   /** A paired kiosk, or a signed-in person with one of `roles`: whoever may send marks or read the school's day. */
-  async requireSender(request: FastifyRequest, roles: readonly StaffRole[] = ALL_ROLES): Promise<Principal> {
+  async requireSender(request: FastifyRequest, roles: readonly StaffRole[] = STAFF_ROLES): Promise<Principal> {
     const { principal } = await this.resolve(request);
     if (principal?.kind === 'device') return principal;
     return this.requireStaff(request, roles);

@@ -16,7 +16,6 @@ export function newSecret(prefix: 'dls' | 'dld'): string {
 
 /** Crockford's base32 without I, L, O, U: nothing a person can misread on a screen. */
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-export const PAIRING_CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-?[0-9A-HJKMNP-TV-Z]{4}$/;
 
 /** Eight characters (40 bits), shown as "ABCD-2345". */
 export function newPairingCode(): string {

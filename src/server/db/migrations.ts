@@ -260,4 +260,11 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('changes').addColumn('echo', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+
+  '0006-no-logical-clock': {
+    async up(db: Kysely<unknown>) {
+      // Ops are ordered by (device, seq) and by corrected time; the logical clock stored here was never read.
+      await db.schema.alterTable('ops').dropColumn('hlc').execute();
+    },
+  },
 };

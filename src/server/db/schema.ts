@@ -3,7 +3,9 @@
  * SQLite and PostgreSQL share one schema.
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
-import type { AttendanceStatus } from '../../shared/protocol.ts';
+import type { StaffRole } from '../../shared/account-protocol.ts';
+import type { AttendanceStatus } from '../../shared/attendance-model.ts';
+import type { OutcomeStatus } from '../../shared/protocol.ts';
 
 export interface SchoolsTable {
   id: string;
@@ -62,9 +64,6 @@ export interface DevicesTable {
   staff_id: string | null;
 }
 
-export type { StaffRole } from '../../shared/account-protocol.ts';
-import type { StaffRole } from '../../shared/account-protocol.ts';
-
 export interface StaffTable {
   id: string;
   /** Lower-case; the sign-in name. */
@@ -106,8 +105,6 @@ export interface PairingCodesTable {
   used_by_device: string | null;
 }
 
-export type OpStatus = 'applied' | 'rejected' | 'merged' | 'conflict';
-
 /** Every op ever received, with how it was settled, so a replay gets its original receipt. */
 export interface OpsTable {
   op_id: string;
@@ -119,7 +116,7 @@ export interface OpsTable {
   student_number: string;
   device_time: number;
   received_at: number;
-  status: OpStatus;
+  status: OutcomeStatus;
   code: string | null;
   session: string;
   mark_status: string | null;
@@ -132,7 +129,6 @@ export interface OpsTable {
   /** `at` corrected by the device's clock offset: the time the school's rules judge. */
   corrected_time: number | null;
   clock_offset: number | null;
-  hlc: string | null;
   /** For a merged op: the rule that decided. */
   rule: string | null;
   /** For an op that opened a conflict. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { DoorlineError } from '../../shared/error-codes.ts';
-import type { StaffRole } from '../db/schema.ts';
+import type { StaffRole } from '../../shared/account-protocol.ts';
 import type { Auth } from '../auth/principal.ts';
 
 /**
@@ -12,7 +12,7 @@ import type { Auth } from '../auth/principal.ts';
  * service worker controls a browser it serves pages from its cache; each
  * page's script then checks the session itself, so the API stays the real gate.)
  */
-export const PAGES: Record<string, { file: string; roles?: readonly StaffRole[] }> = {
+const PAGES: Record<string, { file: string; roles?: readonly StaffRole[] }> = {
   '/': { file: 'index.html' },
   '/kiosk': { file: 'kiosk.html' },
   '/sign-in': { file: 'sign-in.html' },

@@ -24,11 +24,7 @@ import { newSecret, normalizePairingCode, sha256 } from '../auth/secrets.ts';
 import { createPairingCode } from '../pairing.ts';
 import { ingestBatch } from '../ingest.ts';
 import { deviceConfig, findKiosk } from '../school-queries.ts';
-
-function readBody(body: unknown): unknown {
-  if (body === undefined) throw new DoorlineError('empty-body');
-  return body;
-}
+import { bodyOf } from '../request-body.ts';
 
 export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
   const { db } = auth;
@@ -37,7 +33,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
 
   app.post('/api/pairing-codes', async (request, reply) => {
     const admin = await auth.requireStaff(request, ADMIN_ROLES);
-    const body = readBody(request.body);
+    const body = bodyOf(request);
     assertPairingCodeRequest(body);
     const { school, kiosk } = await findKiosk(db, body.kioskId).catch(() => {
       throw new DoorlineError('kiosk-not-found', { kioskId: body.kioskId });
@@ -50,7 +46,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
   });
 
   app.post('/api/pair', async (request, reply) => {
-    const body = readBody(request.body);
+    const body = bodyOf(request);
     assertPairRequest(body);
     const now = auth.now();
     const wait = pairingGuesses.retryAfter(request.ip, now);
@@ -132,7 +128,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
 
   app.post('/api/queue-imports', async (request, reply) => {
     const staff = await auth.requireStaff(request, OFFICE_ROLES);
-    const body = readBody(request.body);
+    const body = bodyOf(request);
     assertQueueExport(body);
     const device = await db
       .selectFrom('devices')

@@ -1,5 +1,7 @@
 /** The office's conflicts and a record's history; the change feed and the roll for every device. */
 import type { FastifyInstance } from 'fastify';
+import { DAY_SESSION } from '../../shared/attendance-model.ts';
+import { STAFF_ROLES } from '../../shared/account-protocol.ts';
 import { expectOneOf, expectRecord, expectString } from '../../shared/guard.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import { DEVICE_ID_PATTERN, SESSION_PATTERN, STUDENT_ID_PATTERN } from '../../shared/protocol-guards.ts';
@@ -7,13 +9,14 @@ import { DEVICE_ID_HEADER } from '../../shared/sync-headers.ts';
 import { SCHOOL_SESSIONS } from '../../shared/sessions.ts';
 import type { ConflictList, RecordHistory } from '../../shared/office-protocol.ts';
 import { DoorlineError } from '../../shared/error-codes.ts';
-import { ALL_ROLES, OFFICE_ROLES, type Auth } from '../auth/principal.ts';
+import { OFFICE_ROLES, type Auth } from '../auth/principal.ts';
 import { changePage, serverRoll } from '../change-feed.ts';
 import { noteVisit } from '../ingest.ts';
 import { deviceReport } from './sync.ts';
 import { sendJson } from '../compressed-json.ts';
 import { assertResolveRequest, listConflicts, recordHistory, resolveConflicts } from '../conflicts.ts';
 import { findSchool } from '../school-queries.ts';
+import { bodyOf } from '../request-body.ts';
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -31,8 +34,7 @@ export function officeRoutes(app: FastifyInstance, auth: Auth): void {
 
   app.post('/api/conflicts/resolve', async (request, reply) => {
     const staff = await auth.requireStaff(request, OFFICE_ROLES);
-    const body: unknown = request.body;
-    if (body === undefined) throw new DoorlineError('empty-body');
+    const body = bodyOf(request);
     assertResolveRequest(body);
     void reply.header('cache-control', 'no-store');
     return resolveConflicts(auth.db, staff, body, auth.now());
@@ -58,7 +60,7 @@ export function officeRoutes(app: FastifyInstance, auth: Auth): void {
   });
 
   app.get('/api/changes', async (request, reply) => {
-    const principal = await auth.requireSender(request, ALL_ROLES);
+    const principal = await auth.requireSender(request, STAFF_ROLES);
     const query: unknown = request.query;
     expectRecord(query, '$query', ['cursor'], [], 'invalid-query');
     expectString(query.cursor, '$query.cursor', { min: 0, max: 15, pattern: /^\d*$/ }, 'invalid-query');
@@ -73,11 +75,11 @@ export function officeRoutes(app: FastifyInstance, auth: Auth): void {
   });
 
   app.get('/api/roll', async (request, reply) => {
-    const staff = await auth.requireStaff(request, ALL_ROLES);
+    const staff = await auth.requireStaff(request, STAFF_ROLES);
     const query: unknown = request.query;
     expectRecord(query, '$query', [], ['group', 'session'], 'invalid-query');
     if (query.group !== undefined) expectString(query.group, '$query.group', { max: 64 }, 'invalid-query');
-    const session = query.session ?? 'day';
+    const session = query.session ?? DAY_SESSION;
     expectOneOf(session, '$query.session', SCHOOL_SESSIONS, 'invalid-query');
     const school = await findSchool(auth.db, staff.schoolId);
     void reply.header('cache-control', 'no-store');

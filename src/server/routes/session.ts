@@ -1,11 +1,12 @@
 /** Staff sign-in, the current session, sign-out and password changes. */
 import type { FastifyInstance } from 'fastify';
-import { assertPasswordChange, assertSignInInput, type SessionInfo } from '../../shared/account-protocol.ts';
+import { assertPasswordChange, assertSignInInput, STAFF_ROLES, type SessionInfo } from '../../shared/account-protocol.ts';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import type { SignIn } from '../auth/accounts.ts';
-import { ALL_ROLES, sessionCookie, type Auth, type StaffPrincipal } from '../auth/principal.ts';
+import { sessionCookie, type Auth, type StaffPrincipal } from '../auth/principal.ts';
 import { schoolInfo } from '../school-queries.ts';
+import { bodyOf } from '../request-body.ts';
 
 export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn): void {
   const describe = async (principal: StaffPrincipal): Promise<SessionInfo> => ({
@@ -18,8 +19,7 @@ export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn
   });
 
   app.post('/api/session', async (request, reply) => {
-    const body: unknown = request.body;
-    if (body === undefined) throw new DoorlineError('empty-body');
+    const body = bodyOf(request);
     assertSignInInput(body);
     try {
       const { cookie, expiresAt } = await accounts.signIn(body, request.ip);
@@ -37,7 +37,7 @@ export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn
   });
 
   app.get('/api/session', async (request, reply) => {
-    const principal = await auth.requireStaff(request, ALL_ROLES, { allowPasswordChange: true });
+    const principal = await auth.requireStaff(request, STAFF_ROLES, { allowPasswordChange: true });
     void reply.header('cache-control', 'no-store');
     return describe(principal);
   });
@@ -50,9 +50,8 @@ export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn
   });
 
   app.post('/api/account/password', async (request, reply) => {
-    const principal = await auth.requireStaff(request, ALL_ROLES, { allowPasswordChange: true });
-    const body: unknown = request.body;
-    if (body === undefined) throw new DoorlineError('empty-body');
+    const principal = await auth.requireStaff(request, STAFF_ROLES, { allowPasswordChange: true });
+    const body = bodyOf(request);
     assertPasswordChange(body);
     await accounts.changePassword(principal.staffId, principal.sessionHash, body.currentPassword, body.newPassword);
     return reply.status(204).send();

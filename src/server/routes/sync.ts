@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decodeBatch } from '../../shared/batch-codec.ts';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import { LIMITS } from '../../shared/limits.ts';
-import { assertMarkInput, assertSyncRequest } from '../../shared/protocol-guards.ts';
+import { APP_VERSION_PATTERN, assertMarkInput, assertSyncRequest } from '../../shared/protocol-guards.ts';
 import { PROTOCOL_VERSION, type MarkAnswer } from '../../shared/protocol.ts';
 import { APP_VERSION_HEADER, CURSOR_HEADER, DEVICE_CLOCK_HEADER, QUEUE_HEADER } from '../../shared/sync-headers.ts';
 import { changePage } from '../change-feed.ts';
@@ -14,9 +14,9 @@ import { sendJson } from '../compressed-json.ts';
 import { findSchool } from '../school-queries.ts';
 import type { Auth, Principal } from '../auth/principal.ts';
 import { ingestBatch, ingestDirectMark, type DeviceReport, type Sender, type SyncBatch } from '../ingest.ts';
-import { BatchBody } from '../request-body.ts';
+import { BatchBody, bodyOf } from '../request-body.ts';
 
-export function senderOf(principal: Principal, deviceId: string | null): Sender {
+function senderOf(principal: Principal, deviceId: string | null): Sender {
   return principal.kind === 'device'
     ? { kind: 'kiosk', schoolId: principal.schoolId, deviceId: principal.deviceId, kioskId: principal.kioskId, name: principal.kioskName }
     : { kind: 'staff', schoolId: principal.schoolId, deviceId, staffId: principal.staffId, role: principal.role, name: principal.name };
@@ -27,7 +27,7 @@ export function deviceReport(request: FastifyRequest): DeviceReport {
   const report: DeviceReport = {};
   const app = request.headers[APP_VERSION_HEADER];
   if (app !== undefined) {
-    if (typeof app !== 'string' || !/^[0-9A-Za-z.+-]{1,40}$/.test(app)) throw new DoorlineError('invalid-header', { header: APP_VERSION_HEADER });
+    if (typeof app !== 'string' || !APP_VERSION_PATTERN.test(app)) throw new DoorlineError('invalid-header', { header: APP_VERSION_HEADER });
     report.appVersion = app;
   }
   const queue = request.headers[QUEUE_HEADER];
@@ -55,8 +55,7 @@ function clockOffset(request: FastifyRequest, now: number): number | null {
 export function syncRoutes(app: FastifyInstance, auth: Auth): void {
   app.post('/api/sync', async (request, reply) => {
     const principal = await auth.requireSender(request);
-    const body: unknown = request.body;
-    if (body === undefined) throw new DoorlineError('empty-body');
+    const body = bodyOf(request);
     let batch: SyncBatch;
     if (body instanceof BatchBody) batch = decodeBatch(body.bytes, { maxOps: LIMITS.maxOpsPerBatch });
     else {
@@ -76,8 +75,7 @@ export function syncRoutes(app: FastifyInstance, auth: Auth): void {
 
   app.post('/api/marks', async (request, reply) => {
     const principal = await auth.requireSender(request);
-    const body: unknown = request.body;
-    if (body === undefined) throw new DoorlineError('empty-body');
+    const body = bodyOf(request);
     assertMarkInput(body);
     const result = await ingestDirectMark(auth.db, senderOf(principal, null), body, auth.now());
     if (result.outcome.status === 'rejected') throw new DoorlineError(result.outcome.code, { opId: body.opId, studentId: body.studentId });

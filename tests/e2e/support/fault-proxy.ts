@@ -2,10 +2,13 @@
  * An HTTP proxy between the browser and the server that can misbehave on
  * `POST /api/sync` the way real networks do: a 500 from an overloaded server,
  * an HTML page from a captive portal, or an answer lost after the server
- * committed. Everything else passes through untouched.
+ * committed. It can also play a newer server that adds a field the kiosk
+ * does not know to every sync answer and change page. Everything else passes
+ * through untouched.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 
 export type SyncMode = 'pass' | 'error-500' | 'html-200' | 'drop-after-commit' | 'error-401';
 
@@ -19,6 +22,10 @@ export interface FaultProxy {
   tooLarge: number;
   /** How many sync requests were answered in each mode. */
   seen: Record<SyncMode, number>;
+  /** When true, answers of `/api/sync` and `/api/changes` carry fields a newer server might add. */
+  newerServer: boolean;
+  /** How many answers were given the newer server's fields. */
+  widened: { sync: number; changes: number };
   close: () => Promise<void>;
 }
 
@@ -31,6 +38,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     passedBodies: [],
     tooLarge: 0,
     seen: { pass: 0, 'error-500': 0, 'html-200': 0, 'drop-after-commit': 0, 'error-401': 0 },
+    newerServer: false,
+    widened: { sync: 0, changes: 0 },
     close: async () => undefined,
   };
   const server = http.createServer((req, res) => {
@@ -70,6 +79,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
             answer.on('end', () => req.socket.destroy());
             return;
           }
+          const feed = req.method === 'GET' && (req.url ?? '').startsWith('/api/changes?');
+          if (proxy.newerServer && answer.statusCode === 200 && (isSync || feed)) {
+            widen(answer, res, isSync ? 'sync' : 'changes');
+            return;
+          }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         },
@@ -78,6 +92,22 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       forward.end(body);
     });
   });
+  /** Answers with the server's JSON plus a field at the top, on the change page and on each change. */
+  function widen(answer: http.IncomingMessage, res: http.ServerResponse, which: 'sync' | 'changes'): void {
+    const parts: Buffer[] = [];
+    answer.on('data', (chunk: Buffer) => parts.push(chunk));
+    answer.on('end', () => {
+      const raw = Buffer.concat(parts);
+      const json = JSON.parse((answer.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8')) as Record<string, unknown>;
+      const withNews = (page: Record<string, unknown>) => ({ ...page, region: 'north', changes: (page.changes as Array<Record<string, unknown>>).map((c) => ({ ...c, by: 'office' })) });
+      const newer = which === 'changes' ? withNews(json) : { ...json, ...(json.changes ? { changes: withNews(json.changes as Record<string, unknown>) } : {}) };
+      const body = JSON.stringify({ ...newer, retryAfterHint: 5 });
+      proxy.widened[which]++;
+      const { 'content-encoding': _encoding, 'content-length': _length, ...headers } = answer.headers;
+      res.writeHead(200, { ...headers, 'content-length': Buffer.byteLength(body) }).end(body);
+    });
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   proxy.close = () =>
