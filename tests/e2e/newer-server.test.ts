@@ -1,40 +1,30 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
-import { launchBrowser, nudgeSync, openKiosk, scan, until } from './support/kiosk-browser.ts';
-import { startServer, type ServerProcess } from './support/server-process.ts';
+import { nudgeSync, openKiosk, scan, until } from './support/kiosk-browser.ts';
+import { useBrowserAndServer } from './support/lifecycle.ts';
 
-let browser: Browser;
-let server: ServerProcess;
+const e2e = useBrowserAndServer();
 let proxy: FaultProxy;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 beforeEach(async () => {
-  server = await startServer();
-  proxy = await startFaultProxy(server.url);
+  proxy = await startFaultProxy(e2e.server.url);
 });
 afterEach(async () => {
   await proxy?.close();
-  await server?.stop();
 });
 
 const nameOf = (studentId: string): string => {
-  const [row] = server.query<{ name: string }>('select name from students where student_number = ?', studentId);
+  const [row] = e2e.server.query<{ name: string }>('select name from students where student_number = ?', studentId);
   if (!row) throw new Error(`No student ${studentId}`);
   return row.name;
 };
 const opCount = (studentIds: string[]): number =>
-  Number(server.query<{ n: number }>(`select count(*) as n from ops where student_number in (${studentIds.map(() => '?').join(',')})`, ...studentIds)[0]?.n);
+  Number(e2e.server.query<{ n: number }>(`select count(*) as n from ops where student_number in (${studentIds.map(() => '?').join(',')})`, ...studentIds)[0]?.n);
 
 describe('a kiosk meeting a newer server', () => {
   it('keeps draining when the server starts adding a field it does not know between two syncs', async () => {
-    const context = await browser.newContext();
-    const page = await openKiosk(context, proxy.url, server.pairingCode);
+    const context = await e2e.browser.newContext();
+    const page = await openKiosk(context, proxy.url, e2e.server.pairingCode);
 
     const before = ['100101', '100102'];
     for (const id of before) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
@@ -50,12 +40,12 @@ describe('a kiosk meeting a newer server', () => {
     expect(proxy.widened.sync).toBeGreaterThan(0);
 
     // A check-in at another door comes down the feed with the newer fields and still lands on this kiosk.
-    const other = await browser.newContext();
-    const otherDoor = await openKiosk(other, proxy.url, server.pairingCode);
+    const other = await e2e.browser.newContext();
+    const otherDoor = await openKiosk(other, proxy.url, e2e.server.pairingCode);
     const widenedPages = proxy.widened.changes;
     await scan(otherDoor, '100106', new RegExp(`^${nameOf('100106')} — `));
     await otherDoor.getByText('All sent').waitFor({ timeout: 30_000 });
-    const [{ homeroom } = { homeroom: '' }] = server.query<{ homeroom: string }>('select homeroom from students where student_number = ?', '100106');
+    const [{ homeroom } = { homeroom: '' }] = e2e.server.query<{ homeroom: string }>('select homeroom from students where student_number = ?', '100106');
     await until("the other door's check-in, with the newer fields, on the first kiosk", async () => {
       await nudgeSync(page);
       const roll = await page.evaluate(async (group) => (await (await fetch(`/api/roll?group=${encodeURIComponent(group)}&session=day`)).json()) as { source: string; rows: Array<{ studentId: string; status: string | null }> }, homeroom);

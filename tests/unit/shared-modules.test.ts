@@ -46,6 +46,10 @@ describe('the shared model', () => {
     expect(cycles()).toEqual([]);
   });
 
+  it('takes the record model from a leaf that imports nothing', () => {
+    expect(importsOf('attendance-model.ts')).toEqual([]);
+  });
+
   it('never passes on names another module declared', () => {
     const reexports = modules.flatMap((m) => {
       const text = source(m);
