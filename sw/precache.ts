@@ -1,0 +1,140 @@
+/// <reference lib="webworker" />
+/**
+ * What this device keeps for offline use, by what it is used for.
+ *
+ * Every device precaches the shared part (styles, icon, web manifest) as its
+ * worker installs, through Workbox's own precaching. A role's part (the kiosk
+ * page and its script; the staff pages and theirs) is precached once the
+ * device opens one of that part's pages, so a kiosk never downloads the staff
+ * pages it never shows, nor a teacher's tablet the kiosk. A device keeps the
+ * roles it took: a later worker finds the part's cache not empty and
+ * precaches the part's new files as it installs.
+ *
+ *   install   the shared part (Workbox); each role part whose pages are open in
+ *             a window, or whose cache holds files from an earlier worker
+ *   fetch     a role part's file: from its cache, else from the network; a
+ *             navigation to a page of a part not yet whole starts filling it
+ *   activate  each part drops the files its new manifest no longer lists
+ *
+ * Each role part is a Workbox PrecacheController with a cache of its own,
+ * matched by a PrecacheRoute and answered by the controller's strategy.
+ * Workbox fetches a controller's files only inside an install event, so a
+ * part is filled here the way Workbox fills one: a file with a revision is
+ * fetched past the HTTP cache (cache: 'reload'); a file whose name carries its
+ * hash has no revision and may come from the HTTP cache, where the page that
+ * just loaded it left it, instead of crossing the link a second time.
+ */
+import { PrecacheController, PrecacheRoute, cleanupOutdatedCaches, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+
+declare const self: ServiceWorkerGlobalScope;
+
+export interface PrecacheParts {
+  /** What every device precaches. */
+  shared: PrecacheEntry[];
+  /** What a device precaches once it opens one of the part's pages, by role. */
+  roles: Record<string, PrecacheEntry[]>;
+}
+
+/**
+ * The sign-in page reads where to go next from its query, and the roll its
+ * homeroom: one cached page answers for every value. (Workbox's own default
+ * ignores only the tracking parameters.)
+ */
+const IGNORED_PARAMETERS = [/^utm_/, /^fbclid$/, /^next$/, /^reason$/];
+
+class RolePart {
+  readonly controller: PrecacheController;
+  private readonly route: PrecacheRoute;
+  private filling: Promise<void> | null = null;
+
+  constructor(
+    role: string,
+    private readonly entries: PrecacheEntry[],
+  ) {
+    // Not Workbox's "…-precache-…-<scope>" naming, which cleanupOutdatedCaches would take for an old precache and delete.
+    this.controller = new PrecacheController({ cacheName: `doorline-${role}-pages` });
+    this.controller.addToCacheList(entries);
+    this.route = new PrecacheRoute(this.controller, { ignoreURLParametersMatching: IGNORED_PARAMETERS });
+  }
+
+  /** The cache key and integrity of `request` if it is one of this part's files (a page by its clean URL too). */
+  match(request: Request, event: ExtendableEvent): { cacheKey: string; integrity?: string } | undefined {
+    const url = new URL(request.url);
+    if (url.origin !== self.location.origin) return undefined;
+    return this.route.match({ url, request, event, sameOrigin: true }) as { cacheKey: string; integrity?: string } | undefined;
+  }
+
+  answer(event: FetchEvent, params: { cacheKey: string; integrity?: string }): Promise<Response> {
+    return this.controller.strategy.handle({ event, request: event.request, params });
+  }
+
+  /** True if an earlier worker filled this part, even partly: the device has this role. */
+  async held(): Promise<boolean> {
+    const cache = await self.caches.open(this.controller.strategy.cacheName);
+    return (await cache.keys()).length > 0;
+  }
+
+  /** Fetches the files the part's cache lacks; one fill at a time however many triggers arrive. */
+  fill(): Promise<void> {
+    this.filling ??= this.fetchMissing().finally(() => {
+      this.filling = null;
+    });
+    return this.filling;
+  }
+
+  private async fetchMissing(): Promise<void> {
+    const cache = await self.caches.open(this.controller.strategy.cacheName);
+    const held = new Set((await cache.keys()).map((request) => request.url));
+    const missing = this.entries.filter((entry) => !held.has(this.controller.getCacheKeyForURL(entry.url) ?? ''));
+    await Promise.all(
+      missing.map(async (entry) => {
+        const cacheKey = this.controller.getCacheKeyForURL(entry.url);
+        if (!cacheKey) return;
+        const response = await fetch(entry.url, {
+          cache: entry.revision ? 'reload' : 'default',
+          credentials: 'same-origin',
+          ...(entry.integrity ? { integrity: entry.integrity } : {}),
+        });
+        // A redirect or an error page kept as a page would be served offline in its place.
+        if (!response.ok || response.redirected) throw new Error(`Could not precache ${entry.url}: the server answered ${response.status}${response.redirected ? ' after a redirect' : ''}`);
+        await cache.put(cacheKey, response);
+      }),
+    );
+  }
+}
+
+/** Wires precaching: call once, as the worker's script starts, before other fetch listeners. */
+export function precacheByRole(parts: PrecacheParts): void {
+  precacheAndRoute(parts.shared);
+  cleanupOutdatedCaches();
+  const roles = Object.entries(parts.roles).map(([role, entries]) => new RolePart(role, entries));
+
+  self.addEventListener('install', (event) => {
+    event.waitUntil(
+      (async () => {
+        const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+        await Promise.all(
+          roles.map(async (part) => {
+            const opened = windows.some((client) => part.match(new Request(client.url), event) !== undefined);
+            if (opened || (await part.held())) await part.fill();
+          }),
+        );
+      })(),
+    );
+  });
+
+  self.addEventListener('activate', (event) => {
+    for (const part of roles) part.controller.activate(event).catch(() => undefined);
+  });
+
+  self.addEventListener('fetch', (event) => {
+    for (const part of roles) {
+      const params = part.match(event.request, event);
+      if (!params) continue;
+      event.respondWith(part.answer(event, params));
+      // Filling waits for nothing the page needs; a fill cut short (the link dropped) is taken up at the next visit.
+      if (event.request.mode === 'navigate') event.waitUntil(part.fill().catch(() => undefined));
+      return;
+    }
+  });
+}
