@@ -19,12 +19,19 @@
  * Each role part is a Workbox PrecacheController with a cache of its own,
  * matched by a PrecacheRoute and answered by the controller's strategy.
  * Workbox fetches a controller's files only inside an install event, so a
- * part is filled here the way Workbox fills one: a file with a revision is
- * fetched past the HTTP cache (cache: 'reload'); a file whose name carries its
- * hash has no revision and may come from the HTTP cache, where the page that
- * just loaded it left it, instead of crossing the link a second time.
+ * part is filled here, the way Workbox fills one except for one thing below.
+ *
+ * Nothing crosses the link twice. A file whose name carries its hash has no
+ * revision and comes from the HTTP cache when the page has just loaded it. A
+ * file with a revision Workbox fetches with cache: 'reload', past the HTTP
+ * cache, so that an old copy is never kept under a new revision; asking the
+ * server to revalidate (cache: 'no-cache') rules that out as well, and costs
+ * a 304 instead of the file when the page has just loaded it. A page is
+ * asked for by its clean URL (/kiosk for kiosk.html), the one the browser
+ * loaded; if that answers anything but the page (a page for staff sends a
+ * stranger to sign in), by its file's URL.
  */
-import { PrecacheController, PrecacheRoute, cleanupOutdatedCaches, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { PrecacheController, PrecacheRoute, addPlugins, cleanupOutdatedCaches, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -41,6 +48,33 @@ export interface PrecacheParts {
  * ignores only the tracking parameters.)
  */
 const IGNORED_PARAMETERS = [/^utm_/, /^fbclid$/, /^next$/, /^reason$/];
+
+/** Workbox's own precaching (the shared part) revalidates instead of reloading; see the header. */
+const revalidate: Parameters<typeof addPlugins>[0][number] = {
+  requestWillFetch: async ({ request }) => (request.cache === 'reload' ? new Request(request, { cache: 'no-cache' }) : request),
+};
+
+/** A page's clean URL, as the server serves it and Workbox's PrecacheRoute matches it: kiosk.html → /kiosk, index.html → /. */
+function cleanUrl(url: string): string | null {
+  const file = new URL(url, self.location.href);
+  if (!file.pathname.endsWith('.html')) return null;
+  file.pathname = file.pathname.replace(/(?:index)?\.html$/, '');
+  return file.href;
+}
+
+/** The file for one precache entry, revalidated as the header says; refuses anything but the file itself. */
+async function fetchForPrecache(entry: PrecacheEntry): Promise<Response> {
+  const init: RequestInit = { cache: entry.revision ? 'no-cache' : 'default', credentials: 'same-origin', ...(entry.integrity ? { integrity: entry.integrity } : {}) };
+  const page = cleanUrl(entry.url);
+  if (page) {
+    const response = await fetch(page, { ...init, redirect: 'manual' }).catch(() => null);
+    if (response?.ok) return response;
+  }
+  const response = await fetch(entry.url, init);
+  // A redirect or an error page kept as a page would be served offline in its place.
+  if (!response.ok || response.redirected) throw new Error(`Could not precache ${entry.url}: the server answered ${response.status}${response.redirected ? ' after a redirect' : ''}`);
+  return response;
+}
 
 class RolePart {
   readonly controller: PrecacheController;
@@ -90,14 +124,7 @@ class RolePart {
       missing.map(async (entry) => {
         const cacheKey = this.controller.getCacheKeyForURL(entry.url);
         if (!cacheKey) return;
-        const response = await fetch(entry.url, {
-          cache: entry.revision ? 'reload' : 'default',
-          credentials: 'same-origin',
-          ...(entry.integrity ? { integrity: entry.integrity } : {}),
-        });
-        // A redirect or an error page kept as a page would be served offline in its place.
-        if (!response.ok || response.redirected) throw new Error(`Could not precache ${entry.url}: the server answered ${response.status}${response.redirected ? ' after a redirect' : ''}`);
-        await cache.put(cacheKey, response);
+        await cache.put(cacheKey, await fetchForPrecache(entry));
       }),
     );
   }
@@ -105,6 +132,7 @@ class RolePart {
 
 /** Wires precaching: call once, as the worker's script starts, before other fetch listeners. */
 export function precacheByRole(parts: PrecacheParts): void {
+  addPlugins([revalidate]);
   precacheAndRoute(parts.shared);
   cleanupOutdatedCaches();
   const roles = Object.entries(parts.roles).map(([role, entries]) => new RolePart(role, entries));

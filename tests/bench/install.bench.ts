@@ -101,7 +101,14 @@ async function measure(browser: Browser, device: Device): Promise<Record<string,
   // A fresh profile: no HTTP cache, no worker, no storage.
   const context = await browser.newContext();
   const requests: string[] = [];
-  context.on('requestfinished', (request) => requests.push(`${request.serviceWorker() ? 'worker' : 'page  '} ${request.method()} ${new URL(request.url()).pathname}`));
+  context.on('requestfinished', (request) => {
+    const line = `${request.serviceWorker() ? 'worker' : 'page  '} ${request.method()} ${new URL(request.url()).pathname}`;
+    // What the browser's network stack saw; a response taken from the HTTP cache shows 0 bytes.
+    void request.sizes().then(
+      (sizes) => requests.push(`${line} ${sizes.responseHeadersSize + sizes.responseBodySize} bytes in`),
+      () => requests.push(line),
+    );
+  });
   try {
     proxy.resetCounters();
     const started = Date.now();

@@ -29,12 +29,12 @@ export const PAGES: Record<string, { file: string; roles?: readonly StaffRole[] 
 };
 
 /**
- * Scripts and style sheets with a hash of their content in their name
+ * Scripts, style sheets and images with a hash of their content in their name
  * (build.mjs's FINGERPRINTED): a name never changes content, so a browser
  * keeps them a year without asking. Everything else is revalidated, which
  * keeps updates prompt; the worker's precache manifest versions it.
  */
-const FINGERPRINTED = /\.[0-9A-Z]{8}\.(?:js|css)(?:\.map)?$/;
+const FINGERPRINTED = /\.[0-9A-Z]{8}\.(?:js|css|svg)(?:\.map)?$/;
 const COMPRESSED_COPY = /\.(?:br|gz)$/;
 
 export async function appShellRoutes(app: FastifyInstance, publicDir: string, auth: Auth): Promise<void> {
