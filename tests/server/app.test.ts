@@ -71,6 +71,16 @@ describe('the API', () => {
     expect(JSON.parse(gunzipSync(response.rawPayload).toString()).studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
   });
 
+  it('sends a large answer as brotli to a client that takes brotli, and as it is to one that takes neither', async () => {
+    const brotli = await t.asKiosk({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.headers.vary).toBe('accept-encoding');
+    expect(JSON.parse(brotliDecompressSync(brotli.rawPayload).toString()).studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
+    const plain = await t.asKiosk({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.json().studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
+  });
+
   it('advertises the largest batch it takes', async () => {
     const body = (await t.asKiosk('/api/kiosk-config')).json();
     expect(body.syncLimits).toEqual({ maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch });
