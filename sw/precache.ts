@@ -2,24 +2,27 @@
 /**
  * What this device keeps for offline use, by what it is used for.
  *
- * Every device precaches the shared part (styles, icon, web manifest) as its
- * worker installs, through Workbox's own precaching. A role's part (the kiosk
- * page and its script; the staff pages and theirs) is precached once the
- * device opens one of that part's pages, so a kiosk never downloads the staff
- * pages it never shows, nor a teacher's tablet the kiosk. A device keeps the
- * roles it took: a later worker finds the part's cache not empty and
- * precaches the part's new files as it installs.
+ * Every device precaches the shared part (styles, the web manifest and its
+ * icon) as its worker installs. A role's part (the kiosk page and its script;
+ * the staff pages and theirs) is precached once the device opens one of that
+ * part's pages, so a kiosk never downloads the staff pages it never shows,
+ * nor a teacher's tablet the kiosk. A device keeps the roles it took: a later
+ * worker finds the part's cache not empty and precaches the part's new files
+ * as it installs.
  *
- *   install   the shared part (Workbox); each role part whose pages are open in
- *             a window, or whose cache holds files from an earlier worker
- *   fetch     a role part's file: from its cache, else from the network; a
- *             navigation to a page of a part not yet whole starts filling it
+ *   install   the shared part; each role part whose pages are open in a window
+ *             (the page that registered the worker, on a first visit), or
+ *             whose cache holds files from an earlier worker
+ *   fetch     a part's file: from its cache, else from the network; a
+ *             navigation to a page of a role part not yet whole starts filling it
  *   activate  each part drops the files its new manifest no longer lists
  *
- * Each role part is a Workbox PrecacheController with a cache of its own,
- * matched by a PrecacheRoute and answered by the controller's strategy.
- * Workbox fetches a controller's files only inside an install event, so a
- * part is filled here, the way Workbox fills one except for one thing below.
+ * Each part is a Workbox PrecacheController with a cache of its own (the
+ * shared part has Workbox's default one, where earlier workers kept every
+ * file), matched by a PrecacheRoute and answered by the controller's
+ * strategy. Workbox fetches a controller's files only inside an install
+ * event, so parts are filled here, the way Workbox fills one except for
+ * one thing, and all files at once rather than one after another.
  *
  * Nothing crosses the link twice. A file whose name carries its hash has no
  * revision and comes from the HTTP cache when the page has just loaded it. A
@@ -31,7 +34,7 @@
  * loaded; if that answers anything but the page (a page for staff sends a
  * stranger to sign in), by its file's URL.
  */
-import { PrecacheController, PrecacheRoute, addPlugins, cleanupOutdatedCaches, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { PrecacheController, PrecacheRoute, cleanupOutdatedCaches, type PrecacheEntry } from 'workbox-precaching';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -48,11 +51,6 @@ export interface PrecacheParts {
  * ignores only the tracking parameters.)
  */
 const IGNORED_PARAMETERS = [/^utm_/, /^fbclid$/, /^next$/, /^reason$/];
-
-/** Workbox's own precaching (the shared part) revalidates instead of reloading; see the header. */
-const revalidate: Parameters<typeof addPlugins>[0][number] = {
-  requestWillFetch: async ({ request }) => (request.cache === 'reload' ? new Request(request, { cache: 'no-cache' }) : request),
-};
 
 /** A page's clean URL, as the server serves it and Workbox's PrecacheRoute matches it: kiosk.html → /kiosk, index.html → /. */
 function cleanUrl(url: string): string | null {
@@ -76,17 +74,17 @@ async function fetchForPrecache(entry: PrecacheEntry): Promise<Response> {
   return response;
 }
 
-class RolePart {
+class PrecachePart {
   readonly controller: PrecacheController;
   private readonly route: PrecacheRoute;
   private filling: Promise<void> | null = null;
 
+  /** `cacheName`: none for Workbox's default precache. */
   constructor(
-    role: string,
     private readonly entries: PrecacheEntry[],
+    cacheName?: string,
   ) {
-    // Not Workbox's "…-precache-…-<scope>" naming, which cleanupOutdatedCaches would take for an old precache and delete.
-    this.controller = new PrecacheController({ cacheName: `doorline-${role}-pages` });
+    this.controller = new PrecacheController(cacheName === undefined ? {} : { cacheName });
     this.controller.addToCacheList(entries);
     this.route = new PrecacheRoute(this.controller, { ignoreURLParametersMatching: IGNORED_PARAMETERS });
   }
@@ -132,36 +130,33 @@ class RolePart {
 
 /** Wires precaching: call once, as the worker's script starts, before other fetch listeners. */
 export function precacheByRole(parts: PrecacheParts): void {
-  addPlugins([revalidate]);
-  precacheAndRoute(parts.shared);
   cleanupOutdatedCaches();
-  const roles = Object.entries(parts.roles).map(([role, entries]) => new RolePart(role, entries));
+  const shared = new PrecachePart(parts.shared);
+  // Not Workbox's "…-precache-…-<scope>" naming, which cleanupOutdatedCaches would take for an old precache and delete.
+  const roles = Object.entries(parts.roles).map(([role, entries]) => new PrecachePart(entries, `doorline-${role}-pages`));
+  const all = [shared, ...roles];
 
   self.addEventListener('install', (event) => {
     event.waitUntil(
       (async () => {
         const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-        await Promise.all(
-          roles.map(async (part) => {
-            const opened = windows.some((client) => part.match(new Request(client.url), event) !== undefined);
-            if (opened || (await part.held())) await part.fill();
-          }),
-        );
+        const opened = (part: PrecachePart): boolean => windows.some((client) => part.match(new Request(client.url), event) !== undefined);
+        await Promise.all([shared.fill(), ...roles.map(async (part) => (opened(part) || (await part.held())) && part.fill())]);
       })(),
     );
   });
 
   self.addEventListener('activate', (event) => {
-    for (const part of roles) part.controller.activate(event).catch(() => undefined);
+    for (const part of all) part.controller.activate(event).catch(() => undefined);
   });
 
   self.addEventListener('fetch', (event) => {
-    for (const part of roles) {
+    for (const part of all) {
       const params = part.match(event.request, event);
       if (!params) continue;
       event.respondWith(part.answer(event, params));
       // Filling waits for nothing the page needs; a fill cut short (the link dropped) is taken up at the next visit.
-      if (event.request.mode === 'navigate') event.waitUntil(part.fill().catch(() => undefined));
+      if (event.request.mode === 'navigate' && part !== shared) event.waitUntil(part.fill().catch(() => undefined));
       return;
     }
   });

@@ -90,19 +90,20 @@ describe('the API', () => {
 const publicDir = fileURLToPath(new URL('../../dist/public', import.meta.url));
 
 const LINKED = {
-  'the kiosk script': /src="(\/ui\/kiosk\.[^"]+\.js)"/,
-  'the style sheet': /href="(\/styles\.[^"]+\.css)"/,
-  'the icon': /href="(\/icon\.[^"]+\.svg)"/,
-};
+  'the kiosk script': ['/kiosk', /src="(\/ui\/kiosk\.[^"]+\.js)"/],
+  'the style sheet': ['/kiosk', /href="(\/styles\.[^"]+\.css)"/],
+  'the icon': ['/manifest.webmanifest', /"src": "(\/icon\.[^"]+\.svg)"/],
+} as const;
 
 /**
- * A URL of the built app; the kiosk's script, style sheet and icon are named
- * by their content's hash, so they are read off the kiosk page.
+ * A URL of the built app; the kiosk's script and style sheet and the app's
+ * icon are named by their content's hash, so they are read off the kiosk
+ * page and the web manifest.
  */
 async function builtUrl(app: TestApp, url: string): Promise<string> {
   if (url.startsWith('/')) return url;
-  const html = (await app.app.inject('/kiosk')).body;
-  const found = LINKED[url as keyof typeof LINKED].exec(html);
+  const [from, link] = LINKED[url as keyof typeof LINKED];
+  const found = link.exec((await app.app.inject(from)).body);
   if (!found?.[1]) throw new Error(`The kiosk page links no ${url}`);
   return found[1];
 }
@@ -138,6 +139,12 @@ describe('the pages', () => {
     expect(response.headers['x-frame-options']).toBe('DENY');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('send each page with its icon inside it, so no device asks for the icon as a file', async () => {
+    for (const url of ['/', '/kiosk', '/sign-in']) {
+      expect((await pages.app.inject(url)).body).toMatch(/<link rel="icon" href="data:image\/svg\+xml,%3Csvg [^"]+%3C\/svg%3E" type="image\/svg\+xml">/);
+    }
   });
 
   it('send no inline script in any page', async () => {

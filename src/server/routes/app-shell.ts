@@ -46,6 +46,9 @@ export async function appShellRoutes(app: FastifyInstance, publicDir: string, au
     root: publicDir,
     index: false,
     cacheControl: false,
+    // On a 64 kbit/s line every header is paid per file: the ETag alone revalidates, and nothing here is worth a range.
+    lastModified: false,
+    acceptRanges: false,
     preCompressed: true,
     allowedPath: (pathname) => !COMPRESSED_COPY.test(pathname),
     // `filePath` is the copy sent: kiosk.html.br for kiosk.html.
