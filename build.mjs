@@ -165,30 +165,40 @@ async function writePublic(metafile) {
   // A script, style sheet or image nothing links to would be precached and never used: a renamed file, most likely.
   const unused = [...renames.keys()].filter((plain) => !referenced.has(plain));
   if (unused.length > 0) throw new Error(`Nothing in public/ links to ${unused.join(', ')}`);
-  const current = new Set([...renames.values()].flatMap((url) => [url, `${url}.map`]));
-  for (const dir of ['', 'ui']) {
-    for (const name of await fs.readdir(path.join(publicOut, dir)).catch(() => [])) {
-      const url = `/${dir ? `${dir}/` : ''}${name}`.replace(/\.(?:br|gz)$/, '');
-      if ((FINGERPRINTED.test(url) || FINGERPRINTED.test(url.replace(/\.map$/, ''))) && !current.has(url)) await fs.rm(path.join(publicOut, dir, name));
-    }
+  await removeStale(publicOut, new Set([...renames.values()].filter((url) => !url.startsWith('/ui/')).map((url) => url.slice(1))));
+}
+
+/**
+ * Removes from `dir` the hashed files (with their maps and compressed copies)
+ * not named in `current`: what a watch rebuild left behind, which would
+ * otherwise be precached. Each caller passes the files it has just written.
+ */
+async function removeStale(dir, current) {
+  for (const name of await fs.readdir(dir).catch(() => [])) {
+    const file = name.replace(/\.(?:br|gz)$/, '').replace(/\.map$/, '');
+    if (FINGERPRINTED.test(file) && !current.has(file)) await fs.rm(path.join(dir, name), { force: true });
   }
 }
+
+/** The scripts esbuild has just written, by file name. */
+const scriptFiles = (metafile) => new Set(Object.keys(metafile.outputs).map((output) => path.basename(output)).filter((name) => name.endsWith('.js')));
 
 /**
  * Injects each precache part at its own point: from the bundle in dist/sw-build
  * through intermediate files there, the last pass writing dist/public/sw.js.
  */
 async function injectPrecache() {
-  const all = await getManifest({ globDirectory: publicOut, globPatterns: PRECACHABLE, globIgnores: NEVER_PRECACHED });
+  const all = await getManifest({ globDirectory: publicOut, globPatterns: PRECACHABLE, globIgnores: [...NEVER_PRECACHED] });
   const placed = new Map(all.manifestEntries.map((entry) => [entry.url, []]));
   let source = swBuild;
   const parts = {};
   for (const [index, part] of PRECACHE_PARTS.entries()) {
     const last = index === PRECACHE_PARTS.length - 1;
     const dest = last ? path.join(publicOut, 'sw.js') : path.join(dist, 'sw-build', `sw.${part.name}.js`);
-    const globs = { globDirectory: publicOut, globPatterns: part.globPatterns, globIgnores: NEVER_PRECACHED, dontCacheBustURLsMatching: FINGERPRINTED };
-    for (const entry of (await getManifest(globs)).manifestEntries ?? []) placed.get(entry.url)?.push(part.name);
-    const { count, size, warnings } = await injectManifest({ ...globs, swSrc: source, swDest: dest, injectionPoint: part.injectionPoint });
+    // Workbox adds to the ignore list it is given, so each call gets its own copy.
+    const globs = () => ({ globDirectory: publicOut, globPatterns: part.globPatterns, globIgnores: [...NEVER_PRECACHED], dontCacheBustURLsMatching: FINGERPRINTED });
+    for (const entry of (await getManifest(globs())).manifestEntries ?? []) placed.get(entry.url)?.push(part.name);
+    const { count, size, warnings } = await injectManifest({ ...globs(), swSrc: source, swDest: dest, injectionPoint: part.injectionPoint });
     for (const warning of warnings) console.warn(`workbox: ${warning}`);
     parts[part.name] = { count, size };
     source = dest;
@@ -250,8 +260,8 @@ async function watchAll() {
   // Every rebuild of the UI or the worker changes the pages' links, what the worker must precache and the compressed copies.
   const reassemble = () => {
     if (!uiMetafile || !swBuilt) return;
-    const metafile = uiMetafile;
-    pending = pending.then(() => assemble(metafile)).then(
+    // The latest scripts when this turn comes, not when it was asked for.
+    pending = pending.then(() => assemble(uiMetafile)).then(
       (parts) => console.log(`Rebuilt; precached: ${describeParts(parts)}.`),
       (error) => console.error('Assembling dist/public failed:', error.message),
     );
@@ -266,7 +276,15 @@ async function watchAll() {
       }),
   });
   const contexts = await Promise.all([
-    esbuild.context({ ...builds.ui, plugins: [onEnd((result) => (uiMetafile = result.metafile))] }),
+    esbuild.context({
+      ...builds.ui,
+      plugins: [
+        onEnd((result) => {
+          uiMetafile = result.metafile;
+          pending = pending.then(() => removeStale(path.join(publicOut, 'ui'), scriptFiles(result.metafile)));
+        }),
+      ],
+    }),
     esbuild.context({ ...builds.sw, plugins: [onEnd(() => (swBuilt = true))] }),
     esbuild.context(builds.server),
   ]);
