@@ -29,10 +29,11 @@
  * file with a revision Workbox fetches with cache: 'reload', past the HTTP
  * cache, so that an old copy is never kept under a new revision; asking the
  * server to revalidate (cache: 'no-cache') rules that out as well, and costs
- * a 304 instead of the file when the page has just loaded it. A page is
- * asked for by its clean URL (/kiosk for kiosk.html), the one the browser
- * loaded; if that answers anything but the page (a page for staff sends a
- * stranger to sign in), by its file's URL.
+ * a 304 instead of the file when the page has just loaded it. A page open
+ * in a window is asked for at the URL that window loaded (/kiosk for
+ * kiosk.html, /sign-in?next=%2Froll for sign-in.html), which is where the
+ * browser keeps it; if that answers anything but the page, and for a page
+ * not open, at its file's URL.
  */
 import { PrecacheController, PrecacheRoute, cleanupOutdatedCaches, type PrecacheEntry } from 'workbox-precaching';
 
@@ -52,20 +53,15 @@ export interface PrecacheParts {
  */
 const IGNORED_PARAMETERS = [/^utm_/, /^fbclid$/, /^next$/, /^reason$/];
 
-/** A page's clean URL, as the server serves it and Workbox's PrecacheRoute matches it: kiosk.html → /kiosk, index.html → /. */
-function cleanUrl(url: string): string | null {
-  const file = new URL(url, self.location.href);
-  if (!file.pathname.endsWith('.html')) return null;
-  file.pathname = file.pathname.replace(/(?:index)?\.html$/, '');
-  return file.href;
-}
-
-/** The file for one precache entry, revalidated as the header says; refuses anything but the file itself. */
-async function fetchForPrecache(entry: PrecacheEntry): Promise<Response> {
+/**
+ * The file for one precache entry, revalidated as the header says; `opened`:
+ * the URL a window loaded it at, if one did. Refuses anything but the file.
+ */
+async function fetchForPrecache(entry: PrecacheEntry, opened: string | undefined): Promise<Response> {
   const init: RequestInit = { cache: entry.revision ? 'no-cache' : 'default', credentials: 'same-origin', ...(entry.integrity ? { integrity: entry.integrity } : {}) };
-  const page = cleanUrl(entry.url);
-  if (page) {
-    const response = await fetch(page, { ...init, redirect: 'manual' }).catch(() => null);
+  if (opened) {
+    // A page for staff may send someone no longer signed in to the sign-in page: then the file's own URL.
+    const response = await fetch(opened, { ...init, redirect: 'manual' }).catch(() => null);
     if (response?.ok) return response;
   }
   const response = await fetch(entry.url, init);
@@ -107,22 +103,29 @@ class PrecachePart {
   }
 
   /** Fetches the files the part's cache lacks; one fill at a time however many triggers arrive. */
-  fill(): Promise<void> {
-    this.filling ??= this.fetchMissing().finally(() => {
+  fill(event: ExtendableEvent): Promise<void> {
+    this.filling ??= this.fetchMissing(event).finally(() => {
       this.filling = null;
     });
     return this.filling;
   }
 
-  private async fetchMissing(): Promise<void> {
+  private async fetchMissing(event: ExtendableEvent): Promise<void> {
     const cache = await self.caches.open(this.controller.strategy.cacheName);
     const held = new Set((await cache.keys()).map((request) => request.url));
     const missing = this.entries.filter((entry) => !held.has(this.controller.getCacheKeyForURL(entry.url) ?? ''));
+    if (missing.length === 0) return;
+    // Where each open window loaded its page, by the page's cache key.
+    const opened = new Map<string, string>();
+    for (const client of await self.clients.matchAll({ type: 'window', includeUncontrolled: true })) {
+      const match = this.match(new Request(client.url), event);
+      if (match) opened.set(match.cacheKey, client.url);
+    }
     await Promise.all(
       missing.map(async (entry) => {
         const cacheKey = this.controller.getCacheKeyForURL(entry.url);
         if (!cacheKey) return;
-        await cache.put(cacheKey, await fetchForPrecache(entry));
+        await cache.put(cacheKey, await fetchForPrecache(entry, opened.get(cacheKey)));
       }),
     );
   }
@@ -141,7 +144,7 @@ export function precacheByRole(parts: PrecacheParts): void {
       (async () => {
         const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
         const opened = (part: PrecachePart): boolean => windows.some((client) => part.match(new Request(client.url), event) !== undefined);
-        await Promise.all([shared.fill(), ...roles.map(async (part) => (opened(part) || (await part.held())) && part.fill())]);
+        await Promise.all([shared.fill(event), ...roles.map(async (part) => (opened(part) || (await part.held())) && part.fill(event))]);
       })(),
     );
   });
@@ -156,7 +159,7 @@ export function precacheByRole(parts: PrecacheParts): void {
       if (!params) continue;
       event.respondWith(part.answer(event, params));
       // Filling waits for nothing the page needs; a fill cut short (the link dropped) is taken up at the next visit.
-      if (event.request.mode === 'navigate' && part !== shared) event.waitUntil(part.fill().catch(() => undefined));
+      if (event.request.mode === 'navigate' && part !== shared) event.waitUntil(part.fill(event).catch(() => undefined));
       return;
     }
   });
