@@ -1,8 +1,8 @@
 // Builds Doorline into dist/:
-//   dist/public/   what the browser loads: pages, scripts and styles with a content hash in
-//                  their names (ui/kiosk.7GQ2KXPE.js, styles.3F9A01BC.css, icon.…svg), sw.js with its
-//                  precache manifests, and a brotli (.br) and a gzip (.gz) copy of each text
-//                  file, which the server sends to a browser that takes them
+//   dist/public/   what the browser loads: pages; scripts, styles and the icon with a hash of
+//                  their content in their names (ui/kiosk.7GQ2KXPE.js, styles.3F9A01BC.css);
+//                  sw.js with its precache manifests; and a brotli (.br) and a gzip (.gz) copy
+//                  of each text file, which the server sends to a browser that takes them
 //   dist/server/   the Node server
 //   dist/sw-build/ the bundled worker before Workbox injects the manifests (kept out of
 //                  dist/public so it is never precached, and injected fresh every time)
