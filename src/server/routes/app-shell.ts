@@ -2,9 +2,10 @@
  * Serves the built app: pages, scripts, styles and the service worker.
  *
  * build.mjs writes a brotli (.br) and a gzip (.gz) copy next to each text
- * file; a browser gets the smallest it takes (Accept-Encoding), under the
- * original file's type, and every such answer says it varies by
- * Accept-Encoding. The copies are never served under their own names.
+ * file (where smaller): a browser that takes brotli gets the .br, else one
+ * that takes gzip the .gz, else the file (Accept-Encoding); always under the
+ * file's own type, and every answer says it varies by Accept-Encoding. The
+ * copies are never served under their own names.
  */
 import fs from 'node:fs';
 import fastifyStatic from '@fastify/static';
