@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 /** The service worker's entry: it wires events to the modules that handle them. */
-import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
+import type { PrecacheEntry } from 'workbox-precaching';
 import { APP_VERSION } from '../src/shared/app-version.ts';
 import { DoorlineError, errorBody } from '../src/shared/error-codes.ts';
 import { SCHOOL_SESSIONS } from '../src/shared/sessions.ts';
@@ -15,18 +15,19 @@ import { pairKiosk } from './kiosk-pairing.ts';
 import { takeMark } from './mark-intake.ts';
 import { openOutboxDb } from './outbox-db.ts';
 import { Outbox } from './outbox.ts';
+import { precacheByRole } from './precache.ts';
 import { exportQueue } from './queue-export.ts';
 import { broadcast, broadcastChanges } from './status-broadcast.ts';
 import { gzip, postBatch } from './sync-client.ts';
 import { SyncEngine } from './sync-engine.ts';
 import type { BodyEncoding } from './drain.ts';
 
-declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
+// build.mjs injects the precache manifests, one per part.
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: PrecacheEntry[]; __KIOSK_MANIFEST: PrecacheEntry[]; __STAFF_MANIFEST: PrecacheEntry[] };
 
 export const SYNC_TAG = 'doorline-outbox';
 
-precacheAndRoute(self.__WB_MANIFEST);
-cleanupOutdatedCaches();
+precacheByRole({ shared: self.__WB_MANIFEST, roles: { kiosk: self.__KIOSK_MANIFEST, staff: self.__STAFF_MANIFEST } });
 
 const db = openOutboxDb();
 const outbox = new Outbox(db);

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/shared/limits.ts';
 import { parseDatabaseUrl } from '../../src/server/config.ts';
@@ -69,14 +71,44 @@ describe('the API', () => {
     expect(JSON.parse(gunzipSync(response.rawPayload).toString()).studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
   });
 
+  it('sends a large answer as brotli to a client that takes brotli, and as it is to one that takes neither', async () => {
+    const brotli = await t.asKiosk({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.headers.vary).toBe('accept-encoding');
+    expect(JSON.parse(brotliDecompressSync(brotli.rawPayload).toString()).studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
+    const plain = await t.asKiosk({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.json().studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
+  });
+
   it('advertises the largest batch it takes', async () => {
     const body = (await t.asKiosk('/api/kiosk-config')).json();
     expect(body.syncLimits).toEqual({ maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch });
   });
 });
 
+const publicDir = fileURLToPath(new URL('../../dist/public', import.meta.url));
+
+const LINKED = {
+  'the kiosk script': ['/kiosk', /src="(\/ui\/kiosk\.[^"]+\.js)"/],
+  'the style sheet': ['/kiosk', /href="(\/styles\.[^"]+\.css)"/],
+  'the icon': ['/manifest.webmanifest', /"src": "(\/icon\.[^"]+\.svg)"/],
+} as const;
+
+/**
+ * A URL of the built app; the kiosk's script and style sheet and the app's
+ * icon are named by their content's hash, so they are read off the kiosk
+ * page and the web manifest.
+ */
+async function builtUrl(app: TestApp, url: string): Promise<string> {
+  if (url.startsWith('/')) return url;
+  const [from, link] = LINKED[url as keyof typeof LINKED];
+  const found = link.exec((await app.app.inject(from)).body);
+  if (!found?.[1]) throw new Error(`The kiosk page links no ${url}`);
+  return found[1];
+}
+
 describe('the pages', () => {
-  const publicDir = fileURLToPath(new URL('../../dist/public', import.meta.url));
   let pages: TestApp;
   beforeEach(async () => {
     pages = await startTestApp({ publicDir });
@@ -96,8 +128,8 @@ describe('the pages', () => {
     expect(response.headers['referrer-policy']).toBe('no-referrer');
   });
 
-  it.each(['/', '/kiosk', '/sign-in', '/ui/kiosk.js', '/sw.js', '/styles.css'])('send the security headers with %s', async (url) => {
-    const response = await pages.app.inject(url);
+  it.each(['/', '/kiosk', '/sign-in', 'the kiosk script', '/sw.js', 'the style sheet'])('send the security headers with %s', async (url) => {
+    const response = await pages.app.inject(await builtUrl(pages, url));
     expect(response.statusCode).toBe(200);
     const policy = String(response.headers['content-security-policy']);
     expect(policy).toContain("script-src 'self'");
@@ -107,6 +139,12 @@ describe('the pages', () => {
     expect(response.headers['x-frame-options']).toBe('DENY');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('send each page with its icon inside it, so no device asks for the icon as a file', async () => {
+    for (const url of ['/', '/kiosk', '/sign-in']) {
+      expect((await pages.app.inject(url)).body).toMatch(/<link rel="icon" href="data:image\/svg\+xml,%3Csvg [^"]+%3C\/svg%3E" type="image\/svg\+xml">/);
+    }
   });
 
   it('send no inline script in any page', async () => {
@@ -146,6 +184,110 @@ describe('the pages', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-cache');
     expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+  });
+});
+
+describe('static files, compressed', () => {
+  let pages: TestApp;
+  beforeEach(async () => {
+    pages = await startTestApp({ publicDir });
+  });
+  afterEach(async () => {
+    await pages.close();
+  });
+
+  const onDisk = (url: string): Buffer => fs.readFileSync(path.join(publicDir, url === '/kiosk' ? 'kiosk.html' : url));
+  const get = (url: string, acceptEncoding?: string, method: 'GET' | 'HEAD' = 'GET') =>
+    pages.app.inject({ method, url, headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } });
+
+  it.each(['/kiosk', '/sw.js', 'the kiosk script', 'the style sheet'])('send %s as brotli to a browser that takes brotli', async (name) => {
+    const url = await builtUrl(pages, name);
+    const response = await get(url, 'gzip, deflate, br, zstd');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(response.rawPayload).equals(onDisk(url))).toBe(true);
+    expect(Number(response.headers['content-length'])).toBe(response.rawPayload.length);
+    expect(response.rawPayload.length).toBeLessThan(onDisk(url).length / 2);
+  });
+
+  it('send gzip to a browser that takes only gzip', async () => {
+    const response = await get('/sw.js', 'gzip, deflate');
+    expect(response.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(response.rawPayload).equals(onDisk('/sw.js'))).toBe(true);
+  });
+
+  it.each([
+    ['no Accept-Encoding', undefined],
+    ['identity', 'identity'],
+    ['an encoding it has no copy in', 'deflate'],
+  ])('send the file itself to a browser that asks with %s', async (_, acceptEncoding) => {
+    const response = await get('/sw.js', acceptEncoding);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-encoding']).toBeUndefined();
+    expect(response.rawPayload.equals(onDisk('/sw.js'))).toBe(true);
+  });
+
+  it.each([undefined, 'gzip', 'br'])('say the answer varies by Accept-Encoding (asked with %s)', async (acceptEncoding) => {
+    for (const url of ['/kiosk', '/sw.js', await builtUrl(pages, 'the kiosk script')]) {
+      expect(String((await get(url, acceptEncoding)).headers.vary)).toMatch(/accept-encoding/i);
+    }
+  });
+
+  it.each([
+    ['/kiosk', /^text\/html; charset=utf-8$/],
+    ['/sw.js', /^(?:text|application)\/javascript; charset=utf-8$/],
+    ['the kiosk script', /^(?:text|application)\/javascript; charset=utf-8$/],
+    ['the style sheet', /^text\/css; charset=utf-8$/],
+    ['the icon', /^image\/svg\+xml/],
+    ['/manifest.webmanifest', /^application\/manifest\+json/],
+  ])('give %s the type of the file, not of its compressed copy', async (name, type) => {
+    const url = await builtUrl(pages, name);
+    for (const acceptEncoding of ['br', 'gzip', undefined]) {
+      expect(String((await get(url, acceptEncoding)).headers['content-type'])).toMatch(type);
+    }
+  });
+
+  it('answer HEAD with the compressed copy\'s headers and no body', async () => {
+    const head = await get('/sw.js', 'br', 'HEAD');
+    const full = await get('/sw.js', 'br');
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-encoding']).toBe('br');
+    expect(head.headers['content-length']).toBe(full.headers['content-length']);
+    expect(head.headers['content-type']).toBe(full.headers['content-type']);
+    expect(head.rawPayload.length).toBe(0);
+  });
+
+  it.each(['/kiosk', '/sw.js', 'the kiosk script'])('keep the security headers on %s compressed', async (name) => {
+    const response = await get(await builtUrl(pages, name), 'br');
+    expect(response.headers['content-encoding']).toBe('br');
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('send a page for staff compressed to someone allowed, and still send anyone else to sign in', async () => {
+    const teacher = await pages.app.inject({ url: '/roll', headers: { ...(await pages.signIn('teacher')), 'accept-encoding': 'br' } });
+    expect(teacher.statusCode).toBe(200);
+    expect(teacher.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(teacher.rawPayload).toString()).toContain('<title>Roll');
+    const stranger = await get('/roll', 'br');
+    expect(stranger.statusCode).toBe(303);
+    expect(stranger.headers.location).toBe('/sign-in?next=%2Froll');
+  });
+
+  it.each(['/kiosk.html.br', '/sw.js.gz', '/index.html.br'])('never serve %s, a compressed copy, under its own name', async (url) => {
+    expect(fs.existsSync(path.join(publicDir, url))).toBe(true);
+    expect((await get(url, 'br')).statusCode).toBe(404);
+  });
+
+  it('let browsers keep files named by their hash for a year, and revalidate the rest', async () => {
+    for (const name of ['the kiosk script', 'the style sheet', 'the icon']) {
+      expect((await get(await builtUrl(pages, name), 'br')).headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    }
+    for (const url of ['/kiosk', '/sw.js', '/manifest.webmanifest']) {
+      expect((await get(url, 'br')).headers['cache-control']).toBe('no-cache');
+    }
   });
 });
 
