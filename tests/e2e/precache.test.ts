@@ -1,24 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, openKiosk, until } from './support/kiosk-browser.ts';
-import { startServer, type ServerProcess } from './support/server-process.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openKiosk, until } from './support/kiosk-browser.ts';
+import { useBrowserAndServer } from './support/lifecycle.ts';
 import { openRoll, signInAs } from './support/staff-browser.ts';
 
-let browser: Browser;
-let server: ServerProcess;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  server = await startServer();
-});
-afterEach(async () => {
-  await server?.stop();
-});
+const e2e = useBrowserAndServer();
 
 /** Every precached URL path on this device, by cache. */
 function precached(page: Page): Promise<Record<string, string[]>> {
@@ -37,8 +23,8 @@ const workerActive = (page: Page) => page.evaluate(async () => (await navigator.
 
 describe('what a device precaches', () => {
   it('keeps on a kiosk only what the kiosk opens, and the kiosk opens offline', async () => {
-    const context = await browser.newContext();
-    const page = await openKiosk(context, server.url, server.pairingCode);
+    const context = await e2e.browser.newContext();
+    const page = await openKiosk(context, e2e.server.url, e2e.server.pairingCode);
     await until('the worker to be active', () => workerActive(page));
     const files = all(await precached(page));
     expect(files).toEqual(expect.arrayContaining(['/kiosk.html', '/manifest.webmanifest']));
@@ -55,7 +41,7 @@ describe('what a device precaches', () => {
   });
 
   it('keeps on a teacher\'s browser the staff pages and not the kiosk, and opens them offline', async () => {
-    const { context, page } = await signInAs(browser, server.url, 'teacher', '/roll');
+    const { context, page } = await signInAs(e2e.browser, e2e.server.url, 'teacher', '/roll');
     await openRoll(page, '7A');
     await until('the worker to be active', () => workerActive(page));
     const staffPages = ['/index.html', '/sign-in.html', '/roll.html', '/office.html', '/admin.html'];
@@ -68,19 +54,19 @@ describe('what a device precaches', () => {
     expect(files.some((path) => /^\/ui\/roll\.[0-9A-Z]{8}\.js$/.test(path))).toBe(true);
 
     await context.setOffline(true);
-    await page.goto(`${server.url}/roll`);
+    await page.goto(`${e2e.server.url}/roll`);
     await page.getByLabel('Homeroom').waitFor({ timeout: 10_000 });
-    await page.goto(`${server.url}/sign-in?next=%2Froll`);
+    await page.goto(`${e2e.server.url}/sign-in?next=%2Froll`);
     await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
     await context.close();
   });
 
   it('takes the staff pages too once a kiosk opens one of them', async () => {
-    const context = await browser.newContext();
-    const page = await openKiosk(context, server.url, server.pairingCode);
+    const context = await e2e.browser.newContext();
+    const page = await openKiosk(context, e2e.server.url, e2e.server.pairingCode);
     await until('the worker to be active', () => workerActive(page));
     expect(all(await precached(page))).not.toContain('/sign-in.html');
-    await page.goto(`${server.url}/sign-in`);
+    await page.goto(`${e2e.server.url}/sign-in`);
     await until('the staff pages precached', async () => all(await precached(page)).includes('/roll.html'));
     await context.close();
   });
