@@ -1,28 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DayBook } from '../../sw/day-book.ts';
-import { openOutboxDb, type OutboxDb, type OutboxOp } from '../../sw/outbox-db.ts';
+import type { OutboxDb, OutboxOp } from '../../sw/outbox-db.ts';
+import { useWorkerDb } from '../support/worker-db.ts';
 
 const SCHOOL = { timeZone: 'Europe/London', bellTime: '08:00' };
 const T0758 = Date.parse('2026-11-24T07:58:00Z');
 const T0814 = Date.parse('2026-11-24T08:14:00Z');
 const TODAY = '2026-11-24';
-let name: string;
+const fixture = useWorkerDb();
 let db: OutboxDb;
 let book: DayBook;
 
 beforeEach(async () => {
-  name = `day-book-test-${Math.random()}`;
-  db = openOutboxDb(name);
+  db = fixture.db;
   book = new DayBook(db);
   await db.roster.bulkPut([
     { studentId: '100001', name: 'Ada Lovelace', homeroom: '7A' },
     { studentId: '100002', name: 'Alan Turing', homeroom: '7A' },
     { studentId: '100003', name: 'Grace Hopper', homeroom: '7B' },
   ]);
-});
-afterEach(async () => {
-  db.close();
-  await indexedDB.deleteDatabase(name);
 });
 
 const op = (fields: Partial<OutboxOp>): OutboxOp => ({ seq: 1, opId: `01JD${Math.random().toString().slice(2, 24).padEnd(22, '0')}`, kind: 'check-in', kioskId: 'k', studentId: '100001', at: T0758, session: 'day', base: 0, queuedAt: T0758, ...fields });

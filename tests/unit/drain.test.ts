@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeBatch } from '../../src/shared/batch-codec.ts';
 import { DoorlineError } from '../../src/shared/error-codes.ts';
 import type { Op, OpKind, Receipt, SyncResponse } from '../../src/shared/protocol.ts';
@@ -6,10 +6,11 @@ import { toRuns } from '../../src/shared/receipts.ts';
 import type { SyncProgress } from '../../src/shared/worker-messages.ts';
 import { LinkEstimator } from '../../sw/chunk-scheduler.ts';
 import { drainOutbox, singleFlight, type DrainDelegate } from '../../sw/drain.ts';
-import { openOutboxDb, type OutboxDb } from '../../sw/outbox-db.ts';
+import type { OutboxDb } from '../../sw/outbox-db.ts';
 import { Outbox } from '../../sw/outbox.ts';
+import { useWorkerDb } from '../support/worker-db.ts';
 
-let name: string;
+const fixture = useWorkerDb();
 let db: OutboxDb;
 let outbox: Outbox;
 let n = 0;
@@ -67,15 +68,10 @@ function delegate(post: DrainDelegate['post'], extra: Partial<DrainDelegate> = {
 }
 
 beforeEach(() => {
-  name = `drain-test-${Math.random()}`;
-  db = openOutboxDb(name);
+  db = fixture.db;
   outbox = new Outbox(db);
 });
 
-afterEach(async () => {
-  db.close();
-  await indexedDB.deleteDatabase(name);
-});
 
 describe('drain', () => {
   it('sends everything, in the compact codec, and empties the outbox', async () => {

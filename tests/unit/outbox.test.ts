@@ -1,11 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openOutboxDb, type OutboxDb } from '../../sw/outbox-db.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { OutboxDb } from '../../sw/outbox-db.ts';
 import { Outbox } from '../../sw/outbox.ts';
 import type { MarkInput } from '../../src/shared/protocol.ts';
+import { useWorkerDb } from '../support/worker-db.ts';
 
 const KIOSK = 'kiosk-0001';
 let counter = 0;
-let name: string;
+const fixture = useWorkerDb();
 let db: OutboxDb;
 
 function mark(studentId: string, opId = `01JD${String(++counter).padStart(22, '0')}`): MarkInput {
@@ -13,13 +14,7 @@ function mark(studentId: string, opId = `01JD${String(++counter).padStart(22, '0
 }
 
 beforeEach(() => {
-  name = `outbox-test-${Math.random()}`;
-  db = openOutboxDb(name);
-});
-
-afterEach(async () => {
-  db.close();
-  await indexedDB.deleteDatabase(name);
+  db = fixture.db;
 });
 
 describe('outbox', () => {
@@ -33,8 +28,7 @@ describe('outbox', () => {
 
   it('keeps counting after the database is closed and opened again', async () => {
     await new Outbox(db).enqueue(mark('100001'));
-    db.close();
-    db = openOutboxDb(name);
+    db = fixture.reopen();
     const { op } = await new Outbox(db).enqueue(mark('100002'));
     expect(op.seq).toBe(2);
   });

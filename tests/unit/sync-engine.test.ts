@@ -1,28 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DoorlineError } from '../../src/shared/error-codes.ts';
 import { decodeBatch } from '../../src/shared/batch-codec.ts';
 import type { SyncResponse } from '../../src/shared/protocol.ts';
 import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
 import { KioskCache } from '../../sw/kiosk-cache.ts';
-import { openOutboxDb, type OutboxDb } from '../../sw/outbox-db.ts';
+import type { OutboxDb } from '../../sw/outbox-db.ts';
 import { Outbox } from '../../sw/outbox.ts';
+import { useWorkerDb } from '../support/worker-db.ts';
 import { SyncEngine } from '../../sw/sync-engine.ts';
 
-let name: string;
+const fixture = useWorkerDb();
 let db: OutboxDb;
 let outbox: Outbox;
 
 beforeEach(async () => {
-  name = `engine-test-${Math.random()}`;
-  db = openOutboxDb(name);
+  db = fixture.db;
   outbox = new Outbox(db);
   for (let i = 1; i <= 3; i++) {
     await outbox.enqueue({ v: 1, opId: `01JD${String(i).padStart(22, '0')}`, kind: 'check-in', kioskId: 'kiosk-0001', studentId: String(100000 + i), at: 1_790_000_000_000 + i });
   }
-});
-afterEach(async () => {
-  db.close();
-  await indexedDB.deleteDatabase(name);
 });
 
 type Post = (opCount: number) => Promise<SyncResponse>;
