@@ -19,6 +19,7 @@ import { exportQueue } from './queue-export.ts';
 import { broadcast, broadcastChanges } from './status-broadcast.ts';
 import { gzip, postBatch } from './sync-client.ts';
 import { SyncEngine } from './sync-engine.ts';
+import { answerSyncEvent } from './sync-event.ts';
 import type { BodyEncoding } from './drain.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
@@ -34,6 +35,10 @@ const credentials = new DeviceCredentials(outbox);
 const kiosk = new KioskCache(db, credentials);
 const book = new DayBook(db);
 const feed = new ChangePull({ outbox, kiosk, book, headers: () => syncHeaders(), publish: (message) => broadcastChanges(self.clients, message) });
+
+async function registerSync(): Promise<void> {
+  await self.registration.sync?.register(SYNC_TAG);
+}
 
 /** Who is sending, the device's report of itself for the admin's list, and where its copy of the feed stands. */
 async function syncHeaders(): Promise<Record<string, string>> {
@@ -60,9 +65,7 @@ const engine = new SyncEngine({
   compress: gzip,
   post,
   publish: (status) => broadcast(self.clients, status),
-  requestBackgroundSync: async () => {
-    await self.registration.sync?.register(SYNC_TAG);
-  },
+  requestBackgroundSync: () => registerSync(),
   setTimer: (callback, ms) => setTimeout(callback, ms),
   isOnline: () => self.navigator.onLine,
   connection: () => (self.navigator as WorkerNavigator & { connection?: NavigatorNetworkInformation }).connection,
@@ -97,7 +100,8 @@ self.addEventListener('fetch', (event) => {
       taken.then(async ({ added }) => {
         if (!added) return;
         await engine.publish();
-        await self.registration.sync?.register(SYNC_TAG).catch(() => undefined);
+        // Registered before sending: a worker stopped mid-drain still has the browser's promise to come back.
+        await registerSync().catch(() => undefined);
         await syncAndPull(true);
       }),
     );
@@ -136,8 +140,8 @@ async function serveRoll(url: URL): Promise<Response> {
 }
 
 self.addEventListener('sync', (event) => {
-  // Rejecting tells the browser the sync failed, so it tries again later.
-  if (event.tag === SYNC_TAG) event.waitUntil(pushAndCatchUp(true, () => engine.sync()));
+  if (event.tag !== SYNC_TAG) return;
+  event.waitUntil(answerSyncEvent(event, { push: () => pushAndCatchUp(true, () => engine.syncForEvent()), register: () => registerSync() }));
 });
 
 self.addEventListener('online', () => void syncAndPull(true));

@@ -7,6 +7,8 @@ import { KioskCache } from '../../sw/kiosk-cache.ts';
 import type { OutboxDb } from '../../sw/outbox-db.ts';
 import { Outbox } from '../../sw/outbox.ts';
 import { useWorkerDb } from '../support/worker-db.ts';
+import { DEFAULT_MAX_ATTEMPTS } from '../../sw/chunk-scheduler.ts';
+import { retryDelayMs } from '../../sw/retry-backoff.ts';
 import { SyncEngine } from '../../sw/sync-engine.ts';
 
 const fixture = useWorkerDb();
@@ -23,7 +25,7 @@ beforeEach(async () => {
 
 type Post = (opCount: number) => Promise<SyncResponse>;
 
-function engineWith(respond: Post, online = true, connection?: { saveData?: boolean }) {
+function engineWith(respond: Post, online: boolean | (() => boolean) = true, connection?: { saveData?: boolean }) {
   const published: WorkerStatus[] = [];
   const timers: number[] = [];
   let backgroundSyncs = 0;
@@ -35,7 +37,7 @@ function engineWith(respond: Post, online = true, connection?: { saveData?: bool
     publish: async (status) => void published.push(status),
     requestBackgroundSync: async () => void backgroundSyncs++,
     setTimer: (_callback, ms) => timers.push(ms),
-    isOnline: () => online,
+    isOnline: () => (typeof online === 'function' ? online() : online),
     connection: () => connection,
     sleep: async () => undefined,
     random: () => 0.5,
@@ -54,13 +56,60 @@ describe('sync engine', () => {
     expect(published.at(-1)?.lastSyncAt).toEqual(expect.any(Number));
   });
 
-  it('waits for the network after a failure and retries on a timer, without re-registering a sync that would fire at once', async () => {
+  it('waits for the network after a failure, retries on a timer and asks Background Sync to outlive the worker', async () => {
     const { engine, published, timers, backgroundSyncs } = engineWith(() => Promise.reject(new DoorlineError('network-error')));
     await expect(engine.sync()).rejects.toMatchObject({ code: 'network-error' });
     expect(published.at(-1)).toMatchObject({ phase: 'waiting-for-network', waiting: 3, lastError: 'network-error' });
-    expect(backgroundSyncs()).toBe(0);
-    expect(timers).toEqual([3750]);
+    expect(backgroundSyncs()).toBe(1);
+    // The drain made four attempts; the timer goes on with the fifth's pause.
+    expect(timers).toEqual([retryDelayMs(DEFAULT_MAX_ATTEMPTS + 1, () => 0.5)]);
     expect(published.at(-1)?.quality?.label).toBeDefined();
+  });
+
+  it('registers no sync while a sync event fails: its rejection keeps the registration, a new one would fire at once', async () => {
+    const { engine, backgroundSyncs } = engineWith(() => Promise.reject(new DoorlineError('server-error', { status: 503 })));
+    await expect(engine.syncForEvent()).rejects.toMatchObject({ code: 'server-error' });
+    expect(backgroundSyncs()).toBe(0);
+  });
+
+  it('does not count check-ins made offline as failures: once online, the first failure waits the first pause', async () => {
+    let online = false;
+    const { engine, published, timers } = engineWith(() => Promise.reject(new DoorlineError('server-error', { status: 503 })), () => online);
+    for (let i = 0; i < 10; i++) await expect(engine.sync()).rejects.toMatchObject({ code: 'network-error' });
+    expect(timers).toEqual([]);
+    online = true;
+    await expect(engine.sync()).rejects.toMatchObject({ code: 'server-error' });
+    expect(timers).toEqual([retryDelayMs(DEFAULT_MAX_ATTEMPTS + 1, () => 0.5)]);
+  });
+
+  it('never says it is sending while the browser knows it is offline', async () => {
+    const { engine, published } = engineWith(applyAll, false);
+    await expect(engine.sync()).rejects.toBeDefined();
+    await expect(engine.sync()).rejects.toBeDefined();
+    expect(published.map((s) => s.phase)).not.toContain('sending');
+    expect(published.at(-1)?.quality?.label).not.toBe('offline');
+  });
+
+  it('reads a fast link with tiny requests as good, not poor', async () => {
+    const { engine, published } = engineWith(async (count) => {
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      return applyAll(count);
+    });
+    await engine.sync();
+    expect(published.at(-1)?.quality?.label).toBe('good');
+  });
+
+  it('holds the queue and stops retrying when the server speaks a newer protocol', async () => {
+    let sends = 0;
+    const { engine, published, timers, backgroundSyncs } = engineWith(() => {
+      sends++;
+      return Promise.reject(new DoorlineError('unsupported-version'));
+    });
+    await expect(engine.sync()).rejects.toMatchObject({ code: 'unsupported-version' });
+    expect(sends).toBe(1);
+    expect(published.at(-1)).toMatchObject({ phase: 'held', waiting: 3, lastError: 'unsupported-version' });
+    expect(timers).toEqual([]);
+    expect(backgroundSyncs()).toBe(0);
   });
 
   it('holds the queue and says why when the server refuses the batch itself', async () => {
