@@ -7,6 +7,11 @@
  * However many triggers arrive (sync event, online, page message, start-up,
  * timer), one drain runs at a time (`singleFlight`); triggers during a drain
  * share its promise and cause one more pass, so ops saved mid-drain are sent.
+ *
+ * The drain reads the outbox once, in pages of WINDOW_OPS ops by sequence,
+ * into a window the lanes choose from; each chunk then reads only the ops
+ * saved since (an index range that is empty most of the time), not the whole
+ * queue again. Acknowledged ops leave the window; failed ones stay in it.
  */
 import { encodeBatch } from '../src/shared/batch-codec.ts';
 import { DoorlineError, isErrorCode, type ErrorCode } from '../src/shared/error-codes.ts';
@@ -51,6 +56,8 @@ export interface DrainSummary {
 const INITIAL_BYTES_PER_OP = 4;
 /** Shortest time a request may take before it counts as timed out. */
 const MIN_TIMEOUT_MS = 20_000;
+/** Ops the lanes choose among at once: a few requests' worth, so a roll mark behind a long backlog still goes first. */
+export const WINDOW_OPS = 10_000;
 
 interface InFlight {
   ops: OutboxOp[];
@@ -83,8 +90,20 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   let bytesPerOp = INITIAL_BYTES_PER_OP;
   let done = 0;
   let bytesSent = 0;
-  let total = done + (await d.outbox.size());
+  let total = await d.outbox.size();
   let serverTime: number | null = null;
+  /** Waiting ops read so far and not yet acknowledged, by seq; `readTo`: the highest seq read. */
+  const window = new Map<number, OutboxOp>();
+  let readTo = 0;
+  const refill = async (): Promise<void> => {
+    const room = WINDOW_OPS - window.size;
+    if (room <= 0) return;
+    for (const op of await d.outbox.waitingAfter(readTo, room)) {
+      window.set(op.seq, op);
+      readTo = Math.max(readTo, op.seq);
+    }
+    total = Math.max(total, done + window.size);
+  };
 
   const encode = async (ops: OutboxOp[]): Promise<{ body: Uint8Array; encoding: BodyEncoding }> => {
     const kioskId = (ops[0] as OutboxOp).kioskId;
@@ -100,9 +119,8 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
 
   const delegate: SchedulerDelegate = {
     async take(targetBytes, maxOps) {
-      const waiting = await d.outbox.waiting();
-      total = done + waiting.length;
-      const candidates = selectNext(waiting, { max: Math.min(maxOps, d.limits.maxOps), inFlight: inFlightSeqs, holdLanes: d.holdLanes });
+      await refill();
+      const candidates = selectNext([...window.values()], { max: Math.min(maxOps, d.limits.maxOps), inFlight: inFlightSeqs, holdLanes: d.holdLanes });
       const first = candidates[0];
       if (!first) return null;
       // One request speaks for one kiosk; stopping at the first op of another
@@ -135,6 +153,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       }
       await d.outbox.settle(entry.ops, receipts);
       forget(chunk.id);
+      for (const op of entry.ops) window.delete(op.seq);
       done += entry.ops.length;
       bytesSent += entry.body.length;
       serverTime = response.serverTime;

@@ -107,6 +107,11 @@ export class Outbox {
     return this.db.outbox.orderBy('seq').limit(limit).toArray();
   }
 
+  /** Waiting ops saved after `seq`, oldest first, at most `limit` of them. */
+  async waitingAfter(seq: number, limit: number): Promise<OutboxOp[]> {
+    return this.db.outbox.where('seq').above(seq).limit(limit).toArray();
+  }
+
   /**
    * Applies the server's receipts to the ops that were sent: `receipts[i]` is
    * the receipt for `sent[i]`. `applied` and `duplicate` remove the op,

@@ -103,6 +103,25 @@ describe('drain', () => {
     expect(server.requests.reduce((sum, r) => sum + r.ops.length, 0)).toBe(3000);
   });
 
+  it('reads each waiting op from the outbox once, not the whole queue again for every chunk', async () => {
+    await queue(60);
+    let rowsRead = 0;
+    const counting = Object.create(outbox) as Outbox;
+    counting.waitingAfter = async (seq, limit) => {
+      const rows = await outbox.waitingAfter(seq, limit);
+      rowsRead += rows.length;
+      return rows;
+    };
+    counting.waiting = async () => {
+      throw new Error('the drain must not read the whole queue');
+    };
+    const server = fakeServer();
+    await drainOutbox(delegate(server.post, { outbox: counting, limits: { maxBodyBytes: 1024 * 1024, maxOps: 5 } }));
+    expect(server.requests.length).toBe(12);
+    expect(rowsRead).toBe(60);
+    expect(await outbox.size()).toBe(0);
+  });
+
   it('keeps everything queued and rethrows when sending keeps failing', async () => {
     await queue(5);
     const server = fakeServer(() => new DoorlineError('network-error'));
