@@ -15,7 +15,7 @@
  */
 import { encodeBatch } from '../src/shared/batch-codec.ts';
 import { DoorlineError, isErrorCode, type ErrorCode } from '../src/shared/error-codes.ts';
-import type { Op, SyncLimits, SyncResponse } from '../src/shared/protocol.ts';
+import type { Op, Receipt, SyncLimits, SyncResponse } from '../src/shared/protocol.ts';
 import { fromRuns } from '../src/shared/receipts.ts';
 import type { SyncProgress } from '../src/shared/worker-messages.ts';
 import { runScheduler, type LinkEstimator, type SchedulerDelegate } from './chunk-scheduler.ts';
@@ -26,7 +26,9 @@ import type { Outbox } from './outbox.ts';
 export type BodyEncoding = 'gzip' | 'identity';
 
 export interface DrainDelegate {
-  outbox: Outbox;
+  outbox: Pick<Outbox, 'size' | 'waitingAfter'>;
+  /** Applies a chunk's receipts (sw/settle-receipts.ts): the only way an op leaves the outbox. */
+  settle: (sent: readonly OutboxOp[], receipts: readonly Receipt[]) => Promise<unknown>;
   deviceId: string;
   limits: SyncLimits;
   link: LinkEstimator;
@@ -151,7 +153,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       if (receipts.length !== entry.ops.length) {
         throw new DoorlineError('bad-response', { problem: `${receipts.length} receipts for ${entry.ops.length} ops` });
       }
-      await d.outbox.settle(entry.ops, receipts);
+      await d.settle(entry.ops, receipts);
       forget(chunk.id);
       for (const op of entry.ops) window.delete(op.seq);
       done += entry.ops.length;

@@ -11,7 +11,8 @@ import { PROTOCOL_VERSION, type MarkAnswer } from '../src/shared/protocol.ts';
 import { isLate, localMoment } from '../src/shared/school-time.ts';
 import { DayBook } from './day-book.ts';
 import type { KioskCache } from './kiosk-cache.ts';
-import type { Outbox } from './outbox.ts';
+import { saveMark } from './save-mark.ts';
+import type { WorkerStores } from './worker-stores.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
@@ -19,7 +20,7 @@ function errorResponse(error: DoorlineError): Response {
   return new Response(JSON.stringify(errorBody(error)), { status: error.status, headers: JSON_HEADERS });
 }
 
-export async function takeMark(request: Request, outbox: Outbox, kiosk: KioskCache, book: DayBook): Promise<{ response: Response; added: boolean }> {
+export async function takeMark(request: Request, stores: WorkerStores, kiosk: KioskCache, book: DayBook): Promise<{ response: Response; added: boolean }> {
   let input: unknown;
   try {
     input = await request.json();
@@ -32,7 +33,7 @@ export async function takeMark(request: Request, outbox: Outbox, kiosk: KioskCac
     if (error instanceof DoorlineError) return { response: errorResponse(error), added: false };
     throw error;
   }
-  const [config, student, measured] = await Promise.all([kiosk.config(), kiosk.lookup(input.studentId), outbox.getMeta('clock-offset')]);
+  const [config, student, measured] = await Promise.all([kiosk.config(), kiosk.lookup(input.studentId), stores.meta.get('clock-offset')]);
   const offset = typeof measured === 'number' ? measured : undefined;
   const corrected = input.at + (offset ?? 0);
   // Without a cached configuration (never the case once the page has loaded it) the device's own zone stands in.
@@ -56,7 +57,7 @@ export async function takeMark(request: Request, outbox: Outbox, kiosk: KioskCac
     };
     return { response: new Response(JSON.stringify(answer), { status: 200, headers: JSON_HEADERS }), added: false };
   }
-  const { op, added } = await outbox.enqueue(input, { offset, base: known?.version ?? 0 }, student ? (saved) => book.applyOwn(saved, corrected, school) : undefined);
+  const { op, added } = await saveMark(stores, input, { offset, base: known?.version ?? 0 }, student ? (saved) => book.applyOwn(saved, corrected, school) : undefined);
   const answer: MarkAnswer = {
     v: PROTOCOL_VERSION,
     type: 'mark-answer',

@@ -24,13 +24,14 @@ import { drainOutbox, singleFlight, type BodyEncoding } from './drain.ts';
 import type { KioskCache } from './kiosk-cache.ts';
 import type { Lane } from './lanes.ts';
 import { networkQuality, type ConnectionHints } from './network-quality.ts';
-import type { Outbox } from './outbox.ts';
+import { settleReceipts } from './settle-receipts.ts';
+import type { WorkerStores } from './worker-stores.ts';
 import { retryDelayMs } from './retry-backoff.ts';
 
 const RECENT_DEAD_LETTERS = 20;
 
 export interface SyncEngineDelegate {
-  outbox: Outbox;
+  stores: WorkerStores;
   kiosk: KioskCache;
   compress: (bytes: Uint8Array) => Promise<{ body: Uint8Array; encoding: BodyEncoding }>;
   post: (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number) => Promise<SyncResponse>;
@@ -87,12 +88,12 @@ export class SyncEngine {
 
   async status(): Promise<WorkerStatus> {
     const [waiting, deadLetters, rosterSize, lastSyncAt, storage, recent] = await Promise.all([
-      this.d.outbox.size(),
-      this.d.outbox.deadLetterCount(),
+      this.d.stores.outbox.size(),
+      this.d.stores.deadLetters.count(),
       this.d.kiosk.rosterSize(),
-      this.d.outbox.lastSyncAt(),
+      this.d.stores.meta.lastSyncAt(),
       this.d.storageEstimate?.().catch(() => null) ?? Promise.resolve(null),
-      this.d.outbox.deadLetters(RECENT_DEAD_LETTERS),
+      this.d.stores.deadLetters.newest(RECENT_DEAD_LETTERS),
     ]);
     return {
       v: PROTOCOL_VERSION,
@@ -131,7 +132,7 @@ export class SyncEngine {
   }
 
   private async loadLink(): Promise<LinkEstimator> {
-    const saved = await this.d.outbox.getMeta('link-estimate');
+    const saved = await this.d.stores.meta.get('link-estimate');
     if (saved) {
       try {
         return LinkEstimator.from(saved);
@@ -148,7 +149,7 @@ export class SyncEngine {
   }
 
   private async pass(): Promise<void> {
-    if ((await this.d.outbox.size()) === 0) {
+    if ((await this.d.stores.outbox.size()) === 0) {
       this.phase = 'idle';
       return;
     }
@@ -173,8 +174,9 @@ export class SyncEngine {
       const config = await this.d.kiosk.config();
       const limits: SyncLimits = config?.syncLimits ?? { maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch };
       await drainOutbox({
-        outbox: this.d.outbox,
-        deviceId: await this.d.outbox.deviceId(),
+        outbox: this.d.stores.outbox,
+        settle: (sent, receipts) => settleReceipts(this.d.stores, sent, receipts, this.d.now ?? Date.now),
+        deviceId: await this.d.stores.meta.deviceId(),
         limits,
         link,
         holdLanes,
@@ -216,7 +218,7 @@ export class SyncEngine {
       throw error;
     } finally {
       this.quality = this.measureQuality(link);
-      await this.d.outbox.setMeta('link-estimate', link.toJSON());
+      await this.d.stores.meta.set('link-estimate', link.toJSON());
       await this.publish();
     }
   }

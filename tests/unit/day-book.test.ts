@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DayBook } from '../../sw/day-book.ts';
 import type { OutboxDb, OutboxOp } from '../../sw/outbox-db.ts';
+import { workerStores } from '../../sw/worker-stores.ts';
 import { useWorkerDb } from '../support/worker-db.ts';
 
 const SCHOOL = { timeZone: 'Europe/London', bellTime: '08:00' };
@@ -13,7 +14,7 @@ let book: DayBook;
 
 beforeEach(async () => {
   db = fixture.db;
-  book = new DayBook(db);
+  book = new DayBook(workerStores(db));
   await db.roster.bulkPut([
     { studentId: '100001', name: 'Ada Lovelace', homeroom: '7A' },
     { studentId: '100002', name: 'Alan Turing', homeroom: '7A' },

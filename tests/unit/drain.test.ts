@@ -7,18 +7,22 @@ import type { SyncProgress } from '../../src/shared/worker-messages.ts';
 import { LinkEstimator } from '../../sw/chunk-scheduler.ts';
 import { drainOutbox, singleFlight, type DrainDelegate } from '../../sw/drain.ts';
 import type { OutboxDb } from '../../sw/outbox-db.ts';
-import { Outbox } from '../../sw/outbox.ts';
+import type { Outbox } from '../../sw/outbox.ts';
+import { saveMark } from '../../sw/save-mark.ts';
+import { settleReceipts } from '../../sw/settle-receipts.ts';
+import { workerStores, type WorkerStores } from '../../sw/worker-stores.ts';
 import { useWorkerDb } from '../support/worker-db.ts';
 
 const fixture = useWorkerDb();
 let db: OutboxDb;
+let stores: WorkerStores;
 let outbox: Outbox;
 let n = 0;
 
 async function queue(count: number, kioskId = 'kiosk-0001', kind: OpKind = 'check-in'): Promise<void> {
   for (let i = 0; i < count; i++) {
     n++;
-    await outbox.enqueue({
+    await saveMark(stores, {
       v: 1,
       opId: `01JD${String(n).padStart(22, '0')}`,
       kind,
@@ -54,6 +58,7 @@ function fakeServer(respond?: (ops: Op[], call: number) => Receipt[] | Error) {
 function delegate(post: DrainDelegate['post'], extra: Partial<DrainDelegate> = {}): DrainDelegate {
   return {
     outbox,
+    settle: (sent, receipts) => settleReceipts(stores, sent, receipts),
     deviceId: 'device-abcdef01',
     limits: { maxBodyBytes: 1024 * 1024, maxOps: 2000 },
     link: new LinkEstimator(),
@@ -69,7 +74,8 @@ function delegate(post: DrainDelegate['post'], extra: Partial<DrainDelegate> = {
 
 beforeEach(() => {
   db = fixture.db;
-  outbox = new Outbox(db);
+  stores = workerStores(db);
+  outbox = stores.outbox;
 });
 
 
@@ -157,7 +163,7 @@ describe('drain', () => {
     const server = fakeServer((ops) => ops.map((_op, i): Receipt => (i === 0 ? { status: 'rejected', code: 'unknown-student' } : { status: 'applied' })));
     await drainOutbox(delegate(server.post));
     expect(await outbox.size()).toBe(0);
-    expect(await outbox.deadLetterCount()).toBe(1);
+    expect(await stores.deadLetters.count()).toBe(1);
   });
 
   it('sends roll marks first and lets notes wait while Save-Data is on', async () => {

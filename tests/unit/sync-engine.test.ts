@@ -5,7 +5,9 @@ import type { SyncResponse } from '../../src/shared/protocol.ts';
 import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
 import { KioskCache } from '../../sw/kiosk-cache.ts';
 import type { OutboxDb } from '../../sw/outbox-db.ts';
-import { Outbox } from '../../sw/outbox.ts';
+import { saveMark } from '../../sw/save-mark.ts';
+import { settleReceipts } from '../../sw/settle-receipts.ts';
+import { workerStores, type WorkerStores } from '../../sw/worker-stores.ts';
 import { useWorkerDb } from '../support/worker-db.ts';
 import { DEFAULT_MAX_ATTEMPTS } from '../../sw/chunk-scheduler.ts';
 import { retryDelayMs } from '../../sw/retry-backoff.ts';
@@ -13,13 +15,13 @@ import { SyncEngine } from '../../sw/sync-engine.ts';
 
 const fixture = useWorkerDb();
 let db: OutboxDb;
-let outbox: Outbox;
+let stores: WorkerStores;
 
 beforeEach(async () => {
   db = fixture.db;
-  outbox = new Outbox(db);
+  stores = workerStores(db);
   for (let i = 1; i <= 3; i++) {
-    await outbox.enqueue({ v: 1, opId: `01JD${String(i).padStart(22, '0')}`, kind: 'check-in', kioskId: 'kiosk-0001', studentId: String(100000 + i), at: 1_790_000_000_000 + i });
+    await saveMark(stores, { v: 1, opId: `01JD${String(i).padStart(22, '0')}`, kind: 'check-in', kioskId: 'kiosk-0001', studentId: String(100000 + i), at: 1_790_000_000_000 + i });
   }
 });
 
@@ -30,8 +32,8 @@ function engineWith(respond: Post, online: boolean | (() => boolean) = true, con
   const timers: number[] = [];
   let backgroundSyncs = 0;
   const engine = new SyncEngine({
-    outbox,
-    kiosk: new KioskCache(db, { headers: async () => ({}) }, () => Promise.reject(new Error('not used'))),
+    stores,
+    kiosk: new KioskCache(stores, { headers: async () => ({}) }, () => Promise.reject(new Error('not used'))),
     compress: async (body) => ({ body, encoding: 'identity' }),
     post: (body) => respond(decodeBatch(body, { maxOps: 10_000 }).ops.length),
     publish: async (status) => void published.push(status),
@@ -140,17 +142,17 @@ describe('sync engine', () => {
   });
 
   it('lets notes wait while the device asks to save data', async () => {
-    await outbox.enqueue({ v: 1, opId: `01JD${'9'.padStart(22, '0')}`, kind: 'note', text: 'Left early for the dentist', kioskId: 'kiosk-0001', studentId: '100009', at: 1_790_000_000_009 });
+    await saveMark(stores, { v: 1, opId: `01JD${'9'.padStart(22, '0')}`, kind: 'note', text: 'Left early for the dentist', kioskId: 'kiosk-0001', studentId: '100009', at: 1_790_000_000_009 });
     const { engine, published } = engineWith(applyAll, true, { saveData: true });
     await engine.sync();
-    expect((await outbox.waiting()).map((op) => op.kind)).toEqual(['note']);
+    expect((await stores.outbox.waiting()).map((op) => op.kind)).toEqual(['note']);
     expect(published.at(-1)?.quality?.saveData).toBe(true);
   });
 
   it('keeps the link estimate for the next drain', async () => {
     const { engine } = engineWith(applyAll);
     await engine.sync();
-    expect(await outbox.getMeta('link-estimate')).toBeTruthy();
+    expect(await stores.meta.get('link-estimate')).toBeTruthy();
   });
 
   it('does not try the network when the browser knows it is offline, and asks Background Sync to wake it', async () => {
@@ -184,8 +186,8 @@ describe('sync engine', () => {
   });
 
   it('does nothing when the outbox is empty', async () => {
-    const all = await outbox.waiting(10);
-    await outbox.settle(all, all.map(() => ({ status: 'applied' as const })));
+    const all = await stores.outbox.waiting(10);
+    await settleReceipts(stores, all, all.map(() => ({ status: 'applied' as const })));
     let sends = 0;
     const { engine } = engineWith(async (count) => {
       sends++;
