@@ -1,7 +1,8 @@
 /**
  * Answers `POST /api/marks` inside the worker: check the mark, save it in the
  * outbox, and answer 202 with what the page should say, all without the
- * network. The answer is sent only after the outbox write has committed.
+ * network. An ID not on the roster is refused here (`unknown-student`), not
+ * queued; only a device with no roster yet queues what it cannot check. The answer is sent only after the outbox write has committed.
  * Each mark is stamped with the base it was made against (today's record as
  * this device knows it), the device's clock offset and its logical clock.
  */
@@ -33,7 +34,9 @@ export async function takeMark(request: Request, stores: WorkerStores, kiosk: Ki
     if (error instanceof DoorlineError) return { response: errorResponse(error), added: false };
     throw error;
   }
-  const [config, student, measured] = await Promise.all([kiosk.config(), kiosk.lookup(input.studentId), stores.meta.get('clock-offset')]);
+  const [config, student, measured, rosterSize] = await Promise.all([kiosk.config(), kiosk.lookup(input.studentId), stores.meta.get('clock-offset'), kiosk.rosterSize()]);
+  // An ID not on the roster this device holds is answered here and never queued: it is not a check-in waiting to be sent.
+  if (!student && rosterSize > 0) return { response: errorResponse(new DoorlineError('unknown-student', { studentId: input.studentId })), added: false };
   const offset = typeof measured === 'number' ? measured : undefined;
   const corrected = input.at + (offset ?? 0);
   // Without a cached configuration (never the case once the page has loaded it) the device's own zone stands in.

@@ -6,6 +6,7 @@
  */
 import type { DeviceList, PairingCode, SessionInfo, StaffRole } from '../shared/account-protocol.ts';
 import { STAFF_ROLES } from '../shared/account-protocol.ts';
+import { OP_ERROR_CODES } from '../shared/error-codes.ts';
 import { expectArray, expectInteger, expectOneOf, expectString, fail } from '../shared/guard.ts';
 import type { RecordState } from '../shared/merge.ts';
 import type { ActorRef, ConflictList, ConflictView, HistoryEntry, RecordHistory, ResolveResult } from '../shared/office-protocol.ts';
@@ -78,6 +79,19 @@ export function assertDeviceList(value: unknown): asserts value is DeviceList {
     expectTimeOrNull(device.oldestWaitingAt, `${path}.oldestWaitingAt`);
     expectTimeOrNull(device.revokedAt, `${path}.revokedAt`);
     if (device.queueDepth !== null) expectInteger(device.queueDepth, `${path}.queueDepth`, COUNT, 'bad-response');
+    // An older server sends no refusals; a newer one's are checked before the table shows them.
+    if (device.refused !== undefined) {
+      expectObject(device.refused, `${path}.refused`, ['count', 'recent']);
+      expectInteger(device.refused.count, `${path}.refused.count`, COUNT, 'bad-response');
+      expectArray(device.refused.recent, `${path}.refused.recent`, 'bad-response');
+      device.refused.recent.forEach((op, j) => {
+        const at = `${path}.refused.recent[${j}]`;
+        expectObject(op, at, ['studentId', 'code', 'at']);
+        expectText(op.studentId, `${at}.studentId`, 64);
+        expectOneOf(op.code, `${at}.code`, OP_ERROR_CODES, 'bad-response');
+        expectInteger(op.at, `${at}.at`, TIME, 'bad-response');
+      });
+    }
   });
   expectArray(value.kiosks, '$.kiosks', 'bad-response');
   value.kiosks.forEach((kiosk, i) => {
