@@ -2,12 +2,13 @@
  * An HTTP proxy between the browser and the server that can misbehave on
  * `POST /api/sync` the way real networks do: a 500 from an overloaded server,
  * an HTML page from a captive portal, or an answer lost after the server
- * committed. Everything else passes through untouched.
+ * committed. Everything else passes through untouched, unless the whole
+ * server is `down`: then every request's connection is dropped.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type SyncMode = 'pass' | 'error-500' | 'html-200' | 'drop-after-commit' | 'error-401';
+export type SyncMode = 'pass' | 'error-500' | 'html-200' | 'drop-after-commit' | 'error-401' | 'down';
 
 export interface FaultProxy {
   url: string;
@@ -30,7 +31,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     maxSyncBodyBytes: null,
     passedBodies: [],
     tooLarge: 0,
-    seen: { pass: 0, 'error-500': 0, 'html-200': 0, 'drop-after-commit': 0, 'error-401': 0 },
+    seen: { pass: 0, 'error-500': 0, 'html-200': 0, 'drop-after-commit': 0, 'error-401': 0, down: 0 },
     close: async () => undefined,
   };
   const server = http.createServer((req, res) => {
@@ -38,6 +39,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const isSync = req.method === 'POST' && req.url === '/api/sync';
+      if (proxy.mode === 'down') {
+        if (isSync) proxy.seen.down++;
+        req.socket.destroy();
+        return;
+      }
       const mode = isSync ? proxy.mode : 'pass';
       if (isSync) proxy.seen[mode]++;
       if (mode === 'error-500') {
