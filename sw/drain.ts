@@ -8,10 +8,11 @@
  * timer), one drain runs at a time (`singleFlight`); triggers during a drain
  * share its promise and cause one more pass, so ops saved mid-drain are sent.
  *
- * The drain reads the outbox once, in pages of WINDOW_OPS ops by sequence,
- * into a window the lanes choose from; each chunk then reads only the ops
- * saved since (an index range that is empty most of the time), not the whole
- * queue again. Acknowledged ops leave the window; failed ones stay in it.
+ * The drain reads each waiting op once, by sequence, into a window of up to
+ * WINDOW_OPS ops the lanes choose from: each chunk reads at most a page of
+ * ops it has not read yet (an index range that is empty once the backlog is
+ * in), not the whole queue again, so a check-in saved meanwhile never waits
+ * behind a long read. Acknowledged ops leave the window; failed ones stay.
  */
 import { encodeBatch } from '../src/shared/batch-codec.ts';
 import { DoorlineError, isErrorCode, type ErrorCode } from '../src/shared/error-codes.ts';
@@ -98,7 +99,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   const window = new Map<number, OutboxOp>();
   let readTo = 0;
   const refill = async (): Promise<void> => {
-    const room = WINDOW_OPS - window.size;
+    const room = Math.min(WINDOW_OPS - window.size, 2 * d.limits.maxOps);
     if (room <= 0) return;
     for (const op of await d.outbox.waitingAfter(readTo, room)) {
       window.set(op.seq, op);
