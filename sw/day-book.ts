@@ -50,7 +50,9 @@ export class DayBook {
         record.status ??= 'present';
       } else if (op.kind === 'status' && op.status) record.status = op.status;
       await records.put(record);
-      await marks.put({ opId: op.opId, session: op.session, studentId: op.studentId, kind: op.kind, ...(op.status ? { status: op.status } : {}), at: op.at, state: 'waiting', conflictId: null });
+      // The roll shows where each roll mark stands; a door scan shows in the record itself, so it costs no row
+      // (and no update when its receipt comes back: a backlog of check-ins settles at half the writes).
+      if (op.kind === 'status') await marks.put({ opId: op.opId, session: op.session, studentId: op.studentId, kind: op.kind, ...(op.status ? { status: op.status } : {}), at: op.at, state: 'waiting', conflictId: null });
     });
   }
 

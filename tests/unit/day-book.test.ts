@@ -53,6 +53,13 @@ describe("the device's copy of today", () => {
     expect(await db.records.count()).toBe(0);
   });
 
+  it("keeps where this device's roll marks stand, and no row for a door scan, which shows in the record", async () => {
+    await book.applyOwn(op({ kind: 'check-in', studentId: '100001', seq: 1 }), T0758, SCHOOL);
+    await book.applyOwn(op({ kind: 'status', status: 'absent', studentId: '100002', seq: 2 }), T0814, SCHOOL);
+    expect((await db.marks.toArray()).map((m) => [m.studentId, m.kind])).toEqual([['100002', 'status']]);
+    expect((await book.record('day', '100001', TODAY))?.checkInAt).toBe(T0758);
+  });
+
   it('fills the roll for a homeroom from the roster, the records and its own marks', async () => {
     await book.applyOwn(op({ studentId: '100001' }), T0758, SCHOOL);
     const mark = op({ kind: 'status', status: 'absent', studentId: '100002', seq: 2 });
