@@ -153,6 +153,9 @@ export class SyncEngine {
       this.phase = 'idle';
       return;
     }
+    // The server speaks a newer protocol: nothing this worker sends will be taken. Only a new worker
+    // (the page reloaded, see src/ui/kiosk-text.ts) sends again.
+    if (this.phase === 'held' && this.lastError === 'unsupported-version') throw new DoorlineError('unsupported-version');
     if (!this.d.isOnline()) {
       // With no network at all a request would only fail, and a check-in made
       // offline says nothing about the link: no failure counted, no timer. The

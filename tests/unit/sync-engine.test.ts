@@ -109,6 +109,9 @@ describe('sync engine', () => {
     });
     await expect(engine.sync()).rejects.toMatchObject({ code: 'unsupported-version' });
     expect(sends).toBe(1);
+    // A check-in made afterwards triggers no new attempt: only a new worker (the page reloaded) sends again.
+    await expect(engine.sync()).rejects.toMatchObject({ code: 'unsupported-version' });
+    expect(sends).toBe(1);
     expect(published.at(-1)).toMatchObject({ phase: 'held', waiting: 3, lastError: 'unsupported-version' });
     expect(timers).toEqual([]);
     expect(backgroundSyncs()).toBe(0);
