@@ -7,7 +7,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'test-results/', 'tests/e2e/output/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', '.tsbuild/', 'test-results/', 'tests/e2e/output/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -11,10 +11,10 @@ import { assertChangePage } from '../src/shared/office-guards.ts';
 import { PROTOCOL_VERSION, type ChangePage } from '../src/shared/protocol.ts';
 import { DEVICE_ID_HEADER } from '../src/shared/sync-headers.ts';
 import type { ChangesPulled } from '../src/shared/worker-messages.ts';
-import { DayBook } from './day-book.ts';
+import { DayBook, type SchoolClock } from './day-book.ts';
 import { singleFlight } from './drain.ts';
 import type { KioskCache } from './kiosk-cache.ts';
-import type { Outbox } from './outbox.ts';
+import type { DeviceMeta } from './device-meta.ts';
 
 /** A pull with nothing to push first happens at most this often. */
 const MIN_PULL_INTERVAL_MS = 5_000;
@@ -23,7 +23,7 @@ const JUST_NOW_MS = 2_000;
 const PULL_TIMEOUT_MS = 15_000;
 
 export interface ChangePullDelegate {
-  outbox: Outbox;
+  meta: DeviceMeta;
   kiosk: KioskCache;
   book: DayBook;
   /** The device token (for a kiosk) and the device's report of itself, as on every request. */
@@ -66,15 +66,25 @@ export class ChangePull {
     await this.tell(applied);
   }
 
+  /**
+   * Whether this device's copy of the school day at `now` is loaded: a pull
+   * of the change feed ran to its end that day. Before that the device knows
+   * only its own marks of the day, and an empty record means "not loaded",
+   * not "not marked".
+   */
+  async hasLoaded(now: number, school: SchoolClock): Promise<boolean> {
+    return (await this.d.meta.get('loaded-day')) === DayBook.today(now, school);
+  }
+
   /** The cursor to send with the next push, if this device has one. */
   async cursor(): Promise<string | null> {
-    const cursor = await this.d.outbox.getMeta('change-cursor');
+    const cursor = await this.d.meta.get('change-cursor');
     return typeof cursor === 'string' && cursor !== '' ? cursor : null;
   }
 
   private async advance(cursor: string): Promise<void> {
     const known = await this.cursor();
-    if (known === null || Number(cursor) > Number(known)) await this.d.outbox.setMeta('change-cursor', cursor);
+    if (known === null || Number(cursor) > Number(known)) await this.d.meta.set('change-cursor', cursor);
   }
 
   private async tell(totals: { records: number; opened: number; resolved: number }): Promise<void> {
@@ -84,17 +94,20 @@ export class ChangePull {
 
   private async pass(): Promise<void> {
     const now = this.d.now ?? Date.now;
-    const config = await this.d.kiosk.config();
+    // A browser just signed in has no school settings yet: fetch them rather than skip today's first pull.
+    const config = (await this.d.kiosk.config()) ?? (await this.d.kiosk.refresh().catch(() => null));
     if (!config) return;
     this.lastPullAt = now();
     const fetchImpl = this.d.fetchImpl ?? fetch;
-    let cursor = (await this.d.outbox.getMeta('change-cursor')) as string | undefined;
+    let cursor = (await this.d.meta.get('change-cursor')) as string | undefined;
     const totals = { records: 0, opened: 0, resolved: 0 };
+    let today: string | null = null;
+    let complete = false;
     for (let page = 0; page < 100; page++) {
       const sentAt = now();
       let response: Response;
       try {
-        const headers = { ...(await this.d.headers()), [DEVICE_ID_HEADER]: await this.d.outbox.deviceId() };
+        const headers = { ...(await this.d.headers()), [DEVICE_ID_HEADER]: await this.d.meta.deviceId() };
         response = await fetchImpl(`/api/changes?cursor=${encodeURIComponent(cursor ?? '')}`, { headers, cache: 'no-store', signal: AbortSignal.timeout(PULL_TIMEOUT_MS) });
       } catch (cause) {
         throw new DoorlineError('network-error', { cause: String(cause) });
@@ -104,18 +117,22 @@ export class ChangePull {
       const receivedAt = now();
       assertChangePage(body);
       // The server read its clock about half a round trip before the answer arrived.
-      await this.d.outbox.setMeta('clock-offset', Math.round(body.serverTime + (receivedAt - sentAt) / 2 - receivedAt));
-      const today = DayBook.today(body.serverTime, config.school);
+      await this.d.meta.set('clock-offset', Math.round(body.serverTime + (receivedAt - sentAt) / 2 - receivedAt));
+      today = DayBook.today(body.serverTime, config.school);
       const applied = await this.d.book.applyChanges(body.changes, today);
       totals.records += applied.records;
       totals.opened += applied.opened;
       totals.resolved += applied.resolved;
       const roster = [...body.changes].reverse().find((c) => c.kind === 'roster');
-      if (roster?.kind === 'roster' && roster.version !== (await this.d.outbox.getMeta('roster-version'))) await this.d.kiosk.refreshRoster();
+      if (roster?.kind === 'roster' && roster.version !== (await this.d.meta.get('roster-version'))) await this.d.kiosk.refreshRoster();
       cursor = body.cursor;
       await this.advance(cursor);
-      if (!body.more) break;
+      if (!body.more) {
+        complete = true;
+        break;
+      }
     }
+    if (complete && today !== null) await this.d.meta.set('loaded-day', today);
     await this.tell(totals);
   }
 }

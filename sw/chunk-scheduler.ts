@@ -8,7 +8,7 @@
  *   ├──────┼─ ack ─▶ measure the link; size ×2 at most, toward the estimate
  *   ├──────┼─ 413 ─▶ release; halve size; take the same ops again at once
  *   │      ├─ network, 5xx, portal, bad answer ─▶ release; halve size on a timeout
- *   │      │     ├─▶ settling ─▶ backing off (1 s × 2^(n−1), at most 30 s, jittered) ─┐
+ *   │      │     ├─▶ settling ─▶ backing off (retryDelayMs: 1 s × 2^(n−1), jittered) ──┐
  *   └──────┼─────┼────────────────────────────────────────────────────────────────────┘
  *          │     └─ the maxAttempts-th failure in a row ─▶ settling ─▶ failed
  *          ├─ unpaired, revoked, anything else ─▶ release ─▶ settling ─▶ failed
@@ -17,7 +17,8 @@
  * "settling" launches nothing and waits for every request still in flight, so
  * no send outlives the run; "failed" rejects with the error that decided it.
  */
-import { DoorlineError } from '../src/shared/error-codes.ts';
+import { DoorlineError, isRetryable } from '../src/shared/error-codes.ts';
+import { retryDelayMs } from './retry-backoff.ts';
 
 export interface Chunk {
   /** Opaque to the scheduler. */
@@ -70,11 +71,6 @@ export const DEFAULT_MAX_IN_FLIGHT = 3;
 export const DEFAULT_MAX_ATTEMPTS = 4;
 /** Below this a request is nearly all headers and round trip. */
 export const MIN_CHUNK_BYTES = 512;
-export const BACKOFF_BASE_MS = 1_000;
-export const BACKOFF_CAP_MS = 30_000;
-
-/** The server was not reached or not understood: worth another try after a pause. */
-const RETRYABLE = new Set<string>(['network-error', 'server-error', 'bad-response', 'captive-portal']);
 /** The server refused the request for its size: the same ops go again in smaller pieces. */
 const TOO_LARGE = new Set<string>(['body-too-large', 'too-many-ops']);
 
@@ -216,7 +212,7 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
       return { kind: 'again' };
     }
 
-    if (code === null || !RETRYABLE.has(code)) return { kind: 'stop', error };
+    if (code === null || !isRetryable(code)) return { kind: 'stop', error };
 
     if (code === 'network-error' && error instanceof DoorlineError && error.details?.['reason'] === 'timeout') {
       size = clampBytes(Math.min(size, chunk.bytes) / 2);
@@ -225,9 +221,7 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
     epoch += 1;
     failures += 1;
     if (failures >= maxAttempts) return { kind: 'stop', error };
-    // Equal jitter: kiosks that lost the same link spread out, yet none retries at once.
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
-    return { kind: 'backoff', code, ms: Math.round(ceiling / 2 + delegate.random() * (ceiling / 2)) };
+    return { kind: 'backoff', code, ms: retryDelayMs(failures, () => delegate.random()) };
   };
 
   for (;;) {
@@ -326,6 +320,8 @@ export interface LinkEstimateJson {
 }
 
 const WINDOW = 8;
+/** A request at least this big takes long enough on any link Doorline serves to say something about its bandwidth. */
+const BANDWIDTH_SAMPLE_BYTES = 16 * 1024;
 /** Weight of the newest sample in the goodput average. */
 const SMOOTHING = 0.3;
 /** A sample that is nearly all round trip says little about bandwidth; it counts as at least this share of transfer. */
@@ -376,6 +372,21 @@ export class LinkEstimator {
       ms += weight * (transfer - ms);
     }
     return (bytes / ms) * 1000;
+  }
+
+  /**
+   * Whether a recent request was big enough for its time to be mostly
+   * transfer. Below that (a few check-ins over a fast local link) bytes over
+   * time measures the server's answer time, not the link, and says "poor"
+   * about a link that is fine.
+   */
+  measuresBandwidth(): boolean {
+    return this.samples.some(([bytes]) => bytes >= BANDWIDTH_SAMPLE_BYTES);
+  }
+
+  /** The quickest recent request: an upper bound on the round trip, known from the first sample. */
+  quickestMs(): number | null {
+    return this.samples.length === 0 ? null : Math.min(...this.samples.map(([, ms]) => ms));
   }
 
   /** No round trip is longer than the quickest request seen. */

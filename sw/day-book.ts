@@ -10,7 +10,8 @@ import type { RollRow, RollView } from '../src/shared/office-protocol.ts';
 import { PROTOCOL_VERSION, type Change } from '../src/shared/protocol.ts';
 import { isLate, localMoment } from '../src/shared/school-time.ts';
 import { SCHOOL_SESSIONS } from '../src/shared/sessions.ts';
-import type { DayRecord, OutboxDb, OutboxOp } from './outbox-db.ts';
+import type { DayRecord, OutboxOp } from './outbox-db.ts';
+import type { WorkerStores } from './worker-stores.ts';
 
 export interface SchoolClock {
   timeZone: string;
@@ -21,7 +22,7 @@ export interface SchoolClock {
 export const byHomeroom = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
 
 export class DayBook {
-  constructor(private readonly db: OutboxDb) {}
+  constructor(private readonly stores: Pick<WorkerStores, 'db' | 'records' | 'marks' | 'roster'>) {}
 
   static today(now: number, school: SchoolClock): string {
     return localMoment(now, school.timeZone).date;
@@ -29,8 +30,7 @@ export class DayBook {
 
   /** Today's record for a student and session, if this device knows one. */
   async record(session: string, studentId: string, today: string): Promise<DayRecord | undefined> {
-    const record = await this.db.records.get([session, studentId]);
-    return record?.date === today ? record : undefined;
+    return this.stores.records.get(session, studentId, today);
   }
 
   /**
@@ -40,13 +40,16 @@ export class DayBook {
   async applyOwn(op: OutboxOp, correctedAt: number, school: SchoolClock): Promise<void> {
     const today = DayBook.today(correctedAt, school);
     const lateness: Lateness = (t) => (isLate(t, school.timeZone, school.bellTime) ? 'late' : 'present');
-    await this.db.transaction('rw', this.db.records, this.db.marks, async () => {
+    const { db, records, marks } = this.stores;
+    await db.transaction('rw', records.table, marks.table, async () => {
       const known = await this.record(op.session, op.studentId, today);
       const record: DayRecord = known ?? { session: op.session, studentId: op.studentId, date: today, status: null, checkInAt: null, checkOutAt: null, version: 0 };
       // Notes are not kept in this copy: only the record's fields are.
       const next = asKept(applyChange({ ...record, notes: [] }, changeOf(op, correctedAt, { id: op.opId, by: '' }), lateness));
-      await this.db.records.put({ ...record, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt });
-      await this.db.marks.put({ opId: op.opId, session: op.session, studentId: op.studentId, kind: op.kind, ...(op.status ? { status: op.status } : {}), at: op.at, state: 'waiting', conflictId: null });
+      await records.put({ ...record, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt });
+      // The roll shows where each roll mark stands; a door scan shows in the record itself, so it costs no row
+      // (and no update when its receipt comes back: a backlog of check-ins settles at half the writes).
+      if (op.kind === 'status') await marks.put({ opId: op.opId, session: op.session, studentId: op.studentId, kind: op.kind, ...(op.status ? { status: op.status } : {}), at: op.at, state: 'waiting', conflictId: null });
     });
   }
 
@@ -59,20 +62,19 @@ export class DayBook {
     let records = 0;
     let opened = 0;
     let resolved = 0;
-    await this.db.transaction('rw', this.db.records, this.db.marks, async () => {
-      await this.db.records.where('date').below(today).delete();
-      await this.db.marks.where('at').below(Date.parse(`${today}T00:00:00Z`) - 2 * 86_400_000).delete();
+    const { db, records: stored, marks } = this.stores;
+    await db.transaction('rw', stored.table, marks.table, async () => {
+      await stored.dropBefore(today);
+      await marks.dropBefore(Date.parse(`${today}T00:00:00Z`) - 2 * 86_400_000);
       for (const change of changes) {
         if (change.kind === 'conflict-opened') opened++;
         else if (change.kind === 'conflict-resolved') {
           resolved++;
-          await this.db.marks.where('[session+studentId]').equals([change.session, change.studentId]).modify((mark) => {
-            if (mark.state === 'conflict') mark.state = 'merged';
-          });
+          await marks.resolveConflicts(change.session, change.studentId);
         } else if (change.kind === 'record' && change.date === today) {
-          const known = await this.db.records.get([change.session, change.studentId]);
+          const known = await stored.stored(change.session, change.studentId);
           if (known && known.date === today && known.version > change.version) continue;
-          await this.db.records.put({ session: change.session, studentId: change.studentId, date: change.date, status: change.status, checkInAt: change.checkInAt, checkOutAt: change.checkOutAt, version: change.version });
+          await stored.put({ session: change.session, studentId: change.studentId, date: change.date, status: change.status, checkInAt: change.checkInAt, checkOutAt: change.checkOutAt, version: change.version });
           records++;
         }
       }
@@ -83,7 +85,7 @@ export class DayBook {
   /** `GET /api/roll` answered from this device: the roster's homeroom, today's records and this device's marks. */
   async roll(group: string | null, session: string, now: number, school: SchoolClock): Promise<RollView> {
     const today = DayBook.today(now, school);
-    const roster = await this.db.roster.toArray();
+    const roster = await this.stores.roster.all();
     const groups = [...new Set(roster.map((s) => s.homeroom))].sort(byHomeroom);
     const chosen = group !== null && groups.includes(group) ? group : (groups[0] ?? '');
     const students = roster.filter((s) => s.homeroom === chosen).sort((a, b) => a.name.localeCompare(b.name));
@@ -92,7 +94,7 @@ export class DayBook {
       const record = await this.record(session, student.studentId, today);
       // A period's roll shows the door's check-in too: who is in the building.
       const door = session === DAY_SESSION ? record : await this.record(DAY_SESSION, student.studentId, today);
-      const marks = await this.db.marks.where('[session+studentId]').equals([session, student.studentId]).sortBy('at');
+      const marks = await this.stores.marks.forRecord(session, student.studentId);
       const mark = marks.filter((m) => m.kind === 'status' && m.status).at(-1);
       rows.push({
         studentId: student.studentId,

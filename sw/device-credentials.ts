@@ -4,13 +4,13 @@
  * never handed to a page. A browser without a token is a staff browser: its
  * requests carry the person's session cookie instead.
  */
-import type { Outbox } from './outbox.ts';
+import type { DeviceMeta } from './device-meta.ts';
 
 export class DeviceCredentials {
-  constructor(private readonly outbox: Outbox) {}
+  constructor(private readonly meta: DeviceMeta) {}
 
   async token(): Promise<string | null> {
-    const value = await this.outbox.getMeta('device-token');
+    const value = await this.meta.get('device-token');
     return typeof value === 'string' ? value : null;
   }
 
@@ -20,6 +20,6 @@ export class DeviceCredentials {
   }
 
   async store(token: string): Promise<void> {
-    await this.outbox.setMeta('device-token', token);
+    await this.meta.set('device-token', token);
   }
 }

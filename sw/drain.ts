@@ -7,10 +7,16 @@
  * However many triggers arrive (sync event, online, page message, start-up,
  * timer), one drain runs at a time (`singleFlight`); triggers during a drain
  * share its promise and cause one more pass, so ops saved mid-drain are sent.
+ *
+ * The drain reads each waiting op once, by sequence, into a window of up to
+ * WINDOW_OPS ops the lanes choose from: each chunk reads at most a page of
+ * ops it has not read yet (an index range that is empty once the backlog is
+ * in), not the whole queue again, so a check-in saved meanwhile never waits
+ * behind a long read. Acknowledged ops leave the window; failed ones stay.
  */
 import { encodeBatch } from '../src/shared/batch-codec.ts';
 import { DoorlineError, isErrorCode, type ErrorCode } from '../src/shared/error-codes.ts';
-import type { Op, SyncLimits, SyncResponse } from '../src/shared/protocol.ts';
+import type { Op, Receipt, SyncLimits, SyncResponse } from '../src/shared/protocol.ts';
 import { fromRuns } from '../src/shared/receipts.ts';
 import type { LaneName, SyncProgress } from '../src/shared/worker-messages.ts';
 import { runScheduler, type LinkEstimator, type SchedulerDelegate } from './chunk-scheduler.ts';
@@ -21,7 +27,9 @@ import type { Outbox } from './outbox.ts';
 export type BodyEncoding = 'gzip' | 'identity';
 
 export interface DrainDelegate {
-  outbox: Outbox;
+  outbox: Pick<Outbox, 'size' | 'waitingAfter'>;
+  /** Applies a chunk's receipts (sw/settle-receipts.ts): the only way an op leaves the outbox. */
+  settle: (sent: readonly OutboxOp[], receipts: readonly Receipt[]) => Promise<unknown>;
   deviceId: string;
   limits: SyncLimits;
   link: LinkEstimator;
@@ -51,6 +59,8 @@ export interface DrainSummary {
 const INITIAL_BYTES_PER_OP = 4;
 /** Shortest time a request may take before it counts as timed out. */
 const MIN_TIMEOUT_MS = 20_000;
+/** Ops the lanes choose among at once: a few requests' worth, so a roll mark behind a long backlog still goes first. */
+export const WINDOW_OPS = 10_000;
 
 interface InFlight {
   ops: OutboxOp[];
@@ -82,8 +92,20 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   let bytesPerOp = INITIAL_BYTES_PER_OP;
   let done = 0;
   let bytesSent = 0;
-  let total = done + (await d.outbox.size());
+  let total = await d.outbox.size();
   let serverTime: number | null = null;
+  /** Waiting ops read so far and not yet acknowledged, by seq; `readTo`: the highest seq read. */
+  const window = new Map<number, OutboxOp>();
+  let readTo = 0;
+  const refill = async (): Promise<void> => {
+    const room = Math.min(WINDOW_OPS - window.size, 2 * d.limits.maxOps);
+    if (room <= 0) return;
+    for (const op of await d.outbox.waitingAfter(readTo, room)) {
+      window.set(op.seq, op);
+      readTo = Math.max(readTo, op.seq);
+    }
+    total = Math.max(total, done + window.size);
+  };
 
   const encode = async (ops: OutboxOp[]): Promise<{ body: Uint8Array; encoding: BodyEncoding }> => {
     const kioskId = (ops[0] as OutboxOp).kioskId;
@@ -99,9 +121,8 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
 
   const delegate: SchedulerDelegate = {
     async take(targetBytes, maxOps) {
-      const waiting = await d.outbox.waiting();
-      total = done + waiting.length;
-      const candidates = selectNext(waiting, { max: Math.min(maxOps, d.limits.maxOps), inFlight: inFlightSeqs, holdLanes: d.holdLanes });
+      await refill();
+      const candidates = selectNext([...window.values()], { max: Math.min(maxOps, d.limits.maxOps), inFlight: inFlightSeqs, holdLanes: d.holdLanes });
       const first = candidates[0];
       if (!first) return null;
       // One request speaks for one kiosk; stopping at the first op of another
@@ -132,8 +153,9 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       if (receipts.length !== entry.ops.length) {
         throw new DoorlineError('bad-response', { problem: `${receipts.length} receipts for ${entry.ops.length} ops` });
       }
-      await d.outbox.settle(entry.ops, receipts);
+      await d.settle(entry.ops, receipts);
       forget(chunk.id);
+      for (const op of entry.ops) window.delete(op.seq);
       done += entry.ops.length;
       bytesSent += entry.body.length;
       serverTime = response.serverTime;

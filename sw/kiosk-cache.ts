@@ -6,7 +6,8 @@ import { DoorlineError, errorBody, type ErrorCode } from '../src/shared/error-co
 import { assertKioskConfig, assertRoster, errorCodeOf } from '../src/shared/protocol-guards.ts';
 import type { KioskConfig } from '../src/shared/protocol.ts';
 import type { DeviceCredentials } from './device-credentials.ts';
-import type { OutboxDb, RosterEntry } from './outbox-db.ts';
+import type { RosterEntry } from './outbox-db.ts';
+import type { WorkerStores } from './worker-stores.ts';
 
 const CONFIG_URL = '/api/kiosk-config';
 /** On a dead link a kiosk should not wait long before falling back to what it knows. */
@@ -14,22 +15,21 @@ const CONFIG_TIMEOUT_MS = 4000;
 
 export class KioskCache {
   constructor(
-    private readonly db: OutboxDb,
+    private readonly stores: Pick<WorkerStores, 'db' | 'meta' | 'roster'>,
     private readonly credentials: Pick<DeviceCredentials, 'headers'>,
     private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
   async config(): Promise<KioskConfig | null> {
-    const entry = await this.db.meta.get('kiosk-config');
-    return (entry?.value as KioskConfig | undefined) ?? null;
+    return ((await this.stores.meta.get('kiosk-config')) as KioskConfig | undefined) ?? null;
   }
 
   async lookup(studentId: string): Promise<RosterEntry | undefined> {
-    return this.db.roster.get(studentId);
+    return this.stores.roster.lookup(studentId);
   }
 
   async rosterSize(): Promise<number> {
-    return this.db.roster.count();
+    return this.stores.roster.size();
   }
 
   /**
@@ -56,9 +56,9 @@ export class KioskCache {
 
   /** Keeps a configuration (from a refresh or from pairing) and brings the roster up to date with it. */
   async remember(config: KioskConfig): Promise<void> {
-    await this.db.meta.put({ key: 'kiosk-config', value: config });
-    const known = await this.db.meta.get('roster-version');
-    if (known?.value !== config.rosterVersion || (await this.db.roster.count()) === 0) await this.refreshRoster();
+    await this.stores.meta.set('kiosk-config', config);
+    const known = await this.stores.meta.get('roster-version');
+    if (known !== config.rosterVersion || (await this.stores.roster.size()) === 0) await this.refreshRoster();
   }
 
   async refreshRoster(): Promise<void> {
@@ -71,10 +71,10 @@ export class KioskCache {
       name: roster.names[i] ?? '',
       homeroom: roster.homerooms[i] ?? '',
     }));
-    await this.db.transaction('rw', this.db.roster, this.db.meta, async () => {
-      await this.db.roster.clear();
-      await this.db.roster.bulkPut(entries);
-      await this.db.meta.put({ key: 'roster-version', value: roster.version });
+    const { db, roster: stored, meta } = this.stores;
+    await db.transaction('rw', stored.table, meta.table, async () => {
+      await stored.replace(entries);
+      await meta.set('roster-version', roster.version);
     });
   }
 

@@ -12,7 +12,7 @@ import { errorCodeOf, expectVersion } from '../src/shared/protocol-guards.ts';
 import { PROTOCOL_VERSION } from '../src/shared/protocol.ts';
 import type { DeviceCredentials } from './device-credentials.ts';
 import type { KioskCache } from './kiosk-cache.ts';
-import type { Outbox } from './outbox.ts';
+import type { DeviceMeta } from './device-meta.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
@@ -20,7 +20,7 @@ function answer(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
 }
 
-export async function pairKiosk(request: Request, deps: { outbox: Outbox; kiosk: KioskCache; credentials: DeviceCredentials; fetchImpl?: typeof fetch }): Promise<{ response: Response; paired: boolean }> {
+export async function pairKiosk(request: Request, deps: { meta: DeviceMeta; kiosk: KioskCache; credentials: DeviceCredentials; fetchImpl?: typeof fetch }): Promise<{ response: Response; paired: boolean }> {
   try {
     let input: unknown;
     try {
@@ -36,7 +36,7 @@ export async function pairKiosk(request: Request, deps: { outbox: Outbox; kiosk:
       response = await (deps.fetchImpl ?? fetch)('/api/pair', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ v: PROTOCOL_VERSION, code: input.code, deviceId: await deps.outbox.deviceId(), appVersion: APP_VERSION }),
+        body: JSON.stringify({ v: PROTOCOL_VERSION, code: input.code, deviceId: await deps.meta.deviceId(), appVersion: APP_VERSION }),
         credentials: 'omit',
         cache: 'no-store',
       });

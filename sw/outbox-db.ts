@@ -69,7 +69,9 @@ export type MetaKey =
   | 'device-token'
   | 'change-cursor'
   | 'clock-offset'
-  | 'session';
+  | 'session'
+  /** The school day (YYYY-MM-DD) of the last complete pull of the change feed: the device's copy of that day is loaded. */
+  | 'loaded-day';
 
 export type OutboxDb = Dexie & {
   outbox: EntityTable<OutboxOp, 'seq'>;

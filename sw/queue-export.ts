@@ -8,10 +8,10 @@ import type { QueueExport } from '../src/shared/account-protocol.ts';
 import { PROTOCOL_VERSION } from '../src/shared/protocol.ts';
 import { toWireOp } from './drain.ts';
 import type { KioskCache } from './kiosk-cache.ts';
-import type { Outbox } from './outbox.ts';
+import type { WorkerStores } from './worker-stores.ts';
 
-export async function exportQueue(outbox: Outbox, kiosk: KioskCache, now = Date.now()): Promise<Response> {
-  const [deviceId, config, waiting] = await Promise.all([outbox.deviceId(), kiosk.config(), outbox.waiting(2 ** 31 - 1)]);
+export async function exportQueue(stores: Pick<WorkerStores, 'outbox' | 'meta'>, kiosk: KioskCache, now = Date.now()): Promise<Response> {
+  const [deviceId, config, waiting] = await Promise.all([stores.meta.deviceId(), kiosk.config(), stores.outbox.waiting(2 ** 31 - 1)]);
   const file: QueueExport = {
     v: PROTOCOL_VERSION,
     type: 'queue-export',

@@ -1,34 +1,36 @@
 /**
  * Runs drains and keeps what the pages are shown: phase, progress, network
  * quality, storage, refusals. Every trigger goes through `sync()`; the `sync`
- * event awaits it and so sees a failure (the browser then retries); other
- * triggers only report it.
+ * event goes through `syncForEvent()`, awaits it and so sees a failure (the
+ * browser then retries); other triggers only report it.
  *
- *   idle ──trigger──▶ sending ──outbox empty──▶ idle
+ *   idle ──trigger──▶ offline? ──yes──▶ waiting-for-network (Background Sync registered; not a failure)
+ *                        │no
+ *                        ▼
+ *                     sending ──outbox empty──▶ idle
  *                        │
- *                        ├─ network, 5xx, portal, bad answer ──▶ waiting-for-network
- *                        │     (Background Sync registered, retry timer set)
- *                        └─ unpaired, revoked, refused batch ──▶ held (a person must act)
+ *                        ├─ retryable (network, 5xx, portal, bad answer) ──▶ waiting-for-network
+ *                        │     (retry timer; Background Sync registered unless a sync event is
+ *                        │      firing, whose rejection already keeps it)
+ *                        └─ anything else (unpaired, revoked, newer protocol) ──▶ held (a person must act)
  */
-import { DoorlineError, type ErrorCode, type OpErrorCode } from '../src/shared/error-codes.ts';
+import { DoorlineError, isRetryable, type ErrorCode, type OpErrorCode } from '../src/shared/error-codes.ts';
 import { LIMITS } from '../src/shared/limits.ts';
 import { PROTOCOL_VERSION, type SyncLimits, type SyncResponse } from '../src/shared/protocol.ts';
 import { finalOutcome } from '../src/shared/receipts.ts';
 import type { LaneName, NetworkQualityReport, StorageReport, SyncPhase, SyncProgress, WorkerStatus } from '../src/shared/worker-messages.ts';
-import { LinkEstimator } from './chunk-scheduler.ts';
+import { DEFAULT_MAX_ATTEMPTS, LinkEstimator } from './chunk-scheduler.ts';
 import { drainOutbox, singleFlight, type BodyEncoding } from './drain.ts';
 import type { KioskCache } from './kiosk-cache.ts';
 import { networkQuality, type ConnectionHints } from './network-quality.ts';
-import type { Outbox } from './outbox.ts';
+import { settleReceipts } from './settle-receipts.ts';
+import type { WorkerStores } from './worker-stores.ts';
+import { retryDelayMs } from './retry-backoff.ts';
 
-/** Failures that mean "the server was not reached": wait for the network and try again. */
-const TRANSIENT: readonly ErrorCode[] = ['network-error', 'server-error', 'captive-portal', 'bad-response'];
-const RETRY_MIN_MS = 5_000;
-const RETRY_MAX_MS = 120_000;
 const RECENT_DEAD_LETTERS = 20;
 
 export interface SyncEngineDelegate {
-  outbox: Outbox;
+  stores: WorkerStores;
   kiosk: KioskCache;
   compress: (bytes: Uint8Array) => Promise<{ body: Uint8Array; encoding: BodyEncoding }>;
   post: (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number) => Promise<SyncResponse>;
@@ -50,8 +52,11 @@ export class SyncEngine {
   private lastError: ErrorCode | null = null;
   private progress: SyncProgress | null = null;
   private quality: NetworkQualityReport | null = null;
+  /** Drains in a row that failed after reaching for the server; a pass skipped offline is not one. */
   private failures = 0;
   private retryTimer: unknown = null;
+  /** `sync` events being answered now: their rejection keeps the registration, so none is made. */
+  private syncEvents = 0;
   readonly sync: () => Promise<void>;
 
   constructor(private readonly d: SyncEngineDelegate) {
@@ -65,6 +70,16 @@ export class SyncEngine {
     this.lastError = null;
   }
 
+  /** The `sync` event's drain: rejects on failure, so the browser keeps the registration and retries. */
+  async syncForEvent(): Promise<void> {
+    this.syncEvents += 1;
+    try {
+      await this.sync();
+    } finally {
+      this.syncEvents -= 1;
+    }
+  }
+
   /** A trigger that nobody awaits: failures are already reported to the pages. */
   kick(): Promise<void> {
     return this.sync().catch(() => undefined);
@@ -72,12 +87,12 @@ export class SyncEngine {
 
   async status(): Promise<WorkerStatus> {
     const [waiting, deadLetters, rosterSize, lastSyncAt, storage, recent] = await Promise.all([
-      this.d.outbox.size(),
-      this.d.outbox.deadLetterCount(),
+      this.d.stores.outbox.size(),
+      this.d.stores.deadLetters.count(),
       this.d.kiosk.rosterSize(),
-      this.d.outbox.lastSyncAt(),
+      this.d.stores.meta.lastSyncAt(),
       this.d.storageEstimate?.().catch(() => null) ?? Promise.resolve(null),
-      this.d.outbox.deadLetters(RECENT_DEAD_LETTERS),
+      this.d.stores.deadLetters.newest(RECENT_DEAD_LETTERS),
     ]);
     return {
       v: PROTOCOL_VERSION,
@@ -108,15 +123,15 @@ export class SyncEngine {
   private measureQuality(link: LinkEstimator | null): NetworkQualityReport {
     const connection = this.d.connection?.();
     return networkQuality({
-      rttMs: link?.rttMs() ?? null,
-      goodputBytesPerSec: link?.goodputBytesPerSec() ?? null,
+      rttMs: link?.rttMs() ?? link?.quickestMs() ?? null,
+      goodputBytesPerSec: link?.measuresBandwidth() ? link.goodputBytesPerSec() : null,
       recentFailures: this.failures,
       ...(connection ? { connection } : {}),
     });
   }
 
   private async loadLink(): Promise<LinkEstimator> {
-    const saved = await this.d.outbox.getMeta('link-estimate');
+    const saved = await this.d.stores.meta.get('link-estimate');
     if (saved) {
       try {
         return LinkEstimator.from(saved);
@@ -133,9 +148,22 @@ export class SyncEngine {
   }
 
   private async pass(): Promise<void> {
-    if ((await this.d.outbox.size()) === 0) {
+    if ((await this.d.stores.outbox.size()) === 0) {
       this.phase = 'idle';
       return;
+    }
+    // The server speaks a newer protocol: nothing this worker sends will be taken. Only a new worker
+    // (the page reloaded, see src/ui/kiosk-text.ts) sends again.
+    if (this.phase === 'held' && this.lastError === 'unsupported-version') throw new DoorlineError('unsupported-version');
+    if (!this.d.isOnline()) {
+      // With no network at all a request would only fail, and a check-in made
+      // offline says nothing about the link: no failure counted, no timer. The
+      // `sync` event (or `online`) comes back for it.
+      this.phase = 'waiting-for-network';
+      this.lastError = 'network-error';
+      await this.d.requestBackgroundSync().catch(() => undefined);
+      await this.publish();
+      throw new DoorlineError('network-error', { reason: 'offline' });
     }
     this.phase = 'sending';
     this.progress = null;
@@ -143,15 +171,14 @@ export class SyncEngine {
     void this.publish();
     const link = await this.loadLink();
     try {
-      // With no network at all a request would only fail; the `sync` event or `online` comes back for it.
-      if (!this.d.isOnline()) throw new DoorlineError('network-error', { reason: 'offline' });
       this.quality = this.measureQuality(link);
       const holdLanes = new Set<LaneName>(this.quality.saveData ? ['notes'] : []);
       const config = await this.d.kiosk.config();
       const limits: SyncLimits = config?.syncLimits ?? { maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch };
       await drainOutbox({
-        outbox: this.d.outbox,
-        deviceId: await this.d.outbox.deviceId(),
+        outbox: this.d.stores.outbox,
+        settle: (sent, receipts) => settleReceipts(this.d.stores, sent, receipts, this.d.now ?? Date.now),
+        deviceId: await this.d.stores.meta.deviceId(),
         limits,
         link,
         holdLanes,
@@ -168,7 +195,7 @@ export class SyncEngine {
         },
         onRetry: (code) => {
           // While the scheduler backs off, the page says why nothing moves.
-          if (!TRANSIENT.includes(code)) return;
+          if (!isRetryable(code)) return;
           this.phase = 'waiting-for-network';
           this.lastError = code;
           void this.publish();
@@ -180,32 +207,33 @@ export class SyncEngine {
     } catch (error) {
       const code = error instanceof DoorlineError ? error.code : 'bad-response';
       this.lastError = code;
-      this.phase = TRANSIENT.includes(code) ? 'waiting-for-network' : 'held';
-      this.failures += 1;
+      this.phase = isRetryable(code) ? 'waiting-for-network' : 'held';
       if (this.phase === 'waiting-for-network') {
-        // A registration made while online fires at once, which would retry in
-        // a tight loop; online, the browser already retries a failed `sync`
-        // event by itself and the timer below covers the rest.
-        if (!this.d.isOnline()) await this.d.requestBackgroundSync().catch(() => undefined);
+        this.failures += 1;
+        // The timer dies with the worker; a Background Sync registration
+        // outlives it and the page. One made while a `sync` event is firing
+        // would make the browser fire again at once, in a tight loop: that
+        // event's rejection already keeps the registration.
+        if (this.syncEvents === 0) await this.d.requestBackgroundSync().catch(() => undefined);
         this.scheduleRetry();
       }
       throw error;
     } finally {
       this.quality = this.measureQuality(link);
-      await this.d.outbox.setMeta('link-estimate', link.toJSON());
+      await this.d.stores.meta.set('link-estimate', link.toJSON());
       await this.publish();
     }
   }
 
   /**
-   * While the worker is alive it retries by itself with capped, jittered
-   * backoff; browsers without Background Sync also get a nudge from every
-   * open page's timer (see src/ui/sw-bridge.ts).
+   * While the worker is alive it retries by itself, going on from the
+   * attempts the failed drain already made (sw/retry-backoff.ts);
+   * browsers without Background Sync also get a nudge from every open page's
+   * timer (see src/ui/sw-bridge.ts).
    */
   private scheduleRetry(): void {
     if (this.retryTimer !== null) return;
-    const base = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1));
-    const delay = base / 2 + (this.d.random ?? Math.random)() * (base / 2);
+    const delay = retryDelayMs(DEFAULT_MAX_ATTEMPTS + this.failures, this.d.random ?? Math.random);
     this.retryTimer = this.d.setTimer(() => {
       this.retryTimer = null;
       void this.kick();

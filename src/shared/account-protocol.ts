@@ -2,6 +2,7 @@
  * Wire types for staff sessions, kiosk pairing and the device list, with
  * their `asserts` guards. Shared by the pages, the service worker and the server.
  */
+import type { OpErrorCode } from './error-codes.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString } from './guard.ts';
 import { LIMITS } from './limits.ts';
 import { APP_VERSION_PATTERN, assertKioskConfig, DEVICE_ID_PATTERN, expectReadableVersion, expectVersion, LATEST_TIME } from './protocol-guards.ts';
@@ -81,6 +82,8 @@ export interface DeviceSummary {
   queueDepth: number | null;
   oldestWaitingAt: number | null;
   revokedAt: number | null;
+  /** The device's ops the server refused for good, newest first (at most 5), and how many in all; absent from an older server. */
+  refused?: { count: number; recent: Array<{ studentId: string; code: OpErrorCode; at: number }> };
 }
 
 export interface DeviceList {

@@ -1,6 +1,9 @@
 /**
  * The one catalog of error codes. A code is a stable contract: clients branch
  * on it, people read `message`. Add codes; never rename or reuse one.
+ * `retryable`: the server was not reached or not understood, so the same
+ * request is worth sending again later; every other code waits for a person
+ * (or, for a size refusal, for smaller requests).
  */
 export const ERROR_CODES = {
   // Request-level: the whole request is refused, nothing is applied.
@@ -47,21 +50,26 @@ export const ERROR_CODES = {
   'time-out-of-range': { status: 422, message: 'The time of this operation is too far from the server clock.' },
 
   // Client-side: the service worker's sync loop and the page.
-  'network-error': { status: 0, message: 'The server could not be reached.' },
-  'server-error': { status: 0, message: 'The server answered with an error; the data stays queued.' },
-  'captive-portal': { status: 0, message: 'The network answered with a web page instead of the server (a sign-in page?).' },
-  'bad-response': { status: 0, message: 'The server answer could not be understood; the data stays queued.' },
+  'network-error': { status: 0, retryable: true, message: 'The server could not be reached.' },
+  'server-error': { status: 0, retryable: true, message: 'The server answered with an error; the data stays queued.' },
+  'captive-portal': { status: 0, retryable: true, message: 'The network answered with a web page instead of the server (a sign-in page?).' },
+  'bad-response': { status: 0, retryable: true, message: 'The server answer could not be understood; the data stays queued.' },
 
   // Configuration and start-up.
   'database-unsupported': { status: 0, message: 'This DATABASE_URL is not supported.' },
   'invalid-config': { status: 0, message: 'The configuration is not valid.' },
-} as const satisfies Record<string, { status: number; message: string }>;
+} as const satisfies Record<string, { status: number; message: string; retryable?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Codes the server may put on a single op's receipt. */
 export const OP_ERROR_CODES = ['unknown-student', 'op-identity-mismatch', 'time-out-of-range', 'invalid-body'] as const;
 export type OpErrorCode = (typeof OP_ERROR_CODES)[number];
+
+/** Whether a request that failed with this code is worth sending again as it is. */
+export function isRetryable(code: ErrorCode): boolean {
+  return (ERROR_CODES[code] as { retryable?: true }).retryable === true;
+}
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);

@@ -1,7 +1,7 @@
 /** The admin's table of devices: one row per device, named by it, with "Revoke" on each paired kiosk. */
 import type { DeviceSummary } from '../shared/account-protocol.ts';
 import { make } from './dom.ts';
-import { deviceName, deviceOrder, pairedText, stateText, waitingText } from './device-text.ts';
+import { deviceName, deviceOrder, pairedText, refusedText, stateText, waitingText } from './device-text.ts';
 import { relativeTime } from './staff-text.ts';
 
 export interface DeviceTableOptions {
@@ -21,6 +21,7 @@ function deviceRow(device: DeviceSummary, options: DeviceTableOptions): HTMLTabl
     lastSeen,
     make('td', { text: device.appVersion ?? '—' }),
     make('td', { text: waitingText(device, options.timeZone, options.now) }),
+    make('td', { text: refusedText(device) }),
     make('td', { className: revoked ? 'state state-revoked' : 'state', text: stateText(device, options.now) }),
   );
   const action = make('td');

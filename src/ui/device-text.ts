@@ -1,6 +1,7 @@
 /** How the admin page describes a device, kept pure so it is tested without a browser. */
 import type { DeviceSummary } from '../shared/account-protocol.ts';
 import { clockTime, dateTimeText } from './format-time.ts';
+import { REFUSAL_WORDS } from './staff-errors.ts';
 import { relativeTime } from './staff-text.ts';
 
 export function deviceName(device: DeviceSummary): string {
@@ -18,6 +19,16 @@ export function waitingText(device: DeviceSummary, timeZone: string, now: number
   if (device.oldestWaitingAt === null || device.oldestWaitingAt === 0) return `${device.queueDepth.toLocaleString('en')} waiting`;
   const oldest = dateTimeText(device.oldestWaitingAt, timeZone, now).replace(/^today /, '');
   return `${device.queueDepth.toLocaleString('en')} waiting, oldest ${oldest}`;
+}
+
+/** "2 refused — ID 4242: the student is not on the school's roster; …", the newest first. */
+export function refusedText(device: DeviceSummary): string {
+  const refused = device.refused;
+  if (!refused) return '—';
+  if (refused.count === 0) return 'None';
+  const reasons = refused.recent.map((op) => `ID ${op.studentId}: ${REFUSAL_WORDS[op.code]}`).join('; ');
+  const more = refused.count > refused.recent.length ? `; and ${(refused.count - refused.recent.length).toLocaleString('en')} more` : '';
+  return `${refused.count.toLocaleString('en')} refused — ${reasons}${more}`;
 }
 
 export function stateText(device: DeviceSummary, now: number): string {

@@ -1,5 +1,5 @@
 /** What the kiosk says, in plain language. */
-import type { ErrorCode, OpErrorCode } from '../shared/error-codes.ts';
+import type { ErrorCode } from '../shared/error-codes.ts';
 import type { MarkAnswer } from '../shared/protocol.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
 
@@ -38,27 +38,26 @@ export const FAILURE_MESSAGE: Message = {
 
 const plural = (n: number, one: string, many: string): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
-/** What each refusal means for the person reading the list. */
-const REFUSAL_REASONS: Record<OpErrorCode, string> = {
-  'unknown-student': "not on the school's roster",
-  'time-out-of-range': "the kiosk's clock was far wrong",
-  'invalid-body': 'the check-in could not be read',
-  'op-identity-mismatch': 'this kiosk reused a number (its storage was reset)',
-};
-
 /** Why sending stopped, for codes that need a person. */
 function heldReason(code: ErrorCode | null): string {
   if (code === 'device-unauthorized') return 'This kiosk needs to be paired again';
   if (code === 'device-revoked') return 'This kiosk was unpaired by the office';
   if (code === 'kiosk-not-found') return 'The server does not know this kiosk';
+  if (code === 'unsupported-version') return 'This kiosk needs an update — reload the page';
   return `Sending paused — please tell the office (${code ?? 'error'})`;
 }
 
+/**
+ * The link as a person should read it. "Offline" only when the browser knows
+ * there is no network; a link that is up with the server not answering says
+ * so; the quality is named only when it is poor or fair.
+ */
 export function networkText(online: boolean, status: WorkerStatus | null): string {
   if (!online) return 'Offline';
-  if (status?.phase === 'waiting-for-network') return 'Offline — the server cannot be reached';
   if (status?.phase === 'held') return heldReason(status.lastError);
-  if (status?.quality && status.quality.label !== 'good') return `Online — ${status.quality.label} connection`;
+  if (status?.phase === 'waiting-for-network') return 'Online, but the server cannot be reached';
+  const label = status?.quality?.label;
+  if (label === 'poor' || label === 'fair') return `Online — ${label} connection`;
   return 'Online';
 }
 
@@ -67,17 +66,19 @@ function formatEta(seconds: number): string {
   return `about ${Math.round(seconds / 60)} min left`;
 }
 
-export function queueText(status: WorkerStatus | null): string {
+/** What waits on the kiosk; never "Sending" while the browser knows it is offline. */
+export function queueText(status: WorkerStatus | null, online = true): string {
   if (!status) return 'Starting…';
   const saved = plural(status.waiting, 'check-in', 'check-ins');
   if (status.waiting === 0) return 'All sent';
+  if (!online) return `Waiting for the network — ${saved} saved on this kiosk`;
   if (status.phase === 'sending' && status.progress) {
     const { done, total, etaSeconds } = status.progress;
     const eta = etaSeconds === null ? '' : ` — ${formatEta(etaSeconds)}`;
     return `Sending ${done.toLocaleString('en')} of ${total.toLocaleString('en')}${eta}`;
   }
   if (status.phase === 'sending') return `Sending ${saved}…`;
-  if (status.phase === 'waiting-for-network') return `Waiting for the network — ${saved} saved on this kiosk`;
+  if (status.phase === 'waiting-for-network') return `Waiting for the server — ${saved} saved on this kiosk`;
   if (status.phase === 'held') return `${saved} saved on this kiosk`;
   return `${saved} waiting to send`;
 }
@@ -86,15 +87,6 @@ export function queueText(status: WorkerStatus | null): string {
 export function progressFraction(status: WorkerStatus | null): number | null {
   if (status?.phase !== 'sending' || !status.progress || status.progress.total === 0) return null;
   return Math.min(1, status.progress.done / status.progress.total);
-}
-
-export function deadLetterLines(status: WorkerStatus | null): string[] {
-  return (status?.recentDeadLetters ?? []).map((d) => `ID ${d.studentId} — refused by the server: ${REFUSAL_REASONS[d.code]}`);
-}
-
-export function deadLetterHeading(status: WorkerStatus | null): string {
-  if (!status || status.deadLetters === 0) return '';
-  return `${plural(status.deadLetters, 'check-in was', 'check-ins were')} refused by the server — the reasons are listed here`;
 }
 
 /** A warning when the device is close to its storage quota, else null. */

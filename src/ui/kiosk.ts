@@ -6,8 +6,6 @@ import { checkIn, loadKioskConfig, pairThisKiosk } from './api.ts';
 import {
   FAILURE_MESSAGE,
   answerMessage,
-  deadLetterHeading,
-  deadLetterLines,
   networkText,
   pairingError,
   progressFraction,
@@ -40,9 +38,6 @@ const readiness = element<HTMLElement>('readiness');
 const schoolName = element<HTMLElement>('school-name');
 const kioskName = element<HTMLElement>('kiosk-name');
 const progress = element<HTMLProgressElement>('sync-progress');
-const deadLetters = element<HTMLDetailsElement>('dead-letters');
-const deadLettersHeading = element<HTMLElement>('dead-letters-heading');
-const deadLettersList = element<HTMLUListElement>('dead-letters-list');
 const storage = element<HTMLElement>('storage-warning');
 const setup = element<HTMLElement>('setup');
 const pairForm = element<HTMLFormElement>('pair-form');
@@ -73,21 +68,11 @@ let clearTimer: ReturnType<typeof setTimeout> | undefined;
 function renderStatus(): void {
   network.textContent = networkText(navigator.onLine, status);
   network.dataset.state = navigator.onLine && status?.phase !== 'waiting-for-network' ? 'online' : 'offline';
-  queue.textContent = queueText(status);
+  queue.textContent = queueText(status, navigator.onLine);
   readiness.textContent = readinessText(status);
   const fraction = progressFraction(status);
   progress.hidden = fraction === null;
   progress.value = fraction ?? 0;
-  const heading = deadLetterHeading(status);
-  deadLetters.hidden = heading === '';
-  deadLettersHeading.textContent = heading;
-  deadLettersList.replaceChildren(
-    ...deadLetterLines(status).map((line) => {
-      const item = document.createElement('li');
-      item.textContent = line;
-      return item;
-    }),
-  );
   const warning = storageWarning(status);
   storage.hidden = warning === null;
   storage.textContent = warning ?? '';

@@ -43,10 +43,10 @@ export function doorText(row: RollRow, timeZone: string): string {
 const plural = (n: number, one: string, many: string): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /** The footer's count of marks this device still holds. */
-export function rollQueueText(status: WorkerStatus | null): string {
+export function rollQueueText(status: WorkerStatus | null, online = true): string {
   if (!status) return '';
   if (status.waiting === 0) return 'All marks sent';
-  if (status.phase === 'sending') return `Sending ${plural(status.waiting, 'mark', 'marks')}…`;
+  if (status.phase === 'sending' && online) return `Sending ${plural(status.waiting, 'mark', 'marks')}…`;
   return `${plural(status.waiting, 'mark', 'marks')} waiting to send`;
 }
 

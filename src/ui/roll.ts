@@ -75,7 +75,7 @@ async function start(): Promise<void> {
         answer.code === 'network-error'
           ? view
             ? 'Offline: the roll shows what this device last saw.'
-            : 'This device is offline and has no copy of the roll yet. It keeps one after opening the roll online once.'
+            : "This device is offline and has not loaded today's roll yet: it shows the roll once it reaches the server."
           : `The roll could not be loaded: ${refusalText(answer)}`;
       return;
     }
@@ -116,7 +116,7 @@ async function start(): Promise<void> {
   function renderStatus(): void {
     network.textContent = rollNetworkText(navigator.onLine, status);
     network.dataset.state = navigator.onLine && status?.phase !== 'waiting-for-network' ? 'online' : 'offline';
-    queue.textContent = rollQueueText(status);
+    queue.textContent = rollQueueText(status, navigator.onLine);
     signInAgain.hidden = !needsSignIn(status);
     signInAgain.href = signInPath('/roll');
   }

@@ -6,8 +6,9 @@
  */
 import type { DeviceList, PairingCode, SessionInfo, StaffRole } from '../shared/account-protocol.ts';
 import { STAFF_ROLES } from '../shared/account-protocol.ts';
-import { expectArray, expectFields, expectInteger, expectOneOf, expectString, fail } from '../shared/guard.ts';
 import { ATTENDANCE_STATUSES, type RecordState } from '../shared/attendance-model.ts';
+import { OP_ERROR_CODES } from '../shared/error-codes.ts';
+import { expectArray, expectFields, expectInteger, expectOneOf, expectString, fail } from '../shared/guard.ts';
 import type { ActorRef, ConflictList, ConflictView, HistoryEntry, RecordHistory, ResolveResult } from '../shared/office-protocol.ts';
 import { LATEST_TIME } from '../shared/protocol-guards.ts';
 
@@ -72,6 +73,19 @@ export function assertDeviceList(value: unknown): asserts value is DeviceList {
     expectTimeOrNull(device.oldestWaitingAt, `${path}.oldestWaitingAt`);
     expectTimeOrNull(device.revokedAt, `${path}.revokedAt`);
     if (device.queueDepth !== null) expectInteger(device.queueDepth, `${path}.queueDepth`, COUNT, 'bad-response');
+    // An older server sends no refusals; a newer one's are checked before the table shows them.
+    if (device.refused !== undefined) {
+      expectFields(device.refused, `${path}.refused`, ['count', 'recent']);
+      expectInteger(device.refused.count, `${path}.refused.count`, COUNT, 'bad-response');
+      expectArray(device.refused.recent, `${path}.refused.recent`, 'bad-response');
+      device.refused.recent.forEach((op, j) => {
+        const at = `${path}.refused.recent[${j}]`;
+        expectFields(op, at, ['studentId', 'code', 'at']);
+        expectText(op.studentId, `${at}.studentId`, 64);
+        expectOneOf(op.code, `${at}.code`, OP_ERROR_CODES, 'bad-response');
+        expectInteger(op.at, `${at}.at`, TIME, 'bad-response');
+      });
+    }
   });
   expectArray(value.kiosks, '$.kiosks', 'bad-response');
   value.kiosks.forEach((kiosk, i) => {

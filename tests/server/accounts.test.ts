@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureFirstAdmin } from '../../src/server/auth/accounts.ts';
 import { SESSION_LIFETIME_MS } from '../../src/server/auth/principal.ts';
-import { ORIGIN, startTestApp, type TestApp } from '../support/test-app.ts';
+import { checkIn, ORIGIN, startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -190,6 +190,23 @@ describe('kiosk pairing', () => {
     await t.asKiosk({ url: '/api/changes?cursor=', headers: { 'x-doorline-queue': '0;0' } });
     const list = (await t.app.inject({ url: '/api/devices', headers: await t.signIn('admin') })).json();
     expect(list.devices[0]).toMatchObject({ queueDepth: 0, oldestWaitingAt: null, lastSeenAt: t.clock.now });
+  });
+
+  it('shows the admin what each device sent that the server refused, newest first', async () => {
+    const now = t.clock.now;
+    const sync = await t.asKiosk({
+      method: 'POST',
+      url: '/api/sync',
+      payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [checkIn(1, '100001', now), checkIn(2, '4242', now), checkIn(3, '999', now + 1)] },
+    });
+    expect(sync.statusCode).toBe(200);
+    const list = (await t.app.inject({ url: '/api/devices', headers: await t.signIn('admin') })).json();
+    const kiosk = list.devices.find((d: { id: string }) => d.id === t.deviceId);
+    expect(kiosk.refused.count).toBe(2);
+    expect(kiosk.refused.recent.map((op: { studentId: string; code: string }) => [op.studentId, op.code]).sort()).toEqual([
+      ['4242', 'unknown-student'],
+      ['999', 'unknown-student'],
+    ]);
   });
 
   it('shows the admin every device with what it reported at its last sync', async () => {

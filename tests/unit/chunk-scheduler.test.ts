@@ -373,10 +373,10 @@ describe('chunk scheduler: sizing', () => {
 });
 
 describe('chunk scheduler: failures', () => {
-  it('backs off with jittered delays that double and stop growing at 30 s', async () => {
+  it('backs off with jittered delays that double and stop growing at the cap', async () => {
     const link = simulatedLink({ bytesPerSec: KBIT_64, rttMs: 800, ops: 100, random: cycle([0, 1, 0.5]), fail: () => ({ code: 'server-error', afterMs: 900 }) });
-    await expect(run(link, { maxAttempts: 8 })).rejects.toMatchObject({ code: 'server-error' });
-    // Equal jitter: half the ceiling plus random() of the other half; ceilings 1, 2, 4, 8, 16, 30, 30 s.
+    await expect(run(link, { maxAttempts: 9 })).rejects.toMatchObject({ code: 'server-error' });
+    // Equal jitter: half the ceiling plus random() of the other half; ceilings 1, 2, 4, 8, 16, 32, 64, 120 s.
     expect(link.events).toEqual([
       [0, 'send', 1, 6400],
       [900, 'fail', 1, 'server-error'],
@@ -395,13 +395,16 @@ describe('chunk scheduler: failures', () => {
       [14000, 'retry', 'server-error', 16000],
       [30000, 'send', 6, 6400],
       [30900, 'fail', 6, 'server-error'],
-      [30900, 'retry', 'server-error', 22500],
-      [53400, 'send', 7, 6400],
-      [54300, 'fail', 7, 'server-error'],
-      [54300, 'retry', 'server-error', 15000],
-      [69300, 'send', 8, 6400],
-      [70200, 'fail', 8, 'server-error'],
-      [70200, 'rejected', 'server-error'],
+      [30900, 'retry', 'server-error', 24000],
+      [54900, 'send', 7, 6400],
+      [55800, 'fail', 7, 'server-error'],
+      [55800, 'retry', 'server-error', 32000],
+      [87800, 'send', 8, 6400],
+      [88700, 'fail', 8, 'server-error'],
+      [88700, 'retry', 'server-error', 120000],
+      [208700, 'send', 9, 6400],
+      [209600, 'fail', 9, 'server-error'],
+      [209600, 'rejected', 'server-error'],
     ]);
   });
 

@@ -1,28 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DayBook } from '../../sw/day-book.ts';
-import { openOutboxDb, type OutboxDb, type OutboxOp } from '../../sw/outbox-db.ts';
+import type { OutboxDb, OutboxOp } from '../../sw/outbox-db.ts';
+import { workerStores } from '../../sw/worker-stores.ts';
+import { useWorkerDb } from '../support/worker-db.ts';
 
 const SCHOOL = { timeZone: 'Europe/London', bellTime: '08:00' };
 const T0758 = Date.parse('2026-11-24T07:58:00Z');
 const T0814 = Date.parse('2026-11-24T08:14:00Z');
 const TODAY = '2026-11-24';
-let name: string;
+const fixture = useWorkerDb();
 let db: OutboxDb;
 let book: DayBook;
 
 beforeEach(async () => {
-  name = `day-book-test-${Math.random()}`;
-  db = openOutboxDb(name);
-  book = new DayBook(db);
+  db = fixture.db;
+  book = new DayBook(workerStores(db));
   await db.roster.bulkPut([
     { studentId: '100001', name: 'Ada Lovelace', homeroom: '7A' },
     { studentId: '100002', name: 'Alan Turing', homeroom: '7A' },
     { studentId: '100003', name: 'Grace Hopper', homeroom: '7B' },
   ]);
-});
-afterEach(async () => {
-  db.close();
-  await indexedDB.deleteDatabase(name);
 });
 
 const op = (fields: Partial<OutboxOp>): OutboxOp => ({ seq: 1, opId: `01JD${Math.random().toString().slice(2, 24).padEnd(22, '0')}`, kind: 'check-in', kioskId: 'k', studentId: '100001', at: T0758, session: 'day', base: 0, queuedAt: T0758, ...fields });
@@ -54,6 +51,13 @@ describe("the device's copy of today", () => {
     );
     expect(counts).toEqual({ records: 0, opened: 2, resolved: 1 });
     expect(await db.records.count()).toBe(0);
+  });
+
+  it("keeps where this device's roll marks stand, and no row for a door scan, which shows in the record", async () => {
+    await book.applyOwn(op({ kind: 'check-in', studentId: '100001', seq: 1 }), T0758, SCHOOL);
+    await book.applyOwn(op({ kind: 'status', status: 'absent', studentId: '100002', seq: 2 }), T0814, SCHOOL);
+    expect((await db.marks.toArray()).map((m) => [m.studentId, m.kind])).toEqual([['100002', 'status']]);
+    expect((await book.record('day', '100001', TODAY))?.checkInAt).toBe(T0758);
   });
 
   it('fills the roll for a homeroom from the roster, the records and its own marks', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceSummary } from '../../src/shared/account-protocol.ts';
-import { deviceName, deviceOrder, pairedText, pairingExpiryText, stateText, waitingText } from '../../src/ui/device-text.ts';
+import { deviceName, deviceOrder, pairedText, pairingExpiryText, refusedText, stateText, waitingText } from '../../src/ui/device-text.ts';
 
 const LONDON = 'Europe/London';
 const NOW = Date.UTC(2026, 10, 24, 10, 0);
@@ -36,6 +36,14 @@ describe('how the admin page describes a device', () => {
     ['no oldest time', { ...kiosk, queueDepth: 1500, oldestWaitingAt: 0 }, '1,500 waiting'],
   ])('says what waits on it: %s', (_case, device, words) => {
     expect(waitingText(device, LONDON, NOW)).toBe(words);
+  });
+
+  it('lists what the server refused from the device, with the reasons, for staff rather than for students at the door', () => {
+    expect(refusedText(kiosk)).toBe('—');
+    expect(refusedText({ ...kiosk, refused: { count: 0, recent: [] } })).toBe('None');
+    const two = { count: 2, recent: [{ studentId: '4242', code: 'unknown-student' as const, at: NOW }, { studentId: '100002', code: 'time-out-of-range' as const, at: NOW }] };
+    expect(refusedText({ ...kiosk, refused: two })).toBe("2 refused — ID 4242: the student is not on the school's roster; ID 100002: the device's clock was far wrong");
+    expect(refusedText({ ...kiosk, refused: { ...two, count: 9 } })).toMatch(/; and 7 more$/);
   });
 
   it('shows a revoked device as revoked', () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeBatch } from '../../src/shared/batch-codec.ts';
 import { DoorlineError } from '../../src/shared/error-codes.ts';
 import type { OpKind } from '../../src/shared/attendance-model.ts';
@@ -7,18 +7,23 @@ import { toRuns } from '../../src/shared/receipts.ts';
 import type { SyncProgress } from '../../src/shared/worker-messages.ts';
 import { LinkEstimator } from '../../sw/chunk-scheduler.ts';
 import { drainOutbox, singleFlight, type DrainDelegate } from '../../sw/drain.ts';
-import { openOutboxDb, type OutboxDb } from '../../sw/outbox-db.ts';
-import { Outbox } from '../../sw/outbox.ts';
+import type { OutboxDb } from '../../sw/outbox-db.ts';
+import type { Outbox } from '../../sw/outbox.ts';
+import { saveMark } from '../../sw/save-mark.ts';
+import { settleReceipts } from '../../sw/settle-receipts.ts';
+import { workerStores, type WorkerStores } from '../../sw/worker-stores.ts';
+import { useWorkerDb } from '../support/worker-db.ts';
 
-let name: string;
+const fixture = useWorkerDb();
 let db: OutboxDb;
+let stores: WorkerStores;
 let outbox: Outbox;
 let n = 0;
 
 async function queue(count: number, kioskId = 'kiosk-0001', kind: OpKind = 'check-in'): Promise<void> {
   for (let i = 0; i < count; i++) {
     n++;
-    await outbox.enqueue({
+    await saveMark(stores, {
       v: 1,
       opId: `01JD${String(n).padStart(22, '0')}`,
       kind,
@@ -54,6 +59,7 @@ function fakeServer(respond?: (ops: Op[], call: number) => Receipt[] | Error) {
 function delegate(post: DrainDelegate['post'], extra: Partial<DrainDelegate> = {}): DrainDelegate {
   return {
     outbox,
+    settle: (sent, receipts) => settleReceipts(stores, sent, receipts),
     deviceId: 'device-abcdef01',
     limits: { maxBodyBytes: 1024 * 1024, maxOps: 2000 },
     link: new LinkEstimator(),
@@ -68,15 +74,11 @@ function delegate(post: DrainDelegate['post'], extra: Partial<DrainDelegate> = {
 }
 
 beforeEach(() => {
-  name = `drain-test-${Math.random()}`;
-  db = openOutboxDb(name);
-  outbox = new Outbox(db);
+  db = fixture.db;
+  stores = workerStores(db);
+  outbox = stores.outbox;
 });
 
-afterEach(async () => {
-  db.close();
-  await indexedDB.deleteDatabase(name);
-});
 
 describe('drain', () => {
   it('sends everything, in the compact codec, and empties the outbox', async () => {
@@ -106,6 +108,25 @@ describe('drain', () => {
     expect(server.requests.length).toBeGreaterThan(1);
     expect(Math.max(...server.requests.map((r) => r.bytes))).toBeLessThanOrEqual(4096);
     expect(server.requests.reduce((sum, r) => sum + r.ops.length, 0)).toBe(3000);
+  });
+
+  it('reads each waiting op from the outbox once, not the whole queue again for every chunk', async () => {
+    await queue(60);
+    let rowsRead = 0;
+    const counting = Object.create(outbox) as Outbox;
+    counting.waitingAfter = async (seq, limit) => {
+      const rows = await outbox.waitingAfter(seq, limit);
+      rowsRead += rows.length;
+      return rows;
+    };
+    counting.waiting = async () => {
+      throw new Error('the drain must not read the whole queue');
+    };
+    const server = fakeServer();
+    await drainOutbox(delegate(server.post, { outbox: counting, limits: { maxBodyBytes: 1024 * 1024, maxOps: 5 } }));
+    expect(server.requests.length).toBe(12);
+    expect(rowsRead).toBe(60);
+    expect(await outbox.size()).toBe(0);
   });
 
   it('keeps everything queued and rethrows when sending keeps failing', async () => {
@@ -143,7 +164,7 @@ describe('drain', () => {
     const server = fakeServer((ops) => ops.map((_op, i): Receipt => (i === 0 ? { status: 'rejected', code: 'unknown-student' } : { status: 'applied' })));
     await drainOutbox(delegate(server.post));
     expect(await outbox.size()).toBe(0);
-    expect(await outbox.deadLetterCount()).toBe(1);
+    expect(await stores.deadLetters.count()).toBe(1);
   });
 
   it('sends roll marks first and lets notes wait while Save-Data is on', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
-import { answerMessage, deadLetterHeading, deadLetterLines, networkText, pairingError, progressFraction, queueText, storageWarning, unpairedDetail } from '../../src/ui/kiosk-text.ts';
+import { answerMessage, networkText, pairingError, progressFraction, queueText, storageWarning, unpairedDetail } from '../../src/ui/kiosk-text.ts';
 
 const idle: WorkerStatus = {
   v: 1,
@@ -22,8 +22,8 @@ describe('what the kiosk says', () => {
     ['nothing waiting', idle, 'All sent'],
     ['sending with an estimate', { ...idle, phase: 'sending', waiting: 1160, progress: { lane: 'door', done: 340, total: 1500, bytesSent: 2000, rate: 17, etaSeconds: 20 } }, 'Sending 340 of 1,500 — about 20 s left'],
     ['sending a long queue', { ...idle, phase: 'sending', waiting: 9000, progress: { lane: 'door', done: 1000, total: 10000, bytesSent: 2000, rate: 17, etaSeconds: 530 } }, 'Sending 1,000 of 10,000 — about 9 min left'],
-    ['waiting for the network', { ...idle, phase: 'waiting-for-network', waiting: 12 }, 'Waiting for the network — 12 check-ins saved on this kiosk'],
-    ['one waiting for the network', { ...idle, phase: 'waiting-for-network', waiting: 1 }, 'Waiting for the network — 1 check-in saved on this kiosk'],
+    ['waiting for the server', { ...idle, phase: 'waiting-for-network', waiting: 12 }, 'Waiting for the server — 12 check-ins saved on this kiosk'],
+    ['one waiting for the server', { ...idle, phase: 'waiting-for-network', waiting: 1 }, 'Waiting for the server — 1 check-in saved on this kiosk'],
     ['held by the server', { ...idle, phase: 'held', waiting: 3, lastError: 'device-unauthorized' }, '3 check-ins saved on this kiosk'],
   ] as Array<[string, WorkerStatus, string]>)('%s', (_name, status, text) => {
     expect(queueText(status)).toBe(text);
@@ -36,20 +36,26 @@ describe('what the kiosk says', () => {
 
   it('says offline plainly', () => {
     expect(networkText(false, idle)).toBe('Offline');
-    expect(networkText(true, { ...idle, phase: 'waiting-for-network' })).toBe('Offline — the server cannot be reached');
+    expect(networkText(true, { ...idle, phase: 'waiting-for-network' })).toBe('Online, but the server cannot be reached');
     expect(networkText(true, { ...idle, quality: { score: 20, label: 'poor', saveData: false } })).toBe('Online — poor connection');
+  });
+
+  it('agrees with itself and with the link', () => {
+    // A link that is up never reads "offline connection", whatever the score says.
+    expect(networkText(true, { ...idle, quality: { score: 0, label: 'offline', saveData: false } })).toBe('Online');
+    // Offline, nothing is being sent, whatever phase the worker last reported.
+    const sending: WorkerStatus = { ...idle, phase: 'sending', waiting: 30, progress: null };
+    expect(queueText(sending, false)).toBe('Waiting for the network — 30 check-ins saved on this kiosk');
+    expect(queueText(sending, true)).toBe('Sending 30 check-ins…');
+  });
+
+  it('says plainly when the server has moved on to a newer version', () => {
+    expect(networkText(true, { ...idle, phase: 'held', waiting: 4, lastError: 'unsupported-version' })).toBe('This kiosk needs an update — reload the page');
   });
 
   it('shows the progress bar only while sending', () => {
     expect(progressFraction(idle)).toBeNull();
     expect(progressFraction({ ...idle, phase: 'sending', progress: { lane: 'roll', done: 25, total: 100, bytesSent: 0, rate: 0, etaSeconds: null } })).toBe(0.25);
-  });
-
-  it('lists refused check-ins with their reason', () => {
-    const status: WorkerStatus = { ...idle, deadLetters: 2, recentDeadLetters: [{ seq: 9, kind: 'check-in', studentId: '4242', at: 0, code: 'unknown-student' }, { seq: 4, kind: 'check-in', studentId: '100002', at: 0, code: 'time-out-of-range' }] };
-    expect(deadLetterHeading(status)).toBe('2 check-ins were refused by the server — the reasons are listed here');
-    expect(deadLetterLines(status)).toEqual(["ID 4242 — refused by the server: not on the school's roster", "ID 100002 — refused by the server: the kiosk's clock was far wrong"]);
-    expect(deadLetterHeading(idle)).toBe('');
   });
 
   it('warns when the device is nearly out of storage', () => {

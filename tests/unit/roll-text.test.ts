@@ -75,6 +75,10 @@ describe('what the roll says', () => {
     expect(rollQueueText(status)).toBe(words);
   });
 
+  it('never says it is sending while the browser knows it is offline', () => {
+    expect(rollQueueText({ ...idle, phase: 'sending', waiting: 3 }, false)).toBe('3 marks waiting to send');
+  });
+
   it('asks for a new sign-in only when an ended session holds the marks back', () => {
     expect(needsSignIn({ ...idle, phase: 'held', lastError: 'session-expired' })).toBe(true);
     expect(needsSignIn({ ...idle, phase: 'held', lastError: 'not-signed-in' })).toBe(true);

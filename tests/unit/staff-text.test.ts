@@ -62,4 +62,9 @@ describe('the staff pages’ words', () => {
     expect(rollNetworkText(false, null)).toBe('Offline — marks are saved on this device');
     expect(rollNetworkText(true, null)).toBe('Online');
   });
+
+  it('says plainly when the device needs an update to go on sending', () => {
+    const held = { phase: 'held', lastError: 'unsupported-version' } as unknown as WorkerStatus;
+    expect(rollNetworkText(true, held)).toBe('This device needs an update — reload the page; marks are kept here');
+  });
 });

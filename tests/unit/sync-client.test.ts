@@ -24,6 +24,7 @@ describe('reading the server answer', () => {
     ['a bare 413 from a proxy', () => Promise.resolve(new Response('Request Entity Too Large', { status: 413, headers: { 'content-type': 'text/plain' } })), 'body-too-large'],
     ['a 401', () => Promise.resolve(new Response('', { status: 401 })), 'device-unauthorized'],
     ['a 403', () => Promise.resolve(json({ error: { code: 'device-revoked', message: '…' } }, 403)), 'device-revoked'],
+    ['a newer protocol', () => Promise.resolve(json({ error: { code: 'unsupported-version', message: '…' } }, 400)), 'unsupported-version'],
   ])('turns %s into %s and keeps the data', async (_name, fetchImpl, code) => {
     await expect(postBatch(body, 'gzip', 1000, fetchImpl as typeof fetch)).rejects.toMatchObject({ code });
   });

@@ -1,45 +1,45 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DoorlineError } from '../../src/shared/error-codes.ts';
 import { decodeBatch } from '../../src/shared/batch-codec.ts';
 import type { SyncResponse } from '../../src/shared/protocol.ts';
 import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
 import { KioskCache } from '../../sw/kiosk-cache.ts';
-import { openOutboxDb, type OutboxDb } from '../../sw/outbox-db.ts';
-import { Outbox } from '../../sw/outbox.ts';
+import type { OutboxDb } from '../../sw/outbox-db.ts';
+import { saveMark } from '../../sw/save-mark.ts';
+import { settleReceipts } from '../../sw/settle-receipts.ts';
+import { workerStores, type WorkerStores } from '../../sw/worker-stores.ts';
+import { useWorkerDb } from '../support/worker-db.ts';
+import { DEFAULT_MAX_ATTEMPTS } from '../../sw/chunk-scheduler.ts';
+import { retryDelayMs } from '../../sw/retry-backoff.ts';
 import { SyncEngine } from '../../sw/sync-engine.ts';
 
-let name: string;
+const fixture = useWorkerDb();
 let db: OutboxDb;
-let outbox: Outbox;
+let stores: WorkerStores;
 
 beforeEach(async () => {
-  name = `engine-test-${Math.random()}`;
-  db = openOutboxDb(name);
-  outbox = new Outbox(db);
+  db = fixture.db;
+  stores = workerStores(db);
   for (let i = 1; i <= 3; i++) {
-    await outbox.enqueue({ v: 1, opId: `01JD${String(i).padStart(22, '0')}`, kind: 'check-in', kioskId: 'kiosk-0001', studentId: String(100000 + i), at: 1_790_000_000_000 + i });
+    await saveMark(stores, { v: 1, opId: `01JD${String(i).padStart(22, '0')}`, kind: 'check-in', kioskId: 'kiosk-0001', studentId: String(100000 + i), at: 1_790_000_000_000 + i });
   }
-});
-afterEach(async () => {
-  db.close();
-  await indexedDB.deleteDatabase(name);
 });
 
 type Post = (opCount: number) => Promise<SyncResponse>;
 
-function engineWith(respond: Post, online = true, connection?: { saveData?: boolean }) {
+function engineWith(respond: Post, online: boolean | (() => boolean) = true, connection?: { saveData?: boolean }) {
   const published: WorkerStatus[] = [];
   const timers: number[] = [];
   let backgroundSyncs = 0;
   const engine = new SyncEngine({
-    outbox,
-    kiosk: new KioskCache(db, { headers: async () => ({}) }, () => Promise.reject(new Error('not used'))),
+    stores,
+    kiosk: new KioskCache(stores, { headers: async () => ({}) }, () => Promise.reject(new Error('not used'))),
     compress: async (body) => ({ body, encoding: 'identity' }),
     post: (body) => respond(decodeBatch(body, { maxOps: 10_000 }).ops.length),
     publish: async (status) => void published.push(status),
     requestBackgroundSync: async () => void backgroundSyncs++,
     setTimer: (_callback, ms) => timers.push(ms),
-    isOnline: () => online,
+    isOnline: () => (typeof online === 'function' ? online() : online),
     connection: () => connection,
     sleep: async () => undefined,
     random: () => 0.5,
@@ -58,13 +58,63 @@ describe('sync engine', () => {
     expect(published.at(-1)?.lastSyncAt).toEqual(expect.any(Number));
   });
 
-  it('waits for the network after a failure and retries on a timer, without re-registering a sync that would fire at once', async () => {
+  it('waits for the network after a failure, retries on a timer and asks Background Sync to outlive the worker', async () => {
     const { engine, published, timers, backgroundSyncs } = engineWith(() => Promise.reject(new DoorlineError('network-error')));
     await expect(engine.sync()).rejects.toMatchObject({ code: 'network-error' });
     expect(published.at(-1)).toMatchObject({ phase: 'waiting-for-network', waiting: 3, lastError: 'network-error' });
-    expect(backgroundSyncs()).toBe(0);
-    expect(timers).toEqual([3750]);
+    expect(backgroundSyncs()).toBe(1);
+    // The drain made four attempts; the timer goes on with the fifth's pause.
+    expect(timers).toEqual([retryDelayMs(DEFAULT_MAX_ATTEMPTS + 1, () => 0.5)]);
     expect(published.at(-1)?.quality?.label).toBeDefined();
+  });
+
+  it('registers no sync while a sync event fails: its rejection keeps the registration, a new one would fire at once', async () => {
+    const { engine, backgroundSyncs } = engineWith(() => Promise.reject(new DoorlineError('server-error', { status: 503 })));
+    await expect(engine.syncForEvent()).rejects.toMatchObject({ code: 'server-error' });
+    expect(backgroundSyncs()).toBe(0);
+  });
+
+  it('does not count check-ins made offline as failures: once online, the first failure waits the first pause', async () => {
+    let online = false;
+    const { engine, published, timers } = engineWith(() => Promise.reject(new DoorlineError('server-error', { status: 503 })), () => online);
+    for (let i = 0; i < 10; i++) await expect(engine.sync()).rejects.toMatchObject({ code: 'network-error' });
+    expect(timers).toEqual([]);
+    online = true;
+    await expect(engine.sync()).rejects.toMatchObject({ code: 'server-error' });
+    expect(timers).toEqual([retryDelayMs(DEFAULT_MAX_ATTEMPTS + 1, () => 0.5)]);
+  });
+
+  it('never says it is sending while the browser knows it is offline', async () => {
+    const { engine, published } = engineWith(applyAll, false);
+    await expect(engine.sync()).rejects.toBeDefined();
+    await expect(engine.sync()).rejects.toBeDefined();
+    expect(published.map((s) => s.phase)).not.toContain('sending');
+    expect(published.at(-1)?.quality?.label).not.toBe('offline');
+  });
+
+  it('reads a fast link with tiny requests as good, not poor', async () => {
+    const { engine, published } = engineWith(async (count) => {
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      return applyAll(count);
+    });
+    await engine.sync();
+    expect(published.at(-1)?.quality?.label).toBe('good');
+  });
+
+  it('holds the queue and stops retrying when the server speaks a newer protocol', async () => {
+    let sends = 0;
+    const { engine, published, timers, backgroundSyncs } = engineWith(() => {
+      sends++;
+      return Promise.reject(new DoorlineError('unsupported-version'));
+    });
+    await expect(engine.sync()).rejects.toMatchObject({ code: 'unsupported-version' });
+    expect(sends).toBe(1);
+    // A check-in made afterwards triggers no new attempt: only a new worker (the page reloaded) sends again.
+    await expect(engine.sync()).rejects.toMatchObject({ code: 'unsupported-version' });
+    expect(sends).toBe(1);
+    expect(published.at(-1)).toMatchObject({ phase: 'held', waiting: 3, lastError: 'unsupported-version' });
+    expect(timers).toEqual([]);
+    expect(backgroundSyncs()).toBe(0);
   });
 
   it('holds the queue and says why when the server refuses the batch itself', async () => {
@@ -95,17 +145,17 @@ describe('sync engine', () => {
   });
 
   it('lets notes wait while the device asks to save data', async () => {
-    await outbox.enqueue({ v: 1, opId: `01JD${'9'.padStart(22, '0')}`, kind: 'note', text: 'Left early for the dentist', kioskId: 'kiosk-0001', studentId: '100009', at: 1_790_000_000_009 });
+    await saveMark(stores, { v: 1, opId: `01JD${'9'.padStart(22, '0')}`, kind: 'note', text: 'Left early for the dentist', kioskId: 'kiosk-0001', studentId: '100009', at: 1_790_000_000_009 });
     const { engine, published } = engineWith(applyAll, true, { saveData: true });
     await engine.sync();
-    expect((await outbox.waiting()).map((op) => op.kind)).toEqual(['note']);
+    expect((await stores.outbox.waiting()).map((op) => op.kind)).toEqual(['note']);
     expect(published.at(-1)?.quality?.saveData).toBe(true);
   });
 
   it('keeps the link estimate for the next drain', async () => {
     const { engine } = engineWith(applyAll);
     await engine.sync();
-    expect(await outbox.getMeta('link-estimate')).toBeTruthy();
+    expect(await stores.meta.get('link-estimate')).toBeTruthy();
   });
 
   it('does not try the network when the browser knows it is offline, and asks Background Sync to wake it', async () => {
@@ -139,8 +189,8 @@ describe('sync engine', () => {
   });
 
   it('does nothing when the outbox is empty', async () => {
-    const all = await outbox.waiting(10);
-    await outbox.settle(all, all.map(() => ({ status: 'applied' as const })));
+    const all = await stores.outbox.waiting(10);
+    await settleReceipts(stores, all, all.map(() => ({ status: 'applied' as const })));
     let sends = 0;
     const { engine } = engineWith(async (count) => {
       sends++;

@@ -9,10 +9,11 @@ import {
   assertPairRequest,
   assertQueueExport,
   type DeviceList,
+  type DeviceSummary,
   type PairAnswer,
   type PairingCode,
 } from '../../shared/account-protocol.ts';
-import { DoorlineError } from '../../shared/error-codes.ts';
+import { DoorlineError, type OpErrorCode } from '../../shared/error-codes.ts';
 import { expectRecord, expectString } from '../../shared/guard.ts';
 import { assertSyncRequest, DEVICE_ID_PATTERN } from '../../shared/protocol-guards.ts';
 import { LIMITS } from '../../shared/limits.ts';
@@ -86,6 +87,22 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
       .orderBy('devices.last_seen_at', 'desc')
       .execute();
     const kiosks = await db.selectFrom('kiosks').select(['id', 'name']).where('school_id', '=', admin.schoolId).orderBy('name').execute();
+    // What each device sent that was refused for good: the kiosk no longer shows this to students, staff see it here.
+    const refusedRows = await db
+      .selectFrom('ops')
+      .select(['device_id', 'student_number', 'code', 'device_time'])
+      .where('school_id', '=', admin.schoolId)
+      .where('status', '=', 'rejected')
+      .where('device_id', 'is not', null)
+      .orderBy('received_at', 'desc')
+      .execute();
+    const refused = new Map<string, NonNullable<DeviceSummary['refused']>>();
+    for (const row of refusedRows) {
+      const entry = refused.get(row.device_id as string) ?? { count: 0, recent: [] };
+      entry.count += 1;
+      if (entry.recent.length < 5) entry.recent.push({ studentId: row.student_number, code: (row.code ?? 'invalid-body') as OpErrorCode, at: Number(row.device_time) });
+      refused.set(row.device_id as string, entry);
+    }
     const num = (value: number | null) => (value === null ? null : Number(value));
     const list: DeviceList = {
       v: PROTOCOL_VERSION,
@@ -101,6 +118,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
         queueDepth: num(r.queue_depth),
         oldestWaitingAt: num(r.oldest_waiting_at),
         revokedAt: num(r.revoked_at),
+        refused: refused.get(r.id) ?? { count: 0, recent: [] },
       })),
       kiosks,
     };

@@ -3,14 +3,15 @@
  * `POST /api/sync` the way real networks do: a 500 from an overloaded server,
  * an HTML page from a captive portal, or an answer lost after the server
  * committed. It can also play a newer server that adds a field the kiosk
- * does not know to every sync answer and change page. Everything else passes
+ * does not know to every sync answer and change page, or a server that is
+ * `down`: then every request's connection is dropped. Everything else passes
  * through untouched.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
-export type SyncMode = 'pass' | 'error-500' | 'html-200' | 'drop-after-commit' | 'error-401';
+export type SyncMode = 'pass' | 'error-500' | 'html-200' | 'drop-after-commit' | 'error-401' | 'down';
 
 export interface FaultProxy {
   url: string;
@@ -37,7 +38,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     maxSyncBodyBytes: null,
     passedBodies: [],
     tooLarge: 0,
-    seen: { pass: 0, 'error-500': 0, 'html-200': 0, 'drop-after-commit': 0, 'error-401': 0 },
+    seen: { pass: 0, 'error-500': 0, 'html-200': 0, 'drop-after-commit': 0, 'error-401': 0, down: 0 },
     newerServer: false,
     widened: { sync: 0, changes: 0 },
     close: async () => undefined,
@@ -47,6 +48,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const isSync = req.method === 'POST' && req.url === '/api/sync';
+      if (proxy.mode === 'down') {
+        if (isSync) proxy.seen.down++;
+        req.socket.destroy();
+        return;
+      }
       const mode = isSync ? proxy.mode : 'pass';
       if (isSync) proxy.seen[mode]++;
       if (mode === 'error-500') {
@@ -98,7 +104,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     answer.on('data', (chunk: Buffer) => parts.push(chunk));
     answer.on('end', () => {
       const raw = Buffer.concat(parts);
-      const json = JSON.parse((answer.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8')) as Record<string, unknown>;
+      const encoding = answer.headers['content-encoding'];
+      const plain = encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : raw;
+      const json = JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
       const withNews = (page: Record<string, unknown>) => ({ ...page, region: 'north', changes: (page.changes as Array<Record<string, unknown>>).map((c) => ({ ...c, by: 'office' })) });
       const newer = which === 'changes' ? withNews(json) : { ...json, ...(json.changes ? { changes: withNews(json.changes as Record<string, unknown>) } : {}) };
       const body = JSON.stringify({ ...newer, retryAfterHint: 5 });

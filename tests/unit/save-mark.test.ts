@@ -1,11 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openOutboxDb, type OutboxDb } from '../../sw/outbox-db.ts';
-import { Outbox } from '../../sw/outbox.ts';
-import type { MarkInput } from '../../src/shared/protocol.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { MarkInput, Receipt } from '../../src/shared/protocol.ts';
+import type { OutboxDb, OutboxOp } from '../../sw/outbox-db.ts';
+import { saveMark, type MarkStamp } from '../../sw/save-mark.ts';
+import { settleReceipts } from '../../sw/settle-receipts.ts';
+import { workerStores } from '../../sw/worker-stores.ts';
+import { useWorkerDb } from '../support/worker-db.ts';
 
 const KIOSK = 'kiosk-0001';
 let counter = 0;
-let name: string;
+const fixture = useWorkerDb();
 let db: OutboxDb;
 
 function mark(studentId: string, opId = `01JD${String(++counter).padStart(22, '0')}`): MarkInput {
@@ -13,18 +16,28 @@ function mark(studentId: string, opId = `01JD${String(++counter).padStart(22, '0
 }
 
 beforeEach(() => {
-  name = `outbox-test-${Math.random()}`;
-  db = openOutboxDb(name);
+  db = fixture.db;
 });
 
-afterEach(async () => {
-  db.close();
-  await indexedDB.deleteDatabase(name);
-});
+/** The device's stores, with the two use cases that write the outbox: save a mark, settle receipts. */
+function device(on: OutboxDb, now: () => number = Date.now, newDeviceId?: () => string) {
+  const stores = workerStores(on, newDeviceId);
+  return {
+    enqueue: (input: MarkInput, stamp?: MarkStamp, alongside?: (op: OutboxOp) => Promise<void>) => saveMark(stores, input, stamp, alongside, now),
+    settle: (sent: readonly Pick<OutboxOp, 'seq' | 'opId'>[], receipts: readonly Receipt[]) => settleReceipts(stores, sent, receipts, now),
+    waiting: (limit?: number) => stores.outbox.waiting(limit),
+    size: () => stores.outbox.size(),
+    backlog: () => stores.outbox.backlog(),
+    deadLetters: (limit?: number) => stores.deadLetters.newest(limit),
+    deadLetterCount: () => stores.deadLetters.count(),
+    lastSyncAt: () => stores.meta.lastSyncAt(),
+    deviceId: () => stores.meta.deviceId(),
+  };
+}
 
-describe('outbox', () => {
+describe('saving marks and settling receipts', () => {
   it('gives each saved mark the next sequence number, starting at 1', async () => {
-    const outbox = new Outbox(db);
+    const outbox = device(db);
     const seqs = [];
     for (const id of ['100001', '100002', '100003']) seqs.push((await outbox.enqueue(mark(id))).op.seq);
     expect(seqs).toEqual([1, 2, 3]);
@@ -32,22 +45,21 @@ describe('outbox', () => {
   });
 
   it('keeps counting after the database is closed and opened again', async () => {
-    await new Outbox(db).enqueue(mark('100001'));
-    db.close();
-    db = openOutboxDb(name);
-    const { op } = await new Outbox(db).enqueue(mark('100002'));
+    await device(db).enqueue(mark('100001'));
+    db = fixture.reopen();
+    const { op } = await device(db).enqueue(mark('100002'));
     expect(op.seq).toBe(2);
   });
 
   it('never reuses a sequence number, even after the outbox empties', async () => {
-    const outbox = new Outbox(db);
+    const outbox = device(db);
     const { op } = await outbox.enqueue(mark('100001'));
     await outbox.settle([op], [{ status: 'applied' }]);
     expect((await outbox.enqueue(mark('100002'))).op.seq).toBe(2);
   });
 
   it('saves a mark posted twice with the same opId once', async () => {
-    const outbox = new Outbox(db);
+    const outbox = device(db);
     const input = mark('100001');
     const first = await outbox.enqueue(input);
     const second = await outbox.enqueue(input);
@@ -57,19 +69,19 @@ describe('outbox', () => {
   });
 
   it('gives concurrent marks distinct sequence numbers', async () => {
-    const outbox = new Outbox(db);
+    const outbox = device(db);
     const results = await Promise.all(Array.from({ length: 25 }, (_, i) => outbox.enqueue(mark(String(100001 + i)))));
     expect(new Set(results.map((r) => r.op.seq)).size).toBe(25);
   });
 
   it('returns the oldest ops first, up to the limit', async () => {
-    const outbox = new Outbox(db);
+    const outbox = device(db);
     for (let i = 0; i < 5; i++) await outbox.enqueue(mark(String(100001 + i)));
     expect((await outbox.waiting(2)).map((op) => op.seq)).toEqual([1, 2]);
   });
 
   it('removes an op only when its own receipt arrives', async () => {
-    const outbox = new Outbox(db);
+    const outbox = device(db);
     const ops = [];
     for (let i = 0; i < 4; i++) ops.push((await outbox.enqueue(mark(String(100001 + i)))).op);
     const [a, b, c, d] = ops as [typeof ops[0], typeof ops[0], typeof ops[0], typeof ops[0]];
@@ -83,14 +95,14 @@ describe('outbox', () => {
   });
 
   it('refuses to settle when receipts and ops do not pair up', async () => {
-    const outbox = new Outbox(db);
+    const outbox = device(db);
     const { op } = await outbox.enqueue(mark('100001'));
     await expect(outbox.settle([op], [])).rejects.toThrow();
     expect(await outbox.size()).toBe(1);
   });
 
   it('keeps what the page sent about the mark', async () => {
-    const outbox = new Outbox(db);
+    const outbox = device(db);
     const { op } = await outbox.enqueue({ ...mark('100001'), kind: 'status', status: 'absent', session: 'P2', base: 3 });
     expect(op).toMatchObject({ kind: 'status', status: 'absent', session: 'P2', base: 3 });
     const { op: plain } = await outbox.enqueue(mark('100002'));
@@ -99,7 +111,7 @@ describe('outbox', () => {
   });
 
   it('moves a refused op to the dead letters with its receipt', async () => {
-    const outbox = new Outbox(db);
+    const outbox = device(db);
     const { op } = await outbox.enqueue(mark('999999'));
     const receipt = { status: 'rejected', code: 'unknown-student' } as const;
     expect(await outbox.settle([op], [receipt])).toEqual({ removed: 0, deadLettered: 1 });
@@ -109,7 +121,7 @@ describe('outbox', () => {
   });
 
   it('treats a replayed rejection like the rejection itself', async () => {
-    const outbox = new Outbox(db);
+    const outbox = device(db);
     const { op } = await outbox.enqueue(mark('999999'));
     await outbox.settle([op], [{ status: 'duplicate', original: { status: 'rejected', code: 'unknown-student' } }]);
     expect(await outbox.deadLetterCount()).toBe(1);
@@ -117,7 +129,7 @@ describe('outbox', () => {
 
   it('records when the server last acknowledged something', async () => {
     let now = 1000;
-    const outbox = new Outbox(db, () => now);
+    const outbox = device(db, () => now);
     expect(await outbox.lastSyncAt()).toBeNull();
     const { op } = await outbox.enqueue(mark('100001'));
     now = 5000;
@@ -127,15 +139,15 @@ describe('outbox', () => {
 
   it('keeps one device id for the life of the database', async () => {
     let made = 0;
-    const outbox = new Outbox(db, Date.now, () => `device-${++made}-abcdef`);
+    const outbox = device(db, Date.now, () => `device-${++made}-abcdef`);
     const first = await outbox.deviceId();
     expect(await outbox.deviceId()).toBe(first);
-    expect(await new Outbox(db, Date.now, () => 'other-device-id').deviceId()).toBe(first);
+    expect(await device(db, Date.now, () => 'other-device-id').deviceId()).toBe(first);
     expect(made).toBe(1);
   });
 
   it('stamps each mark with its base and the measured offset, and nothing nobody reads', async () => {
-    const outbox = new Outbox(db);
+    const outbox = device(db);
     const first = (await outbox.enqueue(mark('100001'), { offset: -7_200_000, base: 3 })).op;
     const second = (await outbox.enqueue({ ...mark('100002'), at: first.at - 60_000 }, { offset: -7_200_000 })).op;
     expect(first).toMatchObject({ base: 3, offset: -7_200_000 });
@@ -147,7 +159,7 @@ describe('outbox', () => {
   });
 
   it('records where each sent mark stands: sent, merged, in conflict or refused', async () => {
-    const outbox = new Outbox(db);
+    const outbox = device(db);
     const ops = [];
     for (let i = 0; i < 4; i++) {
       const { op } = await outbox.enqueue(mark(String(100001 + i)));

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { RollView } from '../../src/shared/office-protocol.ts';
+import type { KioskConfig } from '../../src/shared/protocol.ts';
+import { serveRoll, type RollServerDelegate } from '../../sw/roll-server.ts';
+
+const SCHOOL = { timeZone: 'Europe/London', bellTime: '08:00', name: 'Demo School' };
+const NOW = Date.parse('2026-11-24T09:00:00Z');
+const deviceView = { v: 1, type: 'roll', date: '2026-11-24', session: 'day', group: '7A', groups: ['7A'], sessions: ['day'], rows: [], source: 'device' } as unknown as RollView;
+
+function roll(options: { config?: boolean; roster?: number; loaded: boolean }) {
+  const fetched: string[] = [];
+  const d: RollServerDelegate = {
+    kiosk: { config: async () => (options.config === false ? null : ({ school: SCHOOL } as unknown as KioskConfig)), rosterSize: async () => options.roster ?? 600 },
+    book: { roll: async () => deviceView },
+    feed: { hasLoaded: async () => options.loaded },
+    fetchImpl: async (path) => {
+      fetched.push(path);
+      return new Response(JSON.stringify({ source: 'server' }), { headers: { 'content-type': 'application/json' } });
+    },
+    now: () => NOW,
+  };
+  return { answer: serveRoll(new URL('https://doorline.test/api/roll?group=7A&session=day'), d), fetched };
+}
+
+describe("the roll served from the device's copy of today", () => {
+  it('answers from the device once today has been loaded', async () => {
+    const { answer, fetched } = roll({ loaded: true });
+    expect(await (await answer).json()).toMatchObject({ source: 'device' });
+    expect(fetched).toEqual([]);
+  });
+
+  it('asks the server while today has not been loaded, rather than show an empty day', async () => {
+    const { answer, fetched } = roll({ loaded: false });
+    expect(await (await answer).json()).toMatchObject({ source: 'server' });
+    expect(fetched).toEqual(['/api/roll?group=7A&session=day']);
+  });
+
+  it('asks the server before the school settings or the roster are on the device', async () => {
+    const noSettings = roll({ config: false, loaded: true });
+    await noSettings.answer;
+    expect(noSettings.fetched).toHaveLength(1);
+    const noRoster = roll({ roster: 0, loaded: true });
+    await noRoster.answer;
+    expect(noRoster.fetched).toHaveLength(1);
+  });
+});
