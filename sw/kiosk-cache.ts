@@ -14,6 +14,9 @@ const CONFIG_URL = '/api/kiosk-config';
 const CONFIG_TIMEOUT_MS = 4000;
 
 export class KioskCache {
+  /** The refresh on its way, if any: the worker's start-up, its first pull and the page all ask at once on a new device. */
+  private inflight: Promise<KioskConfig> | null = null;
+
   constructor(
     private readonly stores: Pick<WorkerStores, 'db' | 'meta' | 'roster'>,
     private readonly credentials: Pick<DeviceCredentials, 'headers'>,
@@ -35,9 +38,18 @@ export class KioskCache {
   /**
    * Fetches the device's configuration, and the roster when it has changed.
    * Throws `network-error` when offline, and the server's own code (not
-   * paired, revoked, signed out) when it refuses.
+   * paired, revoked, signed out) when it refuses. Callers that ask while a
+   * refresh is on its way share it: on a 64 kbit/s link each request costs
+   * its headers and a round trip.
    */
-  async refresh(): Promise<KioskConfig> {
+  refresh(): Promise<KioskConfig> {
+    this.inflight ??= this.fetchConfig().finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  private async fetchConfig(): Promise<KioskConfig> {
     let response: Response;
     try {
       response = await this.fetchImpl(CONFIG_URL, { cache: 'no-store', headers: await this.credentials.headers(), signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS) });

@@ -67,7 +67,8 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       await self.clients.claim();
-      await kiosk.refresh().catch(() => undefined);
+      // A device that already knows its school brings it up to date; a new one learns it at its first pull.
+      if (await kiosk.config()) await kiosk.refresh().catch(() => undefined);
       await engine.publish();
     })(),
   );

@@ -186,5 +186,6 @@ renderStatus();
 void loadConfig();
 void bridge.whenControlled().then(() => {
   // The first visit is served by the network; once the worker controls the page, reload what it cached.
-  if (!config) void loadConfig();
+  // A kiosk waiting for its pairing code was told so by the server itself: asking again would only repeat it.
+  if (!config && screen !== 'setup') void loadConfig();
 });
