@@ -122,7 +122,11 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   const delegate: SchedulerDelegate = {
     async take(targetBytes, maxOps) {
       await refill();
-      const candidates = selectNext([...window.values()], { max: Math.min(maxOps, d.limits.maxOps), inFlight: inFlightSeqs, holdLanes: d.holdLanes });
+      const candidates = selectNext([...window.values()], {
+        max: Math.min(maxOps, d.limits.maxOps),
+        inFlight: inFlightSeqs,
+        holdLanes: d.holdLanes,
+      });
       const first = candidates[0];
       if (!first) return null;
       // One request speaks for one kiosk; stopping at the first op of another

@@ -40,7 +40,11 @@ export async function settleReceipts(
       remove.push(op.seq);
       const outcome = finalOutcome(receipt);
       if (outcome.status === 'rejected') dead.push({ ...op, receipt, refusedAt: at });
-      states.push({ opId: op.opId, state: MARK_STATE[outcome.status], conflictId: outcome.status === 'conflict' ? outcome.conflictId : null });
+      states.push({
+        opId: op.opId,
+        state: MARK_STATE[outcome.status],
+        conflictId: outcome.status === 'conflict' ? outcome.conflictId : null,
+      });
     });
     await deadLetters.keep(dead);
     await outbox.remove(remove);

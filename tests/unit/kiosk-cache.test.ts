@@ -41,7 +41,9 @@ describe("the device's copy of its configuration", () => {
   });
 
   it('shares a refusal the same way, and asks again once it has been answered', async () => {
-    const { asked, fetchImpl } = server(() => Response.json({ error: { code: 'device-unauthorized', message: 'Pair this kiosk.' } }, { status: 401 }));
+    const { asked, fetchImpl } = server(() =>
+      Response.json({ error: { code: 'device-unauthorized', message: 'Pair this kiosk.' } }, { status: 401 }),
+    );
     const kiosk = new KioskCache(workerStores(fixture.db), noCredentials, fetchImpl);
     const both = await Promise.allSettled([kiosk.refresh(), kiosk.refresh()]);
     expect(both.map((r) => r.status)).toEqual(['rejected', 'rejected']);

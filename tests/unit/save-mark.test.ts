@@ -23,7 +23,8 @@ beforeEach(() => {
 function device(on: OutboxDb, now: () => number = Date.now, newDeviceId?: () => string) {
   const stores = workerStores(on, newDeviceId);
   return {
-    enqueue: (input: MarkInput, stamp?: MarkStamp, alongside?: (op: OutboxOp) => Promise<void>) => saveMark(stores, input, stamp, alongside, now),
+    enqueue: (input: MarkInput, stamp?: MarkStamp, alongside?: (op: OutboxOp) => Promise<void>) =>
+      saveMark(stores, input, stamp, alongside, now),
     settle: (sent: readonly Pick<OutboxOp, 'seq' | 'opId'>[], receipts: readonly Receipt[]) => settleReceipts(stores, sent, receipts, now),
     waiting: (limit?: number) => stores.outbox.waiting(limit),
     size: () => stores.outbox.size(),
@@ -84,7 +85,7 @@ describe('saving marks and settling receipts', () => {
     const outbox = device(db);
     const ops = [];
     for (let i = 0; i < 4; i++) ops.push((await outbox.enqueue(mark(String(100001 + i)))).op);
-    const [a, b, c, d] = ops as [typeof ops[0], typeof ops[0], typeof ops[0], typeof ops[0]];
+    const [a, b, c, d] = ops as [(typeof ops)[0], (typeof ops)[0], (typeof ops)[0], (typeof ops)[0]];
     const result = await outbox.settle(
       // What was sent as c's seq was another op: its receipt is not c's.
       [a, b, { seq: c.seq, opId: d.opId }],
@@ -153,7 +154,18 @@ describe('saving marks and settling receipts', () => {
     expect(first).toMatchObject({ base: 3, offset: -7_200_000 });
     expect(second.offset).toBe(-7_200_000);
     expect(second.base).toBe(0);
-    expect(Object.keys(first).sort()).toEqual(['at', 'base', 'kind', 'kioskId', 'offset', 'opId', 'queuedAt', 'seq', 'session', 'studentId']);
+    expect(Object.keys(first).sort()).toEqual([
+      'at',
+      'base',
+      'kind',
+      'kioskId',
+      'offset',
+      'opId',
+      'queuedAt',
+      'seq',
+      'session',
+      'studentId',
+    ]);
     const unmeasured = (await outbox.enqueue(mark('100003'))).op;
     expect(unmeasured.offset).toBeUndefined();
   });
@@ -163,7 +175,15 @@ describe('saving marks and settling receipts', () => {
     const ops = [];
     for (let i = 0; i < 4; i++) {
       const { op } = await outbox.enqueue(mark(String(100001 + i)));
-      await db.marks.put({ opId: op.opId, session: 'day', studentId: op.studentId, kind: op.kind, at: op.at, state: 'waiting', conflictId: null });
+      await db.marks.put({
+        opId: op.opId,
+        session: 'day',
+        studentId: op.studentId,
+        kind: op.kind,
+        at: op.at,
+        state: 'waiting',
+        conflictId: null,
+      });
       ops.push(op);
     }
     await outbox.settle(ops, [
