@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isLate, localMoment } from '../../src/shared/school-time.ts';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
 import { launchProfile, nudgeSync, openKiosk, scan, until } from './support/kiosk-browser.ts';
-import { useBrowserAndServer } from './support/lifecycle.ts';
+import { useBrowserAndServer, useFaultProxy } from './support/lifecycle.ts';
 
 const e2e = useBrowserAndServer();
 
@@ -145,33 +144,27 @@ describe('the door kiosk', () => {
 });
 
 describe('the door kiosk on a bad network', () => {
-  let proxy: FaultProxy;
-  beforeEach(async () => {
-    proxy = await startFaultProxy(e2e.server.url);
-  });
-  afterEach(async () => {
-    await proxy.close();
-  });
+  const faults = useFaultProxy(e2e);
 
   it('keeps everything through a 500 and a captive portal page, then delivers each check-in once', async () => {
     const context = await e2e.browser.newContext();
-    const page = await openKiosk(context, proxy.url, e2e.server.pairingCode);
+    const page = await openKiosk(context, faults.proxy.url, e2e.server.pairingCode);
     const students = ids(100301, 5);
 
-    proxy.mode = 'error-500';
+    faults.proxy.mode = 'error-500';
     for (const id of students) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
-    await until('a sync answered 500', () => proxy.seen['error-500'] > 0);
+    await until('a sync answered 500', () => faults.proxy.seen['error-500'] > 0);
     await page.getByText('Waiting for the server — 5 check-ins saved on this kiosk').waitFor();
     await page.getByText('Online, but the server cannot be reached').waitFor();
     expect(countOps()).toBe(0);
 
-    proxy.mode = 'html-200';
+    faults.proxy.mode = 'html-200';
     await nudgeSync(page);
-    await until('a sync answered by the portal page', () => proxy.seen['html-200'] > 0);
+    await until('a sync answered by the portal page', () => faults.proxy.seen['html-200'] > 0);
     await page.getByText('Waiting for the server — 5 check-ins saved on this kiosk').waitFor();
     expect(countOps()).toBe(0);
 
-    proxy.mode = 'pass';
+    faults.proxy.mode = 'pass';
     await nudgeSync(page);
     await page.getByText('All sent').waitFor({ timeout: 30_000 });
     expect(opsFor(students)).toEqual(exactlyOnce(students));
@@ -180,37 +173,37 @@ describe('the door kiosk on a bad network', () => {
 
   it('splits a batch the server finds too large and still delivers every check-in once', async () => {
     const context = await e2e.browser.newContext();
-    const page = await openKiosk(context, proxy.url, e2e.server.pairingCode);
+    const page = await openKiosk(context, faults.proxy.url, e2e.server.pairingCode);
     await context.setOffline(true);
     // Students in a shuffled order, so the batch does not compress to nothing.
     const students = shuffled(ids(100001, 600)).slice(0, 300);
     await postMarks(page, students);
     await page.getByText('Waiting for the network — 300 check-ins saved on this kiosk').waitFor();
 
-    proxy.maxSyncBodyBytes = 700;
+    faults.proxy.maxSyncBodyBytes = 700;
     await context.setOffline(false);
     await nudgeSync(page);
     await page.getByText('All sent').waitFor({ timeout: 60_000 });
-    expect(proxy.tooLarge).toBeGreaterThan(0);
-    expect(Math.max(...proxy.passedBodies)).toBeLessThanOrEqual(700);
+    expect(faults.proxy.tooLarge).toBeGreaterThan(0);
+    expect(Math.max(...faults.proxy.passedBodies)).toBeLessThanOrEqual(700);
     expect(opsFor(students)).toEqual(exactlyOnce(students));
     await context.close();
   });
 
   it('stops sending when the server says the kiosk is not paired, keeps every check-in and says so', async () => {
     const context = await e2e.browser.newContext();
-    const page = await openKiosk(context, proxy.url, e2e.server.pairingCode);
-    proxy.mode = 'error-401';
+    const page = await openKiosk(context, faults.proxy.url, e2e.server.pairingCode);
+    faults.proxy.mode = 'error-401';
     const students = ids(100501, 3);
     for (const id of students) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
     await page.getByText('This kiosk needs to be paired again').waitFor();
     await page.getByText('3 check-ins saved on this kiosk').waitFor();
-    const refusals = proxy.seen['error-401'];
+    const refusals = faults.proxy.seen['error-401'];
     await nudgeSync(page);
     await page.waitForTimeout(300);
     expect(countOps()).toBe(0);
 
-    proxy.mode = 'pass';
+    faults.proxy.mode = 'pass';
     await nudgeSync(page);
     await page.getByText('All sent').waitFor({ timeout: 30_000 });
     expect(refusals).toBeGreaterThan(0);
@@ -220,15 +213,15 @@ describe('the door kiosk on a bad network', () => {
 
   it('resends a batch whose answer was lost after the server committed, and counts it once', async () => {
     const context = await e2e.browser.newContext();
-    const page = await openKiosk(context, proxy.url, e2e.server.pairingCode);
+    const page = await openKiosk(context, faults.proxy.url, e2e.server.pairingCode);
     const students = ids(100401, 3);
 
-    proxy.mode = 'drop-after-commit';
+    faults.proxy.mode = 'drop-after-commit';
     for (const id of students) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
-    await until('the server to commit a batch whose answer is lost', () => proxy.seen['drop-after-commit'] > 0 && countOps() > 0);
+    await until('the server to commit a batch whose answer is lost', () => faults.proxy.seen['drop-after-commit'] > 0 && countOps() > 0);
     await page.getByText(/check-ins? saved on this kiosk/).waitFor();
 
-    proxy.mode = 'pass';
+    faults.proxy.mode = 'pass';
     await nudgeSync(page);
     await page.getByText('All sent').waitFor({ timeout: 30_000 });
     expect(opsFor(students)).toEqual(exactlyOnce(students));

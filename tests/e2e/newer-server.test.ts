@@ -1,17 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
+import { describe, expect, it } from 'vitest';
 import { nudgeSync, openKiosk, scan, until } from './support/kiosk-browser.ts';
-import { useBrowserAndServer } from './support/lifecycle.ts';
+import { useBrowserAndServer, useFaultProxy } from './support/lifecycle.ts';
 
 const e2e = useBrowserAndServer();
-let proxy: FaultProxy;
-
-beforeEach(async () => {
-  proxy = await startFaultProxy(e2e.server.url);
-});
-afterEach(async () => {
-  await proxy?.close();
-});
+const faults = useFaultProxy(e2e);
 
 const nameOf = (studentId: string): string => {
   const [row] = e2e.server.query<{ name: string }>('select name from students where student_number = ?', studentId);
@@ -29,25 +21,25 @@ const opCount = (studentIds: string[]): number =>
 describe('a kiosk meeting a newer server', () => {
   it('keeps draining when the server starts adding a field it does not know between two syncs', async () => {
     const context = await e2e.browser.newContext();
-    const page = await openKiosk(context, proxy.url, e2e.server.pairingCode);
+    const page = await openKiosk(context, faults.proxy.url, e2e.server.pairingCode);
 
     const before = ['100101', '100102'];
     for (const id of before) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
     await page.getByText('All sent').waitFor({ timeout: 30_000 });
     expect(opCount(before)).toBe(2);
 
-    proxy.newerServer = true;
+    faults.proxy.newerServer = true;
     const after = ['100103', '100104', '100105'];
     for (const id of after) await scan(page, id, new RegExp(`^${nameOf(id)} — `));
     await nudgeSync(page);
     await until('the three check-ins made after the server changed to arrive', () => opCount(after) === 3);
     await page.getByText('All sent').waitFor({ timeout: 30_000 });
-    expect(proxy.widened.sync).toBeGreaterThan(0);
+    expect(faults.proxy.widened.sync).toBeGreaterThan(0);
 
     // A check-in at another door comes down the feed with the newer fields and still lands on this kiosk.
     const other = await e2e.browser.newContext();
-    const otherDoor = await openKiosk(other, proxy.url, e2e.server.pairingCode);
-    const widenedPages = proxy.widened.changes;
+    const otherDoor = await openKiosk(other, faults.proxy.url, e2e.server.pairingCode);
+    const widenedPages = faults.proxy.widened.changes;
     await scan(otherDoor, '100106', new RegExp(`^${nameOf('100106')} — `));
     await otherDoor.getByText('All sent').waitFor({ timeout: 30_000 });
     const [{ homeroom } = { homeroom: '' }] = e2e.server.query<{ homeroom: string }>(
@@ -66,7 +58,7 @@ describe('a kiosk meeting a newer server', () => {
       );
       return roll.source === 'device' && roll.rows.some((r) => r.studentId === '100106' && r.status !== null);
     });
-    expect(proxy.widened.changes).toBeGreaterThan(widenedPages);
+    expect(faults.proxy.widened.changes).toBeGreaterThan(widenedPages);
     expect(await scan(page, '100106', new RegExp(`^${nameOf('100106')} — `))).toContain('already checked in at');
     await other.close();
     await context.close();

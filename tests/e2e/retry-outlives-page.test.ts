@@ -6,20 +6,12 @@
  * at once through the DevTools protocol.
  */
 import type { BrowserContext, CDPSession } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
+import { describe, expect, it } from 'vitest';
 import { openKiosk, scan, until } from './support/kiosk-browser.ts';
-import { useBrowserAndServer } from './support/lifecycle.ts';
+import { useBrowserAndServer, useFaultProxy } from './support/lifecycle.ts';
 
 const e2e = useBrowserAndServer();
-let proxy: FaultProxy;
-
-beforeEach(async () => {
-  proxy = await startFaultProxy(e2e.server.url);
-});
-afterEach(async () => {
-  await proxy?.close();
-});
+const faults = useFaultProxy(e2e);
 
 const SYNC_TAG = 'doorline-outbox';
 const countOps = (): number => Number(e2e.server.query<{ n: number }>('select count(*) as n from ops')[0]?.n);
@@ -37,10 +29,10 @@ async function watchWorkers(context: BrowserContext): Promise<Workers> {
   let registrationId: string | null = null;
   const status = new Map<string, string>();
   cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-    for (const r of registrations) if (r.scopeURL.startsWith(proxy.url) && !r.isDeleted) registrationId = r.registrationId;
+    for (const r of registrations) if (r.scopeURL.startsWith(faults.proxy.url) && !r.isDeleted) registrationId = r.registrationId;
   });
   cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-    for (const v of versions) if (v.scriptURL.startsWith(proxy.url)) status.set(v.versionId, v.runningStatus);
+    for (const v of versions) if (v.scriptURL.startsWith(faults.proxy.url)) status.set(v.versionId, v.runningStatus);
   });
   await cdp.send('ServiceWorker.enable');
   return { cdp, registrationId: () => registrationId, running: () => [...status.values()].filter((s) => s !== 'stopped').length };
@@ -49,7 +41,7 @@ async function watchWorkers(context: BrowserContext): Promise<Workers> {
 describe('retries that outlive the page', () => {
   it('delivers every check-in with no page open after the server was down when the link came back and the worker was stopped', async () => {
     const context = await e2e.browser.newContext();
-    const page = await openKiosk(context, proxy.url, e2e.server.pairingCode);
+    const page = await openKiosk(context, faults.proxy.url, e2e.server.pairingCode);
     await context.setOffline(true);
     const students = Array.from({ length: 10 }, (_, i) => String(100401 + i));
     for (const id of students) await scan(page, id, /— (checked in|late)/);
@@ -58,9 +50,9 @@ describe('retries that outlive the page', () => {
     const workers = await watchWorkers(context);
 
     // The link returns with the server down: the sync the browser fires fails.
-    proxy.mode = 'down';
+    faults.proxy.mode = 'down';
     await context.setOffline(false);
-    await until('a sync attempt while the server is down', () => proxy.seen.down > 0);
+    await until('a sync attempt while the server is down', () => faults.proxy.seen.down > 0);
     // The failed event was rejected, so the browser keeps the registration and will fire it again.
     const [worker] = context.serviceWorkers();
     await until('the sync to stay registered after failing', async () =>
@@ -76,14 +68,14 @@ describe('retries that outlive the page', () => {
     await until('the worker to stop', () => workers.running() === 0);
 
     // The server is back, and nothing happens by itself: no page, no worker.
-    proxy.mode = 'pass';
+    faults.proxy.mode = 'pass';
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(countOps()).toBe(0);
 
     // The browser's retry of the rejected sync event (five minutes later in real life).
     const registrationId = await until('the worker registration', () => workers.registrationId() ?? '');
     await workers.cdp.send('ServiceWorker.dispatchSyncEvent', {
-      origin: new URL(proxy.url).origin,
+      origin: new URL(faults.proxy.url).origin,
       registrationId,
       tag: SYNC_TAG,
       lastChance: false,

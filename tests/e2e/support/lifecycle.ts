@@ -5,6 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 import { launchBrowser } from './kiosk-browser.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
@@ -37,6 +38,27 @@ export function useBrowserAndServer(): E2e {
     get server() {
       if (!server) throw new Error('No server is running: read e2e.server inside a test.');
       return server;
+    },
+  };
+}
+
+/**
+ * A fault proxy in front of each test's server (see ./fault-proxy.ts). Call it
+ * after `useBrowserAndServer`, at the top of a file or inside a `describe`.
+ */
+export function useFaultProxy(e2e: E2e): { readonly proxy: FaultProxy } {
+  let proxy: FaultProxy | undefined;
+  beforeEach(async () => {
+    proxy = await startFaultProxy(e2e.server.url);
+  });
+  afterEach(async () => {
+    await proxy?.close();
+    proxy = undefined;
+  });
+  return {
+    get proxy() {
+      if (!proxy) throw new Error('No fault proxy is running: read it inside a test.');
+      return proxy;
     },
   };
 }
