@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DoorlineError, type ErrorCode } from '../shared/error-codes.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { connectDatabase, migrate } from './db/open-database.ts';
+import { connectDatabase, migrate, underStartUpLock } from './db/open-database.ts';
 import { ensureFirstAdmin } from './auth/accounts.ts';
 import { DEMO_ACCOUNTS, demoPairingCode, ensureDemoAccounts, ensureDemoSchool } from './demo-school.ts';
 
@@ -14,12 +14,16 @@ const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..',
 async function main(): Promise<void> {
   const config = loadConfig(process.env, appRoot);
   const db = await connectDatabase(config.database);
-  await migrate(db);
-  const seed = config.seedDemo ? await ensureDemoSchool(db) : undefined;
-  // Before the demo accounts: a fresh server always gets its own admin with a one-time password.
-  const firstAdmin = await ensureFirstAdmin(db);
-  if (config.seedDemo) await ensureDemoAccounts(db);
-  const pairing = config.seedDemo ? await demoPairingCode(db) : null;
+  // Processes starting together on one PostgreSQL database: one migrates and seeds, the others then find it done.
+  const { seed, firstAdmin, pairing } = await underStartUpLock(db, async (db) => {
+    await migrate(db);
+    const seed = config.seedDemo ? await ensureDemoSchool(db) : undefined;
+    // Before the demo accounts: a fresh server always gets its own admin with a one-time password.
+    const firstAdmin = await ensureFirstAdmin(db);
+    if (config.seedDemo) await ensureDemoAccounts(db);
+    const pairing = config.seedDemo ? await demoPairingCode(db) : null;
+    return { seed, firstAdmin, pairing };
+  });
   const app = await buildApp({ db, publicDir: config.publicDir, logLevel: process.env.LOG_LEVEL ?? 'warn', trustProxy: config.trustProxy });
 
   const close = async (): Promise<void> => {

@@ -76,7 +76,7 @@ function unreachable(url: string, shown: string, error: unknown): DoorlineError 
   const database = decodeURIComponent(target.pathname.slice(1)) || user;
   const e = error as { code?: string; message?: string };
   const reasons: Record<string, string> = {
-    ECONNREFUSED: 'the connection was refused: is PostgreSQL running and listening there?',
+    ECONNREFUSED: 'the connection was refused (is PostgreSQL running and listening there?)',
     ENOTFOUND: `the host name "${target.hostname}" is not known`,
     EAI_AGAIN: `the host name "${target.hostname}" could not be looked up`,
     ETIMEDOUT: 'the server did not answer in time',
@@ -92,26 +92,36 @@ function unreachable(url: string, shown: string, error: unknown): DoorlineError 
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-/** Any fixed number: every Doorline process takes this one lock while it migrates. */
-const MIGRATION_LOCK = 0x646f6f72;
+/** Any fixed number: every Doorline process takes this one lock while it migrates and seeds. */
+const START_UP_LOCK = 0x646f6f72;
 
 /**
- * Brings the schema up to date. Several processes starting together on one
- * PostgreSQL database migrate once: each waits on a session-level advisory
- * lock, and the ones that follow find nothing left to do. (Kysely's migrator
- * takes an advisory lock of its own too, but only after creating its
- * bookkeeping tables; this one covers the whole run.)
+ * Runs `prepare` (migrations, the demo school, the first admin) as the only
+ * process doing so: on PostgreSQL, several processes starting together wait
+ * on one session-level advisory lock and the ones that follow find the work
+ * done. `prepare` gets a handle on the lock's own connection, so a pool of
+ * one still suffices. On SQLite one process owns the file; it runs as is.
  */
-export async function migrate(db: Db): Promise<void> {
-  if (databaseKind(db) === 'sqlite') return runMigrations(db);
-  await db.connection().execute(async (connection) => {
-    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(connection);
+export async function underStartUpLock<T>(db: Db, prepare: (db: Db) => Promise<T>): Promise<T> {
+  if (databaseKind(db) === 'sqlite') return prepare(db);
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${START_UP_LOCK})`.execute(connection);
     try {
-      await runMigrations(connection);
+      return await prepare(connection);
     } finally {
-      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(connection);
+      await sql`select pg_advisory_unlock(${START_UP_LOCK})`.execute(connection);
     }
   });
+}
+
+/**
+ * Brings the schema up to date, under the start-up lock (a session holding
+ * it already takes it again at once). Kysely's migrator takes an advisory
+ * lock of its own as well, but only after creating its bookkeeping tables;
+ * this one covers the whole run.
+ */
+export async function migrate(db: Db): Promise<void> {
+  await underStartUpLock(db, runMigrations);
 }
 
 async function runMigrations(db: Db): Promise<void> {
