@@ -21,7 +21,7 @@ const CHANGE_PAGE_SIZE = 500;
  */
 export async function changePage(db: Kysely<Database>, school: School, cursor: number | null, now: number, device: string | null = null, limit = CHANGE_PAGE_SIZE): Promise<ChangePage> {
   if (cursor === null) {
-    const last = await db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('seq')).where('school_id', '=', school.id).executeTakeFirst();
+    const last = await newestSeq(db, school.id);
     const today = localMoment(now, school.time_zone).date;
     const rows = await db
       .selectFrom('attendance')
@@ -43,13 +43,16 @@ export async function changePage(db: Kysely<Database>, school: School, cursor: n
         version: Number(r.version),
       })),
     ];
-    return { v: PROTOCOL_VERSION, type: 'changes', cursor: String(Number(last?.seq ?? 0)), more: false, serverTime: now, changes };
+    return { v: PROTOCOL_VERSION, type: 'changes', cursor: String(last), more: false, serverTime: now, changes };
   }
+  // The newest number first, then the page up to it: a change committed between the two reads waits for the next pull.
+  const newest = await newestSeq(db, school.id);
   const rows = await db
     .selectFrom('changes')
     .select(['seq', 'payload'])
     .where('school_id', '=', school.id)
     .where('seq', '>', cursor)
+    .where('seq', '<=', newest)
     .$if(device !== null, (q) => q.where((eb) => eb.or([eb('echo', '=', 0), eb('origin_device', 'is', null), eb('origin_device', '!=', device)])))
     .orderBy('seq')
     .limit(limit + 1)
@@ -57,9 +60,7 @@ export async function changePage(db: Kysely<Database>, school: School, cursor: n
   const page = rows.slice(0, limit);
   const more = rows.length > limit;
   // With nothing more to send, the cursor moves past the echoes left out too.
-  const last = more
-    ? Number(page[page.length - 1]?.seq)
-    : Number((await db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('seq')).where('school_id', '=', school.id).executeTakeFirst())?.seq ?? cursor);
+  const last = more ? Number(page[page.length - 1]?.seq) : newest;
   return {
     v: PROTOCOL_VERSION,
     type: 'changes',
@@ -68,6 +69,12 @@ export async function changePage(db: Kysely<Database>, school: School, cursor: n
     serverTime: now,
     changes: page.map((r) => JSON.parse(r.payload) as Change),
   };
+}
+
+/** The school's highest change number; 0 before its first change. */
+async function newestSeq(db: Kysely<Database>, schoolId: string): Promise<number> {
+  const row = await db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('seq')).where('school_id', '=', schoolId).executeTakeFirst();
+  return Number(row?.seq ?? 0);
 }
 
 /** The roll for one homeroom and session today, straight from the server (a page no worker controls). */

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type DialectAdapter, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import type { DatabaseConfig } from '../config.ts';
@@ -47,7 +47,7 @@ export function openDatabase(config: DatabaseConfig): Db {
 }
 
 /** Which database `db` (or a transaction of it) runs on. */
-export function databaseKind<T>(db: Kysely<T>): DatabaseKind {
+export function databaseKind(db: { getExecutor: () => { readonly adapter: DialectAdapter } }): DatabaseKind {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 

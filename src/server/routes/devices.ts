@@ -60,7 +60,9 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
       if (!code || code.used_at !== null || Number(code.expires_at) <= now) return null;
       const existing = await trx.selectFrom('devices').select(['school_id', 'kind']).where('id', '=', body.deviceId).executeTakeFirst();
       if (existing && existing.school_id !== code.school_id) throw new DoorlineError('device-in-other-school', { deviceId: body.deviceId });
-      await trx.updateTable('pairing_codes').set({ used_at: now, used_by_device: body.deviceId }).where('code_hash', '=', code.code_hash).execute();
+      // Only the first of two kiosks typing the same code at once finds it unused.
+      const taken = await trx.updateTable('pairing_codes').set({ used_at: now, used_by_device: body.deviceId }).where('code_hash', '=', code.code_hash).where('used_at', 'is', null).executeTakeFirst();
+      if (Number(taken.numUpdatedRows) === 0) return null;
       const pairing = { kind: 'kiosk' as const, kiosk_id: code.kiosk_id, token_hash: sha256(token), paired_at: now, paired_by: code.created_by, revoked_at: null, revoked_by: null, last_seen_at: now, app_version: body.appVersion, staff_id: null };
       // Pairing again (after a revocation, say) keeps the device's id, so its old ops stay its own.
       if (existing) await trx.updateTable('devices').set(pairing).where('id', '=', body.deviceId).execute();
