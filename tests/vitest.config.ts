@@ -25,6 +25,8 @@ export default defineConfig({
           // Finds PostgreSQL once; each file then gets a database of its own there, dropped after it.
           globalSetup: ['tests/support/postgres-global-setup.ts'],
           setupFiles: ['tests/support/server-setup.ts'],
+          // Sign-in tests hash with scrypt on purpose, on a machine with two shared cores.
+          testTimeout: 20_000,
         },
       },
       {

@@ -88,7 +88,7 @@ describe.runIf(postgresProblemNow === null)('starting on PostgreSQL', () => {
         "select (select count(*) from schools) as schools, (select count(*) from staff where email = 'admin') as admins, (select count(*) from kysely_migration) as migrations",
       );
       await client.end();
-      expect(counts.rows[0]).toEqual({ schools: '1', admins: '1', migrations: '6' });
+      expect(counts.rows[0]).toEqual({ schools: '1', admins: '1', migrations: '7' });
       await Promise.all(servers.map((s) => s.stop()));
       // A later start finds everything there.
       const again = await serve({ DATABASE_URL: database.url });

@@ -256,6 +256,19 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('ops').dropColumn('hlc').execute();
     },
   },
+
+  '0007-failed-attempts': {
+    async up(db: Kysely<unknown>) {
+      // Sign-in and pairing limits count here, not in a process's memory: every process behind a load balancer sees one count.
+      await db.schema
+        .createTable('failed_attempts')
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('failed_attempts_by_key').on('failed_attempts').columns(['scope', 'key_hash', 'at']).execute();
+    },
+  },
 };
 
 /**

@@ -29,7 +29,7 @@ import { bodyOf } from '../request-body.ts';
 export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
   const { db } = auth;
   // Ten wrong codes from one address in 15 minutes: wait. 40-bit codes then take lifetimes to guess.
-  const pairingGuesses = new AttemptLimiter({ maxFailures: 10, windowMs: 15 * 60 * 1000 });
+  const pairingGuesses = new AttemptLimiter(db, { scope: 'pairing:address', maxFailures: 10, windowMs: 15 * 60 * 1000 });
 
   app.post('/api/pairing-codes', async (request, reply) => {
     const admin = await auth.requireStaff(request, ADMIN_ROLES);
@@ -49,7 +49,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
     const body = bodyOf(request);
     assertPairRequest(body);
     const now = auth.now();
-    const wait = pairingGuesses.retryAfter(request.ip, now);
+    const wait = await pairingGuesses.retryAfter(request.ip, now);
     if (wait > 0) {
       void reply.header('retry-after', String(Math.ceil(wait / 1000)));
       throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
@@ -70,7 +70,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
       return code;
     });
     if (!paired) {
-      pairingGuesses.fail(request.ip, now);
+      await pairingGuesses.fail(request.ip, now);
       throw new DoorlineError('pairing-code-invalid');
     }
     const answer: PairAnswer = { v: PROTOCOL_VERSION, type: 'paired', deviceId: body.deviceId, token, config: await deviceConfig(db, paired.school_id, paired.kiosk_id) };
