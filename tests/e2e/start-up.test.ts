@@ -9,14 +9,15 @@ import { createTestDatabase, dropTestDatabase, postgresHost, postgresProblem } f
 
 const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'server', 'main.js');
 
-/** Starts the server and resolves once it listens (or exits); `stop` ends it. */
+/** Starts the server (with the demo school) and resolves once it has said all it says at start-up; `stop` ends it. */
 function serve(env: Record<string, string>): Promise<{ output: string; stop: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [main], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      if (/listening on http/.test(output)) {
+      // The last line start-up prints (after the first admin's password, if any).
+      if (/Teachers take the roll at .*\n/.test(output)) {
         resolve({
           output,
           stop: async () => {
