@@ -22,6 +22,11 @@ export default defineConfig({
           root,
           include: ['tests/server/**/*.test.ts'],
           environment: 'node',
+          // Finds PostgreSQL once; each file then gets a database of its own there, dropped after it.
+          globalSetup: ['tests/support/postgres-global-setup.ts'],
+          setupFiles: ['tests/support/server-setup.ts'],
+          // Sign-in tests hash with scrypt on purpose, on a machine with two shared cores.
+          testTimeout: 20_000,
         },
       },
       {

@@ -28,11 +28,7 @@ export async function changePage(
   limit = CHANGE_PAGE_SIZE,
 ): Promise<ChangePage> {
   if (cursor === null) {
-    const last = await db
-      .selectFrom('changes')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('school_id', '=', school.id)
-      .executeTakeFirst();
+    const last = await newestSeq(db, school.id);
     const today = localMoment(now, school.time_zone).date;
     const rows = await db
       .selectFrom('attendance')
@@ -62,13 +58,16 @@ export async function changePage(
         version: Number(r.version),
       })),
     ];
-    return { v: PROTOCOL_VERSION, type: 'changes', cursor: String(Number(last?.seq ?? 0)), more: false, serverTime: now, changes };
+    return { v: PROTOCOL_VERSION, type: 'changes', cursor: String(last), more: false, serverTime: now, changes };
   }
+  // The newest number first, then the page up to it: a change committed between the two reads waits for the next pull.
+  const newest = await newestSeq(db, school.id);
   const rows = await db
     .selectFrom('changes')
     .select(['seq', 'payload'])
     .where('school_id', '=', school.id)
     .where('seq', '>', cursor)
+    .where('seq', '<=', newest)
     .$if(device !== null, (q) =>
       q.where((eb) => eb.or([eb('echo', '=', 0), eb('origin_device', 'is', null), eb('origin_device', '!=', device)])),
     )
@@ -78,17 +77,7 @@ export async function changePage(
   const page = rows.slice(0, limit);
   const more = rows.length > limit;
   // With nothing more to send, the cursor moves past the echoes left out too.
-  const last = more
-    ? Number(page[page.length - 1]?.seq)
-    : Number(
-        (
-          await db
-            .selectFrom('changes')
-            .select((eb) => eb.fn.max('seq').as('seq'))
-            .where('school_id', '=', school.id)
-            .executeTakeFirst()
-        )?.seq ?? cursor,
-      );
+  const last = more ? Number(page[page.length - 1]?.seq) : newest;
   return {
     v: PROTOCOL_VERSION,
     type: 'changes',
@@ -97,6 +86,16 @@ export async function changePage(
     serverTime: now,
     changes: page.map((r) => JSON.parse(r.payload) as Change),
   };
+}
+
+/** The school's highest change number; 0 before its first change. */
+async function newestSeq(db: Kysely<Database>, schoolId: string): Promise<number> {
+  const row = await db
+    .selectFrom('changes')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('school_id', '=', schoolId)
+    .executeTakeFirst();
+  return Number(row?.seq ?? 0);
 }
 
 /** The roll for one homeroom and session today, straight from the server (a page no worker controls). */

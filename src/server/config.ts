@@ -2,7 +2,10 @@
 import path from 'node:path';
 import { DoorlineError } from '../shared/error-codes.ts';
 
-export type DatabaseConfig = { kind: 'sqlite'; file: string };
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  /** `shown`: the URL with its password replaced by ***, for messages and logs. */
+  | { kind: 'postgres'; url: string; shown: string; pool: number };
 
 export interface Config {
   port: number;
@@ -24,20 +27,14 @@ const DEFAULT_DATABASE_FILE = './data/doorline.db';
 
 /**
  * `sqlite:./file.db`, `sqlite:///abs/file.db`, `sqlite::memory:` or a plain path
- * mean SQLite. `postgres://` is reserved for running several servers on one
- * PostgreSQL database and is refused until that lands.
+ * mean SQLite; `postgres://user:password@host:port/database` (or `postgresql://`)
+ * means PostgreSQL, with a pool of `DATABASE_POOL` connections (default 10).
  */
-export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
+export function parseDatabaseUrl(url: string | undefined, poolSize?: string): DatabaseConfig {
   const value = (url ?? '').trim();
   if (value === '') return { kind: 'sqlite', file: DEFAULT_DATABASE_FILE };
-  if (/^postgres(ql)?:\/\//i.test(value)) {
-    throw new DoorlineError(
-      'database-unsupported',
-      { url: redact(value) },
-      'DATABASE_URL points at PostgreSQL, which this version of Doorline does not support yet. ' +
-        'Unset DATABASE_URL to use SQLite at ./data/doorline.db, or set it to a file path such as sqlite:./data/school.db.',
-    );
-  }
+  if (/^postgres(ql)?:\/\//i.test(value))
+    return { kind: 'postgres', url: value, shown: checkPostgresUrl(value), pool: parsePool(poolSize) };
   if (value.startsWith('sqlite:')) {
     let file = value.slice('sqlite:'.length);
     if (file.startsWith('//')) file = file.slice(2);
@@ -53,14 +50,52 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
     throw new DoorlineError(
       'database-unsupported',
       { url: redact(value) },
-      `DATABASE_URL scheme "${value.split(':')[0]}" is not supported; use a SQLite file path.`,
+      `DATABASE_URL scheme "${value.split(':')[0]}" is not supported; use a SQLite file path or a postgres:// URL.`,
     );
   }
   return { kind: 'sqlite', file: value };
 }
 
-function redact(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
+/** The URL as it may be shown, once it is known to name a host; a URL that does not is refused. */
+function checkPostgresUrl(value: string): string {
+  const shown = redact(value);
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = null;
+  }
+  if (parsed === null || parsed.hostname === '') {
+    throw new DoorlineError(
+      'invalid-config',
+      { url: shown },
+      `DATABASE_URL is not a valid postgres:// URL (${shown}); expected postgres://user:password@host:5432/database.`,
+    );
+  }
+  return shown;
+}
+
+const MAX_POOL = 1000;
+
+function parsePool(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 10;
+  const pool = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || pool < 1 || pool > MAX_POOL) {
+    throw new DoorlineError(
+      'invalid-config',
+      { DATABASE_POOL: raw },
+      `DATABASE_POOL must be a whole number of connections from 1 to ${MAX_POOL}, not "${raw}".`,
+    );
+  }
+  return pool;
+}
+
+/** Hides the password of `scheme://user:password@host`, keeping the user: nothing else in a URL is secret. */
+export function redact(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i, (_all, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return `${scheme}${colon === -1 ? userinfo : `${userinfo.slice(0, colon)}:***`}@`;
+  });
 }
 
 function parsePort(raw: string | undefined): number {
@@ -76,7 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): Config {
   return {
     port: parsePort(env.PORT),
     host: env.HOST?.trim() || '0.0.0.0',
-    database: parseDatabaseUrl(env.DATABASE_URL),
+    database: parseDatabaseUrl(env.DATABASE_URL, env.DATABASE_POOL),
     publicDir: env.DOORLINE_PUBLIC_DIR ?? path.join(appRoot, 'dist', 'public'),
     seedDemo: env.DOORLINE_DEMO !== '0',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

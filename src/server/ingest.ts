@@ -25,7 +25,7 @@ import type { Db } from './db/open-database.ts';
 import type { StaffRole } from '../shared/account-protocol.ts';
 import type { Database, OpsTable, School } from './db/schema.ts';
 import { RecordBook, type OpActor, type RecordKey } from './record-book.ts';
-import { findSchool } from './school-queries.ts';
+import { findSchoolForWriting } from './school-queries.ts';
 
 type Trx = Transaction<Database>;
 type Student = StudentSummary & { id: string };
@@ -315,7 +315,7 @@ export async function ingestBatch(
   if (sender.deviceId !== null && sender.deviceId !== batch.deviceId)
     throw new DoorlineError('device-unauthorized', { deviceId: batch.deviceId, problem: 'the batch names another device' });
   const receipts = await db.transaction().execute(async (trx) => {
-    const school = await findSchool(trx, sender.schoolId);
+    const school = await findSchoolForWriting(trx, sender.schoolId);
     const maxSeq = batch.ops.reduce((max, op) => Math.max(max, op.seq), 0);
     await noteDevice(trx, sender, batch.deviceId, maxSeq, report, now);
     const incoming = batch.ops.map((op) => ({ seq: op.seq, opId: storedOpId(batch.deviceId, op.seq, op.opId), raw: op }));
@@ -347,7 +347,7 @@ export interface DirectMarkResult {
  */
 export async function ingestDirectMark(db: Db, sender: Sender, input: MarkInput, now = Date.now()): Promise<DirectMarkResult> {
   return db.transaction().execute(async (trx) => {
-    const school = await findSchool(trx, sender.schoolId);
+    const school = await findSchoolForWriting(trx, sender.schoolId);
     const { v: _v, kioskId: _kiosk, ...fields } = input;
     const op: Op = normalizeOp({ ...fields, seq: 1 });
     // A page posting straight to the server does so the moment the mark is made: our clock is its time.

@@ -1,10 +1,10 @@
 /** Starts Doorline: configuration, database, demo school, HTTP. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DoorlineError } from '../shared/error-codes.ts';
+import { DoorlineError, type ErrorCode } from '../shared/error-codes.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { migrate, openDatabase } from './db/open-database.ts';
+import { connectDatabase, migrate, underStartUpLock } from './db/open-database.ts';
 import { ensureFirstAdmin } from './auth/accounts.ts';
 import { DEMO_ACCOUNTS, demoPairingCode, ensureDemoAccounts, ensureDemoSchool } from './demo-school.ts';
 
@@ -13,13 +13,17 @@ const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..',
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, appRoot);
-  const db = openDatabase(config.database);
-  await migrate(db);
-  const seed = config.seedDemo ? await ensureDemoSchool(db) : undefined;
-  // Before the demo accounts: a fresh server always gets its own admin with a one-time password.
-  const firstAdmin = await ensureFirstAdmin(db);
-  if (config.seedDemo) await ensureDemoAccounts(db);
-  const pairing = config.seedDemo ? await demoPairingCode(db) : null;
+  const db = await connectDatabase(config.database);
+  // Processes starting together on one PostgreSQL database: one migrates and seeds, the others then find it done.
+  const { seed, firstAdmin, pairing } = await underStartUpLock(db, async (db) => {
+    await migrate(db);
+    const seed = config.seedDemo ? await ensureDemoSchool(db) : undefined;
+    // Before the demo accounts: a fresh server always gets its own admin with a one-time password.
+    const firstAdmin = await ensureFirstAdmin(db);
+    if (config.seedDemo) await ensureDemoAccounts(db);
+    const pairing = config.seedDemo ? await demoPairingCode(db) : null;
+    return { seed, firstAdmin, pairing };
+  });
   const app = await buildApp({ db, publicDir: config.publicDir, logLevel: process.env.LOG_LEVEL ?? 'warn', trustProxy: config.trustProxy });
 
   const close = async (): Promise<void> => {
@@ -37,7 +41,7 @@ async function main(): Promise<void> {
     console.log(
       seed.created
         ? `Created the demo school "${seed.schoolName}" with ${seed.studentCount} students and the kiosk "${seed.kioskName}".`
-        : `Using "${seed.schoolName}" (${seed.studentCount} students) from ${config.database.file}.`,
+        : `Using "${seed.schoolName}" (${seed.studentCount} students) from ${config.database.kind === 'sqlite' ? config.database.file : config.database.shown}.`,
     );
   }
   const base = `http://${shown}:${port}`;
@@ -54,8 +58,18 @@ async function main(): Promise<void> {
   console.log(`Teachers take the roll at ${base}/roll; the office works at ${base}/office; admins pair kiosks at ${base}/admin.`);
 }
 
+/**
+ * Exit codes, for whoever supervises the process: 2 the configuration is
+ * wrong (fix the environment), 3 the database cannot be reached (it may
+ * come up: retrying makes sense), 1 anything else.
+ */
+const EXIT_CODES: Partial<Record<ErrorCode, number>> = { 'invalid-config': 2, 'database-unsupported': 2, 'database-unreachable': 3 };
+
 main().catch((error: unknown) => {
-  if (error instanceof DoorlineError) console.error(`doorline: ${error.message} [${error.code}]`);
-  else console.error('doorline: could not start:', error);
+  if (error instanceof DoorlineError) {
+    console.error(`Doorline cannot start: ${error.message} [${error.code}]`);
+    process.exit(EXIT_CODES[error.code] ?? 1);
+  }
+  console.error('Doorline cannot start:', error);
   process.exit(1);
 });

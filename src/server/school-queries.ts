@@ -1,8 +1,9 @@
 /** Reads about schools, kiosks and rosters that several routes share. */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { DoorlineError } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
 import { PROTOCOL_VERSION, type KioskConfig, type Roster, type SchoolInfo } from '../shared/protocol.ts';
+import { databaseKind } from './db/open-database.ts';
 import type { Database, School } from './db/schema.ts';
 
 type Reader = Kysely<Database>;
@@ -30,6 +31,23 @@ export async function findKiosk(db: Reader, kioskId: string): Promise<{ school: 
 
 export async function findSchool(db: Reader, schoolId: string): Promise<School> {
   const school = await db.selectFrom('schools').selectAll().where('id', '=', schoolId).executeTakeFirst();
+  if (!school) throw new DoorlineError('no-school', { schoolId });
+  return school;
+}
+
+/**
+ * The school, locked for the rest of `trx`: the first statement of every
+ * transaction that changes a school's records. Writers of one school then
+ * run one after another, as they do on SQLite (one writer at a time), so
+ * none reads a record another is about to change, and the change feed's
+ * sequence numbers become visible in the order they were drawn: a reader's
+ * cursor can never pass a number whose change is still being written.
+ * `for no key update` leaves other schools, and inserts that only refer to
+ * this school (a sign-in's session), free to go on.
+ */
+export async function findSchoolForWriting(trx: Transaction<Database>, schoolId: string): Promise<School> {
+  if (databaseKind(trx) === 'sqlite') return findSchool(trx, schoolId);
+  const school = await trx.selectFrom('schools').selectAll().where('id', '=', schoolId).forNoKeyUpdate().executeTakeFirst();
   if (!school) throw new DoorlineError('no-school', { schoolId });
   return school;
 }

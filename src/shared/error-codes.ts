@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   // Configuration and start-up.
   'database-unsupported': { status: 0, message: 'This DATABASE_URL is not supported.' },
   'invalid-config': { status: 0, message: 'The configuration is not valid.' },
+  'database-unreachable': { status: 0, message: 'The database named by DATABASE_URL cannot be reached.' },
 } as const satisfies Record<string, { status: number; message: string; retryable?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

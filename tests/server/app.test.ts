@@ -4,86 +4,109 @@ import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/shared/limits.ts';
-import { parseDatabaseUrl } from '../../src/server/config.ts';
 import { DEMO_SCHOOL, ensureDemoSchool } from '../../src/server/demo-school.ts';
+import { databases } from '../support/databases.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await startTestApp();
-});
-afterEach(async () => {
-  await t.close();
-});
-
-describe('the API', () => {
-  it('reports health', async () => {
-    const response = await t.asKiosk('/api/health');
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
+describe.each(databases())('on %s', (database) => {
+  beforeEach(async () => {
+    t = await startTestApp({ database });
+  });
+  afterEach(async () => {
+    await t.close();
   });
 
-  it('gives a kiosk its school, bell and roster version', async () => {
-    const body = (await t.asKiosk('/api/kiosk-config')).json();
-    expect(body).toMatchObject({
-      v: 1,
-      type: 'kiosk-config',
-      school: { name: DEMO_SCHOOL.name, timeZone: 'Europe/London', bellTime: '08:00' },
-      kiosk: { id: t.kioskId, name: 'Main entrance' },
-      rosterVersion: '1',
+  describe('the API', () => {
+    it('reports health', async () => {
+      const response = await t.asKiosk('/api/health');
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ status: 'ok', database });
+    });
+
+    it('gives a kiosk its school, bell and roster version', async () => {
+      const body = (await t.asKiosk('/api/kiosk-config')).json();
+      expect(body).toMatchObject({
+        v: 1,
+        type: 'kiosk-config',
+        school: { name: DEMO_SCHOOL.name, timeZone: 'Europe/London', bellTime: '08:00' },
+        kiosk: { id: t.kioskId, name: 'Main entrance' },
+        rosterVersion: '1',
+      });
+    });
+
+    it('sends the roster as columns', async () => {
+      const body = (await t.asKiosk(`/api/roster?kioskId=${t.kioskId}`)).json();
+      expect(body.studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
+      expect([body.studentIds[0], body.names[0], body.homerooms[0]]).toEqual(['100001', 'Ada Lovelace', '7A']);
+    });
+
+    it('refuses the roster to someone neither paired nor signed in', async () => {
+      const response = await t.app.inject('/api/roster');
+      expect(response.statusCode).toBe(401);
+      expect(response.json().error.code).toBe('not-signed-in');
+    });
+
+    it('answers an unknown route with a JSON 404', async () => {
+      const response = await t.asKiosk('/api/nothing-here');
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error.code).toBe('not-found');
+    });
+
+    it('answers a wrong method with a JSON error, not a crash', async () => {
+      const response = await t.asKiosk({ method: 'DELETE', url: '/api/sync' });
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error.code).toBe('not-found');
+    });
+
+    it('keeps API answers lean: no sniffing and no referrer, without page-only headers', async () => {
+      const response = await t.asKiosk('/api/health');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+      expect(response.headers['content-security-policy']).toBeUndefined();
+    });
+
+    it('gzips a large answer for a client that takes gzip', async () => {
+      const response = await t.asKiosk({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'gzip, deflate' } });
+      expect(response.headers['content-encoding']).toBe('gzip');
+      expect(JSON.parse(gunzipSync(response.rawPayload).toString()).studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
+    });
+
+    it('sends a large answer as brotli to a client that takes brotli, and as it is to one that takes neither', async () => {
+      const brotli = await t.asKiosk({
+        url: `/api/roster?kioskId=${t.kioskId}`,
+        headers: { 'accept-encoding': 'gzip, deflate, br, zstd' },
+      });
+      expect(brotli.headers['content-encoding']).toBe('br');
+      expect(brotli.headers.vary).toBe('accept-encoding');
+      expect(JSON.parse(brotliDecompressSync(brotli.rawPayload).toString()).studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
+      const plain = await t.asKiosk({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'identity' } });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.json().studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
+    });
+
+    it('advertises the largest batch it takes', async () => {
+      const body = (await t.asKiosk('/api/kiosk-config')).json();
+      expect(body.syncLimits).toEqual({ maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch });
     });
   });
 
-  it('sends the roster as columns', async () => {
-    const body = (await t.asKiosk(`/api/roster?kioskId=${t.kioskId}`)).json();
-    expect(body.studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
-    expect([body.studentIds[0], body.names[0], body.homerooms[0]]).toEqual(['100001', 'Ada Lovelace', '7A']);
-  });
+  describe('the demo school', () => {
+    it('is created once and reused on the next start', async () => {
+      const again = await ensureDemoSchool(t.db);
+      expect(again).toMatchObject({ created: false, studentCount: DEMO_SCHOOL.studentCount });
+      const { n } = await t.db
+        .selectFrom('schools')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(n)).toBe(1);
+    });
 
-  it('refuses the roster to someone neither paired nor signed in', async () => {
-    const response = await t.app.inject('/api/roster');
-    expect(response.statusCode).toBe(401);
-    expect(response.json().error.code).toBe('not-signed-in');
-  });
-
-  it('answers an unknown route with a JSON 404', async () => {
-    const response = await t.asKiosk('/api/nothing-here');
-    expect(response.statusCode).toBe(404);
-    expect(response.json().error.code).toBe('not-found');
-  });
-
-  it('answers a wrong method with a JSON error, not a crash', async () => {
-    const response = await t.asKiosk({ method: 'DELETE', url: '/api/sync' });
-    expect(response.statusCode).toBe(404);
-    expect(response.json().error.code).toBe('not-found');
-  });
-
-  it('keeps API answers lean: no sniffing and no referrer, without page-only headers', async () => {
-    const response = await t.asKiosk('/api/health');
-    expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['referrer-policy']).toBe('no-referrer');
-    expect(response.headers['content-security-policy']).toBeUndefined();
-  });
-
-  it('gzips a large answer for a client that takes gzip', async () => {
-    const response = await t.asKiosk({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'gzip, deflate' } });
-    expect(response.headers['content-encoding']).toBe('gzip');
-    expect(JSON.parse(gunzipSync(response.rawPayload).toString()).studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
-  });
-
-  it('sends a large answer as brotli to a client that takes brotli, and as it is to one that takes neither', async () => {
-    const brotli = await t.asKiosk({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
-    expect(brotli.headers['content-encoding']).toBe('br');
-    expect(brotli.headers.vary).toBe('accept-encoding');
-    expect(JSON.parse(brotliDecompressSync(brotli.rawPayload).toString()).studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
-    const plain = await t.asKiosk({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'identity' } });
-    expect(plain.headers['content-encoding']).toBeUndefined();
-    expect(plain.json().studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
-  });
-
-  it('advertises the largest batch it takes', async () => {
-    const body = (await t.asKiosk('/api/kiosk-config')).json();
-    expect(body.syncLimits).toEqual({ maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch });
+    it('gives every student a unique ID, a name and a homeroom', async () => {
+      const rows = await t.db.selectFrom('students').select(['student_number', 'name', 'homeroom']).execute();
+      expect(new Set(rows.map((r) => r.student_number)).size).toBe(DEMO_SCHOOL.studentCount);
+      expect(rows.every((r) => r.name.includes(' ') && r.homeroom.length > 0)).toBe(true);
+    });
   });
 });
 
@@ -306,50 +329,5 @@ describe('static files, compressed', () => {
     for (const url of ['/kiosk', '/sw.js', '/manifest.webmanifest']) {
       expect((await get(url, 'br')).headers['cache-control']).toBe('no-cache');
     }
-  });
-});
-
-describe('the demo school', () => {
-  it('is created once and reused on the next start', async () => {
-    const again = await ensureDemoSchool(t.db);
-    expect(again).toMatchObject({ created: false, studentCount: DEMO_SCHOOL.studentCount });
-    const { n } = await t.db
-      .selectFrom('schools')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    expect(Number(n)).toBe(1);
-  });
-
-  it('gives every student a unique ID, a name and a homeroom', async () => {
-    const rows = await t.db.selectFrom('students').select(['student_number', 'name', 'homeroom']).execute();
-    expect(new Set(rows.map((r) => r.student_number)).size).toBe(DEMO_SCHOOL.studentCount);
-    expect(rows.every((r) => r.name.includes(' ') && r.homeroom.length > 0)).toBe(true);
-  });
-});
-
-describe('DATABASE_URL', () => {
-  it.each([
-    [undefined, { kind: 'sqlite', file: './data/doorline.db' }],
-    ['', { kind: 'sqlite', file: './data/doorline.db' }],
-    ['sqlite:./data/school.db', { kind: 'sqlite', file: './data/school.db' }],
-    ['sqlite:///var/lib/doorline/db.sqlite', { kind: 'sqlite', file: '/var/lib/doorline/db.sqlite' }],
-    ['sqlite::memory:', { kind: 'sqlite', file: ':memory:' }],
-    ['/srv/doorline.db', { kind: 'sqlite', file: '/srv/doorline.db' }],
-  ])('reads %j as SQLite', (url, expected) => {
-    expect(parseDatabaseUrl(url)).toEqual(expected);
-  });
-
-  it('refuses PostgreSQL with a clear message until it is supported, without echoing the password', () => {
-    expect(() => parseDatabaseUrl('postgres://doorline:secret@db/doorline')).toThrow(
-      expect.objectContaining({
-        code: 'database-unsupported',
-        message: expect.stringContaining('PostgreSQL'),
-        details: { url: 'postgres://***@db/doorline' },
-      }),
-    );
-  });
-
-  it('refuses other schemes', () => {
-    expect(() => parseDatabaseUrl('mysql://localhost/x')).toThrow(expect.objectContaining({ code: 'database-unsupported' }));
   });
 });

@@ -1,7 +1,7 @@
 /** Row counts and a checksum of every table: two equal fingerprints mean nothing in the database changed. */
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../../src/server/db/open-database.ts';
+import { databaseKind, type Db } from '../../src/server/db/open-database.ts';
 
 const TABLES = [
   'schools',
@@ -20,23 +20,32 @@ const TABLES = [
   'changes',
 ] as const;
 
-/** With `schoolId`, only that school's rows (tables without a school column count whole). */
+async function columnsOf(db: Db, table: string): Promise<string[]> {
+  const query =
+    databaseKind(db) === 'sqlite'
+      ? sql<{ name: string }>`select name from pragma_table_info(${table})`
+      : sql<{
+          name: string;
+        }>`select column_name as name from information_schema.columns where table_schema = 'public' and table_name = ${table}`;
+  return (await query.execute(db)).rows.map((r) => r.name);
+}
+
+/**
+ * With `schoolId`, only that school's rows (tables without a school column count whole).
+ * Rows are compared as a set, in no stored order: the databases keep different ones.
+ */
 export async function databaseFingerprint(
   db: Db,
   options: { schoolId?: string } = {},
 ): Promise<Record<string, { rows: number; sha256: string }>> {
   const out: Record<string, { rows: number; sha256: string }> = {};
   for (const table of TABLES) {
-    const columns = (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)).rows.map((r) => r.name);
-    const scoped = options.schoolId !== undefined && columns.includes('school_id');
+    const scoped = options.schoolId !== undefined && (await columnsOf(db, table)).includes('school_id');
     const rows = scoped
-      ? (
-          await sql<
-            Record<string, unknown>
-          >`select * from ${sql.table(table)} where school_id = ${options.schoolId} order by rowid`.execute(db)
-        ).rows
-      : (await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by rowid`.execute(db)).rows;
-    out[table] = { rows: rows.length, sha256: createHash('sha256').update(JSON.stringify(rows)).digest('hex') };
+      ? (await sql<Record<string, unknown>>`select * from ${sql.table(table)} where school_id = ${options.schoolId}`.execute(db)).rows
+      : (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db)).rows;
+    const lines = rows.map((row) => JSON.stringify(row)).sort();
+    out[table] = { rows: rows.length, sha256: createHash('sha256').update(lines.join('\n')).digest('hex') };
   }
   return out;
 }

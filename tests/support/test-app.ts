@@ -1,13 +1,16 @@
 /**
- * An in-process server on an in-memory database with the demo school, its
- * demo accounts and one paired kiosk, for `app.inject`.
+ * An in-process server with the demo school, its demo accounts and one
+ * paired kiosk, for `app.inject`: on an in-memory SQLite database, or on
+ * this test file's own PostgreSQL database, emptied for each app.
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
 import { buildApp } from '../../src/server/app.ts';
 import { migrate, openDatabase, type Db } from '../../src/server/db/open-database.ts';
 import { DEMO_ACCOUNTS, ensureDemoAccounts, ensureDemoSchool } from '../../src/server/demo-school.ts';
 import { createPairingCode } from '../../src/server/pairing.ts';
 import type { Op } from '../../src/shared/protocol.ts';
+import { postgresForThisFile, type TestDatabase } from './databases.ts';
 
 /** The Origin of requests made by the test app's own pages. */
 export const ORIGIN = 'http://localhost:80';
@@ -33,14 +36,38 @@ export interface TestApp {
 
 let deviceCounter = 0;
 
-export async function startTestApp(options: { publicDir?: string } = {}): Promise<TestApp> {
-  const db = openDatabase({ kind: 'sqlite', file: ':memory:' });
-  await migrate(db);
+/** Connections each test app may hold: files run side by side, and the server takes 100 in all. */
+const TEST_POOL = 3;
+
+/** A migrated database with nothing in it. */
+async function emptyDatabase(kind: TestDatabase): Promise<Db> {
+  if (kind === 'sqlite') {
+    const db = openDatabase({ kind: 'sqlite', file: ':memory:' });
+    await migrate(db);
+    return db;
+  }
+  const { url, fresh } = await postgresForThisFile();
+  const db = openDatabase({ kind: 'postgres', url, shown: url, pool: TEST_POOL });
+  if (fresh) await migrate(db);
+  else {
+    const tables = await sql<{
+      name: string;
+    }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%'`.execute(
+      db,
+    );
+    await sql`truncate table ${sql.join(tables.rows.map((t) => sql.table(t.name)))} restart identity cascade`.execute(db);
+  }
+  return db;
+}
+
+export async function startTestApp(options: { database?: TestDatabase; publicDir?: string } = {}): Promise<TestApp> {
+  const { database = 'sqlite', ...appOptions } = options;
+  const db = await emptyDatabase(database);
   await ensureDemoSchool(db);
   await ensureDemoAccounts(db);
   const clock = { now: Date.now() };
   // Tests play the school's proxy: X-Forwarded-For names the client.
-  const app = await buildApp({ db, now: () => clock.now, trustProxy: true, ...options });
+  const app = await buildApp({ db, now: () => clock.now, trustProxy: true, ...appOptions });
   const kiosk = await db.selectFrom('kiosks').select(['id', 'school_id']).executeTakeFirstOrThrow();
 
   const pair = async (deviceId: string): Promise<string> => {

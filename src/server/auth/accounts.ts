@@ -79,16 +79,22 @@ export async function ensureFirstAdmin(db: Db, now = Date.now()): Promise<FirstA
 const WINDOW_MS = 15 * 60 * 1000;
 
 export class SignIn {
-  private readonly byAccountAndAddress = new AttemptLimiter({ maxFailures: 5, windowMs: WINDOW_MS });
-  private readonly byAddress = new AttemptLimiter({ maxFailures: 20, windowMs: WINDOW_MS });
-  private readonly byAccount = new AttemptLimiter({ maxFailures: 50, windowMs: WINDOW_MS });
+  private readonly byAccountAndAddress: AttemptLimiter;
+  private readonly byAddress: AttemptLimiter;
+  private readonly byAccount: AttemptLimiter;
+  private readonly passwordChanges: AttemptLimiter;
   /** Verified against when the account does not exist, so timing does not tell which names exist. */
   private readonly decoy = hashPassword(newSecret('dls'));
 
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.byAccountAndAddress = new AttemptLimiter(db, { scope: 'sign-in:account+address', maxFailures: 5, windowMs: WINDOW_MS });
+    this.byAddress = new AttemptLimiter(db, { scope: 'sign-in:address', maxFailures: 20, windowMs: WINDOW_MS });
+    this.byAccount = new AttemptLimiter(db, { scope: 'sign-in:account', maxFailures: 50, windowMs: WINDOW_MS });
+    this.passwordChanges = new AttemptLimiter(db, { scope: 'password-change:account', maxFailures: 5, windowMs: WINDOW_MS });
+  }
 
   /** Checks the password and opens a session; returns the cookie value (shown to nobody else). */
   async signIn(
@@ -99,20 +105,20 @@ export class SignIn {
     const now = this.now();
     const pair = `${email}\u0000${address}`;
     const wait = Math.max(
-      this.byAccountAndAddress.retryAfter(pair, now),
-      this.byAddress.retryAfter(address, now),
-      this.byAccount.retryAfter(email, now),
+      await this.byAccountAndAddress.retryAfter(pair, now),
+      await this.byAddress.retryAfter(address, now),
+      await this.byAccount.retryAfter(email, now),
     );
     if (wait > 0) throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
     const staff = await this.db.selectFrom('staff').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
     const ok = await verifyPassword(input.password, staff?.password_hash ?? (await this.decoy));
     if (!staff || !ok) {
-      this.byAccountAndAddress.fail(pair, now);
-      this.byAddress.fail(address, now);
-      this.byAccount.fail(email, now);
+      await this.byAccountAndAddress.fail(pair, now);
+      await this.byAddress.fail(address, now);
+      await this.byAccount.fail(email, now);
       throw new DoorlineError('sign-in-failed');
     }
-    this.byAccountAndAddress.succeed(pair);
+    await this.byAccountAndAddress.succeed(pair);
     const schools = await this.db
       .selectFrom('staff_schools')
       .innerJoin('schools', 'schools.id', 'staff_schools.school_id')
@@ -144,11 +150,11 @@ export class SignIn {
   /** A new password ends every other session of the account. */
   async changePassword(staffId: string, sessionHash: string, current: string, next: string): Promise<void> {
     const now = this.now();
-    const wait = this.byAccountAndAddress.retryAfter(`change:${staffId}`, now);
+    const wait = await this.passwordChanges.retryAfter(staffId, now);
     if (wait > 0) throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
     const staff = await this.db.selectFrom('staff').select('password_hash').where('id', '=', staffId).executeTakeFirstOrThrow();
     if (!(await verifyPassword(current, staff.password_hash))) {
-      this.byAccountAndAddress.fail(`change:${staffId}`, now);
+      await this.passwordChanges.fail(staffId, now);
       throw new DoorlineError('sign-in-failed', { field: 'currentPassword' });
     }
     if (next.length < MIN_PASSWORD_LENGTH || next === current) throw new DoorlineError('weak-password', { min: MIN_PASSWORD_LENGTH });

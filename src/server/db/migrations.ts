@@ -1,5 +1,12 @@
-/** The one upgrade path. Migrations are append-only: never edit one that has shipped. */
-import { sql, type Kysely, type Migration } from 'kysely';
+/**
+ * The one upgrade path, for SQLite and PostgreSQL alike. Migrations are
+ * append-only: never edit one that has shipped. Where SQLite needs SQL of
+ * its own (a table rebuild, an autoincrement key), the migration branches on
+ * the database and PostgreSQL gets the equivalent.
+ */
+import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
+
+const onPostgres = (db: Kysely<unknown>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-walking-skeleton': {
@@ -145,41 +152,26 @@ export const MIGRATIONS: Record<string, Migration> = {
       // kiosk_id loses NOT NULL. SQLite cannot relax a column in place: the table is
       // rebuilt (https://www.sqlite.org/lang_altertable.html#otheralter). Kysely runs
       // SQLite migrations outside a transaction, so this one brings its own.
-      await sql`PRAGMA foreign_keys = OFF`.execute(db);
-      await sql`BEGIN`.execute(db);
-      try {
+      // PostgreSQL relaxes the column in place, inside the migration's transaction.
+      if (onPostgres(db)) {
         await db.schema
-          .createTable('devices_next')
-          .addColumn('id', 'text', (c) => c.primaryKey())
-          .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
-          .addColumn('kiosk_id', 'text', (c) => c.references('kiosks.id'))
+          .alterTable('devices')
+          .alterColumn('kiosk_id', (c) => c.dropNotNull())
+          .execute();
+        await db.schema
+          .alterTable('devices')
           .addColumn('kind', 'text', (c) => c.notNull().defaultTo('kiosk'))
           .addColumn('token_hash', 'text', (c) => c.unique())
           .addColumn('paired_at', 'bigint')
           .addColumn('paired_by', 'text')
           .addColumn('revoked_at', 'bigint')
           .addColumn('revoked_by', 'text')
-          .addColumn('first_seen_at', 'bigint', (c) => c.notNull())
-          .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
-          .addColumn('last_seq', 'bigint', (c) => c.notNull().defaultTo(0))
           .addColumn('app_version', 'text')
           .addColumn('queue_depth', 'integer')
           .addColumn('oldest_waiting_at', 'bigint')
           .addColumn('staff_id', 'text')
           .execute();
-        await sql`INSERT INTO devices_next (id, school_id, kiosk_id, first_seen_at, last_seen_at, last_seq)
-                  SELECT id, school_id, kiosk_id, first_seen_at, last_seen_at, last_seq FROM devices`.execute(db);
-        await sql`DROP TABLE devices`.execute(db);
-        await sql`ALTER TABLE devices_next RENAME TO devices`.execute(db);
-        const broken = await sql`PRAGMA foreign_key_check`.execute(db);
-        if (broken.rows.length > 0) throw new Error(`devices rebuild broke ${broken.rows.length} references`);
-        await sql`COMMIT`.execute(db);
-      } catch (error) {
-        await sql`ROLLBACK`.execute(db);
-        throw error;
-      } finally {
-        await sql`PRAGMA foreign_keys = ON`.execute(db);
-      }
+      } else await rebuildDevices(db);
       await db.schema.createIndex('devices_by_school').on('devices').columns(['school_id']).execute();
       await db.schema.alterTable('ops').addColumn('actor_kind', 'text').execute();
       await db.schema.alterTable('ops').addColumn('actor_id', 'text').execute();
@@ -239,7 +231,7 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('conflicts_open').on('conflicts').columns(['school_id', 'status', 'created_at']).execute();
       await db.schema
         .createTable('audit_log')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', onPostgres(db) ? 'bigint' : 'integer', (c) => autoIncrementKey(db, c))
         .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
         .addColumn('student_id', 'text', (c) => c.notNull().references('students.id'))
         .addColumn('date', 'text', (c) => c.notNull())
@@ -265,7 +257,7 @@ export const MIGRATIONS: Record<string, Migration> = {
       // The change feed: paged by this sequence number, never by a clock.
       await db.schema
         .createTable('changes')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('seq', onPostgres(db) ? 'bigint' : 'integer', (c) => autoIncrementKey(db, c))
         .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('payload', 'text', (c) => c.notNull())
@@ -292,4 +284,64 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('ops').dropColumn('hlc').execute();
     },
   },
+
+  '0007-failed-attempts': {
+    async up(db: Kysely<unknown>) {
+      // Sign-in and pairing limits count here, not in a process's memory: every process behind a load balancer sees one count.
+      await db.schema
+        .createTable('failed_attempts')
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('failed_attempts_by_key').on('failed_attempts').columns(['scope', 'key_hash', 'at']).execute();
+    },
+  },
 };
+
+/**
+ * A key the database numbers itself: SQLite's INTEGER PRIMARY KEY AUTOINCREMENT
+ * (64-bit, never reused), PostgreSQL's bigint identity.
+ */
+function autoIncrementKey(db: Kysely<unknown>, column: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
+  return onPostgres(db) ? column.primaryKey().generatedByDefaultAsIdentity() : column.primaryKey().autoIncrement();
+}
+
+/** 0003 on SQLite: `devices` rebuilt with `kiosk_id` nullable and the pairing columns. */
+async function rebuildDevices(db: Kysely<unknown>): Promise<void> {
+  await sql`PRAGMA foreign_keys = OFF`.execute(db);
+  await sql`BEGIN`.execute(db);
+  try {
+    await db.schema
+      .createTable('devices_next')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+      .addColumn('kiosk_id', 'text', (c) => c.references('kiosks.id'))
+      .addColumn('kind', 'text', (c) => c.notNull().defaultTo('kiosk'))
+      .addColumn('token_hash', 'text', (c) => c.unique())
+      .addColumn('paired_at', 'bigint')
+      .addColumn('paired_by', 'text')
+      .addColumn('revoked_at', 'bigint')
+      .addColumn('revoked_by', 'text')
+      .addColumn('first_seen_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('app_version', 'text')
+      .addColumn('queue_depth', 'integer')
+      .addColumn('oldest_waiting_at', 'bigint')
+      .addColumn('staff_id', 'text')
+      .execute();
+    await sql`INSERT INTO devices_next (id, school_id, kiosk_id, first_seen_at, last_seen_at, last_seq)
+              SELECT id, school_id, kiosk_id, first_seen_at, last_seen_at, last_seq FROM devices`.execute(db);
+    await sql`DROP TABLE devices`.execute(db);
+    await sql`ALTER TABLE devices_next RENAME TO devices`.execute(db);
+    const broken = await sql`PRAGMA foreign_key_check`.execute(db);
+    if (broken.rows.length > 0) throw new Error(`devices rebuild broke ${broken.rows.length} references`);
+    await sql`COMMIT`.execute(db);
+  } catch (error) {
+    await sql`ROLLBACK`.execute(db);
+    throw error;
+  } finally {
+    await sql`PRAGMA foreign_keys = ON`.execute(db);
+  }
+}

@@ -238,6 +238,15 @@ export interface ChangesTable {
   echo: Generated<number>;
 }
 
+/** One failed sign-in or pairing attempt, kept for the limit's window. */
+export interface FailedAttemptsTable {
+  /** Which limit counts it, such as "sign-in:address". */
+  scope: string;
+  /** SHA-256 of what the limit counts per (an address, an account): the database holds no list of who tried what. */
+  key_hash: string;
+  at: number;
+}
+
 export interface Database {
   schools: SchoolsTable;
   students: StudentsTable;
@@ -253,6 +262,7 @@ export interface Database {
   conflicts: ConflictsTable;
   audit_log: AuditLogTable;
   changes: ChangesTable;
+  failed_attempts: FailedAttemptsTable;
 }
 
 export type School = Selectable<SchoolsTable>;

@@ -30,7 +30,7 @@ import { bodyOf } from '../request-body.ts';
 export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
   const { db } = auth;
   // Ten wrong codes from one address in 15 minutes: wait. 40-bit codes then take lifetimes to guess.
-  const pairingGuesses = new AttemptLimiter({ maxFailures: 10, windowMs: 15 * 60 * 1000 });
+  const pairingGuesses = new AttemptLimiter(db, { scope: 'pairing:address', maxFailures: 10, windowMs: 15 * 60 * 1000 });
 
   app.post('/api/pairing-codes', async (request, reply) => {
     const admin = await auth.requireStaff(request, ADMIN_ROLES);
@@ -55,7 +55,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
     const body = bodyOf(request);
     assertPairRequest(body);
     const now = auth.now();
-    const wait = pairingGuesses.retryAfter(request.ip, now);
+    const wait = await pairingGuesses.retryAfter(request.ip, now);
     if (wait > 0) {
       void reply.header('retry-after', String(Math.ceil(wait / 1000)));
       throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
@@ -70,11 +70,14 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
       if (!code || code.used_at !== null || Number(code.expires_at) <= now) return null;
       const existing = await trx.selectFrom('devices').select(['school_id', 'kind']).where('id', '=', body.deviceId).executeTakeFirst();
       if (existing && existing.school_id !== code.school_id) throw new DoorlineError('device-in-other-school', { deviceId: body.deviceId });
-      await trx
+      // Only the first of two kiosks typing the same code at once finds it unused.
+      const taken = await trx
         .updateTable('pairing_codes')
         .set({ used_at: now, used_by_device: body.deviceId })
         .where('code_hash', '=', code.code_hash)
-        .execute();
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(taken.numUpdatedRows) === 0) return null;
       const pairing = {
         kind: 'kiosk' as const,
         kiosk_id: code.kiosk_id,
@@ -97,7 +100,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
       return code;
     });
     if (!paired) {
-      pairingGuesses.fail(request.ip, now);
+      await pairingGuesses.fail(request.ip, now);
       throw new DoorlineError('pairing-code-invalid');
     }
     const answer: PairAnswer = {

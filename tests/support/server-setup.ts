@@ -1,0 +1,4 @@
+/** Runs before each server test file. */
+import { dropFileDatabaseAfterAll } from './databases.ts';
+
+dropFileDatabaseAfterAll();
