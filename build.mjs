@@ -47,7 +47,15 @@ const PRECACHE_PARTS = [
   {
     name: 'staff',
     injectionPoint: 'self.__STAFF_MANIFEST',
-    globPatterns: ['index.html', 'sign-in.html', 'roll.html', 'office.html', 'admin.html', 'staff.*.css', 'ui/{sign-in,roll,office,admin}.*.js'],
+    globPatterns: [
+      'index.html',
+      'sign-in.html',
+      'roll.html',
+      'office.html',
+      'admin.html',
+      'staff.*.css',
+      'ui/{sign-in,roll,office,admin}.*.js',
+    ],
   },
 ];
 const PRECACHABLE = ['**/*.{html,js,css,svg,webmanifest}'];
@@ -74,7 +82,13 @@ const browser = {
 const builds = {
   ui: {
     ...browser,
-    entryPoints: { kiosk: 'src/ui/kiosk.ts', 'sign-in': 'src/ui/sign-in.ts', admin: 'src/ui/admin.ts', roll: 'src/ui/roll.ts', office: 'src/ui/office.ts' },
+    entryPoints: {
+      kiosk: 'src/ui/kiosk.ts',
+      'sign-in': 'src/ui/sign-in.ts',
+      admin: 'src/ui/admin.ts',
+      roll: 'src/ui/roll.ts',
+      office: 'src/ui/office.ts',
+    },
     entryNames: '[name].[hash]',
     metafile: true,
     outdir: path.join(publicOut, 'ui'),
@@ -181,7 +195,12 @@ async function removeStale(dir, current) {
 }
 
 /** The scripts esbuild has just written, by file name. */
-const scriptFiles = (metafile) => new Set(Object.keys(metafile.outputs).map((output) => path.basename(output)).filter((name) => name.endsWith('.js')));
+const scriptFiles = (metafile) =>
+  new Set(
+    Object.keys(metafile.outputs)
+      .map((output) => path.basename(output))
+      .filter((name) => name.endsWith('.js')),
+  );
 
 /**
  * Injects each precache part at its own point: from the bundle in dist/sw-build
@@ -196,15 +215,28 @@ async function injectPrecache() {
     const last = index === PRECACHE_PARTS.length - 1;
     const dest = last ? path.join(publicOut, 'sw.js') : path.join(dist, 'sw-build', `sw.${part.name}.js`);
     // Workbox adds to the ignore list it is given, so each call gets its own copy.
-    const globs = () => ({ globDirectory: publicOut, globPatterns: part.globPatterns, globIgnores: [...NEVER_PRECACHED], dontCacheBustURLsMatching: FINGERPRINTED });
+    const globs = () => ({
+      globDirectory: publicOut,
+      globPatterns: part.globPatterns,
+      globIgnores: [...NEVER_PRECACHED],
+      dontCacheBustURLsMatching: FINGERPRINTED,
+    });
     for (const entry of (await getManifest(globs())).manifestEntries ?? []) placed.get(entry.url)?.push(part.name);
-    const { count, size, warnings } = await injectManifest({ ...globs(), swSrc: source, swDest: dest, injectionPoint: part.injectionPoint });
+    const { count, size, warnings } = await injectManifest({
+      ...globs(),
+      swSrc: source,
+      swDest: dest,
+      injectionPoint: part.injectionPoint,
+    });
     for (const warning of warnings) console.warn(`workbox: ${warning}`);
     parts[part.name] = { count, size };
     source = dest;
   }
   const misplaced = [...placed].filter(([, partsOf]) => partsOf.length !== 1);
-  if (misplaced.length > 0) throw new Error(`Each file must be in exactly one precache part: ${misplaced.map(([url, p]) => `${url} (${p.join(', ') || 'none'})`).join('; ')}`);
+  if (misplaced.length > 0)
+    throw new Error(
+      `Each file must be in exactly one precache part: ${misplaced.map(([url, p]) => `${url} (${p.join(', ') || 'none'})`).join('; ')}`,
+    );
   return parts;
 }
 
@@ -212,16 +244,25 @@ async function injectPrecache() {
 async function compressPublic() {
   const files = [];
   for (const dir of ['', 'ui']) {
-    for (const name of await fs.readdir(path.join(publicOut, dir))) if (COMPRESSIBLE.test(name)) files.push(path.join(publicOut, dir, name));
+    for (const name of await fs.readdir(path.join(publicOut, dir)))
+      if (COMPRESSIBLE.test(name)) files.push(path.join(publicOut, dir, name));
   }
   await Promise.all(
     files.map(async (file) => {
       const body = await fs.readFile(file);
       const [br, gz] = await Promise.all([
-        brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+        brotli(body, {
+          params: {
+            [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
+            [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+          },
+        }),
         gzip(body, { level: zlib.constants.Z_BEST_COMPRESSION }),
       ]);
-      for (const [suffix, packed] of [['.br', br], ['.gz', gz]]) {
+      for (const [suffix, packed] of [
+        ['.br', br],
+        ['.gz', gz],
+      ]) {
         if (packed.length < body.length) await fs.writeFile(file + suffix, packed);
         else await fs.rm(file + suffix, { force: true });
       }
@@ -261,10 +302,12 @@ async function watchAll() {
   const reassemble = () => {
     if (!uiMetafile || !swBuilt) return;
     // The latest scripts when this turn comes, not when it was asked for.
-    pending = pending.then(() => assemble(uiMetafile)).then(
-      (parts) => console.log(`Rebuilt; precached: ${describeParts(parts)}.`),
-      (error) => console.error('Assembling dist/public failed:', error.message),
-    );
+    pending = pending
+      .then(() => assemble(uiMetafile))
+      .then(
+        (parts) => console.log(`Rebuilt; precached: ${describeParts(parts)}.`),
+        (error) => console.error('Assembling dist/public failed:', error.message),
+      );
   };
   const onEnd = (record) => ({
     name: 'reassemble',

@@ -89,7 +89,13 @@ export class ChangePull {
 
   private async tell(totals: { records: number; opened: number; resolved: number }): Promise<void> {
     if (totals.records + totals.opened + totals.resolved === 0) return;
-    await this.d.publish({ v: PROTOCOL_VERSION, type: 'changes-pulled', records: totals.records, conflictsOpened: totals.opened, conflictsResolved: totals.resolved });
+    await this.d.publish({
+      v: PROTOCOL_VERSION,
+      type: 'changes-pulled',
+      records: totals.records,
+      conflictsOpened: totals.opened,
+      conflictsResolved: totals.resolved,
+    });
   }
 
   private async pass(): Promise<void> {
@@ -108,7 +114,11 @@ export class ChangePull {
       let response: Response;
       try {
         const headers = { ...(await this.d.headers()), [DEVICE_ID_HEADER]: await this.d.meta.deviceId() };
-        response = await fetchImpl(`/api/changes?cursor=${encodeURIComponent(cursor ?? '')}`, { headers, cache: 'no-store', signal: AbortSignal.timeout(PULL_TIMEOUT_MS) });
+        response = await fetchImpl(`/api/changes?cursor=${encodeURIComponent(cursor ?? '')}`, {
+          headers,
+          cache: 'no-store',
+          signal: AbortSignal.timeout(PULL_TIMEOUT_MS),
+        });
       } catch (cause) {
         throw new DoorlineError('network-error', { cause: String(cause) });
       }

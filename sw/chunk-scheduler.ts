@@ -445,7 +445,8 @@ function assertLinkEstimateJson(json: unknown): asserts json is LinkEstimateJson
   const value = json as Record<string, unknown>;
   if (value['v'] !== 1) problem('version');
   const samples = value['samples'];
-  if (!Array.isArray(samples) || !samples.every((s: unknown) => Array.isArray(s) && s.length === 2 && isPositive(s[0]) && isPositive(s[1]))) problem('samples');
+  if (!Array.isArray(samples) || !samples.every((s: unknown) => Array.isArray(s) && s.length === 2 && isPositive(s[0]) && isPositive(s[1])))
+    problem('samples');
   const fitted = value['fittedRttMs'];
   if (fitted !== null && !(typeof fitted === 'number' && Number.isFinite(fitted) && fitted >= 0)) problem('fittedRttMs');
   const prior = value['prior'];

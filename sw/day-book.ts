@@ -43,13 +43,31 @@ export class DayBook {
     const { db, records, marks } = this.stores;
     await db.transaction('rw', records.table, marks.table, async () => {
       const known = await this.record(op.session, op.studentId, today);
-      const record: DayRecord = known ?? { session: op.session, studentId: op.studentId, date: today, status: null, checkInAt: null, checkOutAt: null, version: 0 };
+      const record: DayRecord = known ?? {
+        session: op.session,
+        studentId: op.studentId,
+        date: today,
+        status: null,
+        checkInAt: null,
+        checkOutAt: null,
+        version: 0,
+      };
       // Notes are not kept in this copy: only the record's fields are.
       const next = asKept(applyChange({ ...record, notes: [] }, changeOf(op, correctedAt, { id: op.opId, by: '' }), lateness));
       await records.put({ ...record, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt });
       // The roll shows where each roll mark stands; a door scan shows in the record itself, so it costs no row
       // (and no update when its receipt comes back: a backlog of check-ins settles at half the writes).
-      if (op.kind === 'status') await marks.put({ opId: op.opId, session: op.session, studentId: op.studentId, kind: op.kind, ...(op.status ? { status: op.status } : {}), at: op.at, state: 'waiting', conflictId: null });
+      if (op.kind === 'status')
+        await marks.put({
+          opId: op.opId,
+          session: op.session,
+          studentId: op.studentId,
+          kind: op.kind,
+          ...(op.status ? { status: op.status } : {}),
+          at: op.at,
+          state: 'waiting',
+          conflictId: null,
+        });
     });
   }
 
@@ -74,7 +92,15 @@ export class DayBook {
         } else if (change.kind === 'record' && change.date === today) {
           const known = await stored.stored(change.session, change.studentId);
           if (known && known.date === today && known.version > change.version) continue;
-          await stored.put({ session: change.session, studentId: change.studentId, date: change.date, status: change.status, checkInAt: change.checkInAt, checkOutAt: change.checkOutAt, version: change.version });
+          await stored.put({
+            session: change.session,
+            studentId: change.studentId,
+            date: change.date,
+            status: change.status,
+            checkInAt: change.checkInAt,
+            checkOutAt: change.checkOutAt,
+            version: change.version,
+          });
           records++;
         }
       }
@@ -106,6 +132,16 @@ export class DayBook {
         mark: mark ? { opId: mark.opId, status: mark.status as AttendanceStatus, state: mark.state, conflictId: mark.conflictId } : null,
       });
     }
-    return { v: PROTOCOL_VERSION, type: 'roll', date: today, session, group: chosen, groups, sessions: [...SCHOOL_SESSIONS], rows, source: 'device' };
+    return {
+      v: PROTOCOL_VERSION,
+      type: 'roll',
+      date: today,
+      session,
+      group: chosen,
+      groups,
+      sessions: [...SCHOOL_SESSIONS],
+      rows,
+      source: 'device',
+    };
   }
 }

@@ -25,9 +25,12 @@ export class DeviceMarks {
 
   /** The office resolved the record's conflict: this device's marks in conflict on it are settled. */
   async resolveConflicts(session: string, studentId: string): Promise<void> {
-    await this.db.marks.where('[session+studentId]').equals([session, studentId]).modify((mark) => {
-      if (mark.state === 'conflict') mark.state = 'merged';
-    });
+    await this.db.marks
+      .where('[session+studentId]')
+      .equals([session, studentId])
+      .modify((mark) => {
+        if (mark.state === 'conflict') mark.state = 'merged';
+      });
   }
 
   async dropBefore(at: number): Promise<void> {

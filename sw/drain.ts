@@ -142,7 +142,11 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
     async take(targetBytes, maxOps) {
       if (settleFailure) throw settleFailure.error;
       await refill();
-      const candidates = selectNext([...window.values()], { max: Math.min(maxOps, d.limits.maxOps), inFlight: inFlightSeqs, holdLanes: d.holdLanes });
+      const candidates = selectNext([...window.values()], {
+        max: Math.min(maxOps, d.limits.maxOps),
+        inFlight: inFlightSeqs,
+        holdLanes: d.holdLanes,
+      });
       const first = candidates[0];
       if (!first) return null;
       // One request speaks for one kiosk; stopping at the first op of another

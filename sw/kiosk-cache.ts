@@ -40,7 +40,11 @@ export class KioskCache {
   async refresh(): Promise<KioskConfig> {
     let response: Response;
     try {
-      response = await this.fetchImpl(CONFIG_URL, { cache: 'no-store', headers: await this.credentials.headers(), signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS) });
+      response = await this.fetchImpl(CONFIG_URL, {
+        cache: 'no-store',
+        headers: await this.credentials.headers(),
+        signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS),
+      });
     } catch (cause) {
       throw new DoorlineError('network-error', { cause: String(cause) });
     }
@@ -90,7 +94,11 @@ export class KioskCache {
       }
       const known = await this.config();
       if (known) return new Response(JSON.stringify(known), { headers: { ...headers, 'x-doorline-source': 'device' } });
-      const offline = new DoorlineError('network-error', {}, 'This kiosk has not reached the server yet; connect it once to load the roster.');
+      const offline = new DoorlineError(
+        'network-error',
+        {},
+        'This kiosk has not reached the server yet; connect it once to load the roster.',
+      );
       return new Response(JSON.stringify(errorBody(offline)), { status: 503, headers });
     }
   }

@@ -20,7 +20,10 @@ function answer(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
 }
 
-export async function pairKiosk(request: Request, deps: { meta: DeviceMeta; kiosk: KioskCache; credentials: DeviceCredentials; fetchImpl?: typeof fetch }): Promise<{ response: Response; paired: boolean }> {
+export async function pairKiosk(
+  request: Request,
+  deps: { meta: DeviceMeta; kiosk: KioskCache; credentials: DeviceCredentials; fetchImpl?: typeof fetch },
+): Promise<{ response: Response; paired: boolean }> {
   try {
     let input: unknown;
     try {

@@ -22,7 +22,12 @@ function errorResponse(error: DoorlineError): Response {
   return new Response(JSON.stringify(errorBody(error)), { status: error.status, headers: JSON_HEADERS });
 }
 
-export async function takeMark(request: Request, stores: WorkerStores, kiosk: KioskCache, book: DayBook): Promise<{ response: Response; added: boolean }> {
+export async function takeMark(
+  request: Request,
+  stores: WorkerStores,
+  kiosk: KioskCache,
+  book: DayBook,
+): Promise<{ response: Response; added: boolean }> {
   let input: unknown;
   try {
     input = await request.json();
@@ -35,16 +40,25 @@ export async function takeMark(request: Request, stores: WorkerStores, kiosk: Ki
     if (error instanceof DoorlineError) return { response: errorResponse(error), added: false };
     throw error;
   }
-  const [config, student, measured, rosterSize] = await Promise.all([kiosk.config(), kiosk.lookup(input.studentId), stores.meta.get('clock-offset'), kiosk.rosterSize()]);
+  const [config, student, measured, rosterSize] = await Promise.all([
+    kiosk.config(),
+    kiosk.lookup(input.studentId),
+    stores.meta.get('clock-offset'),
+    kiosk.rosterSize(),
+  ]);
   // An ID not on the roster this device holds is answered here and never queued: it is not a check-in waiting to be sent.
-  if (!student && rosterSize > 0) return { response: errorResponse(new DoorlineError('unknown-student', { studentId: input.studentId })), added: false };
+  if (!student && rosterSize > 0)
+    return { response: errorResponse(new DoorlineError('unknown-student', { studentId: input.studentId })), added: false };
   const offset = typeof measured === 'number' ? measured : undefined;
   const corrected = input.at + (offset ?? 0);
   // Without a cached configuration (never the case once the page has loaded it) the device's own zone stands in.
   const school = config?.school ?? { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, bellTime: '23:59' };
   const session = input.session ?? DAY_SESSION;
   const known = await book.record(session, input.studentId, DayBook.today(corrected, school));
-  const earlier = input.kind === 'check-in' && known?.checkInAt != null && known.checkInAt <= corrected ? localMoment(known.checkInAt, school.timeZone).time : undefined;
+  const earlier =
+    input.kind === 'check-in' && known?.checkInAt != null && known.checkInAt <= corrected
+      ? localMoment(known.checkInAt, school.timeZone).time
+      : undefined;
   if (earlier !== undefined && student) {
     // Already in: the earliest check-in stands, so a second scan changes nothing and costs no bytes.
     const answer: MarkAnswer = {
@@ -61,7 +75,12 @@ export async function takeMark(request: Request, stores: WorkerStores, kiosk: Ki
     };
     return { response: new Response(JSON.stringify(answer), { status: 200, headers: JSON_HEADERS }), added: false };
   }
-  const { op, added } = await saveMark(stores, input, { offset, base: known?.version ?? 0 }, student ? (saved) => book.applyOwn(saved, corrected, school) : undefined);
+  const { op, added } = await saveMark(
+    stores,
+    input,
+    { offset, base: known?.version ?? 0 },
+    student ? (saved) => book.applyOwn(saved, corrected, school) : undefined,
+  );
   const answer: MarkAnswer = {
     v: PROTOCOL_VERSION,
     type: 'mark-answer',

@@ -58,7 +58,11 @@ const IGNORED_PARAMETERS = [/^utm_/, /^fbclid$/, /^next$/, /^reason$/];
  * the URL a window loaded it at, if one did. Refuses anything but the file.
  */
 async function fetchForPrecache(entry: PrecacheEntry, opened: string | undefined): Promise<Response> {
-  const init: RequestInit = { cache: entry.revision ? 'no-cache' : 'default', credentials: 'same-origin', ...(entry.integrity ? { integrity: entry.integrity } : {}) };
+  const init: RequestInit = {
+    cache: entry.revision ? 'no-cache' : 'default',
+    credentials: 'same-origin',
+    ...(entry.integrity ? { integrity: entry.integrity } : {}),
+  };
   if (opened) {
     // A page for staff may send someone no longer signed in to the sign-in page: then the file's own URL.
     const response = await fetch(opened, { ...init, redirect: 'manual' }).catch(() => null);
@@ -66,7 +70,10 @@ async function fetchForPrecache(entry: PrecacheEntry, opened: string | undefined
   }
   const response = await fetch(entry.url, init);
   // A redirect or an error page kept as a page would be served offline in its place.
-  if (!response.ok || response.redirected) throw new Error(`Could not precache ${entry.url}: the server answered ${response.status}${response.redirected ? ' after a redirect' : ''}`);
+  if (!response.ok || response.redirected)
+    throw new Error(
+      `Could not precache ${entry.url}: the server answered ${response.status}${response.redirected ? ' after a redirect' : ''}`,
+    );
   return response;
 }
 

@@ -49,7 +49,12 @@ export async function settleReceipts(
   return result;
 }
 
-function settleSlice(stores: WorkerStores, sent: readonly Pick<OutboxOp, 'seq' | 'opId'>[], receipts: readonly Receipt[], at: number): Promise<SettleResult> {
+function settleSlice(
+  stores: WorkerStores,
+  sent: readonly Pick<OutboxOp, 'seq' | 'opId'>[],
+  receipts: readonly Receipt[],
+  at: number,
+): Promise<SettleResult> {
   const { outbox, deadLetters, marks, meta } = stores;
   return stores.db.transaction('rw', [outbox.table, deadLetters.table, meta.table, marks.table], async () => {
     const stored = await outbox.bySeq(sent.map((op) => op.seq));
@@ -62,7 +67,11 @@ function settleSlice(stores: WorkerStores, sent: readonly Pick<OutboxOp, 'seq' |
       remove.push(op.seq);
       const outcome = finalOutcome(receipt);
       if (outcome.status === 'rejected') dead.push({ ...op, receipt, refusedAt: at });
-      states.push({ opId: op.opId, state: MARK_STATE[outcome.status], conflictId: outcome.status === 'conflict' ? outcome.conflictId : null });
+      states.push({
+        opId: op.opId,
+        state: MARK_STATE[outcome.status],
+        conflictId: outcome.status === 'conflict' ? outcome.conflictId : null,
+      });
     });
     await deadLetters.keep(dead);
     await outbox.remove(remove);

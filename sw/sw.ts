@@ -22,7 +22,11 @@ import { answerSyncEvent } from './sync-event.ts';
 import { workerStores } from './worker-stores.ts';
 
 // build.mjs injects the precache manifests, one per part.
-declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: PrecacheEntry[]; __KIOSK_MANIFEST: PrecacheEntry[]; __STAFF_MANIFEST: PrecacheEntry[] };
+declare const self: ServiceWorkerGlobalScope & {
+  __WB_MANIFEST: PrecacheEntry[];
+  __KIOSK_MANIFEST: PrecacheEntry[];
+  __STAFF_MANIFEST: PrecacheEntry[];
+};
 
 export const SYNC_TAG = 'doorline-outbox';
 
@@ -33,7 +37,13 @@ const credentials = new DeviceCredentials(stores.meta);
 const kiosk = new KioskCache(stores, credentials);
 const book = new DayBook(stores);
 const headers = (): Promise<Record<string, string>> => deviceHeaders({ credentials, outbox: stores.outbox, feed });
-const feed: ChangePull = new ChangePull({ meta: stores.meta, kiosk, book, headers, publish: (message) => broadcastChanges(self.clients, message) });
+const feed: ChangePull = new ChangePull({
+  meta: stores.meta,
+  kiosk,
+  book,
+  headers,
+  publish: (message) => broadcastChanges(self.clients, message),
+});
 
 const registerSync = async (): Promise<void> => {
   await self.registration.sync?.register(SYNC_TAG);
@@ -105,13 +115,20 @@ self.addEventListener('fetch', (event) => {
   } else if (event.request.method === 'GET' && url.pathname === '/api/queue-export') {
     event.respondWith(exportQueue(stores, kiosk));
   } else if (event.request.method === 'GET' && url.pathname === '/api/roll') {
-    event.respondWith(serveRoll(url, { kiosk, book, feed, fetchImpl: (path) => fetch(path, { credentials: 'same-origin', cache: 'no-store' }) }));
+    event.respondWith(
+      serveRoll(url, { kiosk, book, feed, fetchImpl: (path) => fetch(path, { credentials: 'same-origin', cache: 'no-store' }) }),
+    );
   }
 });
 
 self.addEventListener('sync', (event) => {
   if (event.tag !== SYNC_TAG) return;
-  event.waitUntil(answerSyncEvent(event, { push: () => pushThenPull({ outbox: stores.outbox, feed }, true, () => engine.syncForEvent()), register: registerSync }));
+  event.waitUntil(
+    answerSyncEvent(event, {
+      push: () => pushThenPull({ outbox: stores.outbox, feed }, true, () => engine.syncForEvent()),
+      register: registerSync,
+    }),
+  );
 });
 
 self.addEventListener('online', () => void syncAndPull());

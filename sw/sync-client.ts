@@ -57,7 +57,8 @@ export async function readSyncAnswer(response: Response): Promise<SyncResponse> 
   const isJson = type.toLowerCase().includes('application/json');
   if (response.status >= 500) throw new DoorlineError('server-error', { status: response.status });
   // A sign-in page or a proxy's notice answers 200 with HTML: the server was never reached.
-  if (response.ok && (!isJson || response.redirected)) throw new DoorlineError('captive-portal', { status: response.status, contentType: type });
+  if (response.ok && (!isJson || response.redirected))
+    throw new DoorlineError('captive-portal', { status: response.status, contentType: type });
   let body: unknown;
   try {
     body = isJson ? await response.json() : undefined;

@@ -18,7 +18,14 @@ import { DoorlineError, isRetryable, type ErrorCode, type OpErrorCode } from '..
 import { LIMITS } from '../src/shared/limits.ts';
 import { PROTOCOL_VERSION, type SyncLimits, type SyncResponse } from '../src/shared/protocol.ts';
 import { finalOutcome } from '../src/shared/receipts.ts';
-import type { LaneName, NetworkQualityReport, StorageReport, SyncPhase, SyncProgress, WorkerStatus } from '../src/shared/worker-messages.ts';
+import type {
+  LaneName,
+  NetworkQualityReport,
+  StorageReport,
+  SyncPhase,
+  SyncProgress,
+  WorkerStatus,
+} from '../src/shared/worker-messages.ts';
 import { DEFAULT_MAX_ATTEMPTS, LinkEstimator } from './chunk-scheduler.ts';
 import { drainOutbox, singleFlight, type BodyEncoding } from './drain.ts';
 import type { KioskCache } from './kiosk-cache.ts';
@@ -144,7 +151,10 @@ export class SyncEngine {
     const link = new LinkEstimator();
     const hints = this.d.connection?.();
     if (hints?.rtt !== undefined || hints?.downlink !== undefined) {
-      link.seed({ ...(hints.rtt === undefined ? {} : { rttMs: hints.rtt }), ...(hints.downlink === undefined ? {} : { downlinkKbps: hints.downlink * 1000 }) });
+      link.seed({
+        ...(hints.rtt === undefined ? {} : { rttMs: hints.rtt }),
+        ...(hints.downlink === undefined ? {} : { downlinkKbps: hints.downlink * 1000 }),
+      });
     }
     return link;
   }

@@ -19,14 +19,33 @@ const CHANGE_PAGE_SIZE = 500;
  * today's records as they stand. `device`: the asking device, whose own ops'
  * results it already holds and is not sent back.
  */
-export async function changePage(db: Kysely<Database>, school: School, cursor: number | null, now: number, device: string | null = null, limit = CHANGE_PAGE_SIZE): Promise<ChangePage> {
+export async function changePage(
+  db: Kysely<Database>,
+  school: School,
+  cursor: number | null,
+  now: number,
+  device: string | null = null,
+  limit = CHANGE_PAGE_SIZE,
+): Promise<ChangePage> {
   if (cursor === null) {
-    const last = await db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('seq')).where('school_id', '=', school.id).executeTakeFirst();
+    const last = await db
+      .selectFrom('changes')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('school_id', '=', school.id)
+      .executeTakeFirst();
     const today = localMoment(now, school.time_zone).date;
     const rows = await db
       .selectFrom('attendance')
       .innerJoin('students', 'students.id', 'attendance.student_id')
-      .select(['students.student_number', 'attendance.date', 'attendance.session', 'attendance.status', 'attendance.check_in_at', 'attendance.check_out_at', 'attendance.version'])
+      .select([
+        'students.student_number',
+        'attendance.date',
+        'attendance.session',
+        'attendance.status',
+        'attendance.check_in_at',
+        'attendance.check_out_at',
+        'attendance.version',
+      ])
       .where('attendance.school_id', '=', school.id)
       .where('attendance.date', '=', today)
       .execute();
@@ -50,7 +69,9 @@ export async function changePage(db: Kysely<Database>, school: School, cursor: n
     .select(['seq', 'payload'])
     .where('school_id', '=', school.id)
     .where('seq', '>', cursor)
-    .$if(device !== null, (q) => q.where((eb) => eb.or([eb('echo', '=', 0), eb('origin_device', 'is', null), eb('origin_device', '!=', device)])))
+    .$if(device !== null, (q) =>
+      q.where((eb) => eb.or([eb('echo', '=', 0), eb('origin_device', 'is', null), eb('origin_device', '!=', device)])),
+    )
     .orderBy('seq')
     .limit(limit + 1)
     .execute();
@@ -59,7 +80,15 @@ export async function changePage(db: Kysely<Database>, school: School, cursor: n
   // With nothing more to send, the cursor moves past the echoes left out too.
   const last = more
     ? Number(page[page.length - 1]?.seq)
-    : Number((await db.selectFrom('changes').select((eb) => eb.fn.max('seq').as('seq')).where('school_id', '=', school.id).executeTakeFirst())?.seq ?? cursor);
+    : Number(
+        (
+          await db
+            .selectFrom('changes')
+            .select((eb) => eb.fn.max('seq').as('seq'))
+            .where('school_id', '=', school.id)
+            .executeTakeFirst()
+        )?.seq ?? cursor,
+      );
   return {
     v: PROTOCOL_VERSION,
     type: 'changes',
@@ -71,7 +100,13 @@ export async function changePage(db: Kysely<Database>, school: School, cursor: n
 }
 
 /** The roll for one homeroom and session today, straight from the server (a page no worker controls). */
-export async function serverRoll(db: Kysely<Database>, school: School, group: string | null, session: string, now: number): Promise<RollView> {
+export async function serverRoll(
+  db: Kysely<Database>,
+  school: School,
+  group: string | null,
+  session: string,
+  now: number,
+): Promise<RollView> {
   const date = localMoment(now, school.time_zone).date;
   const groups = (await db.selectFrom('students').select('homeroom').distinct().where('school_id', '=', school.id).execute())
     .map((r) => r.homeroom)
@@ -83,8 +118,18 @@ export async function serverRoll(db: Kysely<Database>, school: School, group: st
       join.onRef('attendance.student_id', '=', 'students.id').on('attendance.date', '=', date).on('attendance.session', '=', session),
     )
     // A period's roll shows the door's check-in too: who is in the building.
-    .leftJoin('attendance as door', (join) => join.onRef('door.student_id', '=', 'students.id').on('door.date', '=', date).on('door.session', '=', DAY_SESSION))
-    .select(['students.student_number', 'students.name', 'students.homeroom', 'attendance.status', 'attendance.check_in_at', 'attendance.version', 'door.check_in_at as door_check_in_at'])
+    .leftJoin('attendance as door', (join) =>
+      join.onRef('door.student_id', '=', 'students.id').on('door.date', '=', date).on('door.session', '=', DAY_SESSION),
+    )
+    .select([
+      'students.student_number',
+      'students.name',
+      'students.homeroom',
+      'attendance.status',
+      'attendance.check_in_at',
+      'attendance.version',
+      'door.check_in_at as door_check_in_at',
+    ])
     .where('students.school_id', '=', school.id)
     .where('students.homeroom', '=', chosen)
     .orderBy('students.name')
@@ -97,17 +142,15 @@ export async function serverRoll(db: Kysely<Database>, school: School, group: st
     group: chosen,
     groups,
     sessions: [...SCHOOL_SESSIONS],
-    rows: rows.map(
-      (r): RollRow => ({
-        studentId: r.student_number,
-        name: r.name,
-        homeroom: r.homeroom,
-        status: r.status ?? null,
-        checkInAt: r.check_in_at !== null ? Number(r.check_in_at) : r.door_check_in_at !== null ? Number(r.door_check_in_at) : null,
-        version: r.version === null ? 0 : Number(r.version),
-        mark: null,
-      }),
-    ),
+    rows: rows.map((r): RollRow => ({
+      studentId: r.student_number,
+      name: r.name,
+      homeroom: r.homeroom,
+      status: r.status ?? null,
+      checkInAt: r.check_in_at !== null ? Number(r.check_in_at) : r.door_check_in_at !== null ? Number(r.door_check_in_at) : null,
+      version: r.version === null ? 0 : Number(r.version),
+      mark: null,
+    })),
     source: 'server',
   };
 }

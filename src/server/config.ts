@@ -41,11 +41,20 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
   if (value.startsWith('sqlite:')) {
     let file = value.slice('sqlite:'.length);
     if (file.startsWith('//')) file = file.slice(2);
-    if (file === '') throw new DoorlineError('invalid-config', { url: value }, 'DATABASE_URL "sqlite:" needs a file path, such as sqlite:./data/doorline.db.');
+    if (file === '')
+      throw new DoorlineError(
+        'invalid-config',
+        { url: value },
+        'DATABASE_URL "sqlite:" needs a file path, such as sqlite:./data/doorline.db.',
+      );
     return { kind: 'sqlite', file };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new DoorlineError('database-unsupported', { url: redact(value) }, `DATABASE_URL scheme "${value.split(':')[0]}" is not supported; use a SQLite file path.`);
+    throw new DoorlineError(
+      'database-unsupported',
+      { url: redact(value) },
+      `DATABASE_URL scheme "${value.split(':')[0]}" is not supported; use a SQLite file path.`,
+    );
   }
   return { kind: 'sqlite', file: value };
 }
@@ -79,6 +88,11 @@ function parseTrustProxy(raw: string | undefined): boolean | string {
   const value = (raw ?? '').trim();
   if (value === '' || value === '0' || value === 'false') return false;
   if (value === '1' || value === 'true') return true;
-  if (!/^[0-9a-fA-F.:/, ]+$/.test(value)) throw new DoorlineError('invalid-config', { TRUST_PROXY: raw }, 'TRUST_PROXY must be 0, 1, or a comma-separated list of proxy addresses (such as 10.0.0.1,10.0.1.0/24).');
+  if (!/^[0-9a-fA-F.:/, ]+$/.test(value))
+    throw new DoorlineError(
+      'invalid-config',
+      { TRUST_PROXY: raw },
+      'TRUST_PROXY must be 0, 1, or a comma-separated list of proxy addresses (such as 10.0.0.1,10.0.1.0/24).',
+    );
   return value;
 }

@@ -26,7 +26,8 @@ export function assertResolveRequest(value: unknown): asserts value is ResolveRe
   expectRecord(value, '$', ['v', 'resolutions']);
   expectVersion(value, '$');
   expectArray(value.resolutions, '$.resolutions');
-  if (value.resolutions.length === 0 || value.resolutions.length > MAX_RESOLUTIONS) fail('invalid-body', '$.resolutions', `must hold 1 to ${MAX_RESOLUTIONS} resolutions`);
+  if (value.resolutions.length === 0 || value.resolutions.length > MAX_RESOLUTIONS)
+    fail('invalid-body', '$.resolutions', `must hold 1 to ${MAX_RESOLUTIONS} resolutions`);
   value.resolutions.forEach((r, i) => {
     const path = `$.resolutions[${i}]`;
     expectRecord(r, path, ['conflictId', 'choices', 'note']);
@@ -107,16 +108,32 @@ export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: R
         .where('conflicts.school_id', '=', staff.schoolId)
         .executeTakeFirst();
       if (!conflict) throw new DoorlineError('conflict-not-found', { conflictId: resolution.conflictId });
-      if (conflict.status !== 'open') throw new DoorlineError('conflict-already-resolved', { conflictId: resolution.conflictId, resolvedAt: Number(conflict.resolved_at) });
+      if (conflict.status !== 'open')
+        throw new DoorlineError('conflict-already-resolved', {
+          conflictId: resolution.conflictId,
+          resolvedAt: Number(conflict.resolved_at),
+        });
       const local = JSON.parse(conflict.local) as RecordState;
-      const key = { student_id: conflict.student_id, student_number: conflict.student_number, date: conflict.date, session: conflict.session };
+      const key = {
+        student_id: conflict.student_id,
+        student_number: conflict.student_number,
+        date: conflict.date,
+        session: conflict.session,
+      };
       const version = await book.resolve(
         key,
         (current) => {
           // The same code the office's dialog previews with, against the record as it stands now.
           const chosen = previewResolution({ local, server: toRecordState(current) }, resolution.choices);
-          const next: StoredRecord = { ...current, status: chosen.status ?? current.status, checkInAt: chosen.checkInAt, checkOutAt: chosen.checkOutAt };
-          return next.status === current.status ? next : { ...next, statusBy: staff.role, statusByName: staff.name, statusSawCheckIn: true };
+          const next: StoredRecord = {
+            ...current,
+            status: chosen.status ?? current.status,
+            checkInAt: chosen.checkInAt,
+            checkOutAt: chosen.checkOutAt,
+          };
+          return next.status === current.status
+            ? next
+            : { ...next, statusBy: staff.role, statusByName: staff.name, statusSawCheckIn: true };
         },
         person,
         conflict.op_id,
@@ -124,10 +141,26 @@ export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: R
       );
       await trx
         .updateTable('conflicts')
-        .set({ status: 'resolved', resolved_at: now, resolved_by: staff.staffId, resolution: JSON.stringify(resolution.choices), note: resolution.note })
+        .set({
+          status: 'resolved',
+          resolved_at: now,
+          resolved_by: staff.staffId,
+          resolution: JSON.stringify(resolution.choices),
+          note: resolution.note,
+        })
         .where('id', '=', conflict.id)
         .execute();
-      resolved.push({ change: { kind: 'conflict-resolved', conflictId: conflict.id, studentId: conflict.student_number, date: conflict.date, session: conflict.session }, origin: null, echo: false });
+      resolved.push({
+        change: {
+          kind: 'conflict-resolved',
+          conflictId: conflict.id,
+          studentId: conflict.student_number,
+          date: conflict.date,
+          session: conflict.session,
+        },
+        origin: null,
+        echo: false,
+      });
       results.push({ conflictId: conflict.id, version });
     }
     await book.flush(resolved);
@@ -135,8 +168,17 @@ export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: R
   });
 }
 
-export async function recordHistory(db: Kysely<Database>, schoolId: string, key: { studentId: string; date: string; session: string }): Promise<HistoryEntry[]> {
-  const student = await db.selectFrom('students').select('id').where('school_id', '=', schoolId).where('student_number', '=', key.studentId).executeTakeFirst();
+export async function recordHistory(
+  db: Kysely<Database>,
+  schoolId: string,
+  key: { studentId: string; date: string; session: string },
+): Promise<HistoryEntry[]> {
+  const student = await db
+    .selectFrom('students')
+    .select('id')
+    .where('school_id', '=', schoolId)
+    .where('student_number', '=', key.studentId)
+    .executeTakeFirst();
   if (!student) throw new DoorlineError('student-not-found', { studentId: key.studentId });
   const rows = await db
     .selectFrom('audit_log')

@@ -23,14 +23,74 @@ export const DEMO_SCHOOL = {
 } as const;
 
 const FIRST_NAMES = [
-  'Amara', 'Ben', 'Chloe', 'Dev', 'Elif', 'Finn', 'Grace', 'Hamza', 'Isla', 'Jonah', 'Kemi', 'Leo',
-  'Maya', 'Noah', 'Olga', 'Priya', 'Quinn', 'Rosa', 'Sami', 'Tariq', 'Uma', 'Victor', 'Wen', 'Yusuf',
-  'Zara', 'Aoife', 'Bilal', 'Carmen', 'Dmitri', 'Esme', 'Femi', 'Hana', 'Ivan', 'Jia', 'Kofi', 'Lena',
+  'Amara',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elif',
+  'Finn',
+  'Grace',
+  'Hamza',
+  'Isla',
+  'Jonah',
+  'Kemi',
+  'Leo',
+  'Maya',
+  'Noah',
+  'Olga',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tariq',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Yusuf',
+  'Zara',
+  'Aoife',
+  'Bilal',
+  'Carmen',
+  'Dmitri',
+  'Esme',
+  'Femi',
+  'Hana',
+  'Ivan',
+  'Jia',
+  'Kofi',
+  'Lena',
 ];
 const LAST_NAMES = [
-  'Adeyemi', 'Brennan', 'Chen', 'Dubois', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ibrahim', 'Jones',
-  'Kowalski', 'Li', 'Murphy', 'Nakamura', 'Okafor', 'Patel', 'Quinn', 'Rossi', 'Singh', 'Taylor',
-  'Usman', 'Virtanen', 'Walsh', 'Xu', 'Yilmaz', 'Zielinski', 'Ahmed', 'Byrne', 'Costa', 'Novak',
+  'Adeyemi',
+  'Brennan',
+  'Chen',
+  'Dubois',
+  'Evans',
+  'Fischer',
+  'Garcia',
+  'Hughes',
+  'Ibrahim',
+  'Jones',
+  'Kowalski',
+  'Li',
+  'Murphy',
+  'Nakamura',
+  'Okafor',
+  'Patel',
+  'Quinn',
+  'Rossi',
+  'Singh',
+  'Taylor',
+  'Usman',
+  'Virtanen',
+  'Walsh',
+  'Xu',
+  'Yilmaz',
+  'Zielinski',
+  'Ahmed',
+  'Byrne',
+  'Costa',
+  'Novak',
 ];
 const HOMEROOMS = ['7A', '7B', '8A', '8B', '9A', '9B', '10A', '10B', '11A', '11B', '12A', '12B'];
 
@@ -70,11 +130,21 @@ export async function ensureDemoSchool(db: Db, now = Date.now()): Promise<SeedRe
     const schoolId = randomUUID();
     await trx
       .insertInto('schools')
-      .values({ id: schoolId, name: DEMO_SCHOOL.name, time_zone: DEMO_SCHOOL.timeZone, bell_time: DEMO_SCHOOL.bellTime, roster_version: 1, created_at: now })
+      .values({
+        id: schoolId,
+        name: DEMO_SCHOOL.name,
+        time_zone: DEMO_SCHOOL.timeZone,
+        bell_time: DEMO_SCHOOL.bellTime,
+        roster_version: 1,
+        created_at: now,
+      })
       .execute();
     const students = demoRoster(schoolId, now);
     await insertInSlices(trx, 'students', students);
-    await trx.insertInto('kiosks').values({ id: randomUUID(), school_id: schoolId, name: DEMO_SCHOOL.kioskName, created_at: now }).execute();
+    await trx
+      .insertInto('kiosks')
+      .values({ id: randomUUID(), school_id: schoolId, name: DEMO_SCHOOL.kioskName, created_at: now })
+      .execute();
     return { created: true, schoolName: DEMO_SCHOOL.name, kioskName: DEMO_SCHOOL.kioskName, studentCount: students.length };
   });
 }
@@ -111,6 +181,12 @@ export async function demoPairingCode(db: Db, now = Date.now()): Promise<{ code:
     .orderBy('kiosks.created_at')
     .executeTakeFirst();
   if (!kiosk) return null;
-  const { code } = await createPairingCode(db, { schoolId: kiosk.school_id, kioskId: kiosk.id, createdBy: 'start-up', now, lifetimeMs: 24 * 60 * 60 * 1000 });
+  const { code } = await createPairingCode(db, {
+    schoolId: kiosk.school_id,
+    kioskId: kiosk.id,
+    createdBy: 'start-up',
+    now,
+    lifetimeMs: 24 * 60 * 60 * 1000,
+  });
   return { code, kioskName: kiosk.name };
 }

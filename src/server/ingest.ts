@@ -10,7 +10,15 @@ import { DAY_SESSION } from '../shared/attendance-model.ts';
 import { DoorlineError, type OpErrorCode } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
 import { assertOp, normalizeOp } from '../shared/protocol-guards.ts';
-import { PROTOCOL_VERSION, type MarkInput, type Op, type Outcome, type Receipt, type StudentSummary, type SyncResponse } from '../shared/protocol.ts';
+import {
+  PROTOCOL_VERSION,
+  type MarkInput,
+  type Op,
+  type Outcome,
+  type Receipt,
+  type StudentSummary,
+  type SyncResponse,
+} from '../shared/protocol.ts';
 import { toRuns } from '../shared/receipts.ts';
 import { isLate, localMoment } from '../shared/school-time.ts';
 import type { Db } from './db/open-database.ts';
@@ -54,14 +62,27 @@ function storedOpId(deviceId: string | null, seq: number | null, opId: string | 
 }
 
 /** Applies ops from one device (or from a page posting directly, device null) inside `trx`. */
-async function applyOps(trx: Trx, school: School, deviceId: string | null, actor: OpActor, ops: IncomingOp[], clockOffset: number | null, now: number): Promise<Settled[]> {
+async function applyOps(
+  trx: Trx,
+  school: School,
+  deviceId: string | null,
+  actor: OpActor,
+  ops: IncomingOp[],
+  clockOffset: number | null,
+  now: number,
+): Promise<Settled[]> {
   type Seen = Pick<OpsTable, 'op_id' | 'status' | 'code' | 'rule' | 'conflict_id'>;
   const seenColumns = ['op_id', 'status', 'code', 'rule', 'conflict_id'] as const;
   const bySeq = new Map<number, Seen>();
   const seqs = ops.flatMap((op) => (op.seq === null ? [] : [op.seq]));
   if (deviceId !== null && seqs.length > 0) {
     const rows = await inSlices(seqs, (slice) =>
-      trx.selectFrom('ops').select(['seq', ...seenColumns]).where('device_id', '=', deviceId).where('seq', 'in', slice).execute(),
+      trx
+        .selectFrom('ops')
+        .select(['seq', ...seenColumns])
+        .where('device_id', '=', deviceId)
+        .where('seq', 'in', slice)
+        .execute(),
     );
     for (const row of rows) bySeq.set(Number(row.seq), row);
   }
@@ -77,7 +98,12 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, actor
   const keyOf = (op: Partial<Op>, student: Student | undefined): RecordKey | null => {
     if (!student || typeof op.at !== 'number' || !Number.isSafeInteger(op.at)) return null;
     const at = correctedTime(op, clockOffset);
-    return { student_id: student.id, student_number: op.studentId ?? '', date: localMoment(at, school.time_zone).date, session: typeof op.session === 'string' ? op.session : DAY_SESSION };
+    return {
+      student_id: student.id,
+      student_number: op.studentId ?? '',
+      date: localMoment(at, school.time_zone).date,
+      session: typeof op.session === 'string' ? op.session : DAY_SESSION,
+    };
   };
   await book.load(
     ops.flatMap((incoming) => {
@@ -92,7 +118,8 @@ async function applyOps(trx: Trx, school: School, deviceId: string | null, actor
     const bySeqRow = incoming.seq !== null ? bySeq.get(incoming.seq) : undefined;
     const seen = bySeqRow ?? byOpId.get(incoming.opId);
     if (seen) {
-      const receipt: Receipt = seen.op_id === incoming.opId ? { status: 'duplicate', original: outcomeOf(seen) } : rejected('op-identity-mismatch');
+      const receipt: Receipt =
+        seen.op_id === incoming.opId ? { status: 'duplicate', original: outcomeOf(seen) } : rejected('op-identity-mismatch');
       settled.push({ receipt, student: null });
       continue;
     }
@@ -138,13 +165,27 @@ async function studentsByNumber(trx: Trx, schoolId: string, ops: IncomingOp[]): 
     if (typeof id === 'string' && id.length <= LIMITS.maxStudentIdLength) numbers.add(id);
   }
   const rows = await inSlices([...numbers], (slice) =>
-    trx.selectFrom('students').select(['id', 'student_number', 'name', 'homeroom']).where('school_id', '=', schoolId).where('student_number', 'in', slice).execute(),
+    trx
+      .selectFrom('students')
+      .select(['id', 'student_number', 'name', 'homeroom'])
+      .where('school_id', '=', schoolId)
+      .where('student_number', 'in', slice)
+      .execute(),
   );
   return new Map(rows.map((row) => [row.student_number, { id: row.id, name: row.name, homeroom: row.homeroom }]));
 }
 
 /** What is stored of an op, valid or not, so that a replay finds its first outcome. */
-function opRow(incoming: IncomingOp, op: Op | null, schoolId: string, deviceId: string | null, actor: OpActor, outcome: Outcome, clockOffset: number | null, now: number): OpsTable {
+function opRow(
+  incoming: IncomingOp,
+  op: Op | null,
+  schoolId: string,
+  deviceId: string | null,
+  actor: OpActor,
+  outcome: Outcome,
+  clockOffset: number | null,
+  now: number,
+): OpsTable {
   const raw = (op ?? incoming.raw) as Partial<Op>;
   const text = (value: unknown, max: number): string => (typeof value === 'string' ? value.slice(0, max) : '');
   return {
@@ -195,20 +236,27 @@ export interface SyncBatch {
 function actorOf(sender: Sender): OpActor {
   if (sender.kind === 'staff') return { kind: sender.role, id: sender.staffId, name: sender.name, deviceId: sender.deviceId };
   // A kiosk's ops are the door's, also when the office imports them from a file; the audit names who imported.
-  if (sender.kind === 'import') return { kind: 'door', id: sender.deviceId, name: `${sender.name} (imported by ${sender.importedBy})`, deviceId: sender.deviceId };
+  if (sender.kind === 'import')
+    return { kind: 'door', id: sender.deviceId, name: `${sender.name} (imported by ${sender.importedBy})`, deviceId: sender.deviceId };
   return { kind: 'door', id: sender.deviceId, name: sender.name, deviceId: sender.deviceId };
 }
 
 /** A paired kiosk's visit without a batch (a change-feed pull): when it was seen, and its report. */
 export async function noteVisit(db: Db, deviceId: string, report: DeviceReport, now: number): Promise<void> {
-  await db.updateTable('devices').set({ last_seen_at: now, ...reportColumns(report) }).where('id', '=', deviceId).execute();
+  await db
+    .updateTable('devices')
+    .set({ last_seen_at: now, ...reportColumns(report) })
+    .where('id', '=', deviceId)
+    .execute();
 }
 
 /** The device's report as columns; an empty queue has no oldest op. */
 function reportColumns(report: DeviceReport): { app_version?: string; queue_depth?: number; oldest_waiting_at?: number | null } {
   return {
     ...(report.appVersion !== undefined ? { app_version: report.appVersion } : {}),
-    ...(report.queueDepth !== undefined ? { queue_depth: report.queueDepth, oldest_waiting_at: report.queueDepth === 0 ? null : (report.oldestWaitingAt ?? null) } : {}),
+    ...(report.queueDepth !== undefined
+      ? { queue_depth: report.queueDepth, oldest_waiting_at: report.queueDepth === 0 ? null : (report.oldestWaitingAt ?? null) }
+      : {}),
   };
 }
 
@@ -223,29 +271,63 @@ async function noteDevice(trx: Trx, sender: Sender, deviceId: string, maxSeq: nu
     if (!device) {
       await trx
         .insertInto('devices')
-        .values({ id: deviceId, school_id: sender.schoolId, kiosk_id: null, kind: 'staff', first_seen_at: now, last_seen_at: now, last_seq: lastSeq, staff_id: sender.staffId, ...reported })
+        .values({
+          id: deviceId,
+          school_id: sender.schoolId,
+          kiosk_id: null,
+          kind: 'staff',
+          first_seen_at: now,
+          last_seen_at: now,
+          last_seq: lastSeq,
+          staff_id: sender.staffId,
+          ...reported,
+        })
         .execute();
       return;
     }
-    await trx.updateTable('devices').set({ last_seen_at: now, last_seq: lastSeq, staff_id: sender.staffId, ...reported }).where('id', '=', deviceId).execute();
+    await trx
+      .updateTable('devices')
+      .set({ last_seen_at: now, last_seq: lastSeq, staff_id: sender.staffId, ...reported })
+      .where('id', '=', deviceId)
+      .execute();
     return;
   }
   // Kiosks are known: the token (or the importing office) already found this device in this school.
   if (!device || device.school_id !== sender.schoolId) throw new DoorlineError('device-not-found', { deviceId });
   const visit = sender.kind === 'kiosk' ? { last_seen_at: now, ...reported } : {};
-  await trx.updateTable('devices').set({ last_seq: lastSeq, ...visit }).where('id', '=', deviceId).execute();
+  await trx
+    .updateTable('devices')
+    .set({ last_seq: lastSeq, ...visit })
+    .where('id', '=', deviceId)
+    .execute();
 }
 
 /** `POST /api/sync`: a device's batch, applied in one transaction. */
 /** `clockOffset`: ours minus the device's clock as it sent the batch, for ops that carry no offset of their own. */
-export async function ingestBatch(db: Db, sender: Sender, batch: SyncBatch, report: DeviceReport = {}, now = Date.now(), clockOffset: number | null = null): Promise<SyncResponse> {
-  if (sender.deviceId !== null && sender.deviceId !== batch.deviceId) throw new DoorlineError('device-unauthorized', { deviceId: batch.deviceId, problem: 'the batch names another device' });
+export async function ingestBatch(
+  db: Db,
+  sender: Sender,
+  batch: SyncBatch,
+  report: DeviceReport = {},
+  now = Date.now(),
+  clockOffset: number | null = null,
+): Promise<SyncResponse> {
+  if (sender.deviceId !== null && sender.deviceId !== batch.deviceId)
+    throw new DoorlineError('device-unauthorized', { deviceId: batch.deviceId, problem: 'the batch names another device' });
   const receipts = await db.transaction().execute(async (trx) => {
     const school = await findSchool(trx, sender.schoolId);
     const maxSeq = batch.ops.reduce((max, op) => Math.max(max, op.seq), 0);
     await noteDevice(trx, sender, batch.deviceId, maxSeq, report, now);
     const incoming = batch.ops.map((op) => ({ seq: op.seq, opId: storedOpId(batch.deviceId, op.seq, op.opId), raw: op }));
-    const settled = await applyOps(trx, school, batch.deviceId, { ...actorOf(sender), deviceId: batch.deviceId }, incoming, clockOffset, now);
+    const settled = await applyOps(
+      trx,
+      school,
+      batch.deviceId,
+      { ...actorOf(sender), deviceId: batch.deviceId },
+      incoming,
+      clockOffset,
+      now,
+    );
     return settled.map((s) => s.receipt);
   });
   return { v: PROTOCOL_VERSION, type: 'sync-result', receipts: toRuns(receipts), serverTime: now };
@@ -270,7 +352,15 @@ export async function ingestDirectMark(db: Db, sender: Sender, input: MarkInput,
     const op: Op = normalizeOp({ ...fields, seq: 1 });
     // A page posting straight to the server does so the moment the mark is made: our clock is its time.
     const offset = input.offset ?? now - input.at;
-    const [settled] = (await applyOps(trx, school, null, { ...actorOf(sender), deviceId: null }, [{ seq: null, opId: input.opId, raw: op }], offset, now)) as [Settled];
+    const [settled] = (await applyOps(
+      trx,
+      school,
+      null,
+      { ...actorOf(sender), deviceId: null },
+      [{ seq: null, opId: input.opId, raw: op }],
+      offset,
+      now,
+    )) as [Settled];
     const student = settled.student ?? (await findStudent(trx, school.id, input.studentId));
     const duplicate = settled.receipt.status === 'duplicate';
     return {
@@ -284,5 +374,10 @@ export async function ingestDirectMark(db: Db, sender: Sender, input: MarkInput,
 }
 
 async function findStudent(trx: Trx, schoolId: string, studentNumber: string) {
-  return trx.selectFrom('students').select(['name', 'homeroom']).where('school_id', '=', schoolId).where('student_number', '=', studentNumber).executeTakeFirst();
+  return trx
+    .selectFrom('students')
+    .select(['name', 'homeroom'])
+    .where('school_id', '=', schoolId)
+    .where('student_number', '=', studentNumber)
+    .executeTakeFirst();
 }

@@ -47,7 +47,10 @@ async function main(): Promise<void> {
     console.log('  (shown only now; you choose a new password at the first sign-in).');
   }
   if (seed) console.log(`Demo accounts (sign-in / password): ${DEMO_ACCOUNTS.map((a) => `${a.email} / ${a.password}`).join(', ')}`);
-  if (pairing) console.log(`Open the door kiosk at ${base}/kiosk and pair it as "${pairing.kioskName}" with the code ${pairing.code} (valid 24 hours).`);
+  if (pairing)
+    console.log(
+      `Open the door kiosk at ${base}/kiosk and pair it as "${pairing.kioskName}" with the code ${pairing.code} (valid 24 hours).`,
+    );
   console.log(`Teachers take the roll at ${base}/roll; the office works at ${base}/office; admins pair kiosks at ${base}/admin.`);
 }
 

@@ -14,7 +14,14 @@ export async function createPairingCode(
   const expiresAt = input.now + (input.lifetimeMs ?? PAIRING_CODE_LIFETIME_MS);
   await db
     .insertInto('pairing_codes')
-    .values({ code_hash: sha256(normalizePairingCode(code)), school_id: input.schoolId, kiosk_id: input.kioskId, created_by: input.createdBy, created_at: input.now, expires_at: expiresAt })
+    .values({
+      code_hash: sha256(normalizePairingCode(code)),
+      school_id: input.schoolId,
+      kiosk_id: input.kioskId,
+      created_by: input.createdBy,
+      created_at: input.now,
+      expires_at: expiresAt,
+    })
     .execute();
   return { code, expiresAt };
 }

@@ -40,7 +40,14 @@ export interface StoredRecord {
   statusSawCheckIn: boolean;
 }
 
-const NO_RECORD: StoredRecord = { status: null, checkInAt: null, checkOutAt: null, statusBy: 'door', statusByName: '', statusSawCheckIn: false };
+const NO_RECORD: StoredRecord = {
+  status: null,
+  checkInAt: null,
+  checkOutAt: null,
+  statusBy: 'door',
+  statusByName: '',
+  statusSawCheckIn: false,
+};
 
 export interface OpActor {
   kind: Actor;
@@ -66,7 +73,12 @@ interface Entry {
 const toNumber = (value: number | null): number | null => (value === null ? null : Number(value));
 
 /** An `attendance` row's record fields, as the record book works with them. */
-function storedOf(row: Pick<Selectable<AttendanceTable>, 'status' | 'check_in_at' | 'check_out_at' | 'status_by' | 'status_by_name' | 'status_saw_check_in'>): StoredRecord {
+function storedOf(
+  row: Pick<
+    Selectable<AttendanceTable>,
+    'status' | 'check_in_at' | 'check_out_at' | 'status_by' | 'status_by_name' | 'status_saw_check_in'
+  >,
+): StoredRecord {
   return {
     status: row.status,
     checkInAt: toNumber(row.check_in_at),
@@ -119,7 +131,21 @@ export class RecordBook {
     const rows = await inSlices(students, (slice) =>
       this.trx
         .selectFrom('attendance')
-        .select(['student_id', 'date', 'session', 'status', 'check_in_at', 'check_in_op_id', 'check_out_at', 'check_out_op_id', 'version', 'status_by', 'status_by_name', 'status_saw_check_in', 'last_actor_id'])
+        .select([
+          'student_id',
+          'date',
+          'session',
+          'status',
+          'check_in_at',
+          'check_in_op_id',
+          'check_out_at',
+          'check_out_op_id',
+          'version',
+          'status_by',
+          'status_by_name',
+          'status_saw_check_in',
+          'last_actor_id',
+        ])
         .where('school_id', '=', this.school.id)
         .where('student_id', 'in', slice)
         .where('date', 'in', dates)
@@ -146,7 +172,17 @@ export class RecordBook {
     const id = RecordBook.id(key);
     let entry = this.entries.get(id);
     if (!entry) {
-      entry = { key, record: NO_RECORD, version: 0, checkInOpId: null, checkOutOpId: null, lastActorId: null, stored: false, changed: false, made: new Map() };
+      entry = {
+        key,
+        record: NO_RECORD,
+        version: 0,
+        checkInOpId: null,
+        checkOutOpId: null,
+        lastActorId: null,
+        stored: false,
+        changed: false,
+        made: new Map(),
+      };
       this.entries.set(id, entry);
     }
     return entry;
@@ -174,7 +210,17 @@ export class RecordBook {
   /** Applies one valid op at `at` (its corrected time) and says how it was settled. */
   async apply(key: RecordKey, op: Op, opId: string, at: number, actor: OpActor): Promise<Outcome> {
     if (op.kind === 'note') {
-      this.notes.push({ op_id: opId, school_id: this.school.id, student_id: key.student_id, date: key.date, session: key.session, text: op.text ?? '', device_id: actor.deviceId, written_at: at, author: actor.name });
+      this.notes.push({
+        op_id: opId,
+        school_id: this.school.id,
+        student_id: key.student_id,
+        date: key.date,
+        session: key.session,
+        text: op.text ?? '',
+        device_id: actor.deviceId,
+        written_at: at,
+        author: actor.name,
+      });
       return { status: 'applied' };
     }
     const entry = this.entry(key);
@@ -232,7 +278,11 @@ export class RecordBook {
         server_by: JSON.stringify(serverBy),
         created_at: this.now,
       });
-      this.changes.push({ change: { kind: 'conflict-opened', conflictId, studentId: key.student_number, date: key.date, session: key.session }, origin: actor.deviceId, echo: false });
+      this.changes.push({
+        change: { kind: 'conflict-opened', conflictId, studentId: key.student_number, date: key.date, session: key.session },
+        origin: actor.deviceId,
+        echo: false,
+      });
     }
 
     const kept = asKept(value);
@@ -250,7 +300,11 @@ export class RecordBook {
         if (next.checkInAt !== server.checkInAt && op.kind === 'check-in') entry.checkInOpId = opId;
         if (next.checkOutAt !== server.checkOutAt && op.kind === 'check-out') entry.checkOutOpId = opId;
         // The sending device already shows this result when its op applied as made.
-        const echo = outcome.status === 'applied' && next.status === local.status && next.checkInAt === local.checkInAt && next.checkOutAt === local.checkOutAt;
+        const echo =
+          outcome.status === 'applied' &&
+          next.status === local.status &&
+          next.checkInAt === local.checkInAt &&
+          next.checkOutAt === local.checkOutAt;
         this.advance(entry, next, writer, { origin: actor.deviceId, echo });
       }
       this.audited(entry, { action, actor, opId, rule, note: null, before: server, after: next });
@@ -263,7 +317,13 @@ export class RecordBook {
    * the new fields from the record as it stands; a new version with its
    * audit entry and feed entry follows. Returns the new version.
    */
-  async resolve(key: RecordKey, choose: (current: StoredRecord) => StoredRecord, person: OpActor, opId: string, note: string): Promise<number> {
+  async resolve(
+    key: RecordKey,
+    choose: (current: StoredRecord) => StoredRecord,
+    person: OpActor,
+    opId: string,
+    note: string,
+  ): Promise<number> {
     await this.load([key]);
     const entry = this.entries.get(RecordBook.id(key));
     if (!entry?.stored) throw new Error(`A conflict refers to a record that is not stored: ${RecordBook.id(key)}`);
@@ -283,7 +343,16 @@ export class RecordBook {
     entry.made.set(entry.version, next);
     const { key } = entry;
     this.changes.push({
-      change: { kind: 'record', studentId: key.student_number, date: key.date, session: key.session, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt, version: entry.version },
+      change: {
+        kind: 'record',
+        studentId: key.student_number,
+        date: key.date,
+        session: key.session,
+        status: next.status,
+        checkInAt: next.checkInAt,
+        checkOutAt: next.checkOutAt,
+        version: entry.version,
+      },
       ...feed,
     });
   }
@@ -291,7 +360,15 @@ export class RecordBook {
   /** The audit entry for what happened to the record at its current version. */
   private audited(
     entry: Entry,
-    what: { action: AuditLogTable['action']; actor: OpActor; opId: string; rule: string | null; note: string | null; before: StoredRecord; after: StoredRecord },
+    what: {
+      action: AuditLogTable['action'];
+      actor: OpActor;
+      opId: string;
+      rule: string | null;
+      note: string | null;
+      before: StoredRecord;
+      after: StoredRecord;
+    },
   ): void {
     this.audit.push({
       school_id: this.school.id,
@@ -332,7 +409,9 @@ export class RecordBook {
     await insertInSlices(
       this.trx,
       'attendance',
-      changed.filter((e) => !e.stored).map((e) => ({ school_id: this.school.id, student_id: e.key.student_id, date: e.key.date, session: e.key.session, ...row(e) })),
+      changed
+        .filter((e) => !e.stored)
+        .map((e) => ({ school_id: this.school.id, student_id: e.key.student_id, date: e.key.date, session: e.key.session, ...row(e) })),
     );
     for (const e of changed) {
       if (!e.stored) continue;
@@ -351,7 +430,13 @@ export class RecordBook {
     await insertInSlices(
       this.trx,
       'changes',
-      [...this.changes, ...after].map((e) => ({ school_id: this.school.id, at: this.now, payload: JSON.stringify(e.change), origin_device: e.origin, echo: e.echo ? 1 : 0 })),
+      [...this.changes, ...after].map((e) => ({
+        school_id: this.school.id,
+        at: this.now,
+        payload: JSON.stringify(e.change),
+        origin_device: e.origin,
+        echo: e.echo ? 1 : 0,
+      })),
     );
   }
 }

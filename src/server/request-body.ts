@@ -19,7 +19,9 @@ export class BatchBody {
 }
 
 async function inflate(request: FastifyRequest, body: Buffer): Promise<Buffer> {
-  const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoding = String(request.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   if (encoding === 'identity' || encoding === '') return body;
   if (encoding !== 'gzip' && encoding !== 'x-gzip') throw new DoorlineError('unsupported-encoding', { encoding });
   try {

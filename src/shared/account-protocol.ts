@@ -5,7 +5,14 @@
 import type { OpErrorCode } from './error-codes.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString } from './guard.ts';
 import { LIMITS } from './limits.ts';
-import { APP_VERSION_PATTERN, assertKioskConfig, DEVICE_ID_PATTERN, expectReadableVersion, expectVersion, LATEST_TIME } from './protocol-guards.ts';
+import {
+  APP_VERSION_PATTERN,
+  assertKioskConfig,
+  DEVICE_ID_PATTERN,
+  expectReadableVersion,
+  expectVersion,
+  LATEST_TIME,
+} from './protocol-guards.ts';
 import type { KioskConfig, Op, ProtocolVersion, SchoolInfo } from './protocol.ts';
 
 export type StaffRole = 'teacher' | 'office' | 'admin';

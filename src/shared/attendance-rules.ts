@@ -135,7 +135,13 @@ export const ATTENDANCE_RULES: readonly AttendanceRule[] = [
     summary: 'A door scan beats an absent marked without knowledge of it.',
     decide: (c) => {
       const winner = pair(c, doorScan, (s) => s.status === 'absent' && !s.info.sawCheckIn);
-      return winner && { value: winner.status, confidence: 0.95, reason: 'The student was scanned at the door; the absent mark was made without knowing of that scan.' };
+      return (
+        winner && {
+          value: winner.status,
+          confidence: 0.95,
+          reason: 'The student was scanned at the door; the absent mark was made without knowing of that scan.',
+        }
+      );
     },
   },
   {
@@ -143,8 +149,18 @@ export const ATTENDANCE_RULES: readonly AttendanceRule[] = [
     fields: ['status'],
     summary: "The office's excused beats a teacher's absent.",
     decide: (c) => {
-      const winner = pair(c, (s) => s.status === 'excused' && isOffice(s.info.actor), (s) => s.status === 'absent' && s.info.actor === 'teacher');
-      return winner && { value: 'excused', confidence: 0.9, reason: "The office excused the student; an excuse from the office stands over a teacher's absent." };
+      const winner = pair(
+        c,
+        (s) => s.status === 'excused' && isOffice(s.info.actor),
+        (s) => s.status === 'absent' && s.info.actor === 'teacher',
+      );
+      return (
+        winner && {
+          value: 'excused',
+          confidence: 0.9,
+          reason: "The office excused the student; an excuse from the office stands over a teacher's absent.",
+        }
+      );
     },
   },
   {
@@ -153,7 +169,13 @@ export const ATTENDANCE_RULES: readonly AttendanceRule[] = [
     summary: "The office's excused stands over a door scan; the scan's time is kept.",
     decide: (c) => {
       const winner = pair(c, (s) => s.status === 'excused' && isOffice(s.info.actor), doorScan);
-      return winner && { value: 'excused', confidence: 0.85, reason: 'The office excused the student; the door scan still records when they arrived.' };
+      return (
+        winner && {
+          value: 'excused',
+          confidence: 0.85,
+          reason: 'The office excused the student; the door scan still records when they arrived.',
+        }
+      );
     },
   },
   {
@@ -164,7 +186,11 @@ export const ATTENDANCE_RULES: readonly AttendanceRule[] = [
       const [local, server] = sides(c);
       if (!doorScan(local) || !doorScan(server)) return null;
       const earliest = Math.min(local.record.checkInAt as number, server.record.checkInAt as number);
-      return { value: c.lateness(earliest), confidence: 1, reason: 'Both sides are door scans: the earliest check-in decides present or late.' };
+      return {
+        value: c.lateness(earliest),
+        confidence: 1,
+        reason: 'Both sides are door scans: the earliest check-in decides present or late.',
+      };
     },
   },
   {
@@ -173,7 +199,11 @@ export const ATTENDANCE_RULES: readonly AttendanceRule[] = [
     summary: 'The earliest check-in wins.',
     decide: (c) => {
       const times = [c.local, c.server].filter((t): t is number => typeof t === 'number');
-      return { value: times.length > 0 ? Math.min(...times) : null, confidence: 1, reason: 'The earliest check-in is when the student arrived.' };
+      return {
+        value: times.length > 0 ? Math.min(...times) : null,
+        confidence: 1,
+        reason: 'The earliest check-in is when the student arrived.',
+      };
     },
   },
   {
@@ -182,7 +212,11 @@ export const ATTENDANCE_RULES: readonly AttendanceRule[] = [
     summary: 'The latest check-out wins.',
     decide: (c) => {
       const times = [c.local, c.server].filter((t): t is number => typeof t === 'number');
-      return { value: times.length > 0 ? Math.max(...times) : null, confidence: 1, reason: 'The latest check-out is when the student left.' };
+      return {
+        value: times.length > 0 ? Math.max(...times) : null,
+        confidence: 1,
+        reason: 'The latest check-out is when the student left.',
+      };
     },
   },
   {
@@ -192,7 +226,11 @@ export const ATTENDANCE_RULES: readonly AttendanceRule[] = [
     decide: (c) => {
       const server = c.server as RecordNote[];
       const ids = new Set(server.map((n) => n.id));
-      return { value: [...server, ...(c.local as RecordNote[]).filter((n) => !ids.has(n.id))], confidence: 1, reason: 'Every note is kept with who wrote it.' };
+      return {
+        value: [...server, ...(c.local as RecordNote[]).filter((n) => !ids.has(n.id))],
+        confidence: 1,
+        reason: 'Every note is kept with who wrote it.',
+      };
     },
   },
   {
@@ -202,7 +240,8 @@ export const ATTENDANCE_RULES: readonly AttendanceRule[] = [
     decide: (c) => ({
       value: c.server,
       confidence: 0,
-      reason: 'Two people chose different statuses from the same starting point; the office must decide. The server keeps its value meanwhile.',
+      reason:
+        'Two people chose different statuses from the same starting point; the office must decide. The server keeps its value meanwhile.',
     }),
   },
 ];

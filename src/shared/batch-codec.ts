@@ -237,7 +237,10 @@ export function decodeBatch(bytes: Uint8Array, limits: { maxOps: number }): Deco
   if (flags > ALL_FLAGS) fail('invalid-body', '$.flags', 'has a flag this version does not know');
 
   const seqs = readSeqs(r, count);
-  const kinds = readColumn(count, (i) => KIND_CODES[r.byte(opPath(i, 'kind'))] ?? fail('invalid-body', opPath(i, 'kind'), 'is not a known kind'));
+  const kinds = readColumn(
+    count,
+    (i) => KIND_CODES[r.byte(opPath(i, 'kind'))] ?? fail('invalid-body', opPath(i, 'kind'), 'is not a known kind'),
+  );
 
   let studentIds: string[];
   if (flags & STUDENT_IDS_NUMERIC) {
@@ -306,7 +309,8 @@ function readSeqs(r: ByteReader, count: number): number[] {
     const start = previous === undefined ? r.varint(opPath(i, 'seq')) : previous + r.signedVarint(opPath(i, 'seq'));
     const length = r.varint(opPath(i, 'seq'));
     if (length < 1 || length > count - i) fail('invalid-body', opPath(i, 'seq'), `starts a run of ${length} with ${count - i} ops left`);
-    if (start < 1 || !Number.isSafeInteger(start + length - 1)) fail('invalid-body', opPath(i, 'seq'), `must be between 1 and ${Number.MAX_SAFE_INTEGER}`);
+    if (start < 1 || !Number.isSafeInteger(start + length - 1))
+      fail('invalid-body', opPath(i, 'seq'), `must be between 1 and ${Number.MAX_SAFE_INTEGER}`);
     for (let seq = start; seq < start + length; seq++) {
       if (seen.has(seq)) fail('invalid-body', opPath(seqs.length, 'seq'), 'is repeated in this batch');
       seen.add(seq);

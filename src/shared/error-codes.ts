@@ -29,7 +29,7 @@ export const ERROR_CODES = {
   'session-expired': { status: 401, message: 'Your session has ended; sign in again.' },
   'sign-in-failed': { status: 401, message: 'That sign-in name and password do not match.' },
   'too-many-attempts': { status: 429, message: 'Too many failed attempts; wait a few minutes and try again.' },
-  'forbidden': { status: 403, message: 'Your role does not allow this.' },
+  forbidden: { status: 403, message: 'Your role does not allow this.' },
   'origin-mismatch': { status: 403, message: "This request did not come from Doorline's own pages." },
   'password-change-required': { status: 403, message: 'Choose a new password before going on.' },
   'weak-password': { status: 400, message: 'Choose a longer password (at least 10 characters).' },
@@ -37,7 +37,10 @@ export const ERROR_CODES = {
   'pairing-code-invalid': { status: 400, message: 'That pairing code is not valid: it may be mistyped, used or expired.' },
   'device-unpaired': { status: 401, message: 'This kiosk is not paired yet: ask an admin for a pairing code.' },
   'device-in-other-school': { status: 409, message: 'This browser already sends for another school.' },
-  'device-not-revoked': { status: 409, message: 'This kiosk is still paired: it sends its own check-ins. Revoke it first to import its file.' },
+  'device-not-revoked': {
+    status: 409,
+    message: 'This kiosk is still paired: it sends its own check-ins. Revoke it first to import its file.',
+  },
   'device-not-found': { status: 404, message: 'No such device in this school.' },
   'conflict-not-found': { status: 404, message: 'No such conflict in this school.' },
   'conflict-already-resolved': { status: 409, message: 'Someone has already resolved this conflict.' },
@@ -52,7 +55,11 @@ export const ERROR_CODES = {
   // Client-side: the service worker's sync loop and the page.
   'network-error': { status: 0, retryable: true, message: 'The server could not be reached.' },
   'server-error': { status: 0, retryable: true, message: 'The server answered with an error; the data stays queued.' },
-  'captive-portal': { status: 0, retryable: true, message: 'The network answered with a web page instead of the server (a sign-in page?).' },
+  'captive-portal': {
+    status: 0,
+    retryable: true,
+    message: 'The network answered with a web page instead of the server (a sign-in page?).',
+  },
   'bad-response': { status: 0, retryable: true, message: 'The server answer could not be understood; the data stays queued.' },
 
   // Configuration and start-up.

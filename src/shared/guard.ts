@@ -35,7 +35,12 @@ export function expectRecord(
  * know are a newer version's additions and are ignored, so adding an
  * optional field never breaks an older reader.
  */
-export function expectFields(value: unknown, path: Path, required: readonly string[], code: ErrorCode = 'bad-response'): asserts value is Record<string, unknown> {
+export function expectFields(
+  value: unknown,
+  path: Path,
+  required: readonly string[],
+  code: ErrorCode = 'bad-response',
+): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(code, path, 'must be an object');
   for (const key of required) if (!Object.hasOwn(value, key)) fail(code, `${path}.${key}`, 'is required');
 }

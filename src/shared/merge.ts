@@ -10,7 +10,16 @@
  *                                     keeps its value and a conflict opens
  */
 import { MERGE_FIELDS, type MergeField, type RecordState } from './attendance-model.ts';
-import { ATTENDANCE_RULES, CONFIDENCE_THRESHOLD, type AttendanceRule, type FieldConflict, type Lateness, type RuleId, type RuleVerdict, type SideInfo } from './attendance-rules.ts';
+import {
+  ATTENDANCE_RULES,
+  CONFIDENCE_THRESHOLD,
+  type AttendanceRule,
+  type FieldConflict,
+  type Lateness,
+  type RuleId,
+  type RuleVerdict,
+  type SideInfo,
+} from './attendance-rules.ts';
 import type { FieldChoice, ResolvableField } from './office-protocol.ts';
 
 export interface MergeInput {
@@ -96,7 +105,16 @@ export function mergeRecord(input: MergeInput, rules: readonly AttendanceRule[] 
       rule: 'same-base-different-status',
       verdict: { value: server[field], confidence: 0, reason: 'No rule applies; the office must decide.' },
     };
-    decisions.push({ field, base: base[field], local: local[field], server: server[field], value: verdict.value, rule, confidence: verdict.confidence, reason: verdict.reason });
+    decisions.push({
+      field,
+      base: base[field],
+      local: local[field],
+      server: server[field],
+      value: verdict.value,
+      rule,
+      confidence: verdict.confidence,
+      reason: verdict.reason,
+    });
     Object.assign(suggestion, { [field]: verdict.value });
     if (verdict.confidence >= CONFIDENCE_THRESHOLD) Object.assign(value, { [field]: verdict.value });
     else conflictFields.push(field);
@@ -104,7 +122,8 @@ export function mergeRecord(input: MergeInput, rules: readonly AttendanceRule[] 
   const changed = MERGE_FIELDS.filter((f) => !sameField(f, value, server));
   const weakest = decisions.reduce<FieldDecision | null>((low, d) => (low === null || d.confidence < low.confidence ? d : low), null);
   const deciding = conflictFields.length > 0 ? weakest : (decisions[0] ?? null);
-  const outcome: MergeResult['outcome'] = conflictFields.length > 0 ? 'conflict' : decisions.length > 0 ? 'merged' : localOnly ? 'applied' : 'unchanged';
+  const outcome: MergeResult['outcome'] =
+    conflictFields.length > 0 ? 'conflict' : decisions.length > 0 ? 'merged' : localOnly ? 'applied' : 'unchanged';
   return {
     outcome,
     value,
@@ -128,7 +147,10 @@ export function previewResolution(
   choices: Partial<Record<ResolvableField, FieldChoice>>,
 ): RecordState {
   const ids = new Set(conflict.server.notes.map((n) => n.id));
-  const result: RecordState = { ...conflict.server, notes: [...conflict.server.notes, ...conflict.local.notes.filter((n) => !ids.has(n.id))] };
+  const result: RecordState = {
+    ...conflict.server,
+    notes: [...conflict.server.notes, ...conflict.local.notes.filter((n) => !ids.has(n.id))],
+  };
   for (const [field, choice] of Object.entries(choices) as Array<[ResolvableField, FieldChoice]>) {
     if (choice.take === 'local') Object.assign(result, { [field]: conflict.local[field] });
     else if (choice.take === 'custom') Object.assign(result, { [field]: choice.value });

@@ -12,7 +12,9 @@ const nullableTime = (value: unknown, path: string) => {
 
 const CHANGE_KINDS = ['record', 'roster', 'conflict-opened', 'conflict-resolved'] as const;
 const knownKind = (change: unknown): boolean =>
-  typeof change === 'object' && change !== null && CHANGE_KINDS.includes((change as { kind?: unknown }).kind as (typeof CHANGE_KINDS)[number]);
+  typeof change === 'object' &&
+  change !== null &&
+  CHANGE_KINDS.includes((change as { kind?: unknown }).kind as (typeof CHANGE_KINDS)[number]);
 
 /**
  * Checks a page of the change feed. Fields a newer server adds are ignored,

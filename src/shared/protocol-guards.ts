@@ -3,7 +3,19 @@ import { ATTENDANCE_STATUSES, DAY_SESSION, OP_KINDS } from './attendance-model.t
 import { DoorlineError, isErrorCode, OP_ERROR_CODES, type OpErrorCode } from './error-codes.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString, fail } from './guard.ts';
 import { LIMITS } from './limits.ts';
-import { OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION, type KioskConfig, type MarkAnswer, type MarkInput, type Op, type Outcome, type ReceiptRun, type Roster, type SyncRequest, type SyncResponse } from './protocol.ts';
+import {
+  OLDEST_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+  type KioskConfig,
+  type MarkAnswer,
+  type MarkInput,
+  type Op,
+  type Outcome,
+  type ReceiptRun,
+  type Roster,
+  type SyncRequest,
+  type SyncResponse,
+} from './protocol.ts';
 
 /** Crockford base32 ULID. */
 export const OP_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -29,7 +41,8 @@ export const APP_VERSION_PATTERN = /^[0-9A-Za-z.+-]{1,40}$/;
 export function expectVersion(value: Record<string, unknown>, path: string): void {
   const { v } = value;
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail('invalid-body', `${path}.v`, `must be ${PROTOCOL_VERSION}`);
-  if (v < OLDEST_PROTOCOL_VERSION) fail('update-required', `${path}.v`, `version ${v} is older than ${OLDEST_PROTOCOL_VERSION}, the oldest this server takes`);
+  if (v < OLDEST_PROTOCOL_VERSION)
+    fail('update-required', `${path}.v`, `version ${v} is older than ${OLDEST_PROTOCOL_VERSION}, the oldest this server takes`);
   if (v > PROTOCOL_VERSION) fail('unsupported-version', `${path}.v`, `version ${v} is not supported`);
 }
 
@@ -40,7 +53,8 @@ export function expectVersion(value: Record<string, unknown>, path: string): voi
  */
 export function expectReadableVersion(value: Record<string, unknown>, path: string): void {
   if (value.v === PROTOCOL_VERSION) return;
-  if (typeof value.v === 'number' && value.v > PROTOCOL_VERSION) fail('update-required', `${path}.v`, `version ${value.v} is newer than ${PROTOCOL_VERSION}`);
+  if (typeof value.v === 'number' && value.v > PROTOCOL_VERSION)
+    fail('update-required', `${path}.v`, `version ${value.v} is newer than ${PROTOCOL_VERSION}`);
   fail('bad-response', `${path}.v`, `must be ${PROTOCOL_VERSION}`);
 }
 
@@ -61,7 +75,8 @@ function checkOpFields(value: Record<string, unknown>, path: string): void {
   expectOneOf(value.kind, `${path}.kind`, OP_KINDS);
   expectString(value.studentId, `${path}.studentId`, { max: LIMITS.maxStudentIdLength, pattern: STUDENT_ID_PATTERN });
   expectInteger(value.at, `${path}.at`, TIME_RANGE);
-  if (value.session !== undefined) expectString(value.session, `${path}.session`, { max: LIMITS.maxSessionLength, pattern: SESSION_PATTERN });
+  if (value.session !== undefined)
+    expectString(value.session, `${path}.session`, { max: LIMITS.maxSessionLength, pattern: SESSION_PATTERN });
   if (value.base !== undefined) expectInteger(value.base, `${path}.base`, { min: 0, max: MAX_VERSION });
   if (value.offset !== undefined) expectInteger(value.offset, `${path}.offset`, { min: -MAX_CLOCK_OFFSET_MS, max: MAX_CLOCK_OFFSET_MS });
   if (value.hlc !== undefined) expectString(value.hlc, `${path}.hlc`, { min: 20, max: 20, pattern: HLC_PATTERN });
@@ -89,7 +104,8 @@ function assertOpIdentity(value: unknown, path: string): asserts value is Record
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('invalid-body', path, 'must be an object');
   const op = value as Record<string, unknown>;
   expectInteger(op.seq, `${path}.seq`, { min: 1, max: MAX_SEQ });
-  if (op.opId !== undefined) expectString(op.opId, `${path}.opId`, { min: LIMITS.opIdLength, max: LIMITS.opIdLength, pattern: OP_ID_PATTERN });
+  if (op.opId !== undefined)
+    expectString(op.opId, `${path}.opId`, { min: LIMITS.opIdLength, max: LIMITS.opIdLength, pattern: OP_ID_PATTERN });
 }
 
 /** The rest of an op; a failure here rejects only this op. */
@@ -104,7 +120,9 @@ export function assertOp(value: unknown, path: string): asserts value is Op {
  * `unknown` beyond that: the server checks each with `assertOp` and rejects
  * a malformed one alone, so one bad op never blocks a queue.
  */
-export function assertSyncRequest(value: unknown): asserts value is Omit<SyncRequest, 'ops'> & { ops: Array<{ seq: number; opId?: string }> } {
+export function assertSyncRequest(
+  value: unknown,
+): asserts value is Omit<SyncRequest, 'ops'> & { ops: Array<{ seq: number; opId?: string }> } {
   expectRecord(value, '$', ['v', 'type', 'deviceId', 'kioskId', 'ops']);
   expectVersion(value, '$');
   expectOneOf(value.type, '$.type', ['sync']);

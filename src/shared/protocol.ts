@@ -174,7 +174,16 @@ export interface Roster {
 
 /** One entry of the change feed (`GET /api/changes`, and the changes a push brings back). */
 export type Change =
-  | { kind: 'record'; studentId: string; date: string; session: string; status: AttendanceStatus | null; checkInAt: number | null; checkOutAt: number | null; version: number }
+  | {
+      kind: 'record';
+      studentId: string;
+      date: string;
+      session: string;
+      status: AttendanceStatus | null;
+      checkInAt: number | null;
+      checkOutAt: number | null;
+      version: number;
+    }
   | { kind: 'roster'; version: string }
   | { kind: 'conflict-opened'; conflictId: string; studentId: string; date: string; session: string }
   | { kind: 'conflict-resolved'; conflictId: string; studentId: string; date: string; session: string };

@@ -108,6 +108,17 @@ export function assertWorkerMessage(value: unknown): asserts value is WorkerMess
     expectFields(value, '$', ['records', 'conflictsOpened', 'conflictsResolved']);
     return;
   }
-  expectFields(value, '$', ['phase', 'progress', 'quality', 'storage', 'recentDeadLetters', 'waiting', 'deadLetters', 'rosterSize', 'lastError', 'lastSyncAt']);
+  expectFields(value, '$', [
+    'phase',
+    'progress',
+    'quality',
+    'storage',
+    'recentDeadLetters',
+    'waiting',
+    'deadLetters',
+    'rosterSize',
+    'lastError',
+    'lastSyncAt',
+  ]);
   expectOneOf(value.phase, '$.phase', ['idle', 'sending', 'waiting-for-network', 'held'], 'bad-response');
 }

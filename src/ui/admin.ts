@@ -80,13 +80,21 @@ async function start(): Promise<void> {
     button.disabled = true;
     void (async () => {
       try {
-        const answer = await callChecked('/api/pairing-codes', assertPairingCode, { method: 'POST', body: { v: PROTOCOL_VERSION, kioskId: kioskSelect.value } });
+        const answer = await callChecked('/api/pairing-codes', assertPairingCode, {
+          method: 'POST',
+          body: { v: PROTOCOL_VERSION, kioskId: kioskSelect.value },
+        });
         if (!answer.ok) {
           showRefusal(answer, 'No pairing code was made');
           return;
         }
         element<HTMLElement>('pairing-code').textContent = answer.body.code;
-        element<HTMLElement>('pairing-expiry').textContent = pairingExpiryText(answer.body.kioskName, answer.body.expiresAt, timeZone, Date.now());
+        element<HTMLElement>('pairing-expiry').textContent = pairingExpiryText(
+          answer.body.kioskName,
+          answer.body.expiresAt,
+          timeZone,
+          Date.now(),
+        );
         pairResult.hidden = false;
       } finally {
         button.disabled = false;

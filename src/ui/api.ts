@@ -62,7 +62,11 @@ export type PairResult = { kind: 'paired'; config: KioskConfig } | { kind: 'refu
 export async function pairThisKiosk(code: string): Promise<PairResult> {
   let response: Response;
   try {
-    response = await fetch('/api/pair', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ v: PROTOCOL_VERSION, code }) });
+    response = await fetch('/api/pair', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ v: PROTOCOL_VERSION, code }),
+    });
   } catch {
     return { kind: 'refused', code: 'network-error' };
   }

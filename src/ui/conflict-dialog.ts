@@ -35,13 +35,25 @@ interface FieldControls {
 
 const TAKE_LABEL: Readonly<Record<Take, string>> = { server: "Keep the server's", local: "Take this device's", custom: 'Another value' };
 
-function fieldRow(conflict: ConflictView, field: ResolvableField, timeZone: string, onChange: () => void): { row: HTMLTableRowElement; controls: FieldControls } {
+function fieldRow(
+  conflict: ConflictView,
+  field: ResolvableField,
+  timeZone: string,
+  onChange: () => void,
+): { row: HTMLTableRowElement; controls: FieldControls } {
   const label = FIELD_LABELS[field];
   const suggested = suggestedPick(conflict, field);
   const keep = make('select', { attrs: { 'aria-label': `Keep for ${label}` } });
   for (const take of ['server', 'local', 'custom'] as const) {
     const value = take === 'custom' ? '' : ` (${fieldValueText(field, conflict[take][field], timeZone)})`;
-    keep.append(new Option(`${TAKE_LABEL[take]}${value}${take === suggested.take && conflict.confidence > 0 ? ' — suggested' : ''}`, take, false, take === suggested.take));
+    keep.append(
+      new Option(
+        `${TAKE_LABEL[take]}${value}${take === suggested.take && conflict.confidence > 0 ? ' — suggested' : ''}`,
+        take,
+        false,
+        take === suggested.take,
+      ),
+    );
   }
   let custom: HTMLSelectElement | HTMLInputElement;
   if (field === 'status') {
@@ -82,7 +94,11 @@ function readPick(field: ResolvableField, controls: FieldControls, date: string,
 function historyList(entries: HistoryEntry[] | null, timeZone: string): HTMLElement {
   if (entries === null) return make('p', { text: 'The history could not be loaded.' });
   if (entries.length === 0) return make('p', { text: 'Nothing recorded yet.' });
-  return make('ol', { className: 'history' }, entries.map((entry) => make('li', { text: historyLine(entry, timeZone) })));
+  return make(
+    'ol',
+    { className: 'history' },
+    entries.map((entry) => make('li', { text: historyLine(entry, timeZone) })),
+  );
 }
 
 export function resolveDialog({ conflicts, timeZone, history }: ConflictDialogInput): Promise<DialogChoice | null> {
@@ -109,17 +125,31 @@ export function resolveDialog({ conflicts, timeZone, history }: ConflictDialogIn
 
   const headingId = 'dialog-heading';
   const together = conflicts.length > 1;
-  const note = make('textarea', { attrs: { id: 'dialog-note', rows: '3', maxlength: String(LIMITS.maxNoteLength), required: '', 'aria-describedby': 'dialog-note-hint' } });
-  const noteHint = make('p', { className: 'hint', text: `Goes into the record's history. Up to ${LIMITS.maxNoteLength.toLocaleString('en')} characters.`, attrs: { id: 'dialog-note-hint' } });
+  const note = make('textarea', {
+    attrs: { id: 'dialog-note', rows: '3', maxlength: String(LIMITS.maxNoteLength), required: '', 'aria-describedby': 'dialog-note-hint' },
+  });
+  const noteHint = make('p', {
+    className: 'hint',
+    text: `Goes into the record's history. Up to ${LIMITS.maxNoteLength.toLocaleString('en')} characters.`,
+    attrs: { id: 'dialog-note-hint' },
+  });
   const problem = make('p', { className: 'alert', attrs: { id: 'dialog-error', role: 'alert' } });
   const historyBody = make('div', {}, [make('p', { text: 'Loading…' })]);
   const cancel = make('button', { text: 'Cancel', attrs: { type: 'button' } });
   const resolve = make('button', { className: 'primary', text: 'Resolve', attrs: { type: 'submit' } });
 
   const form = make('form', { attrs: { id: 'dialog-form', novalidate: '' } }, [
-    make('h2', { text: together ? `${conflicts.length} conflicts alike — ${whenText(conflict)}` : `${conflict.studentName} (${conflict.homeroom}) — ${whenText(conflict)}`, attrs: { id: headingId } }),
+    make('h2', {
+      text: together
+        ? `${conflicts.length} conflicts alike — ${whenText(conflict)}`
+        : `${conflict.studentName} (${conflict.homeroom}) — ${whenText(conflict)}`,
+      attrs: { id: headingId },
+    }),
     together
-      ? make('p', { className: 'scope', text: `These choices and the note settle all ${conflicts.length}: ${conflicts.map((c) => c.studentName).join(', ')}. For each student, "this device" and "the server" mean that student's own values; the table shows ${conflict.studentName}'s.` })
+      ? make('p', {
+          className: 'scope',
+          text: `These choices and the note settle all ${conflicts.length}: ${conflicts.map((c) => c.studentName).join(', ')}. For each student, "this device" and "the server" mean that student's own values; the table shows ${conflict.studentName}'s.`,
+        })
       : '',
     make('p', { text: `${conflictSummary(conflict)}.` }),
     make('p', { className: 'suggestion' }, [make('strong', { text: suggestionText(conflict, timeZone) }), ` ${conflict.reason}`]),
@@ -141,7 +171,10 @@ export function resolveDialog({ conflicts, timeZone, history }: ConflictDialogIn
     make('label', { text: 'Note (required)', attrs: { for: 'dialog-note' } }),
     note,
     noteHint,
-    make('details', { className: 'history-box' }, [make('summary', { text: together ? `History of ${conflict.studentName}'s record` : 'History of this record' }), historyBody]),
+    make('details', { className: 'history-box' }, [
+      make('summary', { text: together ? `History of ${conflict.studentName}'s record` : 'History of this record' }),
+      historyBody,
+    ]),
     problem,
     make('div', { className: 'actions' }, [cancel, resolve]),
   ]);

@@ -38,11 +38,15 @@ export function conflictItem(conflict: ConflictView, context: ConflictItemContex
       make('span', { className: 'hint', text: `${context.alike} alike` }),
     );
   }
-  return make('li', { className: `conflict-item${context.selected ? ' selected' : ''}`, attrs: { 'aria-label': `${name}, ${conflict.homeroom}` } }, [
-    heading,
-    make('p', { className: 'meta', text: `${whenText(conflict)} · ${fieldsText(conflict.fields)}` }),
-    make('p', { className: 'sides', text: `${conflictSummary(conflict)}.` }),
-    make('p', { className: 'suggestion', text: suggestionText(conflict, context.timeZone) }),
-    actions,
-  ]);
+  return make(
+    'li',
+    { className: `conflict-item${context.selected ? ' selected' : ''}`, attrs: { 'aria-label': `${name}, ${conflict.homeroom}` } },
+    [
+      heading,
+      make('p', { className: 'meta', text: `${whenText(conflict)} · ${fieldsText(conflict.fields)}` }),
+      make('p', { className: 'sides', text: `${conflictSummary(conflict)}.` }),
+      make('p', { className: 'suggestion', text: suggestionText(conflict, context.timeZone) }),
+      actions,
+    ],
+  );
 }

@@ -18,7 +18,10 @@ export type NoticeAction = 'show-banner' | 'reload-quietly' | 'nothing';
 
 export const NO_NOTICE: NoticeState = { unseen: 0 };
 
-export function afterPull(state: NoticeState, pulled: Pick<ChangesPulled, 'conflictsOpened' | 'conflictsResolved'>): { state: NoticeState; action: NoticeAction } {
+export function afterPull(
+  state: NoticeState,
+  pulled: Pick<ChangesPulled, 'conflictsOpened' | 'conflictsResolved'>,
+): { state: NoticeState; action: NoticeAction } {
   if (pulled.conflictsOpened > 0) return { state: { unseen: state.unseen + pulled.conflictsOpened }, action: 'show-banner' };
   // Settled elsewhere: drop them from the list, unless the banner already asks for a refresh.
   if (pulled.conflictsResolved > 0 && state.unseen === 0) return { state, action: 'reload-quietly' };

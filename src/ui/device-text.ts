@@ -45,6 +45,9 @@ export function deviceOrder(a: DeviceSummary, b: DeviceSummary): number {
 /** "Works once, until 09:01 (in 24 hours)." */
 export function pairingExpiryText(kioskName: string, expiresAt: number, timeZone: string, now: number): string {
   const minutes = Math.max(0, Math.round((expiresAt - now) / 60_000));
-  const left = minutes < 60 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(minutes / 60)} hour${Math.round(minutes / 60) === 1 ? '' : 's'}`;
+  const left =
+    minutes < 60
+      ? `${minutes} minute${minutes === 1 ? '' : 's'}`
+      : `${Math.round(minutes / 60)} hour${Math.round(minutes / 60) === 1 ? '' : 's'}`;
   return `For “${kioskName}”. Works once, until ${clockTime(expiresAt, timeZone)} (in ${left}).`;
 }

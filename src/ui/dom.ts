@@ -14,7 +14,11 @@ export interface MakeOptions {
 }
 
 /** `make('button', { text: 'Revoke', attrs: { type: 'button' } })` */
-export function make<K extends keyof HTMLElementTagNameMap>(tag: K, options: MakeOptions = {}, children: Array<Node | string> = []): HTMLElementTagNameMap[K] {
+export function make<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  options: MakeOptions = {},
+  children: Array<Node | string> = [],
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (options.className) node.className = options.className;
   if (options.text !== undefined) node.textContent = options.text;

@@ -39,7 +39,11 @@ export function importReport(counts: ImportCounts): string {
   if (counts.refused > 0) {
     const why = Object.entries(counts.refusedFor).map(([code, count]) => ({ count, words: REFUSAL_WORDS[code as OpErrorCode] ?? code }));
     const only = why.length === 1 ? why[0] : undefined;
-    parts.push(only ? `${n(counts.refused)} refused because ${only.words}` : `${n(counts.refused)} refused (${why.map((w) => `${n(w.count)} because ${w.words}`).join('; ')})`);
+    parts.push(
+      only
+        ? `${n(counts.refused)} refused because ${only.words}`
+        : `${n(counts.refused)} refused (${why.map((w) => `${n(w.count)} because ${w.words}`).join('; ')})`,
+    );
   }
   return `${parts.join(', ')}. Importing the same file again is safe: nothing is counted twice.`;
 }

@@ -16,7 +16,11 @@ function notOnRoster(studentId: string): Message {
 export function answerMessage(answer: MarkAnswer): Message {
   if (!answer.student) return notOnRoster(answer.studentId);
   if (answer.alreadyAt !== undefined) {
-    return { headline: `${answer.student.name} — already checked in at ${answer.alreadyAt}`, detail: `${answer.student.homeroom}. No need to scan again.`, tone: 'ok' };
+    return {
+      headline: `${answer.student.name} — already checked in at ${answer.alreadyAt}`,
+      detail: `${answer.student.homeroom}. No need to scan again.`,
+      tone: 'ok',
+    };
   }
   const saved = answer.queued ? 'Saved on this kiosk.' : 'Saved.';
   return answer.late
@@ -26,7 +30,8 @@ export function answerMessage(answer: MarkAnswer): Message {
 
 export function refusalMessage(code: ErrorCode, studentId: string): Message {
   if (code === 'unknown-student') return notOnRoster(studentId);
-  if (code === 'invalid-body') return { headline: 'That ID could not be read', detail: 'Please scan again or type the number on the card.', tone: 'warn' };
+  if (code === 'invalid-body')
+    return { headline: 'That ID could not be read', detail: 'Please scan again or type the number on the card.', tone: 'warn' };
   return { headline: 'Not saved', detail: `Please try again or see the office (${code}).`, tone: 'error' };
 }
 
@@ -105,7 +110,8 @@ export function readinessText(status: WorkerStatus | null): string {
 
 /** Why a pairing code was not taken, in words for the person at the kiosk. */
 export function pairingError(code: ErrorCode): string {
-  if (code === 'pairing-code-invalid') return 'That code is not valid: it may be mistyped, already used or expired. Ask an admin for a new one.';
+  if (code === 'pairing-code-invalid')
+    return 'That code is not valid: it may be mistyped, already used or expired. Ask an admin for a new one.';
   if (code === 'too-many-attempts') return 'Too many wrong codes. Wait a few minutes, then try again.';
   if (code === 'network-error') return 'The kiosk must be online to pair. Connect it and try again.';
   if (code === 'device-in-other-school') return 'This browser already works for another school; use a fresh browser profile.';

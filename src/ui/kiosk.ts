@@ -111,8 +111,14 @@ async function loadConfig(): Promise<KioskConfig | null> {
   } catch (error) {
     const code = error instanceof DoorlineError ? error.code : 'network-error';
     if (code === 'device-revoked') showScreen('unpaired');
-    else if (code === 'not-signed-in' || code === 'session-expired' || code === 'device-unpaired' || code === 'device-unauthorized') showScreen('setup');
-    else show({ headline: 'This kiosk is not set up yet', detail: `Connect it to the network once to load the school's roster (${code}).`, tone: 'error' });
+    else if (code === 'not-signed-in' || code === 'session-expired' || code === 'device-unpaired' || code === 'device-unauthorized')
+      showScreen('setup');
+    else
+      show({
+        headline: 'This kiosk is not set up yet',
+        detail: `Connect it to the network once to load the school's roster (${code}).`,
+        tone: 'error',
+      });
   }
   return config;
 }

@@ -6,7 +6,12 @@ import { clockTime, dayText } from './format-time.ts';
 import { sessionLabel } from './roll-text.ts';
 import { actorText, confidenceText, STATUS_WORDS } from './staff-text.ts';
 
-export const FIELD_LABELS: Readonly<Record<MergeField, string>> = { status: 'Status', checkInAt: 'Check-in time', checkOutAt: 'Check-out time', notes: 'Notes' };
+export const FIELD_LABELS: Readonly<Record<MergeField, string>> = {
+  status: 'Status',
+  checkInAt: 'Check-in time',
+  checkOutAt: 'Check-out time',
+  notes: 'Notes',
+};
 
 /** "Status differs", "Status and check-in time differ". */
 export function fieldsText(fields: readonly MergeField[]): string {

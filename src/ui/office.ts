@@ -116,7 +116,10 @@ async function start(): Promise<void> {
       body: { v: PROTOCOL_VERSION, resolutions: together.map((c) => ({ conflictId: c.id, choices: choice.choices, note: choice.note })) },
     });
     if (answer.ok) {
-      officeStatus.textContent = together.length === 1 ? `Settled: ${first.studentName}.` : `Settled ${together.length} conflicts: ${together.map((c) => c.studentName).join(', ')}.`;
+      officeStatus.textContent =
+        together.length === 1
+          ? `Settled: ${first.studentName}.`
+          : `Settled ${together.length} conflicts: ${together.map((c) => c.studentName).join(', ')}.`;
       for (const c of together) selected.delete(c.id);
     } else {
       showRefusal(answer, together.length === 1 ? `${first.studentName} was not settled` : 'None of them was settled');

@@ -17,12 +17,20 @@ export function readQueueFile(text: string, timeZone: string, now: number): Queu
   } catch {
     return { ok: false, problem: `${NOT_A_QUEUE} It could not be read: it may be damaged or cut short.` };
   }
-  if (typeof body !== 'object' || body === null || (body as { type?: unknown }).type !== 'queue-export' || !Array.isArray((body as { ops?: unknown }).ops)) {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    (body as { type?: unknown }).type !== 'queue-export' ||
+    !Array.isArray((body as { ops?: unknown }).ops)
+  ) {
     return { ok: false, problem: NOT_A_QUEUE };
   }
   const file = body as Partial<QueueExport> & { ops: unknown[] };
   const count = `${file.ops.length.toLocaleString('en')} check-${file.ops.length === 1 ? 'in' : 'ins'}`;
   const from = typeof file.kioskName === 'string' && file.kioskName !== '' ? `From “${file.kioskName}”` : 'From a kiosk';
-  const saved = typeof file.exportedAt === 'number' && Number.isFinite(file.exportedAt) ? `, saved ${dateTimeText(file.exportedAt, timeZone, now)}` : '';
+  const saved =
+    typeof file.exportedAt === 'number' && Number.isFinite(file.exportedAt)
+      ? `, saved ${dateTimeText(file.exportedAt, timeZone, now)}`
+      : '';
   return { ok: true, body, description: `${from}${saved}: ${count}.` };
 }

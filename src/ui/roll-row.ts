@@ -33,13 +33,20 @@ function createRow(studentId: string, name: string, context: RollRowContext): Ro
   const buttons = new Map<AttendanceStatus, HTMLButtonElement>();
   const group = make('div', { className: 'roll-buttons', attrs: { role: 'group', 'aria-label': `Mark ${name}` } });
   for (const status of ATTENDANCE_STATUSES) {
-    const button = make('button', { className: `mark-${status}`, text: STATUS_WORDS[status], attrs: { type: 'button', 'aria-pressed': 'false' } });
+    const button = make('button', {
+      className: `mark-${status}`,
+      text: STATUS_WORDS[status],
+      attrs: { type: 'button', 'aria-pressed': 'false' },
+    });
     button.addEventListener('click', () => context.onMark(studentId, status));
     buttons.set(status, button);
     group.append(button);
   }
   const details = make('span', { className: 'detail' }, [make('span', { className: 'student-id', text: `ID ${studentId}` }), door, mark]);
-  const item = make('li', { className: 'roll-row', attrs: { 'aria-label': name, 'data-student-id': studentId } }, [make('div', { className: 'roll-who' }, [headline, details]), group]);
+  const item = make('li', { className: 'roll-row', attrs: { 'aria-label': name, 'data-student-id': studentId } }, [
+    make('div', { className: 'roll-who' }, [headline, details]),
+    group,
+  ]);
   const made = { item, headline, door, mark, buttons };
   parts.set(item, made);
   return made;

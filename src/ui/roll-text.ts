@@ -56,7 +56,9 @@ export function needsSignIn(status: WorkerStatus | null): boolean {
 }
 
 export function sourceText(view: RollView): string {
-  return view.source === 'device' ? 'From this device’s copy: marks are kept here and sent when online.' : 'Straight from the server: this device is not ready to work offline yet.';
+  return view.source === 'device'
+    ? 'From this device’s copy: marks are kept here and sent when online.'
+    : 'Straight from the server: this device is not ready to work offline yet.';
 }
 
 /** "28 students, 12 marked". */

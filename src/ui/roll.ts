@@ -37,7 +37,8 @@ let status: WorkerStatus | null = null;
 async function start(): Promise<void> {
   const staff = await requireStaff(['teacher', 'office', 'admin'], {
     beforeSignOut: async () =>
-      !status || status.waiting === 0 ||
+      !status ||
+      status.waiting === 0 ||
       confirmDialog({
         heading: 'Sign out with marks still waiting?',
         text: `${rollQueueText(status)}. They stay on this device and are sent once someone signs in here again.`,
@@ -52,7 +53,11 @@ async function start(): Promise<void> {
   let marksInFlight = 0;
   let reads = 0;
 
-  const context = { timeZone, refusalOf: (row: RollView['rows'][number]) => refusalOf(row, status), onMark: (studentId: string, chosen: AttendanceStatus) => void mark(studentId, chosen) };
+  const context = {
+    timeZone,
+    refusalOf: (row: RollView['rows'][number]) => refusalOf(row, status),
+    onMark: (studentId: string, chosen: AttendanceStatus) => void mark(studentId, chosen),
+  };
 
   function render(): void {
     if (!view) return;
@@ -91,7 +96,16 @@ async function start(): Promise<void> {
     if (row.status === chosen && row.mark?.status === chosen && row.mark.state !== 'rejected') return;
     const now = Date.now();
     const opId = ulid(now, (bytes) => crypto.getRandomValues(bytes));
-    const body = { v: PROTOCOL_VERSION, opId, kind: 'status', studentId, at: now, session: view.session, status: chosen, base: row.version };
+    const body = {
+      v: PROTOCOL_VERSION,
+      opId,
+      kind: 'status',
+      studentId,
+      at: now,
+      session: view.session,
+      status: chosen,
+      base: row.version,
+    };
     // Shown at once; the worker's copy (or the server) confirms on the next read.
     row.status = chosen;
     row.mark = { opId, status: chosen, state: 'waiting', conflictId: null };

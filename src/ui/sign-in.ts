@@ -71,7 +71,10 @@ signInForm.addEventListener('submit', (event) => {
   alert.textContent = '';
   const typed = password.value;
   void busy(signInForm, async () => {
-    const answer = await callChecked('/api/session', assertSessionInfo, { method: 'POST', body: { v: PROTOCOL_VERSION, email: email.value.trim(), password: typed } });
+    const answer = await callChecked('/api/session', assertSessionInfo, {
+      method: 'POST',
+      body: { v: PROTOCOL_VERSION, email: email.value.trim(), password: typed },
+    });
     if (!answer.ok) {
       alert.textContent = answer.code === 'invalid-body' ? 'Type your sign-in name and your password.' : refusalText(answer);
       password.select();
@@ -101,7 +104,10 @@ passwordForm.addEventListener('submit', (event) => {
     return;
   }
   void busy(passwordForm, async () => {
-    const changed = await call('/api/account/password', { method: 'POST', body: { v: PROTOCOL_VERSION, currentPassword: currentPassword.value, newPassword: newPassword.value } });
+    const changed = await call('/api/account/password', {
+      method: 'POST',
+      body: { v: PROTOCOL_VERSION, currentPassword: currentPassword.value, newPassword: newPassword.value },
+    });
     if (!changed.ok) {
       if (changed.code === 'sign-in-failed') alert.textContent = 'The current password is not right.';
       else if (changed.code === 'not-signed-in' || changed.code === 'session-expired') {

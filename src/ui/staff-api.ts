@@ -59,7 +59,10 @@ export async function callChecked<T>(path: string, check: (value: unknown) => as
   try {
     check(answer.body);
   } catch (error) {
-    const details = typeof error === 'object' && error !== null && 'details' in error ? ((error as { details?: Record<string, unknown> }).details ?? {}) : {};
+    const details =
+      typeof error === 'object' && error !== null && 'details' in error
+        ? ((error as { details?: Record<string, unknown> }).details ?? {})
+        : {};
     return refused(answer.status, 'bad-response', undefined, details);
   }
   return { ok: true, status: answer.status, body: answer.body };

@@ -63,7 +63,17 @@ export function assertDeviceList(value: unknown): asserts value is DeviceList {
   expectArray(value.devices, '$.devices', 'bad-response');
   value.devices.forEach((device, i) => {
     const path = `$.devices[${i}]`;
-    expectFields(device, path, ['id', 'kind', 'kioskName', 'pairedAt', 'lastSeenAt', 'appVersion', 'queueDepth', 'oldestWaitingAt', 'revokedAt']);
+    expectFields(device, path, [
+      'id',
+      'kind',
+      'kioskName',
+      'pairedAt',
+      'lastSeenAt',
+      'appVersion',
+      'queueDepth',
+      'oldestWaitingAt',
+      'revokedAt',
+    ]);
     expectText(device.id, `${path}.id`, 64);
     expectOneOf(device.kind, `${path}.kind`, ['kiosk', 'staff'], 'bad-response');
     if (device.kioskName !== null) expectText(device.kioskName, `${path}.kioskName`, 200);
@@ -123,14 +133,37 @@ function expectActor(value: unknown, path: string): asserts value is ActorRef {
 }
 
 function expectConflict(value: unknown, path: string): asserts value is ConflictView {
-  expectFields(value, path, ['id', 'studentId', 'studentName', 'homeroom', 'date', 'session', 'fields', 'base', 'local', 'server', 'localBy', 'serverBy', 'suggestion', 'confidence', 'rule', 'reason', 'createdAt', 'similarKey']);
-  for (const key of ['id', 'studentId', 'studentName', 'homeroom', 'date', 'session', 'rule', 'reason', 'similarKey']) expectText(value[key], `${path}.${key}`);
+  expectFields(value, path, [
+    'id',
+    'studentId',
+    'studentName',
+    'homeroom',
+    'date',
+    'session',
+    'fields',
+    'base',
+    'local',
+    'server',
+    'localBy',
+    'serverBy',
+    'suggestion',
+    'confidence',
+    'rule',
+    'reason',
+    'createdAt',
+    'similarKey',
+  ]);
+  for (const key of ['id', 'studentId', 'studentName', 'homeroom', 'date', 'session', 'rule', 'reason', 'similarKey'])
+    expectText(value[key], `${path}.${key}`);
   expectArray(value.fields, `${path}.fields`, 'bad-response');
-  value.fields.forEach((field, i) => expectOneOf(field, `${path}.fields[${i}]`, ['status', 'checkInAt', 'checkOutAt', 'notes'], 'bad-response'));
+  value.fields.forEach((field, i) =>
+    expectOneOf(field, `${path}.fields[${i}]`, ['status', 'checkInAt', 'checkOutAt', 'notes'], 'bad-response'),
+  );
   for (const key of ['base', 'local', 'server', 'suggestion']) expectRecordState(value[key], `${path}.${key}`);
   expectActor(value.localBy, `${path}.localBy`);
   expectActor(value.serverBy, `${path}.serverBy`);
-  if (typeof value.confidence !== 'number' || !(value.confidence >= 0 && value.confidence <= 1)) fail('bad-response', `${path}.confidence`, 'must be a number from 0 to 1');
+  if (typeof value.confidence !== 'number' || !(value.confidence >= 0 && value.confidence <= 1))
+    fail('bad-response', `${path}.confidence`, 'must be a number from 0 to 1');
   expectInteger(value.createdAt, `${path}.createdAt`, TIME, 'bad-response');
 }
 

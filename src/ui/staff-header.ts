@@ -17,7 +17,11 @@ export function renderStaffHeader(header: HTMLElement, session: KeptSession, opt
     if (options.currentPath === page.path) link.setAttribute('aria-current', 'page');
     nav.append(link);
   }
-  const who = make('p', { className: 'staff-who' }, [make('span', { text: session.name }), ' · ', make('span', { text: ROLE_WORDS[session.role] })]);
+  const who = make('p', { className: 'staff-who' }, [
+    make('span', { text: session.name }),
+    ' · ',
+    make('span', { text: ROLE_WORDS[session.role] }),
+  ]);
   if (options.offline) who.append(' ', make('span', { className: 'offline-tag', text: 'offline' }));
   const signOut = make('button', { text: 'Sign out', attrs: { type: 'button' } });
   signOut.addEventListener('click', options.onSignOut);

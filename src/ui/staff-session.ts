@@ -69,7 +69,8 @@ export async function requireStaff(roles: readonly StaffRole[], options: StaffPa
   }
   const header = document.getElementById('staff-header');
   const showHeader = (who: KeptSession, unchecked: boolean): void => {
-    if (header) renderStaffHeader(header, who, { offline: unchecked, currentPath: location.pathname, onSignOut: () => void signOut(options) });
+    if (header)
+      renderStaffHeader(header, who, { offline: unchecked, currentPath: location.pathname, onSignOut: () => void signOut(options) });
   };
   showHeader(session, offline);
   if (offline) {

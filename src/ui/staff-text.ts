@@ -70,7 +70,8 @@ export function rollNetworkText(online: boolean, status: WorkerStatus | null): s
   if (!online) return 'Offline — marks are saved on this device';
   if (status?.phase === 'waiting-for-network') return 'Online, but the server cannot be reached — marks are saved on this device';
   if (status?.phase === 'held') {
-    if (status.lastError === 'not-signed-in' || status.lastError === 'session-expired') return 'Your session has ended: sign in again to send the marks saved here';
+    if (status.lastError === 'not-signed-in' || status.lastError === 'session-expired')
+      return 'Your session has ended: sign in again to send the marks saved here';
     if (status.lastError === 'unsupported-version') return 'This device needs an update — reload the page; marks are kept here';
     return `Sending paused (${status.lastError ?? 'error'}) — marks are kept on this device`;
   }

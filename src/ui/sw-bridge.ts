@@ -15,7 +15,10 @@ export interface Bridge {
   syncNow(): void;
 }
 
-export function startBridge(onStatus: (status: WorkerStatus) => void, onChanges: (pulled: ChangesPulled) => void = () => undefined): Bridge {
+export function startBridge(
+  onStatus: (status: WorkerStatus) => void,
+  onChanges: (pulled: ChangesPulled) => void = () => undefined,
+): Bridge {
   const sw = 'serviceWorker' in navigator ? navigator.serviceWorker : null;
   const send = (type: 'sync-now' | 'status-please'): void => sw?.controller?.postMessage(pageMessage(type));
   if (!sw) {
@@ -37,7 +40,9 @@ export function startBridge(onStatus: (status: WorkerStatus) => void, onChanges:
       resolve();
     });
   });
-  void sw.register('/sw.js', { scope: '/', type: 'classic' }).catch((error: unknown) => console.error('Doorline could not install its offline worker', error));
+  void sw
+    .register('/sw.js', { scope: '/', type: 'classic' })
+    .catch((error: unknown) => console.error('Doorline could not install its offline worker', error));
   // Ask the browser not to evict the outbox under storage pressure. persist()
   // exists only in windows (https://storage.spec.whatwg.org/#storagemanager),
   // so the page asks on the worker's behalf.

@@ -43,12 +43,19 @@ async function measure(conflictShare: number): Promise<Run> {
     const origin = 'http://localhost:80';
     const signIn = async (role: 'teacher' | 'office'): Promise<Record<string, string>> => {
       const account = DEMO_ACCOUNTS.find((a) => a.role === role);
-      const response = await app.inject({ method: 'POST', url: '/api/session', headers: { origin }, payload: { v: 1, email: account?.email, password: account?.password } });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/session',
+        headers: { origin },
+        payload: { v: 1, email: account?.email, password: account?.password },
+      });
       return { cookie: String(response.headers['set-cookie']).split(';')[0] ?? '', origin };
     };
     const teacher = await signIn('teacher');
     const office = await signIn('office');
-    const students = (await db.selectFrom('students').select('student_number').orderBy('student_number').execute()).map((s) => s.student_number);
+    const students = (await db.selectFrom('students').select('student_number').orderBy('student_number').execute()).map(
+      (s) => s.student_number,
+    );
     const seqs = { teacher: 0, office: 0 };
     const send = async (who: 'teacher' | 'office', ops: Op[]): Promise<number> => {
       const body = gzipSync(encodeBatch({ deviceId: `${who}-tablet-0001`, kioskId: 'staff-browser', ops }));
@@ -63,7 +70,15 @@ async function measure(conflictShare: number): Promise<Run> {
       if (response.statusCode !== 200) throw new Error(`sync answered ${response.statusCode}: ${response.body}`);
       return elapsed;
     };
-    const mark = (who: 'teacher' | 'office', studentId: string, status: AttendanceStatus, at: number, base: number): Op => ({ seq: ++seqs[who], kind: 'status', studentId, status, at, session: 'day', base });
+    const mark = (who: 'teacher' | 'office', studentId: string, status: AttendanceStatus, at: number, base: number): Op => ({
+      seq: ++seqs[who],
+      kind: 'status',
+      studentId,
+      status,
+      at,
+      session: 'day',
+      base,
+    });
 
     const batchMs: number[] = [];
     const now = Date.now();
@@ -71,14 +86,30 @@ async function measure(conflictShare: number): Promise<Run> {
     for (let day = DAYS; day >= 1; day--) {
       const at = now - day * DAY_MS;
       // The office's marks first (not measured): a tenth of the school, late.
-      await send('office', students.slice(0, touched).map((id) => mark('office', id, 'late', at, 0)));
+      await send(
+        'office',
+        students.slice(0, touched).map((id) => mark('office', id, 'late', at, 0)),
+      );
       // The teacher's roll (measured): seen the office's marks (base 1) or not (base 0).
       const ops = students.map((id, i) => mark('teacher', id, 'present', at + 60_000, i < touched && conflictShare === 0 ? 1 : 0));
       batchMs.push(await send('teacher', ops));
     }
-    const conflicts = Number((await db.selectFrom('conflicts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const conflicts = Number(
+      (
+        await db
+          .selectFrom('conflicts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     await app.close();
-    return { conflicting: conflictShare, ops: DAYS * students.length, seconds: batchMs.reduce((a, b) => a + b, 0) / 1000, batchMs, conflicts };
+    return {
+      conflicting: conflictShare,
+      ops: DAYS * students.length,
+      seconds: batchMs.reduce((a, b) => a + b, 0) / 1000,
+      batchMs,
+      conflicts,
+    };
   } finally {
     await db.destroy();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -130,7 +130,9 @@ async function measure(browser: Browser, device: Device): Promise<Record<string,
     fs.mkdirSync(shots, { recursive: true });
     const shot = path.join(shots, `install-${device.name}.png`);
     await page.screenshot({ path: shot, fullPage: true });
-    console.error(`  ${device.name}: usable after ${seconds.toFixed(1)} s; ${requests.length} requests (finished at, from, what); screenshot ${path.relative(root, shot)}`);
+    console.error(
+      `  ${device.name}: usable after ${seconds.toFixed(1)} s; ${requests.length} requests (finished at, from, what); screenshot ${path.relative(root, shot)}`,
+    );
     for (const request of requests) console.error(`    ${request}`);
     return {
       bench: 'install',

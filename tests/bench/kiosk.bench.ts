@@ -22,7 +22,9 @@ export async function run(): Promise<void> {
     const page = await openKiosk(context, server.url, server.pairingCode);
     await context.setOffline(true);
 
-    const kioskId = await page.evaluate(async () => ((await (await fetch('/api/kiosk-config')).json()) as { kiosk: { id: string } }).kiosk.id);
+    const kioskId = await page.evaluate(
+      async () => ((await (await fetch('/api/kiosk-config')).json()) as { kiosk: { id: string } }).kiosk.id,
+    );
     const answer = await page.evaluate(
       async ({ kioskId, records }) => {
         const samples: number[] = [];
@@ -68,8 +70,19 @@ export async function run(): Promise<void> {
       return samples;
     }, RECORDS);
 
-    console.log(JSON.stringify({ bench: 'kiosk', measure: 'worker-answer', network: 'offline', records: RECORDS, ...summarize(answer), goal_ms: 50 }));
-    console.log(JSON.stringify({ bench: 'kiosk', measure: 'enter-to-screen', network: 'offline', records: RECORDS, ...summarize(screen), goal_ms: 50 }));
+    console.log(
+      JSON.stringify({ bench: 'kiosk', measure: 'worker-answer', network: 'offline', records: RECORDS, ...summarize(answer), goal_ms: 50 }),
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'kiosk',
+        measure: 'enter-to-screen',
+        network: 'offline',
+        records: RECORDS,
+        ...summarize(screen),
+        goal_ms: 50,
+      }),
+    );
     await context.close();
   } finally {
     await browser.close();

@@ -108,7 +108,8 @@ async function buildBaseline(): Promise<Record<string, ServedFile>> {
  */
 function morningMarks(kioskId: string, records = RECORDS): MarkInput[] {
   const [door] = realisticMorning({ students: records, kiosks: 1, start: Date.now() - MORNING_MS });
-  if (!door || door.ops.length < records) throw new Error(`realisticMorning gave ${door?.ops.length ?? 0} check-ins, fewer than ${records}`);
+  if (!door || door.ops.length < records)
+    throw new Error(`realisticMorning gave ${door?.ops.length ?? 0} check-ins, fewer than ${records}`);
   const days = Math.ceil(records / DEMO_STUDENTS);
   return door.ops.slice(0, records).map((op, i) => {
     const daysAgo = days - 1 - Math.floor(i / DEMO_STUDENTS);
@@ -129,9 +130,14 @@ async function kioskIdOf(page: Page): Promise<string> {
 async function postMarks(page: Page, marks: MarkInput[]): Promise<void> {
   await page.evaluate(async (all) => {
     for (const mark of all) {
-      const response = await fetch('/api/marks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(mark) });
+      const response = await fetch('/api/marks', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(mark),
+      });
       await response.arrayBuffer();
-      if (response.status !== 202 && response.status !== 200) throw new Error(`Expected 202 (queued) or 200 (already in) from the worker, got ${response.status}`);
+      if (response.status !== 202 && response.status !== 200)
+        throw new Error(`Expected 202 (queued) or 200 (already in) from the worker, got ${response.status}`);
     }
   }, marks);
 }
@@ -293,7 +299,15 @@ async function onLink<T>(browser: Browser, link: BenchLink, files: Record<string
  * kiosk answers a second scan of a student already in from its own copy of
  * the day and queues nothing for it (Doorline); otherwise every mark is sent.
  */
-async function queueThenDrain(rig: Rig, link: BenchLink, page: Page, records: number, queued: () => Promise<number>, timeoutMs: number, answersTwiceOnDevice = false): Promise<Drain> {
+async function queueThenDrain(
+  rig: Rig,
+  link: BenchLink,
+  page: Page,
+  records: number,
+  queued: () => Promise<number>,
+  timeoutMs: number,
+  answersTwiceOnDevice = false,
+): Promise<Drain> {
   const kioskId = await kioskIdOf(page);
   await rig.context.setOffline(true);
   // A line that was down all morning has no connection left open to reuse.
@@ -304,7 +318,9 @@ async function queueThenDrain(rig: Rig, link: BenchLink, page: Page, records: nu
   await until(`${expected} marks queued`, async () => (await queued()) === expected);
   await page.close();
   rig.front.resetForwarded();
-  console.error(`  ${records} marks made offline, ${expected} queued (a second scan of a student already in is answered on the kiosk); link up`);
+  console.error(
+    `  ${records} marks made offline, ${expected} queued (a second scan of a student already in is answered on the kiosk); link up`,
+  );
   const drain = await measureDrain(rig.context, rig.proxy, link, rig.server, expected, timeoutMs);
   console.error(report(drain, rig.front.forwarded()));
   return drain;
@@ -351,7 +367,9 @@ function backlogRun(browser: Browser, link: BenchLink): Promise<{ drain: Drain; 
     const started = Date.now();
     await postMarks(page, marks);
     await until(`${expected} marks queued`, async () => (await doorlineWaiting(page)) === expected, 120_000);
-    console.error(`  ${expected} check-ins queued offline in ${((Date.now() - started) / 1000).toFixed(0)} s; link up, page open and checking students in`);
+    console.error(
+      `  ${expected} check-ins queued offline in ${((Date.now() - started) / 1000).toFixed(0)} s; link up, page open and checking students in`,
+    );
     const linkUpAt = Date.now();
     // Today's first arrivals are in the backlog; the students after them arrive during the drain.
     const today = new Set(marks.filter((m) => Math.floor(m.at / DAY_MS) === Math.floor(linkUpAt / DAY_MS)).map((m) => m.studentId));
@@ -365,7 +383,11 @@ function backlogRun(browser: Browser, link: BenchLink): Promise<{ drain: Drain; 
         checkins.push(
           await page.evaluate(async (body) => {
             const sent = performance.now();
-            const response = await fetch('/api/marks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+            const response = await fetch('/api/marks', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(body),
+            });
             await response.arrayBuffer();
             if (response.status !== 202) throw new Error(`Expected 202 (queued) from the worker, got ${response.status}`);
             return performance.now() - sent;
@@ -374,7 +396,8 @@ function backlogRun(browser: Browser, link: BenchLink): Promise<{ drain: Drain; 
         await new Promise((resolve) => setTimeout(resolve, CHECKIN_EVERY_MS));
       }
     })();
-    const backlogStored = (): number => rig.server.query<{ n: number }>('select count(*) as n from ops where device_time < ?', linkUpAt)[0]?.n ?? 0;
+    const backlogStored = (): number =>
+      rig.server.query<{ n: number }>('select count(*) as n from ops where device_time < ?', linkUpAt)[0]?.n ?? 0;
     const stopCheckingIn = async (): Promise<void> => {
       draining = false;
       await checkingIn;

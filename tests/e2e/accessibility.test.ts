@@ -64,8 +64,11 @@ describe('accessibility of every page', () => {
     await page.keyboard.press('Tab');
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute('id') ?? document.activeElement?.tagName ?? '');
     // Tab moves through the form in reading order until the name field has focus.
-    for (let i = 0; i < 5 && !(await page.getByLabel('Sign-in name').evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
-    expect(await page.getByLabel('Sign-in name').evaluate((el) => el === document.activeElement), `focus is on ${await focused()}`).toBe(true);
+    for (let i = 0; i < 5 && !(await page.getByLabel('Sign-in name').evaluate((el) => el === document.activeElement)); i++)
+      await page.keyboard.press('Tab');
+    expect(await page.getByLabel('Sign-in name').evaluate((el) => el === document.activeElement), `focus is on ${await focused()}`).toBe(
+      true,
+    );
     await page.keyboard.type('teacher@riverside.example');
     await page.keyboard.press('Tab');
     await page.keyboard.type('riverside-teacher');

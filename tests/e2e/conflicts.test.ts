@@ -8,7 +8,10 @@ import { openRoll, rollRow, signInAs } from './support/staff-browser.ts';
 const e2e = useBrowserAndServer();
 
 function student(studentId: string): { name: string; homeroom: string } {
-  const [row] = e2e.server.query<{ name: string; homeroom: string }>('select name, homeroom from students where student_number = ?', studentId);
+  const [row] = e2e.server.query<{ name: string; homeroom: string }>(
+    'select name, homeroom from students where student_number = ?',
+    studentId,
+  );
   if (!row) throw new Error(`No student ${studentId}`);
   return row;
 }
@@ -46,14 +49,18 @@ describe('conflicts, end to end', () => {
     await syncNow(door);
     await until('the door scan merged', () => recordOf('100001')?.version === 2);
     expect(['present', 'late']).toContain(recordOf('100001')?.status);
-    const audit = e2e.server.query<{ action: string; rule: string | null; actor_kind: string }>('select action, rule, actor_kind from audit_log order by id');
+    const audit = e2e.server.query<{ action: string; rule: string | null; actor_kind: string }>(
+      'select action, rule, actor_kind from audit_log order by id',
+    );
     expect(audit).toEqual([
       { action: 'mark', rule: null, actor_kind: 'teacher' },
       { action: 'merge', rule: 'door-evidence', actor_kind: 'door' },
     ]);
     // The teacher's page learns of it at its next pull.
     await syncNow(teacher.page);
-    await rollRow(teacher.page, ada.name).getByText(/— (Present|Late)$/).waitFor({ timeout: 20_000 });
+    await rollRow(teacher.page, ada.name)
+      .getByText(/— (Present|Late)$/)
+      .waitFor({ timeout: 20_000 });
     await teacher.context.close();
     await kiosk.close();
   });
@@ -87,7 +94,9 @@ describe('conflicts, end to end', () => {
     await dialog.getByRole('button', { name: 'Resolve' }).click();
     await office.page.getByText('Nothing to settle').waitFor();
     await until('the resolution on the server', () => recordOf('100002')?.status === 'late');
-    const [resolution] = e2e.server.query<{ action: string; note: string; actor_kind: string }>("select action, note, actor_kind from audit_log where action = 'resolve'");
+    const [resolution] = e2e.server.query<{ action: string; note: string; actor_kind: string }>(
+      "select action, note, actor_kind from audit_log where action = 'resolve'",
+    );
     expect(resolution).toEqual({ action: 'resolve', note: 'Bus was late; signed in at reception at 08:20.', actor_kind: 'office' });
 
     await syncNow(teacher.page);
@@ -113,19 +122,23 @@ describe('conflicts, end to end', () => {
     }, TWO_HOURS);
     // One sync: the worker measures its offset against the e2e.server.
     await syncNow(door);
-    await until('the clock offset measured', async () => (await worker.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('doorline');
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const value = await new Promise<unknown>((resolve) => {
-        const get = db.transaction('meta').objectStore('meta').get('clock-offset');
-        get.onsuccess = () => resolve((get.result as { value?: unknown } | undefined)?.value);
-      });
-      db.close();
-      return typeof value === 'number' && Math.abs(value + 2 * 60 * 60 * 1000) < 60_000;
-    })));
+    await until(
+      'the clock offset measured',
+      async () =>
+        await worker.evaluate(async () => {
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const open = indexedDB.open('doorline');
+            open.onsuccess = () => resolve(open.result);
+            open.onerror = () => reject(open.error);
+          });
+          const value = await new Promise<unknown>((resolve) => {
+            const get = db.transaction('meta').objectStore('meta').get('clock-offset');
+            get.onsuccess = () => resolve((get.result as { value?: unknown } | undefined)?.value);
+          });
+          db.close();
+          return typeof value === 'number' && Math.abs(value + 2 * 60 * 60 * 1000) < 60_000;
+        }),
+    );
     const before = Date.now();
     const said = await scan(door, '100020', /— (checked in|late)/);
     const after = Date.now();
@@ -135,7 +148,9 @@ describe('conflicts, end to end', () => {
     const checkedIn = Number(recordOf('100020')?.check_in_at);
     expect(checkedIn).toBeGreaterThan(before - 60_000);
     expect(checkedIn).toBeLessThan(after + 60_000);
-    const [op] = e2e.server.query<{ device_time: number; corrected_time: number }>("select device_time, corrected_time from ops where student_number = '100020'");
+    const [op] = e2e.server.query<{ device_time: number; corrected_time: number }>(
+      "select device_time, corrected_time from ops where student_number = '100020'",
+    );
     expect(Number(op?.device_time) - Number(op?.corrected_time)).toBeGreaterThan(TWO_HOURS - 60_000);
     await kiosk.close();
   });

@@ -68,7 +68,9 @@ describe('the door kiosk', () => {
     const said = await scan(page, '100001', /Ada Lovelace — (checked in|late)/);
 
     await until('the check-in in the database', () => countOps() === 1);
-    const [op] = e2e.server.query<{ device_time: number; status: string }>("select device_time, status from ops where student_number = '100001'");
+    const [op] = e2e.server.query<{ device_time: number; status: string }>(
+      "select device_time, status from ops where student_number = '100001'",
+    );
     expect(op?.status).toBe('applied');
     const at = Number(op?.device_time);
     const time = localMoment(at, 'Europe/London').time;

@@ -19,7 +19,12 @@ const nameOf = (studentId: string): string => {
   return row.name;
 };
 const opCount = (studentIds: string[]): number =>
-  Number(e2e.server.query<{ n: number }>(`select count(*) as n from ops where student_number in (${studentIds.map(() => '?').join(',')})`, ...studentIds)[0]?.n);
+  Number(
+    e2e.server.query<{ n: number }>(
+      `select count(*) as n from ops where student_number in (${studentIds.map(() => '?').join(',')})`,
+      ...studentIds,
+    )[0]?.n,
+  );
 
 describe('a kiosk meeting a newer server', () => {
   it('keeps draining when the server starts adding a field it does not know between two syncs', async () => {
@@ -45,10 +50,20 @@ describe('a kiosk meeting a newer server', () => {
     const widenedPages = proxy.widened.changes;
     await scan(otherDoor, '100106', new RegExp(`^${nameOf('100106')} — `));
     await otherDoor.getByText('All sent').waitFor({ timeout: 30_000 });
-    const [{ homeroom } = { homeroom: '' }] = e2e.server.query<{ homeroom: string }>('select homeroom from students where student_number = ?', '100106');
+    const [{ homeroom } = { homeroom: '' }] = e2e.server.query<{ homeroom: string }>(
+      'select homeroom from students where student_number = ?',
+      '100106',
+    );
     await until("the other door's check-in, with the newer fields, on the first kiosk", async () => {
       await nudgeSync(page);
-      const roll = await page.evaluate(async (group) => (await (await fetch(`/api/roll?group=${encodeURIComponent(group)}&session=day`)).json()) as { source: string; rows: Array<{ studentId: string; status: string | null }> }, homeroom);
+      const roll = await page.evaluate(
+        async (group) =>
+          (await (await fetch(`/api/roll?group=${encodeURIComponent(group)}&session=day`)).json()) as {
+            source: string;
+            rows: Array<{ studentId: string; status: string | null }>;
+          },
+        homeroom,
+      );
       return roll.source === 'device' && roll.rows.some((r) => r.studentId === '100106' && r.status !== null);
     });
     expect(proxy.widened.changes).toBeGreaterThan(widenedPages);

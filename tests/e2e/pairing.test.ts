@@ -21,8 +21,13 @@ describe('pairing a kiosk', () => {
     await page.getByRole('button', { name: 'Pair this kiosk' }).click();
     await page.getByText(/Ready offline — 600 students on this kiosk/).waitFor({ timeout: 30_000 });
     await scan(page, '100001', /Ada Lovelace — (checked in|late)/);
-    await until('the check-in in the database', () => count("select count(*) as n from ops where student_number = '100001' and actor_kind = 'door'") === 1);
-    const devices = (await (await e2e.server.api('admin', '/api/devices')).json()) as { devices: Array<{ kind: string; appVersion: string; queueDepth: number }> };
+    await until(
+      'the check-in in the database',
+      () => count("select count(*) as n from ops where student_number = '100001' and actor_kind = 'door'") === 1,
+    );
+    const devices = (await (await e2e.server.api('admin', '/api/devices')).json()) as {
+      devices: Array<{ kind: string; appVersion: string; queueDepth: number }>;
+    };
     expect(devices.devices).toEqual([expect.objectContaining({ kind: 'kiosk', appVersion: '0.2.0', queueDepth: expect.any(Number) })]);
     await context.close();
   });
@@ -65,7 +70,11 @@ describe('a revoked kiosk', () => {
     const page = await openKiosk(context, e2e.server.url, e2e.server.pairingCode);
     await context.setOffline(true);
     for (const id of ['100002', '100003', '100004']) await scan(page, id, /— (checked in|late)/);
-    await page.getByText('3 check-ins saved on this kiosk').or(page.getByText(/Waiting for the network — 3 check-ins/)).first().waitFor();
+    await page
+      .getByText('3 check-ins saved on this kiosk')
+      .or(page.getByText(/Waiting for the network — 3 check-ins/))
+      .first()
+      .waitFor();
 
     const devices = (await (await e2e.server.api('admin', '/api/devices')).json()) as { devices: Array<{ id: string }> };
     const revoked = await e2e.server.api('admin', `/api/devices/${devices.devices[0]?.id}/revoke`, { method: 'POST' });
@@ -76,7 +85,10 @@ describe('a revoked kiosk', () => {
     await page.getByText('3 check-ins are kept on this kiosk and could not be sent.').waitFor();
     expect(count('select count(*) as n from ops')).toBe(0);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Save the waiting check-ins as a file' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Save the waiting check-ins as a file' }).click(),
+    ]);
     const file = JSON.parse(fs.readFileSync((await download.path()) as string, 'utf8')) as { type: string; ops: unknown[] };
     expect(file).toMatchObject({ type: 'queue-export', kioskName: 'Main entrance' });
     expect(file.ops).toHaveLength(3);
@@ -86,7 +98,9 @@ describe('a revoked kiosk', () => {
     const imported = await e2e.server.api('office', '/api/queue-imports', { method: 'POST', body: file });
     expect(((await imported.json()) as { receipts: unknown }).receipts).toEqual([{ status: 'applied', n: 3 }]);
     const again = await e2e.server.api('office', '/api/queue-imports', { method: 'POST', body: file });
-    expect(((await again.json()) as { receipts: unknown }).receipts).toEqual([{ status: 'duplicate', original: { status: 'applied' }, n: 3 }]);
+    expect(((await again.json()) as { receipts: unknown }).receipts).toEqual([
+      { status: 'duplicate', original: { status: 'applied' }, n: 3 },
+    ]);
     expect(count('select count(*) as n from attendance')).toBe(3);
     await context.close();
   });

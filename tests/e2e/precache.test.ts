@@ -19,7 +19,8 @@ function precached(page: Page): Promise<Record<string, string[]>> {
 }
 
 const all = (caches: Record<string, string[]>): string[] => Object.values(caches).flat();
-const workerActive = (page: Page) => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated');
+const workerActive = (page: Page) =>
+  page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated');
 
 describe('what a device precaches', () => {
   it('keeps on a kiosk only what the kiosk opens, and the kiosk opens offline', async () => {
@@ -40,7 +41,7 @@ describe('what a device precaches', () => {
     await context.close();
   });
 
-  it('keeps on a teacher\'s browser the staff pages and not the kiosk, and opens them offline', async () => {
+  it("keeps on a teacher's browser the staff pages and not the kiosk, and opens them offline", async () => {
     const { context, page } = await signInAs(e2e.browser, e2e.server.url, 'teacher', '/roll');
     await openRoll(page, '7A');
     await until('the worker to be active', () => workerActive(page));

@@ -63,7 +63,13 @@ describe('retries that outlive the page', () => {
     await until('a sync attempt while the server is down', () => proxy.seen.down > 0);
     // The failed event was rejected, so the browser keeps the registration and will fire it again.
     const [worker] = context.serviceWorkers();
-    await until('the sync to stay registered after failing', async () => (await worker?.evaluate(() => (self as unknown as { registration: { sync: { getTags(): Promise<string[]> } } }).registration.sync.getTags()))?.includes(SYNC_TAG));
+    await until('the sync to stay registered after failing', async () =>
+      (
+        await worker?.evaluate(() =>
+          (self as unknown as { registration: { sync: { getTags(): Promise<string[]> } } }).registration.sync.getTags(),
+        )
+      )?.includes(SYNC_TAG),
+    );
 
     // The worker is stopped, as for idling: its own retry timer dies with it.
     await workers.cdp.send('ServiceWorker.stopAllWorkers');
@@ -76,9 +82,16 @@ describe('retries that outlive the page', () => {
 
     // The browser's retry of the rejected sync event (five minutes later in real life).
     const registrationId = await until('the worker registration', () => workers.registrationId() ?? '');
-    await workers.cdp.send('ServiceWorker.dispatchSyncEvent', { origin: new URL(proxy.url).origin, registrationId, tag: SYNC_TAG, lastChance: false });
+    await workers.cdp.send('ServiceWorker.dispatchSyncEvent', {
+      origin: new URL(proxy.url).origin,
+      registrationId,
+      tag: SYNC_TAG,
+      lastChance: false,
+    });
     await until('10 check-ins in the database', () => countOps() === 10);
-    const rows = e2e.server.query<{ student_number: string; n: number }>('select student_number, count(*) as n from ops group by student_number order by student_number');
+    const rows = e2e.server.query<{ student_number: string; n: number }>(
+      'select student_number, count(*) as n from ops group by student_number order by student_number',
+    );
     expect(rows).toEqual(students.map((id) => ({ student_number: id, n: 1 })));
     await context.close();
   });

@@ -18,13 +18,21 @@ describe('signing in', () => {
     expect(response.statusCode).toBe(200);
     const cookie = String(response.headers['set-cookie']);
     expect(cookie).toMatch(/^doorline_session=dls_[A-Za-z0-9_-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
-    expect(response.json()).toMatchObject({ type: 'session', staff: { role: 'teacher', email: 'teacher@riverside.example' }, school: { name: 'Riverside Community School' } });
+    expect(response.json()).toMatchObject({
+      type: 'session',
+      staff: { role: 'teacher', email: 'teacher@riverside.example' },
+      school: { name: 'Riverside Community School' },
+    });
     const session = await t.app.inject({ url: '/api/session', headers: { cookie: cookie.split(';')[0] as string } });
     expect(session.json().staff.name).toBe('Grace Hopper');
   });
 
   it('marks the cookie Secure when the request came over HTTPS', async () => {
-    const response = await signInAs('office@riverside.example', 'riverside-office', { origin: 'https://school.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'school.example' });
+    const response = await signInAs('office@riverside.example', 'riverside-office', {
+      origin: 'https://school.example',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'school.example',
+    });
     expect(response.statusCode).toBe(200);
     expect(String(response.headers['set-cookie'])).toContain('; Secure');
   });
@@ -53,7 +61,9 @@ describe('signing in', () => {
     const stranger = { origin: ORIGIN, 'x-forwarded-for': '203.0.113.66' };
     for (let i = 0; i < 6; i++) await signInAs('teacher@riverside.example', `guess-${i}`, stranger);
     expect((await signInAs('teacher@riverside.example', 'riverside-teacher', stranger)).statusCode).toBe(429);
-    expect((await signInAs('teacher@riverside.example', 'riverside-teacher', { origin: ORIGIN, 'x-forwarded-for': '198.51.100.20' })).statusCode).toBe(200);
+    expect(
+      (await signInAs('teacher@riverside.example', 'riverside-teacher', { origin: ORIGIN, 'x-forwarded-for': '198.51.100.20' })).statusCode,
+    ).toBe(200);
   });
 
   it('stops an address that tries many accounts', async () => {
@@ -61,7 +71,10 @@ describe('signing in', () => {
     for (let i = 0; i < 20; i++) await signInAs(`someone-${i}@riverside.example`, 'guess', from(i));
     const next = await signInAs('teacher@riverside.example', 'riverside-teacher', from(99));
     expect(next.statusCode).toBe(429);
-    const elsewhere = await signInAs('teacher@riverside.example', 'riverside-teacher', { origin: ORIGIN, 'x-forwarded-for': '198.51.100.7' });
+    const elsewhere = await signInAs('teacher@riverside.example', 'riverside-teacher', {
+      origin: ORIGIN,
+      'x-forwarded-for': '198.51.100.7',
+    });
     expect(elsewhere.statusCode).toBe(200);
   });
 
@@ -93,10 +106,20 @@ describe('a session', () => {
 
   it('refuses a state-changing request carrying the cookie without our Origin', async () => {
     const admin = await t.signIn('admin');
-    const crossSite = await t.app.inject({ method: 'POST', url: '/api/pairing-codes', headers: { cookie: admin.cookie as string, origin: 'https://evil.example' }, payload: { v: 1, kioskId: t.kioskId } });
+    const crossSite = await t.app.inject({
+      method: 'POST',
+      url: '/api/pairing-codes',
+      headers: { cookie: admin.cookie as string, origin: 'https://evil.example' },
+      payload: { v: 1, kioskId: t.kioskId },
+    });
     expect(crossSite.statusCode).toBe(403);
     expect(crossSite.json().error.code).toBe('origin-mismatch');
-    const noOrigin = await t.app.inject({ method: 'POST', url: '/api/pairing-codes', headers: { cookie: admin.cookie as string }, payload: { v: 1, kioskId: t.kioskId } });
+    const noOrigin = await t.app.inject({
+      method: 'POST',
+      url: '/api/pairing-codes',
+      headers: { cookie: admin.cookie as string },
+      payload: { v: 1, kioskId: t.kioskId },
+    });
     expect(noOrigin.json().error.code).toBe('origin-mismatch');
     const ours = await t.app.inject({ method: 'POST', url: '/api/pairing-codes', headers: admin, payload: { v: 1, kioskId: t.kioskId } });
     expect(ours.statusCode).toBe(201);
@@ -116,9 +139,19 @@ describe('the first admin', () => {
     const headers = { cookie: String(signedIn.headers['set-cookie']).split(';')[0] as string, origin: ORIGIN };
     const blocked = await t.app.inject({ url: '/api/devices', headers });
     expect(blocked.json().error.code).toBe('password-change-required');
-    const weak = await t.app.inject({ method: 'POST', url: '/api/account/password', headers, payload: { v: 1, currentPassword: first?.password, newPassword: 'short' } });
+    const weak = await t.app.inject({
+      method: 'POST',
+      url: '/api/account/password',
+      headers,
+      payload: { v: 1, currentPassword: first?.password, newPassword: 'short' },
+    });
     expect(weak.json().error.code).toBe('weak-password');
-    const changed = await t.app.inject({ method: 'POST', url: '/api/account/password', headers, payload: { v: 1, currentPassword: first?.password, newPassword: 'a much longer passphrase' } });
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: '/api/account/password',
+      headers,
+      payload: { v: 1, currentPassword: first?.password, newPassword: 'a much longer passphrase' },
+    });
     expect(changed.statusCode).toBe(204);
     expect((await t.app.inject({ url: '/api/devices', headers })).statusCode).toBe(200);
     expect((await signInAs('admin', first?.password ?? '')).statusCode).toBe(401);
@@ -173,7 +206,9 @@ describe('kiosk pairing', () => {
 
   it('refuses an expired code', async () => {
     const admin = await t.signIn('admin');
-    const { code } = (await t.app.inject({ method: 'POST', url: '/api/pairing-codes', headers: admin, payload: { v: 1, kioskId: t.kioskId } })).json();
+    const { code } = (
+      await t.app.inject({ method: 'POST', url: '/api/pairing-codes', headers: admin, payload: { v: 1, kioskId: t.kioskId } })
+    ).json();
     t.clock.now += 16 * 60 * 1000;
     expect((await pairWith(code, 'late-kiosk-device-01')).json().error.code).toBe('pairing-code-invalid');
   });
@@ -185,7 +220,12 @@ describe('kiosk pairing', () => {
   });
 
   it('keeps the device list current from change-feed pulls too, and clears the oldest op of an empty queue', async () => {
-    await t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'x-doorline-queue': '3;1764057600000' }, payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] } });
+    await t.asKiosk({
+      method: 'POST',
+      url: '/api/sync',
+      headers: { 'x-doorline-queue': '3;1764057600000' },
+      payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] },
+    });
     t.clock.now += 60_000;
     await t.asKiosk({ url: '/api/changes?cursor=', headers: { 'x-doorline-queue': '0;0' } });
     const list = (await t.app.inject({ url: '/api/devices', headers: await t.signIn('admin') })).json();
@@ -197,7 +237,13 @@ describe('kiosk pairing', () => {
     const sync = await t.asKiosk({
       method: 'POST',
       url: '/api/sync',
-      payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [checkIn(1, '100001', now), checkIn(2, '4242', now), checkIn(3, '999', now + 1)] },
+      payload: {
+        v: 1,
+        type: 'sync',
+        deviceId: t.deviceId,
+        kioskId: t.kioskId,
+        ops: [checkIn(1, '100001', now), checkIn(2, '4242', now), checkIn(3, '999', now + 1)],
+      },
     });
     expect(sync.statusCode).toBe(200);
     const list = (await t.app.inject({ url: '/api/devices', headers: await t.signIn('admin') })).json();
@@ -218,30 +264,65 @@ describe('kiosk pairing', () => {
     });
     expect(sync.statusCode).toBe(200);
     const list = (await t.app.inject({ url: '/api/devices', headers: await t.signIn('admin') })).json();
-    expect(list.devices).toContainEqual(expect.objectContaining({ id: t.deviceId, kind: 'kiosk', kioskName: 'Main entrance', appVersion: '0.2.0', queueDepth: 12, oldestWaitingAt: 1764057600000, revokedAt: null }));
+    expect(list.devices).toContainEqual(
+      expect.objectContaining({
+        id: t.deviceId,
+        kind: 'kiosk',
+        kioskName: 'Main entrance',
+        appVersion: '0.2.0',
+        queueDepth: 12,
+        oldestWaitingAt: 1764057600000,
+        revokedAt: null,
+      }),
+    );
     expect(list.kiosks).toEqual([{ id: t.kioskId, name: 'Main entrance' }]);
   });
 
   it('refuses a malformed queue report header', async () => {
-    const sync = await t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'x-doorline-queue': 'lots' }, payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] } });
+    const sync = await t.asKiosk({
+      method: 'POST',
+      url: '/api/sync',
+      headers: { 'x-doorline-queue': 'lots' },
+      payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] },
+    });
     expect(sync.statusCode).toBe(400);
     expect(sync.json().error.code).toBe('invalid-header');
   });
 });
 
 describe('revoking a kiosk', () => {
-  const checkInOp = (seq: number, studentId: string) => ({ seq, kind: 'check-in', studentId, at: t.clock.now - 60_000, session: 'day', base: 0 });
+  const checkInOp = (seq: number, studentId: string) => ({
+    seq,
+    kind: 'check-in',
+    studentId,
+    at: t.clock.now - 60_000,
+    session: 'day',
+    base: 0,
+  });
 
   it('refuses its syncs with device-revoked; the office imports its queue file once, idempotently', async () => {
     const admin = await t.signIn('admin');
     const revoked = await t.app.inject({ method: 'POST', url: `/api/devices/${t.deviceId}/revoke`, headers: admin });
     expect(revoked.statusCode).toBe(204);
-    const refused = await t.asKiosk({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [checkInOp(1, '100001')] } });
+    const refused = await t.asKiosk({
+      method: 'POST',
+      url: '/api/sync',
+      payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [checkInOp(1, '100001')] },
+    });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error.code).toBe('device-revoked');
     expect((await t.asKiosk('/api/kiosk-config')).json().error.code).toBe('device-revoked');
 
-    const file = { v: 1, type: 'queue-export', deviceId: t.deviceId, kioskId: t.kioskId, schoolName: 'Riverside Community School', kioskName: 'Main entrance', exportedAt: t.clock.now, ops: [checkInOp(1, '100001'), checkInOp(2, '100002')] };
+    const file = {
+      v: 1,
+      type: 'queue-export',
+      deviceId: t.deviceId,
+      kioskId: t.kioskId,
+      schoolName: 'Riverside Community School',
+      kioskName: 'Main entrance',
+      exportedAt: t.clock.now,
+      ops: [checkInOp(1, '100001'), checkInOp(2, '100002')],
+    };
     const office = await t.signIn('office');
     const [audit] = await t.db.selectFrom('audit_log').select('actor_name').execute();
     expect(audit).toBeUndefined();
@@ -256,11 +337,23 @@ describe('revoking a kiosk', () => {
       { actor_kind: 'door', device_id: t.deviceId },
     ]);
     const names = await t.db.selectFrom('audit_log').select('actor_name').execute();
-    expect(names.map((n) => n.actor_name)).toEqual(['Main entrance (imported by Katherine Johnson)', 'Main entrance (imported by Katherine Johnson)']);
+    expect(names.map((n) => n.actor_name)).toEqual([
+      'Main entrance (imported by Katherine Johnson)',
+      'Main entrance (imported by Katherine Johnson)',
+    ]);
   });
 
-  it("refuses to import the file of a kiosk that is still paired: it sends its own", async () => {
-    const file = { v: 1, type: 'queue-export', deviceId: t.deviceId, kioskId: t.kioskId, schoolName: '', kioskName: '', exportedAt: t.clock.now, ops: [checkInOp(1, '100001')] };
+  it('refuses to import the file of a kiosk that is still paired: it sends its own', async () => {
+    const file = {
+      v: 1,
+      type: 'queue-export',
+      deviceId: t.deviceId,
+      kioskId: t.kioskId,
+      schoolName: '',
+      kioskName: '',
+      exportedAt: t.clock.now,
+      ops: [checkInOp(1, '100001')],
+    };
     const response = await t.app.inject({ method: 'POST', url: '/api/queue-imports', headers: await t.signIn('office'), payload: file });
     expect(response.statusCode).toBe(409);
     expect(response.json().error.code).toBe('device-not-revoked');
@@ -270,7 +363,12 @@ describe('revoking a kiosk', () => {
     const admin = await t.signIn('admin');
     await t.app.inject({ method: 'POST', url: `/api/devices/${t.deviceId}/revoke`, headers: admin });
     const token = await t.pair(t.deviceId);
-    const sync = await t.app.inject({ method: 'POST', url: '/api/sync', headers: { authorization: `Bearer ${token}` }, payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [checkInOp(1, '100001')] } });
+    const sync = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [checkInOp(1, '100001')] },
+    });
     expect(sync.json().receipts).toEqual([{ status: 'applied', n: 1 }]);
   });
 
@@ -288,7 +386,13 @@ describe('staff browsers', () => {
       method: 'POST',
       url: '/api/sync',
       headers: teacher,
-      payload: { v: 1, type: 'sync', deviceId: 'teacher-tablet-0001', kioskId: 'staff-browser', ops: [{ seq: 1, kind: 'status', status: 'absent', studentId: '100003', at: t.clock.now, session: 'day', base: 0 }] },
+      payload: {
+        v: 1,
+        type: 'sync',
+        deviceId: 'teacher-tablet-0001',
+        kioskId: 'staff-browser',
+        ops: [{ seq: 1, kind: 'status', status: 'absent', studentId: '100003', at: t.clock.now, session: 'day', base: 0 }],
+      },
     });
     expect(response.json().receipts).toEqual([{ status: 'applied', n: 1 }]);
     const op = await t.db.selectFrom('ops').select(['actor_kind', 'device_id']).executeTakeFirstOrThrow();
@@ -297,7 +401,12 @@ describe('staff browsers', () => {
 
   it("cannot send under a kiosk's device id", async () => {
     const teacher = await t.signIn('teacher');
-    const response = await t.app.inject({ method: 'POST', url: '/api/sync', headers: teacher, payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: 'staff-browser', ops: [] } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync',
+      headers: teacher,
+      payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: 'staff-browser', ops: [] },
+    });
     expect(response.statusCode).toBe(401);
     expect(response.json().error.code).toBe('device-unauthorized');
   });

@@ -128,22 +128,27 @@ describe('the pages', () => {
     expect(response.headers['referrer-policy']).toBe('no-referrer');
   });
 
-  it.each(['/', '/kiosk', '/sign-in', 'the kiosk script', '/sw.js', 'the style sheet'])('send the security headers with %s', async (url) => {
-    const response = await pages.app.inject(await builtUrl(pages, url));
-    expect(response.statusCode).toBe(200);
-    const policy = String(response.headers['content-security-policy']);
-    expect(policy).toContain("script-src 'self'");
-    expect(policy).toContain("frame-ancestors 'none'");
-    expect(policy).not.toContain('unsafe-inline');
-    expect(policy).not.toContain('unsafe-eval');
-    expect(response.headers['x-frame-options']).toBe('DENY');
-    expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['referrer-policy']).toBe('no-referrer');
-  });
+  it.each(['/', '/kiosk', '/sign-in', 'the kiosk script', '/sw.js', 'the style sheet'])(
+    'send the security headers with %s',
+    async (url) => {
+      const response = await pages.app.inject(await builtUrl(pages, url));
+      expect(response.statusCode).toBe(200);
+      const policy = String(response.headers['content-security-policy']);
+      expect(policy).toContain("script-src 'self'");
+      expect(policy).toContain("frame-ancestors 'none'");
+      expect(policy).not.toContain('unsafe-inline');
+      expect(policy).not.toContain('unsafe-eval');
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+    },
+  );
 
   it('send each page with its icon inside it, so no device asks for the icon as a file', async () => {
     for (const url of ['/', '/kiosk', '/sign-in']) {
-      expect((await pages.app.inject(url)).body).toMatch(/<link rel="icon" href="data:image\/svg\+xml,%3Csvg [^"]+%3C\/svg%3E" type="image\/svg\+xml">/);
+      expect((await pages.app.inject(url)).body).toMatch(
+        /<link rel="icon" href="data:image\/svg\+xml,%3Csvg [^"]+%3C\/svg%3E" type="image\/svg\+xml">/,
+      );
     }
   });
 
@@ -156,7 +161,11 @@ describe('the pages', () => {
   });
 
   it('send nosniff and no referrer with every API answer, refusals included', async () => {
-    for (const response of [await pages.app.inject('/api/health'), await pages.app.inject('/api/roster'), await pages.asKiosk('/api/kiosk-config')]) {
+    for (const response of [
+      await pages.app.inject('/api/health'),
+      await pages.app.inject('/api/roster'),
+      await pages.asKiosk('/api/kiosk-config'),
+    ]) {
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['referrer-policy']).toBe('no-referrer');
     }
@@ -247,7 +256,7 @@ describe('static files, compressed', () => {
     }
   });
 
-  it('answer HEAD with the compressed copy\'s headers and no body', async () => {
+  it("answer HEAD with the compressed copy's headers and no body", async () => {
     const head = await get('/sw.js', 'br', 'HEAD');
     const full = await get('/sw.js', 'br');
     expect(head.statusCode).toBe(200);
@@ -295,7 +304,10 @@ describe('the demo school', () => {
   it('is created once and reused on the next start', async () => {
     const again = await ensureDemoSchool(t.db);
     expect(again).toMatchObject({ created: false, studentCount: DEMO_SCHOOL.studentCount });
-    const { n } = await t.db.selectFrom('schools').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await t.db
+      .selectFrom('schools')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n)).toBe(1);
   });
 
@@ -320,7 +332,11 @@ describe('DATABASE_URL', () => {
 
   it('refuses PostgreSQL with a clear message until it is supported, without echoing the password', () => {
     expect(() => parseDatabaseUrl('postgres://doorline:secret@db/doorline')).toThrow(
-      expect.objectContaining({ code: 'database-unsupported', message: expect.stringContaining('PostgreSQL'), details: { url: 'postgres://***@db/doorline' } }),
+      expect.objectContaining({
+        code: 'database-unsupported',
+        message: expect.stringContaining('PostgreSQL'),
+        details: { url: 'postgres://***@db/doorline' },
+      }),
     );
   });
 

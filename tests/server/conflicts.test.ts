@@ -22,14 +22,31 @@ type Op = Record<string, unknown> & { seq: number };
 let staffSeq = 0;
 
 function kioskSync(ops: Op[], headers: Record<string, string> = {}) {
-  return t.asKiosk({ method: 'POST', url: '/api/sync', headers, payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops } });
+  return t.asKiosk({
+    method: 'POST',
+    url: '/api/sync',
+    headers,
+    payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops },
+  });
 }
 function staffSync(who: Record<string, string>, device: string, ops: Array<Omit<Op, 'seq'>>) {
   const numbered = ops.map((op) => ({ seq: ++staffSeq, ...op }));
-  return t.app.inject({ method: 'POST', url: '/api/sync', headers: who, payload: { v: 1, type: 'sync', deviceId: device, kioskId: 'staff-browser', ops: numbered } });
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/sync',
+    headers: who,
+    payload: { v: 1, type: 'sync', deviceId: device, kioskId: 'staff-browser', ops: numbered },
+  });
 }
 const scan = (seq: number, studentId: string, at: number, base = 0): Op => ({ seq, kind: 'check-in', studentId, at, session: 'day', base });
-const mark = (studentId: string, status: string, base: number, at = AT_0830) => ({ kind: 'status', studentId, status, at, session: 'day', base });
+const mark = (studentId: string, status: string, base: number, at = AT_0830) => ({
+  kind: 'status',
+  studentId,
+  status,
+  at,
+  session: 'day',
+  base,
+});
 
 async function record(studentId: string) {
   return t.db
@@ -42,12 +59,18 @@ async function record(studentId: string) {
 
 describe('merging ops made without knowledge of each other', () => {
   it('keeps a door scan over an absent marked without it, and says which rule decided', async () => {
-    expect((await staffSync(teacher, 'teacher-tablet-01', [mark('100001', 'absent', 0)])).json().receipts).toEqual([{ status: 'applied', n: 1 }]);
+    expect((await staffSync(teacher, 'teacher-tablet-01', [mark('100001', 'absent', 0)])).json().receipts).toEqual([
+      { status: 'applied', n: 1 },
+    ]);
     const door = await kioskSync([scan(1, '100001', AT_0758)]);
     expect(door.json().receipts).toEqual([{ status: 'merged', rule: 'door-evidence', n: 1 }]);
     expect(await record('100001')).toMatchObject({ status: 'present', check_in_at: AT_0758, version: 2 });
-    const history = (await t.app.inject({ url: '/api/records/history?studentId=100001&date=2026-11-24&session=day', headers: office })).json();
-    expect(history.entries.map((e: { action: string; rule: string | null; actor: { kind: string } }) => [e.action, e.rule, e.actor.kind])).toEqual([
+    const history = (
+      await t.app.inject({ url: '/api/records/history?studentId=100001&date=2026-11-24&session=day', headers: office })
+    ).json();
+    expect(
+      history.entries.map((e: { action: string; rule: string | null; actor: { kind: string } }) => [e.action, e.rule, e.actor.kind]),
+    ).toEqual([
       ['mark', null, 'teacher'],
       ['merge', 'door-evidence', 'door'],
     ]);
@@ -117,25 +140,65 @@ describe('a genuine conflict', () => {
       confidence: 0,
       status: 'open',
     });
-    const replay = await t.app.inject({ method: 'POST', url: '/api/sync', headers: office, payload: { v: 1, type: 'sync', deviceId: 'office-desk-0001', kioskId: 'staff-browser', ops: [{ seq: staffSeq, ...mark('100005', 'late', 0) }] } });
+    const replay = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync',
+      headers: office,
+      payload: {
+        v: 1,
+        type: 'sync',
+        deviceId: 'office-desk-0001',
+        kioskId: 'staff-browser',
+        ops: [{ seq: staffSeq, ...mark('100005', 'late', 0) }],
+      },
+    });
     expect(replay.json().receipts).toEqual([{ status: 'duplicate', original: { status: 'conflict', conflictId }, n: 1 }]);
   });
 
   it('is resolved by the office with a note: a new version, an audit entry and a change for every device', async () => {
     const conflictId = await openOne();
     const { cursor } = (await t.asKiosk('/api/changes?cursor=')).json();
-    const resolved = await t.app.inject({ method: 'POST', url: '/api/conflicts/resolve', headers: office, payload: { v: 1, resolutions: [{ conflictId, choices: { status: { take: 'local' } }, note: 'Bus was late; signed in at reception.' }] } });
+    const resolved = await t.app.inject({
+      method: 'POST',
+      url: '/api/conflicts/resolve',
+      headers: office,
+      payload: {
+        v: 1,
+        resolutions: [{ conflictId, choices: { status: { take: 'local' } }, note: 'Bus was late; signed in at reception.' }],
+      },
+    });
     expect(resolved.statusCode).toBe(200);
     expect(resolved.json().results).toEqual([{ conflictId, version: 2 }]);
     expect(await record('100005')).toMatchObject({ status: 'late', version: 2, status_by: 'office' });
-    const history = (await t.app.inject({ url: '/api/records/history?studentId=100005&date=2026-11-24&session=day', headers: office })).json();
-    expect(history.entries.at(-1)).toMatchObject({ action: 'resolve', actor: { kind: 'office', name: 'Katherine Johnson' }, note: 'Bus was late; signed in at reception.', after: { status: 'late' } });
+    const history = (
+      await t.app.inject({ url: '/api/records/history?studentId=100005&date=2026-11-24&session=day', headers: office })
+    ).json();
+    expect(history.entries.at(-1)).toMatchObject({
+      action: 'resolve',
+      actor: { kind: 'office', name: 'Katherine Johnson' },
+      note: 'Bus was late; signed in at reception.',
+      after: { status: 'late' },
+    });
     const feed = (await t.asKiosk(`/api/changes?cursor=${cursor}`)).json();
     expect(feed.changes).toEqual([
-      { kind: 'record', studentId: '100005', date: '2026-11-24', session: 'day', status: 'late', checkInAt: null, checkOutAt: null, version: 2 },
+      {
+        kind: 'record',
+        studentId: '100005',
+        date: '2026-11-24',
+        session: 'day',
+        status: 'late',
+        checkInAt: null,
+        checkOutAt: null,
+        version: 2,
+      },
       { kind: 'conflict-resolved', conflictId, studentId: '100005', date: '2026-11-24', session: 'day' },
     ]);
-    const again = await t.app.inject({ method: 'POST', url: '/api/conflicts/resolve', headers: office, payload: { v: 1, resolutions: [{ conflictId, choices: {}, note: 'again' }] } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/conflicts/resolve',
+      headers: office,
+      payload: { v: 1, resolutions: [{ conflictId, choices: {}, note: 'again' }] },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('conflict-already-resolved');
     expect((await t.app.inject({ url: '/api/conflicts', headers: office })).json().conflicts).toEqual([]);
@@ -146,26 +209,54 @@ describe('a genuine conflict', () => {
     const [conflict] = (await t.app.inject({ url: '/api/conflicts', headers: office })).json().conflicts;
     const choices = { status: { take: 'custom', value: 'excused' }, checkInAt: { take: 'custom', value: AT_0758 } } as const;
     const previewed = previewResolution(conflict, choices);
-    await t.app.inject({ method: 'POST', url: '/api/conflicts/resolve', headers: office, payload: { v: 1, resolutions: [{ conflictId, choices, note: 'Doctor' }] } });
-    const history = (await t.app.inject({ url: '/api/records/history?studentId=100005&date=2026-11-24&session=day', headers: office })).json();
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/conflicts/resolve',
+      headers: office,
+      payload: { v: 1, resolutions: [{ conflictId, choices, note: 'Doctor' }] },
+    });
+    const history = (
+      await t.app.inject({ url: '/api/records/history?studentId=100005&date=2026-11-24&session=day', headers: office })
+    ).json();
     const { status, checkInAt, checkOutAt } = history.entries.at(-1).after;
-    expect({ status, checkInAt, checkOutAt }).toEqual({ status: previewed.status, checkInAt: previewed.checkInAt, checkOutAt: previewed.checkOutAt });
+    expect({ status, checkInAt, checkOutAt }).toEqual({
+      status: previewed.status,
+      checkInAt: previewed.checkInAt,
+      checkOutAt: previewed.checkOutAt,
+    });
     expect(previewed).toMatchObject({ status: 'excused', checkInAt: AT_0758 });
   });
 
   it('resolves many similar conflicts at once, or none when one of them cannot be', async () => {
     const ids = [await openOne('100006'), await openOne('100007')];
-    const similar = (await t.app.inject({ url: '/api/conflicts', headers: office })).json().conflicts.map((c: { similarKey: string }) => c.similarKey);
+    const similar = (await t.app.inject({ url: '/api/conflicts', headers: office }))
+      .json()
+      .conflicts.map((c: { similarKey: string }) => c.similarKey);
     expect(new Set(similar).size).toBe(1);
     const withUnknown = await t.app.inject({
       method: 'POST',
       url: '/api/conflicts/resolve',
       headers: office,
-      payload: { v: 1, resolutions: [...ids, '00000000-0000-0000-0000-000000000000'].map((conflictId) => ({ conflictId, choices: { status: { take: 'custom', value: 'excused' } }, note: 'Trip' })) },
+      payload: {
+        v: 1,
+        resolutions: [...ids, '00000000-0000-0000-0000-000000000000'].map((conflictId) => ({
+          conflictId,
+          choices: { status: { take: 'custom', value: 'excused' } },
+          note: 'Trip',
+        })),
+      },
     });
     expect(withUnknown.json().error.code).toBe('conflict-not-found');
     expect(await record('100006')).toMatchObject({ status: 'present' });
-    const all = await t.app.inject({ method: 'POST', url: '/api/conflicts/resolve', headers: office, payload: { v: 1, resolutions: ids.map((conflictId) => ({ conflictId, choices: { status: { take: 'custom', value: 'excused' } }, note: 'Trip' })) } });
+    const all = await t.app.inject({
+      method: 'POST',
+      url: '/api/conflicts/resolve',
+      headers: office,
+      payload: {
+        v: 1,
+        resolutions: ids.map((conflictId) => ({ conflictId, choices: { status: { take: 'custom', value: 'excused' } }, note: 'Trip' })),
+      },
+    });
     expect(all.json().results).toHaveLength(2);
     expect(await record('100007')).toMatchObject({ status: 'excused' });
   });
@@ -173,13 +264,23 @@ describe('a genuine conflict', () => {
   it('cannot be listed or resolved by a teacher', async () => {
     const conflictId = await openOne();
     expect((await t.app.inject({ url: '/api/conflicts', headers: teacher })).json().error.code).toBe('forbidden');
-    const resolve = await t.app.inject({ method: 'POST', url: '/api/conflicts/resolve', headers: teacher, payload: { v: 1, resolutions: [{ conflictId, choices: {}, note: 'mine' }] } });
+    const resolve = await t.app.inject({
+      method: 'POST',
+      url: '/api/conflicts/resolve',
+      headers: teacher,
+      payload: { v: 1, resolutions: [{ conflictId, choices: {}, note: 'mine' }] },
+    });
     expect(resolve.statusCode).toBe(403);
   });
 
   it('refuses a malformed resolution with the path of the problem', async () => {
     const conflictId = await openOne();
-    const bad = await t.app.inject({ method: 'POST', url: '/api/conflicts/resolve', headers: office, payload: { v: 1, resolutions: [{ conflictId, choices: { status: { take: 'custom', value: 'on-holiday' } }, note: 'Trip' }] } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/conflicts/resolve',
+      headers: office,
+      payload: { v: 1, resolutions: [{ conflictId, choices: { status: { take: 'custom', value: 'on-holiday' } }, note: 'Trip' }] },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.path).toBe('$.resolutions[0].choices.status.value');
   });
@@ -190,7 +291,16 @@ describe('the change feed', () => {
     await kioskSync([scan(1, '100001', AT_0758)]);
     // Read as the office's browser: the kiosk's own check-ins are not sent back to the kiosk.
     const first = (await t.app.inject({ url: '/api/changes?cursor=', headers: office })).json();
-    expect(first.changes).toContainEqual({ kind: 'record', studentId: '100001', date: '2026-11-24', session: 'day', status: 'present', checkInAt: AT_0758, checkOutAt: null, version: 1 });
+    expect(first.changes).toContainEqual({
+      kind: 'record',
+      studentId: '100001',
+      date: '2026-11-24',
+      session: 'day',
+      status: 'present',
+      checkInAt: AT_0758,
+      checkOutAt: null,
+      version: 1,
+    });
     expect(first.changes[0]).toEqual({ kind: 'roster', version: '1' });
     expect(first.serverTime).toBe(t.clock.now);
     const ops = Array.from({ length: 1200 }, (_, i) => scan(i + 2, String(100002 + (i % 598)), AT_0758 + i * 1000));
@@ -226,7 +336,9 @@ describe('the change feed', () => {
     ]);
     const again = (await t.asKiosk(`/api/changes?cursor=${page.cursor}`)).json();
     expect(again).toMatchObject({ changes: [], more: false, cursor: page.cursor });
-    const tablet = (await t.app.inject({ url: `/api/changes?cursor=${cursor}`, headers: { ...teacher, 'x-doorline-device': 'teacher-tablet-01' } })).json();
+    const tablet = (
+      await t.app.inject({ url: `/api/changes?cursor=${cursor}`, headers: { ...teacher, 'x-doorline-device': 'teacher-tablet-01' } })
+    ).json();
     expect(tablet.changes.map((c: { studentId: string }) => c.studentId)).toEqual(['100003', '100004']);
   });
 
@@ -243,7 +355,12 @@ describe("the server's roll", () => {
     const view = (await t.app.inject({ url: '/api/roll?group=7A&session=P2', headers: teacher })).json();
     expect(view.groups.slice(0, 3)).toEqual(['7A', '7B', '8A']);
     expect(view).toMatchObject({ type: 'roll', group: '7A', session: 'P2', date: '2026-11-24', source: 'server' });
-    expect(view.rows.find((r: { studentId: string }) => r.studentId === '100001')).toMatchObject({ name: 'Ada Lovelace', status: null, checkInAt: AT_0758, version: 0 });
+    expect(view.rows.find((r: { studentId: string }) => r.studentId === '100001')).toMatchObject({
+      name: 'Ada Lovelace',
+      status: null,
+      checkInAt: AT_0758,
+      version: 0,
+    });
   });
 
   it('refuses a session the school does not keep', async () => {
@@ -264,7 +381,9 @@ describe('time', () => {
 
   it('prefers the offset the device measured when it made the op, and still takes the logical clock an older worker stamps', async () => {
     const fast = AT_0758 + 2 * 60 * 60 * 1000;
-    const response = await kioskSync([{ ...scan(1, '100011', fast), offset: -7_200_000, hlc: '001764057480000:0002' }], { 'x-doorline-clock': String(t.clock.now) });
+    const response = await kioskSync([{ ...scan(1, '100011', fast), offset: -7_200_000, hlc: '001764057480000:0002' }], {
+      'x-doorline-clock': String(t.clock.now),
+    });
     expect(response.json().receipts).toEqual([{ status: 'applied', n: 1 }]);
     expect(await record('100011')).toMatchObject({ check_in_at: AT_0758 });
     const op = await t.db.selectFrom('ops').select(['clock_offset']).executeTakeFirstOrThrow();

@@ -26,7 +26,17 @@ beforeAll(async () => {
   t = await startTestApp();
   hill = await addSecondSchool(t);
   staff = { teacher: await t.signIn('teacher'), office: await t.signIn('office'), admin: await t.signIn('admin') };
-  await t.asKiosk({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [{ seq: 1, kind: 'check-in', studentId: '100001', at: t.clock.now, session: 'day', base: 0 }] } });
+  await t.asKiosk({
+    method: 'POST',
+    url: '/api/sync',
+    payload: {
+      v: 1,
+      type: 'sync',
+      deviceId: t.deviceId,
+      kioskId: t.kioskId,
+      ops: [{ seq: 1, kind: 'check-in', studentId: '100001', at: t.clock.now, session: 'day', base: 0 }],
+    },
+  });
   before = await databaseFingerprint(t.db);
 });
 
@@ -41,10 +51,12 @@ async function send(options: InjectOptions): Promise<void> {
   inputs++;
   const response = await t.app.inject(options);
   statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
-  if (response.statusCode >= 500) throw new Error(`${options.method ?? 'GET'} ${options.url} answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
+  if (response.statusCode >= 500)
+    throw new Error(`${options.method ?? 'GET'} ${options.url} answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
   if (response.statusCode >= 400) {
     const code = (response.json() as { error?: { code?: unknown } }).error?.code;
-    if (!isErrorCode(code)) throw new Error(`${options.url} answered ${response.statusCode} without a catalogued code: ${response.body.slice(0, 200)}`);
+    if (!isErrorCode(code))
+      throw new Error(`${options.url} answered ${response.statusCode} without a catalogued code: ${response.body.slice(0, 200)}`);
   }
 }
 
@@ -61,7 +73,13 @@ const who = fc.constantFrom<() => Record<string, string>>(
 /** Any JSON, weighted towards objects that look almost right. */
 const anyJson = fc.oneof(
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('v', 'type', 'ops', 'deviceId', 'kioskId', 'email', 'password', 'code', 'resolutions', 'kioskId', 'opId'), fc.jsonValue({ maxDepth: 2 })) },
+  {
+    weight: 1,
+    arbitrary: fc.dictionary(
+      fc.constantFrom('v', 'type', 'ops', 'deviceId', 'kioskId', 'email', 'password', 'code', 'resolutions', 'kioskId', 'opId'),
+      fc.jsonValue({ maxDepth: 2 }),
+    ),
+  },
 );
 
 const BAD_VALUES = fc.oneof(
@@ -92,7 +110,14 @@ const brokenSync = fc.oneof(
     .record({ field: fc.constantFrom('v', 'type', 'deviceId', 'kioskId', 'ops'), value: BAD_VALUES })
     .filter(({ field, value }) => !acceptable(field, value))
     .map(({ field, value }) => ({ ...validSync(), [field]: value })),
-  fc.record({ extra: fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !['v', 'type', 'deviceId', 'kioskId', 'ops', '__proto__'].includes(k)), value: fc.jsonValue() }).map(({ extra, value }) => ({ ...validSync(), [extra]: value })),
+  fc
+    .record({
+      extra: fc
+        .string({ minLength: 1, maxLength: 10 })
+        .filter((k) => !['v', 'type', 'deviceId', 'kioskId', 'ops', '__proto__'].includes(k)),
+      value: fc.jsonValue(),
+    })
+    .map(({ extra, value }) => ({ ...validSync(), [extra]: value })),
   fc
     .record({ seq: fc.oneof(BAD_VALUES, fc.constant(0), fc.constant(2 ** 60), fc.constant(1.5)) })
     .filter(({ seq }) => !isValidSeq(seq))
@@ -107,12 +132,30 @@ function validSync() {
   return { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [validOp()] };
 }
 
-const CONTENT_TYPES = fc.oneof(fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/vnd.doorline.batch', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', ''), fc.string({ maxLength: 30 }));
+const CONTENT_TYPES = fc.oneof(
+  fc.constantFrom(
+    'application/json',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'application/vnd.doorline.batch',
+    'multipart/form-data; boundary=x',
+    'application/json; charset=utf-16',
+    '',
+  ),
+  fc.string({ maxLength: 30 }),
+);
 
 describe('the fuzz suite', () => {
   it('refuses malformed sync bodies as JSON without writing anything', async () => {
     await fc.assert(
-      fc.asyncProperty(who, fc.oneof(anyJson, brokenSync), async (headers, body) => send({ method: 'POST', url: '/api/sync', headers: { ...headers(), 'content-type': 'application/json' }, payload: JSON.stringify(body) })),
+      fc.asyncProperty(who, fc.oneof(anyJson, brokenSync), async (headers, body) =>
+        send({
+          method: 'POST',
+          url: '/api/sync',
+          headers: { ...headers(), 'content-type': 'application/json' },
+          payload: JSON.stringify(body),
+        }),
+      ),
       { numRuns: 2500 },
     );
   });
@@ -143,38 +186,92 @@ describe('the fuzz suite', () => {
 
   it('refuses malformed headers on every POST', async () => {
     const header = fc.oneof(
-      fc.record({ name: fc.constant('authorization'), value: fc.oneof(fc.string({ maxLength: 120 }), fc.string({ maxLength: 40 }).map((s) => `Bearer ${s}`)) }),
-      fc.record({ name: fc.constant('x-doorline-queue'), value: fc.string({ maxLength: 30 }).filter((v) => !/^\d{1,9};\d{1,15}$/.test(v)) }),
-      fc.record({ name: fc.constant('x-doorline-app'), value: fc.string({ maxLength: 60 }).filter((v) => !/^[0-9A-Za-z.+-]{1,40}$/.test(v)) }),
-      fc.record({ name: fc.constant('x-doorline-clock'), value: fc.string({ maxLength: 20 }).filter((v) => !/^\d{13}$/.test(v)) }),
-      fc.record({ name: fc.constant('content-encoding'), value: fc.oneof(fc.constantFrom('br', 'compress', 'gzip, gzip', 'x-gzip'), fc.string({ maxLength: 12 }).filter((v) => v.trim() !== '' && v !== 'gzip' && v !== 'identity')) }),
-      fc.record({ name: fc.constant('content-type'), value: CONTENT_TYPES.filter((v) => !v.startsWith('application/json')) }),
-      fc.record({ name: fc.constant('origin'), value: fc.oneof(fc.constant('https://evil.example'), fc.string({ maxLength: 30 }).filter((v) => v !== ORIGIN)) }),
-    );
-    const url = fc.constantFrom('/api/sync', '/api/marks', '/api/session', '/api/pairing-codes', '/api/pair', '/api/conflicts/resolve', '/api/queue-imports', '/api/account/password');
-    await fc.assert(
-      fc.asyncProperty(url, header, fc.constantFrom(() => staff.office, () => staff.admin, () => ({ authorization: `Bearer ${t.token}` })), async (chosenPath, { name, value }, chosenAs) => {
-        // The device's report headers matter to /api/sync alone, and Origin to a request carrying a session.
-        const path = name.startsWith('x-doorline-') ? '/api/sync' : chosenPath;
-        const as = name === 'origin' ? () => staff.office : chosenAs;
-        const headers: Record<string, string> = { ...as(), 'content-type': 'application/json' };
-        // The session endpoint and cookies carry an Origin; the header under test replaces whatever was there.
-        if (name === 'origin') headers.origin = value;
-        else if (name === 'authorization' && 'cookie' in headers) delete headers.cookie;
-        if (name !== 'origin') headers[name] = value;
-        // A body each endpoint would take, so the header alone decides; sync's is empty so no row changes even if it passed.
-        const bodies: Record<string, unknown> = {
-          '/api/sync': { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] },
-          '/api/marks': { v: 1, opId: '01JDZZZZZZZZZZZZZZZZZZZZZZ', kind: 'check-in', studentId: 'nobody-here', at: t.clock.now },
-          '/api/session': { v: 1, email: 'office@riverside.example', password: 'wrong-password' },
-          '/api/pairing-codes': { v: 1, kioskId: 'not-a-kiosk-id' },
-          '/api/pair': { v: 1, code: 'ZZZZ-ZZZZ', deviceId: 'fuzz-device-000001', appVersion: '0.2.0' },
-          '/api/conflicts/resolve': { v: 1, resolutions: [{ conflictId: '00000000-0000-0000-0000-000000000000', choices: {}, note: 'x' }] },
-          '/api/queue-imports': { v: 1, type: 'queue-export', deviceId: 'not-a-device-000', kioskId: t.kioskId, schoolName: '', kioskName: '', exportedAt: 1, ops: [] },
-          '/api/account/password': { v: 1, currentPassword: 'not-the-password', newPassword: 'something-long-enough' },
-        };
-        await send({ method: 'POST', url: path, headers, payload: JSON.stringify(bodies[path]) });
+      fc.record({
+        name: fc.constant('authorization'),
+        value: fc.oneof(
+          fc.string({ maxLength: 120 }),
+          fc.string({ maxLength: 40 }).map((s) => `Bearer ${s}`),
+        ),
       }),
+      fc.record({
+        name: fc.constant('x-doorline-queue'),
+        value: fc.string({ maxLength: 30 }).filter((v) => !/^\d{1,9};\d{1,15}$/.test(v)),
+      }),
+      fc.record({
+        name: fc.constant('x-doorline-app'),
+        value: fc.string({ maxLength: 60 }).filter((v) => !/^[0-9A-Za-z.+-]{1,40}$/.test(v)),
+      }),
+      fc.record({ name: fc.constant('x-doorline-clock'), value: fc.string({ maxLength: 20 }).filter((v) => !/^\d{13}$/.test(v)) }),
+      fc.record({
+        name: fc.constant('content-encoding'),
+        value: fc.oneof(
+          fc.constantFrom('br', 'compress', 'gzip, gzip', 'x-gzip'),
+          fc.string({ maxLength: 12 }).filter((v) => v.trim() !== '' && v !== 'gzip' && v !== 'identity'),
+        ),
+      }),
+      fc.record({ name: fc.constant('content-type'), value: CONTENT_TYPES.filter((v) => !v.startsWith('application/json')) }),
+      fc.record({
+        name: fc.constant('origin'),
+        value: fc.oneof(
+          fc.constant('https://evil.example'),
+          fc.string({ maxLength: 30 }).filter((v) => v !== ORIGIN),
+        ),
+      }),
+    );
+    const url = fc.constantFrom(
+      '/api/sync',
+      '/api/marks',
+      '/api/session',
+      '/api/pairing-codes',
+      '/api/pair',
+      '/api/conflicts/resolve',
+      '/api/queue-imports',
+      '/api/account/password',
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        url,
+        header,
+        fc.constantFrom(
+          () => staff.office,
+          () => staff.admin,
+          () => ({ authorization: `Bearer ${t.token}` }),
+        ),
+        async (chosenPath, { name, value }, chosenAs) => {
+          // The device's report headers matter to /api/sync alone, and Origin to a request carrying a session.
+          const path = name.startsWith('x-doorline-') ? '/api/sync' : chosenPath;
+          const as = name === 'origin' ? () => staff.office : chosenAs;
+          const headers: Record<string, string> = { ...as(), 'content-type': 'application/json' };
+          // The session endpoint and cookies carry an Origin; the header under test replaces whatever was there.
+          if (name === 'origin') headers.origin = value;
+          else if (name === 'authorization' && 'cookie' in headers) delete headers.cookie;
+          if (name !== 'origin') headers[name] = value;
+          // A body each endpoint would take, so the header alone decides; sync's is empty so no row changes even if it passed.
+          const bodies: Record<string, unknown> = {
+            '/api/sync': { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] },
+            '/api/marks': { v: 1, opId: '01JDZZZZZZZZZZZZZZZZZZZZZZ', kind: 'check-in', studentId: 'nobody-here', at: t.clock.now },
+            '/api/session': { v: 1, email: 'office@riverside.example', password: 'wrong-password' },
+            '/api/pairing-codes': { v: 1, kioskId: 'not-a-kiosk-id' },
+            '/api/pair': { v: 1, code: 'ZZZZ-ZZZZ', deviceId: 'fuzz-device-000001', appVersion: '0.2.0' },
+            '/api/conflicts/resolve': {
+              v: 1,
+              resolutions: [{ conflictId: '00000000-0000-0000-0000-000000000000', choices: {}, note: 'x' }],
+            },
+            '/api/queue-imports': {
+              v: 1,
+              type: 'queue-export',
+              deviceId: 'not-a-device-000',
+              kioskId: t.kioskId,
+              schoolName: '',
+              kioskName: '',
+              exportedAt: 1,
+              ops: [],
+            },
+            '/api/account/password': { v: 1, currentPassword: 'not-the-password', newPassword: 'something-long-enough' },
+          };
+          await send({ method: 'POST', url: path, headers, payload: JSON.stringify(bodies[path]) });
+        },
+      ),
       { numRuns: 1500 },
     );
   });
@@ -195,7 +292,19 @@ describe('the fuzz suite', () => {
       fc.string({ maxLength: 200 }),
       fc.record({ v: fc.oneof(fc.constant(2), fc.constant('1'), fc.constant(null)) }),
       // An export whose ops are broken in their identity: the whole file is refused, so nothing is imported.
-      fc.record({ seq: BAD_VALUES }).filter(({ seq }) => !isValidSeq(seq)).map(({ seq }) => ({ v: 1, type: 'queue-export', deviceId: t.deviceId, kioskId: t.kioskId, schoolName: '', kioskName: '', exportedAt: 1, ops: [{ ...validOp(), seq }] })),
+      fc
+        .record({ seq: BAD_VALUES })
+        .filter(({ seq }) => !isValidSeq(seq))
+        .map(({ seq }) => ({
+          v: 1,
+          type: 'queue-export',
+          deviceId: t.deviceId,
+          kioskId: t.kioskId,
+          schoolName: '',
+          kioskName: '',
+          exportedAt: 1,
+          ops: [{ ...validOp(), seq }],
+        })),
     );
     await fc.assert(
       fc.asyncProperty(who, broken, CONTENT_TYPES, async (headers, body, type) => {
@@ -207,8 +316,21 @@ describe('the fuzz suite', () => {
   });
 
   it('answers every read with garbage in its query string without failing', async () => {
-    const path = fc.constantFrom('/api/changes', '/api/roll', '/api/records/history', '/api/conflicts', '/api/roster', '/api/kiosk-config', '/api/devices', '/api/session');
-    const query = fc.dictionary(fc.constantFrom('cursor', 'group', 'session', 'status', 'studentId', 'date', 'x', 'kioskId'), fc.oneof(fc.string({ maxLength: 40 }), fc.constant('-1'), fc.constant('99999999999999999999')), { maxKeys: 4 });
+    const path = fc.constantFrom(
+      '/api/changes',
+      '/api/roll',
+      '/api/records/history',
+      '/api/conflicts',
+      '/api/roster',
+      '/api/kiosk-config',
+      '/api/devices',
+      '/api/session',
+    );
+    const query = fc.dictionary(
+      fc.constantFrom('cursor', 'group', 'session', 'status', 'studentId', 'date', 'x', 'kioskId'),
+      fc.oneof(fc.string({ maxLength: 40 }), fc.constant('-1'), fc.constant('99999999999999999999')),
+      { maxKeys: 4 },
+    );
     await fc.assert(
       fc.asyncProperty(who, path, query, async (headers, url, params) => {
         const search = new URLSearchParams(params).toString();

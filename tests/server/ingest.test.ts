@@ -18,7 +18,11 @@ afterEach(async () => {
 });
 
 function sync(ops: unknown[], extra: Record<string, unknown> = {}) {
-  return t.asKiosk({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops, ...extra } });
+  return t.asKiosk({
+    method: 'POST',
+    url: '/api/sync',
+    payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops, ...extra },
+  });
 }
 
 async function receipts(ops: unknown[], extra: Record<string, unknown> = {}) {
@@ -28,7 +32,12 @@ async function receipts(ops: unknown[], extra: Record<string, unknown> = {}) {
 }
 
 async function attendance() {
-  return t.db.selectFrom('attendance').innerJoin('students', 'students.id', 'attendance.student_id').select(['students.student_number', 'attendance.status', 'attendance.check_in_at', 'attendance.date', 'attendance.version']).orderBy('student_number').execute();
+  return t.db
+    .selectFrom('attendance')
+    .innerJoin('students', 'students.id', 'attendance.student_id')
+    .select(['students.student_number', 'attendance.status', 'attendance.check_in_at', 'attendance.date', 'attendance.version'])
+    .orderBy('student_number')
+    .execute();
 }
 
 const opCount = (): Promise<number> => countRows(t.db, 'ops');
@@ -70,7 +79,12 @@ describe('POST /api/sync', () => {
       { seq: 5, kind: 'note', text: 'Dentist until 10:00', studentId: '100002', at: LATE, ...base },
       { seq: 6, kind: 'status', status: 'present', studentId: '100003', at: LATE, session: 'P1', base: 0 },
     ]);
-    const rows = await t.db.selectFrom('attendance').innerJoin('students', 'students.id', 'attendance.student_id').select(['student_number', 'session', 'status', 'check_in_at', 'check_out_at']).orderBy('student_number').execute();
+    const rows = await t.db
+      .selectFrom('attendance')
+      .innerJoin('students', 'students.id', 'attendance.student_id')
+      .select(['student_number', 'session', 'status', 'check_in_at', 'check_out_at'])
+      .orderBy('student_number')
+      .execute();
     expect(rows).toEqual([
       { student_number: '100001', session: 'day', status: 'present', check_in_at: EARLY, check_out_at: EARLY + 3_600_000 },
       { student_number: '100002', session: 'day', status: 'absent', check_in_at: null, check_out_at: null },
@@ -102,7 +116,10 @@ describe('POST /api/sync', () => {
     ['a session with a slash', { kind: 'check-in', session: 'P1/2' }],
     ['a negative base', { kind: 'check-in', base: -1 }],
   ])('rejects %s alone', async (_name, fields) => {
-    const result = await receipts([{ seq: 1, studentId: '100001', at: EARLY, session: 'day', base: 0, ...fields }, checkIn(2, '100002', EARLY)]);
+    const result = await receipts([
+      { seq: 1, studentId: '100001', at: EARLY, session: 'day', base: 0, ...fields },
+      checkIn(2, '100002', EARLY),
+    ]);
     expect(result).toEqual([{ status: 'rejected', code: 'invalid-body' }, { status: 'applied' }]);
   });
 
@@ -139,14 +156,18 @@ describe('POST /api/sync', () => {
   });
 
   it('rejects a clock years away from the server as time-out-of-range', async () => {
-    expect(await receipts([checkIn(1, '100001', Date.parse('2003-01-01T08:00:00Z'))])).toEqual([{ status: 'rejected', code: 'time-out-of-range' }]);
+    expect(await receipts([checkIn(1, '100001', Date.parse('2003-01-01T08:00:00Z'))])).toEqual([
+      { status: 'rejected', code: 'time-out-of-range' },
+    ]);
   });
 
   it('keeps the earliest check-in when a student taps twice', async () => {
     await sync([checkIn(1, '100001', LATE)]);
     await sync([checkIn(2, '100001', EARLY)]);
     await sync([checkIn(3, '100001', LATE + 60_000)]);
-    expect(await attendance()).toEqual([{ student_number: '100001', status: 'present', check_in_at: EARLY, date: '2026-11-25', version: 2 }]);
+    expect(await attendance()).toEqual([
+      { student_number: '100001', status: 'present', check_in_at: EARLY, date: '2026-11-25', version: 2 },
+    ]);
   });
 
   it('judges lateness on the school clock', async () => {
@@ -184,10 +205,26 @@ describe('POST /api/sync', () => {
 
 describe('POST /api/sync refuses bad requests with a stable code and changes nothing', () => {
   const cases: Array<[string, () => Promise<{ statusCode: number; json: () => { error: { code: string } } }>, number, string]> = [
-    ['malformed JSON', () => t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/json' }, payload: '{"v":1,' }), 400, 'bad-json'],
-    ['an empty body', () => t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/json' }, payload: '' }), 400, 'empty-body'],
+    [
+      'malformed JSON',
+      () => t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/json' }, payload: '{"v":1,' }),
+      400,
+      'bad-json',
+    ],
+    [
+      'an empty body',
+      () => t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/json' }, payload: '' }),
+      400,
+      'empty-body',
+    ],
     ['a JSON array', () => t.asKiosk({ method: 'POST', url: '/api/sync', payload: [1, 2] }), 400, 'invalid-body'],
-    ['a form body', () => t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' }), 415, 'unsupported-media-type'],
+    [
+      'a form body',
+      () =>
+        t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' }),
+      415,
+      'unsupported-media-type',
+    ],
     ['ops that is not a list', () => sync('lots' as never), 400, 'invalid-body'],
     ['a seq that is a string', () => sync([{ ...checkIn(1, '100001', EARLY), seq: '1' }]), 400, 'invalid-body'],
     ['a negative seq', () => sync([checkIn(-1, '100001', EARLY)]), 400, 'invalid-body'],
@@ -198,9 +235,35 @@ describe('POST /api/sync refuses bad requests with a stable code and changes not
     ['a version older than the server takes (the device needs an update)', () => sync([], { v: 0 }), 400, 'update-required'],
     ['a device id with a slash', () => sync([], { deviceId: '../../etc/passwd' }), 400, 'invalid-body'],
     ["another device's id", () => sync([checkIn(1, '100001', EARLY)], { deviceId: 'someone-elses-device' }), 401, 'device-unauthorized'],
-    ['no device token and no session', () => t.app.inject({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] } }), 401, 'not-signed-in'],
-    ['too many ops', () => sync(Array.from({ length: LIMITS.maxOpsPerBatch + 1 }, (_, i) => checkIn(i + 1, '100001', EARLY))), 413, 'too-many-ops'],
-    ['a body over the size cap', () => t.asKiosk({ method: 'POST', url: '/api/sync', headers: { 'content-type': 'application/json' }, payload: `{"pad":"${'x'.repeat(LIMITS.maxBodyBytes)}"}` }), 413, 'body-too-large'],
+    [
+      'no device token and no session',
+      () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/sync',
+          payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] },
+        }),
+      401,
+      'not-signed-in',
+    ],
+    [
+      'too many ops',
+      () => sync(Array.from({ length: LIMITS.maxOpsPerBatch + 1 }, (_, i) => checkIn(i + 1, '100001', EARLY))),
+      413,
+      'too-many-ops',
+    ],
+    [
+      'a body over the size cap',
+      () =>
+        t.asKiosk({
+          method: 'POST',
+          url: '/api/sync',
+          headers: { 'content-type': 'application/json' },
+          payload: `{"pad":"${'x'.repeat(LIMITS.maxBodyBytes)}"}`,
+        }),
+      413,
+      'body-too-large',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, send, status, code) => {

@@ -54,15 +54,49 @@ describe('POST /api/sync in the compact format', () => {
   });
 
   it.each([
-    ['a gzip bomb', () => post(gzipSync(Buffer.alloc(LIMITS.maxInflatedBytes + 1024)), { 'content-type': BATCH_MEDIA_TYPE, 'content-encoding': 'gzip' }), 413, 'inflated-too-large'],
-    ['a JSON gzip bomb', () => post(gzipSync(Buffer.alloc(LIMITS.maxInflatedBytes + 1024, ' ')), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 413, 'inflated-too-large'],
-    ['corrupt gzip', () => post(Buffer.from('not gzip at all'), { 'content-type': BATCH_MEDIA_TYPE, 'content-encoding': 'gzip' }), 400, 'bad-encoding'],
-    ['an encoding it does not take', () => post(Buffer.from(batch(1)), { 'content-type': BATCH_MEDIA_TYPE, 'content-encoding': 'br' }), 415, 'unsupported-encoding'],
+    [
+      'a gzip bomb',
+      () => post(gzipSync(Buffer.alloc(LIMITS.maxInflatedBytes + 1024)), { 'content-type': BATCH_MEDIA_TYPE, 'content-encoding': 'gzip' }),
+      413,
+      'inflated-too-large',
+    ],
+    [
+      'a JSON gzip bomb',
+      () =>
+        post(gzipSync(Buffer.alloc(LIMITS.maxInflatedBytes + 1024, ' ')), {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        }),
+      413,
+      'inflated-too-large',
+    ],
+    [
+      'corrupt gzip',
+      () => post(Buffer.from('not gzip at all'), { 'content-type': BATCH_MEDIA_TYPE, 'content-encoding': 'gzip' }),
+      400,
+      'bad-encoding',
+    ],
+    [
+      'an encoding it does not take',
+      () => post(Buffer.from(batch(1)), { 'content-type': BATCH_MEDIA_TYPE, 'content-encoding': 'br' }),
+      415,
+      'unsupported-encoding',
+    ],
     ['bytes that are not a batch', () => post(Buffer.from('hello, server'), { 'content-type': BATCH_MEDIA_TYPE }), 400, 'invalid-body'],
     ['a truncated batch', () => post(Buffer.from(batch(20)).subarray(0, 40), { 'content-type': BATCH_MEDIA_TYPE }), 400, 'invalid-body'],
     ['an empty body', () => post(Buffer.alloc(0), { 'content-type': BATCH_MEDIA_TYPE }), 400, 'empty-body'],
-    ['a batch of a future format', () => post(Buffer.from([0x44, 0x4c, 9, 0]), { 'content-type': BATCH_MEDIA_TYPE }), 400, 'unsupported-version'],
-    ['too many ops', () => post(gzipSync(batch(LIMITS.maxOpsPerBatch + 1)), { 'content-type': BATCH_MEDIA_TYPE, 'content-encoding': 'gzip' }), 413, 'too-many-ops'],
+    [
+      'a batch of a future format',
+      () => post(Buffer.from([0x44, 0x4c, 9, 0]), { 'content-type': BATCH_MEDIA_TYPE }),
+      400,
+      'unsupported-version',
+    ],
+    [
+      'too many ops',
+      () => post(gzipSync(batch(LIMITS.maxOpsPerBatch + 1)), { 'content-type': BATCH_MEDIA_TYPE, 'content-encoding': 'gzip' }),
+      413,
+      'too-many-ops',
+    ],
   ])('refuses %s with %i %s and applies nothing', async (_name, send, status, code) => {
     const response = await send();
     expect(response.statusCode).toBe(status);
@@ -71,7 +105,12 @@ describe('POST /api/sync in the compact format', () => {
   });
 
   it('refuses the compact format on endpoints that take only JSON', async () => {
-    const response = await t.asKiosk({ method: 'POST', url: '/api/marks', payload: Buffer.from(batch(1)), headers: { 'content-type': BATCH_MEDIA_TYPE } });
+    const response = await t.asKiosk({
+      method: 'POST',
+      url: '/api/marks',
+      payload: Buffer.from(batch(1)),
+      headers: { 'content-type': BATCH_MEDIA_TYPE },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('invalid-body');
   });

@@ -19,14 +19,44 @@ beforeAll(async () => {
   t.clock.now = Date.parse('2026-11-24T09:00:00Z');
   hill = await addSecondSchool(t);
   // The demo school's day: a door scan, two staff disagreeing (an open conflict).
-  await t.asKiosk({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [{ seq: 1, kind: 'check-in', studentId: '100001', at: Date.parse('2026-11-24T07:58:00Z'), session: 'day', base: 0 }] } });
+  await t.asKiosk({
+    method: 'POST',
+    url: '/api/sync',
+    payload: {
+      v: 1,
+      type: 'sync',
+      deviceId: t.deviceId,
+      kioskId: t.kioskId,
+      ops: [{ seq: 1, kind: 'check-in', studentId: '100001', at: Date.parse('2026-11-24T07:58:00Z'), session: 'day', base: 0 }],
+    },
+  });
   const teacher = await t.signIn('teacher');
   const office = await t.signIn('office');
-  const status = (status: string, seq: number) => ({ seq, kind: 'status', studentId: '100002', status, at: t.clock.now, session: 'day', base: 0 });
-  await t.app.inject({ method: 'POST', url: '/api/sync', headers: teacher, payload: { v: 1, type: 'sync', deviceId: 'riverside-tablet-01', kioskId: 'staff-browser', ops: [status('present', 1)] } });
-  const opened = await t.app.inject({ method: 'POST', url: '/api/sync', headers: office, payload: { v: 1, type: 'sync', deviceId: 'riverside-desk-001', kioskId: 'staff-browser', ops: [status('late', 1)] } });
+  const status = (status: string, seq: number) => ({
+    seq,
+    kind: 'status',
+    studentId: '100002',
+    status,
+    at: t.clock.now,
+    session: 'day',
+    base: 0,
+  });
+  await t.app.inject({
+    method: 'POST',
+    url: '/api/sync',
+    headers: teacher,
+    payload: { v: 1, type: 'sync', deviceId: 'riverside-tablet-01', kioskId: 'staff-browser', ops: [status('present', 1)] },
+  });
+  const opened = await t.app.inject({
+    method: 'POST',
+    url: '/api/sync',
+    headers: office,
+    payload: { v: 1, type: 'sync', deviceId: 'riverside-desk-001', kioskId: 'staff-browser', ops: [status('late', 1)] },
+  });
   conflictId = opened.json().receipts[0].conflictId;
-  riverside.studentNames = (await t.db.selectFrom('students').select('name').where('school_id', '=', t.schoolId).execute()).map((r) => r.name);
+  riverside.studentNames = (await t.db.selectFrom('students').select('name').where('school_id', '=', t.schoolId).execute()).map(
+    (r) => r.name,
+  );
 });
 afterAll(async () => t.close());
 
@@ -49,38 +79,117 @@ const requests: Array<[string, () => InjectOptions]> = [
   ['GET /api/records/history of a demo student', () => ({ url: '/api/records/history?studentId=100002&date=2026-11-24&session=day' })],
   ['GET /api/devices', () => ({ url: '/api/devices' })],
   ['GET /api/session', () => ({ url: '/api/session' })],
-  ['POST /api/conflicts/resolve of a demo conflict', () => ({ method: 'POST', url: '/api/conflicts/resolve', payload: { v: 1, resolutions: [{ conflictId, choices: { status: { take: 'local' } }, note: 'not mine' }] } })],
-  ['POST /api/pairing-codes for the demo kiosk', () => ({ method: 'POST', url: '/api/pairing-codes', payload: { v: 1, kioskId: t.kioskId } })],
+  [
+    'POST /api/conflicts/resolve of a demo conflict',
+    () => ({
+      method: 'POST',
+      url: '/api/conflicts/resolve',
+      payload: { v: 1, resolutions: [{ conflictId, choices: { status: { take: 'local' } }, note: 'not mine' }] },
+    }),
+  ],
+  [
+    'POST /api/pairing-codes for the demo kiosk',
+    () => ({ method: 'POST', url: '/api/pairing-codes', payload: { v: 1, kioskId: t.kioskId } }),
+  ],
   ['POST /api/devices/:id/revoke of the demo kiosk', () => ({ method: 'POST', url: `/api/devices/${t.deviceId}/revoke` })],
-  ['POST /api/queue-imports as the demo kiosk', () => ({ method: 'POST', url: '/api/queue-imports', payload: { v: 1, type: 'queue-export', deviceId: t.deviceId, kioskId: t.kioskId, schoolName: 'x', kioskName: 'x', exportedAt: t.clock.now, ops: [{ seq: 99, kind: 'check-in', studentId: '100003', at: t.clock.now, session: 'day', base: 0 }] } })],
-  ['POST /api/sync under the demo kiosk device id', () => ({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [{ seq: 99, kind: 'check-in', studentId: '100003', at: t.clock.now, session: 'day', base: 0 }] } })],
-  ['POST /api/sync of demo students from its own device', () => ({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId: hill.deviceId, kioskId: hill.kioskId, ops: [{ seq: 1, kind: 'check-in', studentId: '100004', at: t.clock.now, session: 'day', base: 0 }] } })],
-  ['POST /api/marks of a demo student', () => ({ method: 'POST', url: '/api/marks', payload: { v: 1, opId: '01JDZZZZZZZZZZZZZZZZZZZZZZ', kind: 'status', status: 'absent', studentId: '100005', at: t.clock.now } })],
+  [
+    'POST /api/queue-imports as the demo kiosk',
+    () => ({
+      method: 'POST',
+      url: '/api/queue-imports',
+      payload: {
+        v: 1,
+        type: 'queue-export',
+        deviceId: t.deviceId,
+        kioskId: t.kioskId,
+        schoolName: 'x',
+        kioskName: 'x',
+        exportedAt: t.clock.now,
+        ops: [{ seq: 99, kind: 'check-in', studentId: '100003', at: t.clock.now, session: 'day', base: 0 }],
+      },
+    }),
+  ],
+  [
+    'POST /api/sync under the demo kiosk device id',
+    () => ({
+      method: 'POST',
+      url: '/api/sync',
+      payload: {
+        v: 1,
+        type: 'sync',
+        deviceId: t.deviceId,
+        kioskId: t.kioskId,
+        ops: [{ seq: 99, kind: 'check-in', studentId: '100003', at: t.clock.now, session: 'day', base: 0 }],
+      },
+    }),
+  ],
+  [
+    'POST /api/sync of demo students from its own device',
+    () => ({
+      method: 'POST',
+      url: '/api/sync',
+      payload: {
+        v: 1,
+        type: 'sync',
+        deviceId: hill.deviceId,
+        kioskId: hill.kioskId,
+        ops: [{ seq: 1, kind: 'check-in', studentId: '100004', at: t.clock.now, session: 'day', base: 0 }],
+      },
+    }),
+  ],
+  [
+    'POST /api/marks of a demo student',
+    () => ({
+      method: 'POST',
+      url: '/api/marks',
+      payload: { v: 1, opId: '01JDZZZZZZZZZZZZZZZZZZZZZZ', kind: 'status', status: 'absent', studentId: '100005', at: t.clock.now },
+    }),
+  ],
 ];
 
 /** Demo-school data in an answer that the request did not itself carry (an error may echo what was sent). */
 function leaks(body: string, sent: string): string[] {
-  const secrets = [t.schoolId, t.kioskId, t.deviceId, conflictId, 'Riverside', 'Main entrance', '100001', '100002', ...riverside.studentNames];
+  const secrets = [
+    t.schoolId,
+    t.kioskId,
+    t.deviceId,
+    conflictId,
+    'Riverside',
+    'Main entrance',
+    '100001',
+    '100002',
+    ...riverside.studentNames,
+  ];
   return secrets.filter((s) => body.includes(s) && !sent.includes(s));
 }
 
 describe("another school's session or device", () => {
-  it.each(callers.flatMap((caller) => requests.map(([name, request]) => [caller.name, name, caller, request] as const)))('%s: %s leaks and changes nothing of the demo school', async (_who, _what, caller, request) => {
-    const before = await databaseFingerprint(t.db, { schoolId: t.schoolId });
-    const options = request();
-    const response = await t.app.inject({ ...options, headers: { ...(options.headers ?? {}), ...caller.headers() } });
-    expect(response.statusCode).toBeLessThan(500);
-    const body = response.rawPayload.length > 0 && response.headers['content-encoding'] === 'gzip' ? (await import('node:zlib')).gunzipSync(response.rawPayload).toString() : response.body;
-    expect(leaks(body, JSON.stringify(options))).toEqual([]);
-    expect(await databaseFingerprint(t.db, { schoolId: t.schoolId })).toEqual(before);
-    if (response.statusCode === 200 && options.url === '/api/sync' && JSON.stringify(options.payload).includes('100004')) {
-      expect(response.json().receipts).toEqual([{ status: 'rejected', code: 'unknown-student', n: 1 }]);
-    }
-  });
+  it.each(callers.flatMap((caller) => requests.map(([name, request]) => [caller.name, name, caller, request] as const)))(
+    '%s: %s leaks and changes nothing of the demo school',
+    async (_who, _what, caller, request) => {
+      const before = await databaseFingerprint(t.db, { schoolId: t.schoolId });
+      const options = request();
+      const response = await t.app.inject({ ...options, headers: { ...(options.headers ?? {}), ...caller.headers() } });
+      expect(response.statusCode).toBeLessThan(500);
+      const body =
+        response.rawPayload.length > 0 && response.headers['content-encoding'] === 'gzip'
+          ? (await import('node:zlib')).gunzipSync(response.rawPayload).toString()
+          : response.body;
+      expect(leaks(body, JSON.stringify(options))).toEqual([]);
+      expect(await databaseFingerprint(t.db, { schoolId: t.schoolId })).toEqual(before);
+      if (response.statusCode === 200 && options.url === '/api/sync' && JSON.stringify(options.payload).includes('100004')) {
+        expect(response.json().receipts).toEqual([{ status: 'rejected', code: 'unknown-student', n: 1 }]);
+      }
+    },
+  );
 
   it('is refused outright where it names something of the demo school', async () => {
     const refusals: Array<[InjectOptions, number, string]> = [
-      [{ method: 'POST', url: '/api/conflicts/resolve', payload: { v: 1, resolutions: [{ conflictId, choices: {}, note: 'x' }] } }, 404, 'conflict-not-found'],
+      [
+        { method: 'POST', url: '/api/conflicts/resolve', payload: { v: 1, resolutions: [{ conflictId, choices: {}, note: 'x' }] } },
+        404,
+        'conflict-not-found',
+      ],
       [{ method: 'POST', url: '/api/pairing-codes', payload: { v: 1, kioskId: t.kioskId } }, 404, 'kiosk-not-found'],
       [{ method: 'POST', url: `/api/devices/${t.deviceId}/revoke` }, 404, 'device-not-found'],
       [{ url: '/api/records/history?studentId=100002&date=2026-11-24&session=day' }, 404, 'student-not-found'],
@@ -91,9 +200,28 @@ describe("another school's session or device", () => {
       const response = await t.app.inject({ ...request, headers: hill.as[role] });
       expect([response.statusCode, response.json().error.code]).toEqual([status, code]);
     }
-    const sync = await t.app.inject({ method: 'POST', url: '/api/sync', headers: { authorization: `Bearer ${hill.token}` }, payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] } });
+    const sync = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync',
+      headers: { authorization: `Bearer ${hill.token}` },
+      payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [] },
+    });
     expect([sync.statusCode, sync.json().error.code]).toEqual([401, 'device-unauthorized']);
-    const imported = await t.app.inject({ method: 'POST', url: '/api/queue-imports', headers: hill.as.office, payload: { v: 1, type: 'queue-export', deviceId: t.deviceId, kioskId: t.kioskId, schoolName: 'x', kioskName: 'x', exportedAt: 1, ops: [] } });
+    const imported = await t.app.inject({
+      method: 'POST',
+      url: '/api/queue-imports',
+      headers: hill.as.office,
+      payload: {
+        v: 1,
+        type: 'queue-export',
+        deviceId: t.deviceId,
+        kioskId: t.kioskId,
+        schoolName: 'x',
+        kioskName: 'x',
+        exportedAt: 1,
+        ops: [],
+      },
+    });
     expect([imported.statusCode, imported.json().error.code]).toEqual([404, 'device-not-found']);
   });
 });

@@ -21,16 +21,40 @@ export async function addSecondSchool(t: TestApp): Promise<OtherSchool> {
   const schoolId = randomUUID();
   const kioskId = randomUUID();
   const now = t.clock.now;
-  await db.insertInto('schools').values({ id: schoolId, name: 'Hillside Academy', time_zone: 'America/New_York', bell_time: '08:30', roster_version: 1, created_at: now + 1 }).execute();
+  await db
+    .insertInto('schools')
+    .values({
+      id: schoolId,
+      name: 'Hillside Academy',
+      time_zone: 'America/New_York',
+      bell_time: '08:30',
+      roster_version: 1,
+      created_at: now + 1,
+    })
+    .execute();
   await db
     .insertInto('students')
-    .values(Array.from({ length: 20 }, (_, i) => ({ id: randomUUID(), school_id: schoolId, student_number: String(200001 + i), name: `Hillside Student ${i + 1}`, homeroom: 'H1', created_at: now })))
+    .values(
+      Array.from({ length: 20 }, (_, i) => ({
+        id: randomUUID(),
+        school_id: schoolId,
+        student_number: String(200001 + i),
+        name: `Hillside Student ${i + 1}`,
+        homeroom: 'H1',
+        created_at: now,
+      })),
+    )
     .execute();
   await db.insertInto('kiosks').values({ id: kioskId, school_id: schoolId, name: 'Hillside gate', created_at: now }).execute();
   const as = {} as OtherSchool['as'];
   for (const role of ['teacher', 'office', 'admin'] as const) {
     await createStaff(db, { email: `${role}@hillside.example`, name: `Hillside ${role}`, role, password: PASSWORD, schoolIds: [schoolId] });
-    const response = await t.app.inject({ method: 'POST', url: '/api/session', headers: { origin: ORIGIN }, payload: { v: 1, email: `${role}@hillside.example`, password: PASSWORD } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      headers: { origin: ORIGIN },
+      payload: { v: 1, email: `${role}@hillside.example`, password: PASSWORD },
+    });
     as[role] = { cookie: String(response.headers['set-cookie']).split(';')[0] ?? '', origin: ORIGIN };
   }
   const deviceId = 'hillside-gate-device-01';

@@ -61,7 +61,12 @@ export async function startTestApp(options: { publicDir?: string } = {}): Promis
   const signIn = async (role: 'teacher' | 'office' | 'admin'): Promise<Record<string, string>> => {
     const account = DEMO_ACCOUNTS.find((a) => a.role === role);
     if (!account) throw new Error(`no demo ${role}`);
-    const response = await app.inject({ method: 'POST', url: '/api/session', headers: { origin: ORIGIN }, payload: { v: 1, email: account.email, password: account.password } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      headers: { origin: ORIGIN },
+      payload: { v: 1, email: account.email, password: account.password },
+    });
     if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.body}`);
     const cookie = String(response.headers['set-cookie']).split(';')[0] ?? '';
     return { cookie, origin: ORIGIN };
@@ -87,7 +92,10 @@ export async function startTestApp(options: { publicDir?: string } = {}): Promis
 
 /** How many rows a table holds. */
 export async function countRows(db: Db, table: 'ops' | 'attendance' | 'notes'): Promise<number> {
-  const { n } = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(n);
 }
 

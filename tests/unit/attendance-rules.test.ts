@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ATTENDANCE_STATUSES, EMPTY_RECORD, type Actor, type MergeField, type RecordState } from '../../src/shared/attendance-model.ts';
-import { ATTENDANCE_RULES, CONFIDENCE_THRESHOLD, type AttendanceRule, type FieldConflict, type RuleId, type RuleVerdict, type SideInfo } from '../../src/shared/attendance-rules.ts';
+import {
+  ATTENDANCE_RULES,
+  CONFIDENCE_THRESHOLD,
+  type AttendanceRule,
+  type FieldConflict,
+  type RuleId,
+  type RuleVerdict,
+  type SideInfo,
+} from '../../src/shared/attendance-rules.ts';
 import { afterBell, lateness, rec, T1500, T1530 } from '../support/school-day.ts';
 
 const T0750 = afterBell(-10);
@@ -51,25 +59,132 @@ function decide(c: FieldConflict): { rule: RuleId; verdict: RuleVerdict } | null
 
 describe('the attendance rules, one by one', () => {
   it.each<[string, RuleId, FieldConflict, RuleVerdict['value'] | null, number?]>([
-    ['door-evidence: keeps a door scan over an absent marked without it', 'door-evidence', conflict('status', [scanned, door], [absent, teacher]), 'present', 0.95],
-    ['door-evidence: keeps a late door scan stored first over an absent sent later', 'door-evidence', conflict('status', [absent, teacher], [scannedLate, door]), 'late', 0.95],
-    ['door-evidence: does not judge an absent marked by someone who saw the scan', 'door-evidence', conflict('status', [scanned, door], [absent, informedTeacher]), null],
-    ['door-evidence: does not count a present mark without a check-in time as a scan', 'door-evidence', conflict('status', [rec({ status: 'present' }), door], [absent, teacher]), null],
-    ['door-evidence: does not count a teacher’s present as a scan', 'door-evidence', conflict('status', [scanned, teacher], [absent, teacher]), null],
-    ['office-excused: lets the office’s excused beat a teacher’s absent', 'office-excused', conflict('status', [excused, office], [absent, teacher]), 'excused', 0.9],
-    ['office-excused: lets an admin’s excused beat a teacher’s absent sent later', 'office-excused', conflict('status', [absent, teacher], [excused, admin]), 'excused', 0.9],
-    ['office-excused: does not let a teacher’s excused beat another teacher’s absent', 'office-excused', conflict('status', [excused, teacher], [absent, teacher]), null],
-    ['office-excused: does not let the office’s excused beat the office’s own absent', 'office-excused', conflict('status', [excused, office], [absent, office]), null],
-    ['excused-over-door: keeps the office’s excused over a door scan', 'excused-over-door', conflict('status', [scanned, door], [excused, office]), 'excused', 0.85],
-    ['excused-over-door: keeps an admin’s excused over a late scan sent later', 'excused-over-door', conflict('status', [excused, admin], [scannedLate, door]), 'excused', 0.85],
-    ['excused-over-door: does not let a teacher’s excused beat a door scan', 'excused-over-door', conflict('status', [scanned, door], [excused, teacher]), null],
-    ['door-times: derives present from the earlier of two door scans', 'door-times', conflict('status', [scannedLate, door], [scanned, door]), 'present', 1],
-    ['door-times: derives late when both scans were after the bell', 'door-times', conflict('status', [rec({ status: 'present', checkInAt: T0805 + 60_000 }), door], [scannedLate, door]), 'late', 1],
-    ['door-times: does not judge a scan against a teacher’s mark', 'door-times', conflict('status', [scannedLate, door], [scanned, teacher]), null],
-    ['earliest-check-in: keeps the earliest check-in', 'earliest-check-in', conflict('checkInAt', [scannedLate, door], [scanned, door]), T0750, 1],
-    ['earliest-check-in: keeps a check-in against one cleared', 'earliest-check-in', conflict('checkInAt', [rec({}), office], [scannedLate, door], scanned), T0805, 1],
-    ['latest-check-out: keeps the latest check-out', 'latest-check-out', conflict('checkOutAt', [rec({ checkOutAt: T1530 }), door], [rec({ checkOutAt: T1500 }), door]), T1530, 1],
-    ['same-base-different-status: keeps the server value for the office to decide', 'same-base-different-status', conflict('status', [rec({ status: 'late' }), office], [scanned, teacher]), 'present', 0],
+    [
+      'door-evidence: keeps a door scan over an absent marked without it',
+      'door-evidence',
+      conflict('status', [scanned, door], [absent, teacher]),
+      'present',
+      0.95,
+    ],
+    [
+      'door-evidence: keeps a late door scan stored first over an absent sent later',
+      'door-evidence',
+      conflict('status', [absent, teacher], [scannedLate, door]),
+      'late',
+      0.95,
+    ],
+    [
+      'door-evidence: does not judge an absent marked by someone who saw the scan',
+      'door-evidence',
+      conflict('status', [scanned, door], [absent, informedTeacher]),
+      null,
+    ],
+    [
+      'door-evidence: does not count a present mark without a check-in time as a scan',
+      'door-evidence',
+      conflict('status', [rec({ status: 'present' }), door], [absent, teacher]),
+      null,
+    ],
+    [
+      'door-evidence: does not count a teacher’s present as a scan',
+      'door-evidence',
+      conflict('status', [scanned, teacher], [absent, teacher]),
+      null,
+    ],
+    [
+      'office-excused: lets the office’s excused beat a teacher’s absent',
+      'office-excused',
+      conflict('status', [excused, office], [absent, teacher]),
+      'excused',
+      0.9,
+    ],
+    [
+      'office-excused: lets an admin’s excused beat a teacher’s absent sent later',
+      'office-excused',
+      conflict('status', [absent, teacher], [excused, admin]),
+      'excused',
+      0.9,
+    ],
+    [
+      'office-excused: does not let a teacher’s excused beat another teacher’s absent',
+      'office-excused',
+      conflict('status', [excused, teacher], [absent, teacher]),
+      null,
+    ],
+    [
+      'office-excused: does not let the office’s excused beat the office’s own absent',
+      'office-excused',
+      conflict('status', [excused, office], [absent, office]),
+      null,
+    ],
+    [
+      'excused-over-door: keeps the office’s excused over a door scan',
+      'excused-over-door',
+      conflict('status', [scanned, door], [excused, office]),
+      'excused',
+      0.85,
+    ],
+    [
+      'excused-over-door: keeps an admin’s excused over a late scan sent later',
+      'excused-over-door',
+      conflict('status', [excused, admin], [scannedLate, door]),
+      'excused',
+      0.85,
+    ],
+    [
+      'excused-over-door: does not let a teacher’s excused beat a door scan',
+      'excused-over-door',
+      conflict('status', [scanned, door], [excused, teacher]),
+      null,
+    ],
+    [
+      'door-times: derives present from the earlier of two door scans',
+      'door-times',
+      conflict('status', [scannedLate, door], [scanned, door]),
+      'present',
+      1,
+    ],
+    [
+      'door-times: derives late when both scans were after the bell',
+      'door-times',
+      conflict('status', [rec({ status: 'present', checkInAt: T0805 + 60_000 }), door], [scannedLate, door]),
+      'late',
+      1,
+    ],
+    [
+      'door-times: does not judge a scan against a teacher’s mark',
+      'door-times',
+      conflict('status', [scannedLate, door], [scanned, teacher]),
+      null,
+    ],
+    [
+      'earliest-check-in: keeps the earliest check-in',
+      'earliest-check-in',
+      conflict('checkInAt', [scannedLate, door], [scanned, door]),
+      T0750,
+      1,
+    ],
+    [
+      'earliest-check-in: keeps a check-in against one cleared',
+      'earliest-check-in',
+      conflict('checkInAt', [rec({}), office], [scannedLate, door], scanned),
+      T0805,
+      1,
+    ],
+    [
+      'latest-check-out: keeps the latest check-out',
+      'latest-check-out',
+      conflict('checkOutAt', [rec({ checkOutAt: T1530 }), door], [rec({ checkOutAt: T1500 }), door]),
+      T1530,
+      1,
+    ],
+    [
+      'same-base-different-status: keeps the server value for the office to decide',
+      'same-base-different-status',
+      conflict('status', [rec({ status: 'late' }), office], [scanned, teacher]),
+      'present',
+      0,
+    ],
   ])('%s', (_name, id, c, value, confidence) => {
     const verdict = rule(id).decide(c);
     if (value === null) {
@@ -84,7 +199,9 @@ describe('the attendance rules, one by one', () => {
     const a = { id: 'a', text: 'Bus was late', by: 'Kiosk at the main door' };
     const b = { id: 'b', text: 'Mother phoned at 8:10', by: 'Ms Okafor' };
     const c = { id: 'c', text: 'Seen in the library', by: 'Mr Lindqvist' };
-    const verdict = rule('notes-kept').decide(conflict('notes', [rec({ notes: [a, c] }), teacher], [rec({ notes: [b, a] }), office], rec({ notes: [a] })));
+    const verdict = rule('notes-kept').decide(
+      conflict('notes', [rec({ notes: [a, c] }), teacher], [rec({ notes: [b, a] }), office], rec({ notes: [a] })),
+    );
     expect(verdict).toMatchObject({ value: [b, a, c], confidence: 1 });
   });
 });
@@ -104,12 +221,37 @@ describe('the rule registry', () => {
   });
 
   it.each<[string, FieldConflict, RuleId, boolean]>([
-    ['a door scan against a blind absent is decided by the evidence', conflict('status', [scanned, door], [absent, teacher]), 'door-evidence', true],
-    ['a door scan against an informed absent goes to the office', conflict('status', [scanned, door], [absent, informedTeacher]), 'same-base-different-status', false],
-    ['the office’s excused against a teacher’s absent is decided by authority', conflict('status', [absent, teacher], [excused, office]), 'office-excused', true],
-    ['a teacher’s excused against a teacher’s absent goes to the office', conflict('status', [absent, teacher], [excused, teacher]), 'same-base-different-status', false],
+    [
+      'a door scan against a blind absent is decided by the evidence',
+      conflict('status', [scanned, door], [absent, teacher]),
+      'door-evidence',
+      true,
+    ],
+    [
+      'a door scan against an informed absent goes to the office',
+      conflict('status', [scanned, door], [absent, informedTeacher]),
+      'same-base-different-status',
+      false,
+    ],
+    [
+      'the office’s excused against a teacher’s absent is decided by authority',
+      conflict('status', [absent, teacher], [excused, office]),
+      'office-excused',
+      true,
+    ],
+    [
+      'a teacher’s excused against a teacher’s absent goes to the office',
+      conflict('status', [absent, teacher], [excused, teacher]),
+      'same-base-different-status',
+      false,
+    ],
     ['two door scans are decided by their times', conflict('status', [scannedLate, door], [scanned, door]), 'door-times', true],
-    ['check-in times are decided by the earliest', conflict('checkInAt', [scannedLate, door], [scanned, teacher]), 'earliest-check-in', true],
+    [
+      'check-in times are decided by the earliest',
+      conflict('checkInAt', [scannedLate, door], [scanned, teacher]),
+      'earliest-check-in',
+      true,
+    ],
   ])('%s', (_name, c, id, confident) => {
     const answer = decide(c);
     expect(answer?.rule).toBe(id);

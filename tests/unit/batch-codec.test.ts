@@ -1,9 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BATCH_MEDIA_TYPE, CODEC_VERSION, decodeBatch, encodeBatch, MAX_NOTE_LENGTH, type EncodedBatchInput } from '../../src/shared/batch-codec.ts';
+import {
+  BATCH_MEDIA_TYPE,
+  CODEC_VERSION,
+  decodeBatch,
+  encodeBatch,
+  MAX_NOTE_LENGTH,
+  type EncodedBatchInput,
+} from '../../src/shared/batch-codec.ts';
 import { ByteReader, ByteWriter, encodeUtf8 } from '../../src/shared/byte-io.ts';
 import { DoorlineError, type ErrorCode } from '../../src/shared/error-codes.ts';
-import { assertOp, DEVICE_ID_PATTERN, MAX_CLOCK_OFFSET_MS, normalizeOp, OP_ID_PATTERN, SESSION_PATTERN } from '../../src/shared/protocol-guards.ts';
+import {
+  assertOp,
+  DEVICE_ID_PATTERN,
+  MAX_CLOCK_OFFSET_MS,
+  normalizeOp,
+  OP_ID_PATTERN,
+  SESSION_PATTERN,
+} from '../../src/shared/protocol-guards.ts';
 import { ATTENDANCE_STATUSES } from '../../src/shared/attendance-model.ts';
 import type { Op } from '../../src/shared/protocol.ts';
 import { realisticMorning } from '../bench/support/morning.ts';
@@ -102,13 +116,29 @@ describe('batch codec: round trips', () => {
         { ...checkIn(7), kind: 'note', text: 'Dentist at 10' },
       ],
     ],
-    ['unicode note text: accents, CJK, emoji and a flag', [{ ...checkIn(1), kind: 'note', text: 'Élodie 去了医院 😷 — back by 🕐, said 👨‍👩‍👧 🇬🇧' }]],
+    [
+      'unicode note text: accents, CJK, emoji and a flag',
+      [{ ...checkIn(1), kind: 'note', text: 'Élodie 去了医院 😷 — back by 🕐, said 👨‍👩‍👧 🇬🇧' }],
+    ],
     ['a note that begins with a byte order mark, kept as written', [{ ...checkIn(1), kind: 'note', text: '\ufeffBOM first' }]],
-    ['a note of exactly MAX_NOTE_LENGTH code units, all surrogate pairs', [{ ...checkIn(1), kind: 'note', text: '😀'.repeat(MAX_NOTE_LENGTH / 2) }]],
-    ['period sessions and record versions', [{ ...checkIn(1), session: 'P3', base: 12 }, { ...checkIn(2), session: 'Maths 2' }, { ...checkIn(3), base: 7 }]],
+    [
+      'a note of exactly MAX_NOTE_LENGTH code units, all surrogate pairs',
+      [{ ...checkIn(1), kind: 'note', text: '😀'.repeat(MAX_NOTE_LENGTH / 2) }],
+    ],
+    [
+      'period sessions and record versions',
+      [
+        { ...checkIn(1), session: 'P3', base: 12 },
+        { ...checkIn(2), session: 'Maths 2' },
+        { ...checkIn(3), base: 7 },
+      ],
+    ],
     ['student IDs that are not plain numbers', [checkIn(1, 'A-1023'), checkIn(2, 'lib.card_77'), checkIn(3, 'A-1023')]],
     ['numeric-looking IDs that must keep their exact text', [checkIn(1, '0042'), checkIn(2, '9007199254740993'), checkIn(3, '0')]],
-    ['the largest seq and base there are', [{ ...checkIn(Number.MAX_SAFE_INTEGER, '100001', T), base: Number.MAX_SAFE_INTEGER }, checkIn(1)]],
+    [
+      'the largest seq and base there are',
+      [{ ...checkIn(Number.MAX_SAFE_INTEGER, '100001', T), base: Number.MAX_SAFE_INTEGER }, checkIn(1)],
+    ],
   ])('keeps %s', (_name, ops) => {
     expect(roundTrip(ops)).toEqual({ deviceId: DEVICE, kioskId: KIOSK, ops: asDecoded(ops) });
   });
@@ -185,7 +215,9 @@ describe('batch codec: what encodeBatch refuses rather than write garbage', () =
 
 describe('batch codec: what decodeBatch refuses', () => {
   it('decodes the hand-made single check-in the refusals below start from', () => {
-    expect(decodeBatch(checkInBody(), LIMITS).ops).toEqual([{ seq: 1, kind: 'check-in', studentId: '100001', at: T, session: 'day', base: 0 }]);
+    expect(decodeBatch(checkInBody(), LIMITS).ops).toEqual([
+      { seq: 1, kind: 'check-in', studentId: '100001', at: T, session: 'day', base: 0 },
+    ]);
   });
 
   const invalidUtf8: Array<[string, number[]]> = [
@@ -215,7 +247,11 @@ describe('batch codec: what decodeBatch refuses', () => {
     ['a body cut in the last column', checkInBody().subarray(0, checkInBody().length - 1), 'invalid-body'],
     ['a varint longer than 8 bytes', afterIds([0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]), 'invalid-body'],
     ['a varint with a needless continuation byte', afterIds([0x81, 0x00]), 'invalid-body'],
-    ['a device id that is not valid', craft((w) => (w.bytes(new Uint8Array([0x44, 0x4c, 1])), w.string('no spaces allowed', '$'))), 'invalid-body'],
+    [
+      'a device id that is not valid',
+      craft((w) => (w.bytes(new Uint8Array([0x44, 0x4c, 1])), w.string('no spaces allowed', '$'))),
+      'invalid-body',
+    ],
     [
       'a seq repeated by a run that steps back',
       body({ count: 2 }, (w) => {
@@ -263,7 +299,11 @@ describe('batch codec: what decodeBatch refuses', () => {
     ['a time outside 2000–2100', body({}, (w) => oneOp(w, { at: 1000 })), 'invalid-body'],
     ['a status it does not know', body({}, (w) => (oneOp(w, { kindCode: 2 }), w.byte(4))), 'invalid-body'],
     ['a note longer than MAX_NOTE_LENGTH', noteBody(encodeUtf8('a'.repeat(MAX_NOTE_LENGTH + 1), '$')), 'invalid-body'],
-    ...invalidUtf8.map(([name, bytes]): [string, Uint8Array, ErrorCode] => [`a note with ${name}`, noteBody(new Uint8Array(bytes)), 'invalid-body']),
+    ...invalidUtf8.map(([name, bytes]): [string, Uint8Array, ErrorCode] => [
+      `a note with ${name}`,
+      noteBody(new Uint8Array(bytes)),
+      'invalid-body',
+    ]),
   ])('%s', (_name, bytes, code) => {
     expect(refusal(() => decodeBatch(bytes, LIMITS)).code).toBe(code);
   });
@@ -314,7 +354,10 @@ const studentIdArb = fc.oneof(
   fc.maxSafeNat().map(String),
   fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
 );
-const sessionArb = fc.oneof(fc.constantFrom('day', 'P1', 'Maths 2'), fc.stringMatching(SESSION_PATTERN).filter((s) => s.length <= 32));
+const sessionArb = fc.oneof(
+  fc.constantFrom('day', 'P1', 'Maths 2'),
+  fc.stringMatching(SESSION_PATTERN).filter((s) => s.length <= 32),
+);
 const kindArb = fc.oneof(
   fc.record({ kind: fc.constantFrom('check-in' as const, 'check-out' as const) }),
   fc.record({ kind: fc.constant('status' as const), status: fc.constantFrom(...ATTENDANCE_STATUSES) }),
@@ -370,7 +413,11 @@ describe('batch codec: properties', () => {
   it('gives back every valid batch, without ULIDs and with defaults filled in', () => {
     fc.assert(
       fc.property(batchArb, (batch) => {
-        expect(decodeBatch(encodeBatch(batch), LIMITS)).toEqual({ deviceId: batch.deviceId, kioskId: batch.kioskId, ops: asDecoded(batch.ops) });
+        expect(decodeBatch(encodeBatch(batch), LIMITS)).toEqual({
+          deviceId: batch.deviceId,
+          kioskId: batch.kioskId,
+          ops: asDecoded(batch.ops),
+        });
       }),
     );
   });
@@ -378,7 +425,16 @@ describe('batch codec: properties', () => {
   it('answers random bytes with valid ops or a DoorlineError', () => {
     const magic = [0x44, 0x4c, CODEC_VERSION];
     const anyBytes = fc.uint8Array({ maxLength: 200 });
-    fc.assert(fc.property(fc.oneof(anyBytes, anyBytes.map((rest) => new Uint8Array([...magic, ...rest]))), decodesSafely), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          anyBytes,
+          anyBytes.map((rest) => new Uint8Array([...magic, ...rest])),
+        ),
+        decodesSafely,
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('answers mutated and truncated encodings with valid ops or a DoorlineError', () => {
@@ -404,7 +460,9 @@ describe('clock columns', () => {
 
   it('writes no logical clock, even for an op an older worker stamped with one', () => {
     const stamped = { ...clocked(checkIn(1), -1_250), hlc: '001790000000000:0002' } as Op;
-    expect([...encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [stamped] })]).toEqual([...encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [clocked(checkIn(1), -1_250)] })]);
+    expect([...encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [stamped] })]).toEqual([
+      ...encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: [clocked(checkIn(1), -1_250)] }),
+    ]);
   });
 
   it('encodes a batch without clocks exactly as before', () => {
@@ -428,7 +486,9 @@ describe('clock columns', () => {
 
   it('costs less than half a byte an op after gzip on a realistic morning', async () => {
     const { gzipSync } = await import('node:zlib');
-    const ops = Array.from({ length: 1000 }, (_, i) => checkIn(i + 1, String(100001 + ((i * 37) % 600)), T + i * 2300 + ((i * 7919) % 1700)));
+    const ops = Array.from({ length: 1000 }, (_, i) =>
+      checkIn(i + 1, String(100001 + ((i * 37) % 600)), T + i * 2300 + ((i * 7919) % 1700)),
+    );
     const plain = gzipSync(encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops })).length;
     const withClocks = gzipSync(encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: ops.map((op) => clocked(op, -1_250)) })).length;
     expect((withClocks - plain) / ops.length).toBeLessThan(0.5);

@@ -32,7 +32,9 @@ function pull(options: { cached: boolean; pages: boolean[] }) {
     now: () => NOW,
     fetchImpl: async () => {
       const more = options.pages[page++] ?? false;
-      return new Response(JSON.stringify({ v: 1, type: 'changes', cursor: String(page), more, serverTime: NOW, changes: [] }), { headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ v: 1, type: 'changes', cursor: String(page), more, serverTime: NOW, changes: [] }), {
+        headers: { 'content-type': 'application/json' },
+      });
     },
   });
   return { feed, refreshed: () => refreshed };

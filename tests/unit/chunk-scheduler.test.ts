@@ -80,13 +80,16 @@ function simulatedLink(setup: LinkSetup) {
         }
         const transferred = Math.max(Date.now(), linkFreeAt) + (chunk.bytes * 1000) / setup.bytesPerSec;
         linkFreeAt = transferred;
-        setTimeout(() => {
-          inFlight -= 1;
-          acked += taken.get(chunk.id)?.length ?? 0;
-          taken.delete(chunk.id);
-          events.push([Date.now(), 'ack', chunk.id]);
-          resolve();
-        }, transferred + setup.rttMs - Date.now());
+        setTimeout(
+          () => {
+            inFlight -= 1;
+            acked += taken.get(chunk.id)?.length ?? 0;
+            taken.delete(chunk.id);
+            events.push([Date.now(), 'ack', chunk.id]);
+            resolve();
+          },
+          transferred + setup.rttMs - Date.now(),
+        );
       });
     },
 
@@ -146,7 +149,16 @@ afterEach(() => {
 });
 
 /** A link measured in an earlier drain: 256 kbit/s with an 800 ms round trip. */
-const measuredSatelliteLink = () => LinkEstimator.from({ v: 1, samples: [[8192, 1056], [16384, 1312]], fittedRttMs: 800, prior: {} });
+const measuredSatelliteLink = () =>
+  LinkEstimator.from({
+    v: 1,
+    samples: [
+      [8192, 1056],
+      [16384, 1312],
+    ],
+    fittedRttMs: 800,
+    prior: {},
+  });
 
 const timeout: Failure = { code: 'network-error', details: { reason: 'timeout' }, afterMs: 10_000 };
 
@@ -306,7 +318,12 @@ describe('chunk scheduler: sizing', () => {
   });
 
   it('splits the same ops into halves at once after a 413, and stays below the refused size', async () => {
-    const link = simulatedLink({ bytesPerSec: KBIT_64, rttMs: 800, ops: 1000, fail: (call) => (call === 2 ? { code: 'body-too-large', afterMs: 800 } : undefined) });
+    const link = simulatedLink({
+      bytesPerSec: KBIT_64,
+      rttMs: 800,
+      ops: 1000,
+      fail: (call) => (call === 2 ? { code: 'body-too-large', afterMs: 800 } : undefined),
+    });
     await run(link);
     expect(link.events).toEqual([
       [0, 'send', 1, 8192],
@@ -337,7 +354,12 @@ describe('chunk scheduler: sizing', () => {
   });
 
   it('halves the op count after too-many-ops', async () => {
-    const link = simulatedLink({ bytesPerSec: 64_000, rttMs: 100, ops: 600, fail: (_call, chunk) => (chunk.ops > 150 ? { code: 'too-many-ops', afterMs: 100 } : undefined) });
+    const link = simulatedLink({
+      bytesPerSec: 64_000,
+      rttMs: 100,
+      ops: 600,
+      fail: (_call, chunk) => (chunk.ops > 150 ? { code: 'too-many-ops', afterMs: 100 } : undefined),
+    });
     await run(link);
     expect(link.events).toEqual([
       [0, 'send', 1, 8192],
@@ -374,7 +396,13 @@ describe('chunk scheduler: sizing', () => {
 
 describe('chunk scheduler: failures', () => {
   it('backs off with jittered delays that double and stop growing at the cap', async () => {
-    const link = simulatedLink({ bytesPerSec: KBIT_64, rttMs: 800, ops: 100, random: cycle([0, 1, 0.5]), fail: () => ({ code: 'server-error', afterMs: 900 }) });
+    const link = simulatedLink({
+      bytesPerSec: KBIT_64,
+      rttMs: 800,
+      ops: 100,
+      random: cycle([0, 1, 0.5]),
+      fail: () => ({ code: 'server-error', afterMs: 900 }),
+    });
     await expect(run(link, { maxAttempts: 9 })).rejects.toMatchObject({ code: 'server-error' });
     // Equal jitter: half the ceiling plus random() of the other half; ceilings 1, 2, 4, 8, 16, 32, 64, 120 s.
     expect(link.events).toEqual([
@@ -432,7 +460,12 @@ describe('chunk scheduler: failures', () => {
   });
 
   it('counts failures from the last success: a success starts the backoff over', async () => {
-    const link = simulatedLink({ bytesPerSec: KBIT_64, rttMs: 800, ops: 300, fail: (call) => (call % 4 === 0 ? undefined : { code: 'network-error', afterMs: 1000 }) });
+    const link = simulatedLink({
+      bytesPerSec: KBIT_64,
+      rttMs: 800,
+      ops: 300,
+      fail: (call) => (call % 4 === 0 ? undefined : { code: 'network-error', afterMs: 1000 }),
+    });
     await expect(run(link)).resolves.toEqual({ chunks: 2, ops: 300, bytes: 19_200 });
     expect(link.events).toEqual([
       [0, 'send', 1, 8192],
@@ -461,19 +494,27 @@ describe('chunk scheduler: failures', () => {
     ]);
   });
 
-  it.each(['device-revoked', 'device-unauthorized', 'kiosk-not-found'] as const)('stops at once on %s, keeping the ops queued', async (code) => {
-    const link = simulatedLink({ bytesPerSec: KBIT_64, rttMs: 800, ops: 1000, fail: (call) => (call === 2 ? { code, afterMs: 800 } : undefined) });
-    await expect(run(link)).rejects.toMatchObject({ code });
-    expect(link.events).toEqual([
-      [0, 'send', 1, 8192],
-      [1824, 'ack', 1],
-      [1824, 'send', 2, 13440],
-      [2624, 'fail', 2, code],
-      [2624, 'rejected', code],
-    ]);
-    expect(link.queued()).toBe(1000 - 8192 / OP_BYTES);
-    expect(link.inTransit()).toBe(0);
-  });
+  it.each(['device-revoked', 'device-unauthorized', 'kiosk-not-found'] as const)(
+    'stops at once on %s, keeping the ops queued',
+    async (code) => {
+      const link = simulatedLink({
+        bytesPerSec: KBIT_64,
+        rttMs: 800,
+        ops: 1000,
+        fail: (call) => (call === 2 ? { code, afterMs: 800 } : undefined),
+      });
+      await expect(run(link)).rejects.toMatchObject({ code });
+      expect(link.events).toEqual([
+        [0, 'send', 1, 8192],
+        [1824, 'ack', 1],
+        [1824, 'send', 2, 13440],
+        [2624, 'fail', 2, code],
+        [2624, 'rejected', code],
+      ]);
+      expect(link.queued()).toBe(1000 - 8192 / OP_BYTES);
+      expect(link.inTransit()).toBe(0);
+    },
+  );
 
   it('stops at once when send fails with something that is not a DoorlineError', async () => {
     const link = simulatedLink({ bytesPerSec: KBIT_64, rttMs: 800, ops: 10 });
@@ -567,7 +608,12 @@ describe('chunk scheduler: requests in flight', () => {
   });
 
   it('never leaves a send dangling: a stop waits for the requests still in flight', async () => {
-    const link = simulatedLink({ bytesPerSec: KBIT_256, rttMs: 800, ops: 2000, fail: (call) => (call === 2 ? { code: 'device-revoked', afterMs: 800 } : undefined) });
+    const link = simulatedLink({
+      bytesPerSec: KBIT_256,
+      rttMs: 800,
+      ops: 2000,
+      fail: (call) => (call === 2 ? { code: 'device-revoked', afterMs: 800 } : undefined),
+    });
     await expect(run(link, { maxBytes: 16384, link: measuredSatelliteLink() })).rejects.toMatchObject({ code: 'device-revoked' });
     expect(link.events).toEqual([
       [0, 'send', 1, 16384],
@@ -583,7 +629,12 @@ describe('chunk scheduler: requests in flight', () => {
   });
 
   it('counts one outage that fails every request in flight as one attempt, then probes with one request', async () => {
-    const link = simulatedLink({ bytesPerSec: KBIT_256, rttMs: 800, ops: 2000, fail: (call) => (call >= 3 && call <= 5 ? { code: 'network-error', afterMs: 2000 } : undefined) });
+    const link = simulatedLink({
+      bytesPerSec: KBIT_256,
+      rttMs: 800,
+      ops: 2000,
+      fail: (call) => (call >= 3 && call <= 5 ? { code: 'network-error', afterMs: 2000 } : undefined),
+    });
     await run(link, { maxBytes: 16384, link: measuredSatelliteLink() });
     expect(link.events).toEqual([
       [0, 'send', 1, 16384],
@@ -617,16 +668,103 @@ describe('chunk scheduler: requests in flight', () => {
 describe('link estimator', () => {
   it.each([
     { name: 'knows nothing before a request', samples: [], prior: undefined, rttMs: null, goodput: null },
-    { name: 'takes one request for all transfer: a lower bound on goodput', samples: [[8192, 1824]], prior: undefined, rttMs: null, goodput: 8192 / 1.824 },
-    { name: 'separates the round trip from transfer with two sizes', samples: [[8192, 1824], [16384, 2848]], prior: undefined, rttMs: 800, goodput: 8000 },
-    { name: 'fits a line through several sizes', samples: [[8192, 656], [16384, 912], [32768, 1424], [65536, 2448]], prior: undefined, rttMs: 400, goodput: 32000 },
-    { name: 'keeps the fitted round trip when later requests are all one size', samples: [[8192, 1824], [16384, 2848], ...Array.from({ length: 10 }, () => [17600, 3000] as [number, number])], prior: undefined, rttMs: 800, goodput: 8000 },
-    { name: 'follows a link that got faster once its window has turned over', samples: [[8192, 1824], [16384, 2848], [8192, 656], [16384, 912], [32768, 1424], [65536, 2448], [32768, 1424], [65536, 2448], [8192, 656], [16384, 912]], prior: undefined, rttMs: 400, goodput: 32000 },
-    { name: 'ignores a fit where bigger requests were quicker', samples: [[16384, 1000], [8192, 1200]], prior: undefined, rttMs: null, goodput: (16384 + 0.3 * (8192 - 16384)) / ((1000 + 0.3 * (1200 - 1000)) / 1000) },
-    { name: 'answers from the prior before any request', samples: [], prior: { rttMs: 300, downlinkKbps: 256 }, rttMs: 300, goodput: 32000 },
-    { name: 'bounds a prior round trip by the quickest request', samples: [[8192, 1056]], prior: { rttMs: 2000 }, rttMs: 1056, goodput: 8192 / 1.056 },
-    { name: 'ignores samples that are not positive and finite', samples: [[0, 100], [100, 0], [Number.NaN, 10], [100, Number.POSITIVE_INFINITY]], prior: undefined, rttMs: null, goodput: null },
-  ] satisfies Array<{ name: string; samples: Array<[number, number]>; prior: { rttMs?: number; downlinkKbps?: number } | undefined; rttMs: number | null; goodput: number | null }>)('$name', ({ samples, prior, rttMs, goodput }) => {
+    {
+      name: 'takes one request for all transfer: a lower bound on goodput',
+      samples: [[8192, 1824]],
+      prior: undefined,
+      rttMs: null,
+      goodput: 8192 / 1.824,
+    },
+    {
+      name: 'separates the round trip from transfer with two sizes',
+      samples: [
+        [8192, 1824],
+        [16384, 2848],
+      ],
+      prior: undefined,
+      rttMs: 800,
+      goodput: 8000,
+    },
+    {
+      name: 'fits a line through several sizes',
+      samples: [
+        [8192, 656],
+        [16384, 912],
+        [32768, 1424],
+        [65536, 2448],
+      ],
+      prior: undefined,
+      rttMs: 400,
+      goodput: 32000,
+    },
+    {
+      name: 'keeps the fitted round trip when later requests are all one size',
+      samples: [[8192, 1824], [16384, 2848], ...Array.from({ length: 10 }, () => [17600, 3000] as [number, number])],
+      prior: undefined,
+      rttMs: 800,
+      goodput: 8000,
+    },
+    {
+      name: 'follows a link that got faster once its window has turned over',
+      samples: [
+        [8192, 1824],
+        [16384, 2848],
+        [8192, 656],
+        [16384, 912],
+        [32768, 1424],
+        [65536, 2448],
+        [32768, 1424],
+        [65536, 2448],
+        [8192, 656],
+        [16384, 912],
+      ],
+      prior: undefined,
+      rttMs: 400,
+      goodput: 32000,
+    },
+    {
+      name: 'ignores a fit where bigger requests were quicker',
+      samples: [
+        [16384, 1000],
+        [8192, 1200],
+      ],
+      prior: undefined,
+      rttMs: null,
+      goodput: (16384 + 0.3 * (8192 - 16384)) / ((1000 + 0.3 * (1200 - 1000)) / 1000),
+    },
+    {
+      name: 'answers from the prior before any request',
+      samples: [],
+      prior: { rttMs: 300, downlinkKbps: 256 },
+      rttMs: 300,
+      goodput: 32000,
+    },
+    {
+      name: 'bounds a prior round trip by the quickest request',
+      samples: [[8192, 1056]],
+      prior: { rttMs: 2000 },
+      rttMs: 1056,
+      goodput: 8192 / 1.056,
+    },
+    {
+      name: 'ignores samples that are not positive and finite',
+      samples: [
+        [0, 100],
+        [100, 0],
+        [Number.NaN, 10],
+        [100, Number.POSITIVE_INFINITY],
+      ],
+      prior: undefined,
+      rttMs: null,
+      goodput: null,
+    },
+  ] satisfies Array<{
+    name: string;
+    samples: Array<[number, number]>;
+    prior: { rttMs?: number; downlinkKbps?: number } | undefined;
+    rttMs: number | null;
+    goodput: number | null;
+  }>)('$name', ({ samples, prior, rttMs, goodput }) => {
     const link = new LinkEstimator();
     if (prior) link.seed(prior);
     for (const [bytes, ms] of samples) link.observe(bytes, ms);
@@ -647,10 +785,15 @@ describe('link estimator', () => {
     expect(restored.goodputBytesPerSec()).toBeCloseTo(8000, 3);
   });
 
-  it.each([null, 'x', {}, { v: 2, samples: [], fittedRttMs: null, prior: {} }, { v: 1, samples: [[1]], fittedRttMs: null, prior: {} }, { v: 1, samples: [], fittedRttMs: -1, prior: {} }, { v: 1, samples: [], fittedRttMs: null, prior: { rttMs: 'fast' } }])(
-    'refuses %j as a stored estimate',
-    (json) => {
-      expect(() => LinkEstimator.from(json)).toThrow(TypeError);
-    },
-  );
+  it.each([
+    null,
+    'x',
+    {},
+    { v: 2, samples: [], fittedRttMs: null, prior: {} },
+    { v: 1, samples: [[1]], fittedRttMs: null, prior: {} },
+    { v: 1, samples: [], fittedRttMs: -1, prior: {} },
+    { v: 1, samples: [], fittedRttMs: null, prior: { rttMs: 'fast' } },
+  ])('refuses %j as a stored estimate', (json) => {
+    expect(() => LinkEstimator.from(json)).toThrow(TypeError);
+  });
 });

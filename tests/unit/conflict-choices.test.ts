@@ -23,18 +23,35 @@ describe('the conflict dialog’s choices', () => {
 
   it('pre-selects the side the rule’s suggestion agrees with, or its own value', () => {
     expect(suggestedPick(conflict, 'status')).toEqual({ take: 'server', value: null });
-    expect(suggestedPick({ ...conflict, suggestion: { ...conflict.suggestion, status: 'late' } }, 'status')).toEqual({ take: 'local', value: null });
-    expect(suggestedPick({ ...conflict, suggestion: { ...conflict.suggestion, status: 'excused' } }, 'status')).toEqual({ take: 'custom', value: 'excused' });
+    expect(suggestedPick({ ...conflict, suggestion: { ...conflict.suggestion, status: 'late' } }, 'status')).toEqual({
+      take: 'local',
+      value: null,
+    });
+    expect(suggestedPick({ ...conflict, suggestion: { ...conflict.suggestion, status: 'excused' } }, 'status')).toEqual({
+      take: 'custom',
+      value: 'excused',
+    });
   });
 
   it('sends a choice per field, with a value only for another value', () => {
-    expect(choicesOf({ status: { take: 'local', value: null }, checkInAt: { take: 'custom', value: NINE } })).toEqual({ status: { take: 'local' }, checkInAt: { take: 'custom', value: NINE } });
+    expect(choicesOf({ status: { take: 'local', value: null }, checkInAt: { take: 'custom', value: NINE } })).toEqual({
+      status: { take: 'local' },
+      checkInAt: { take: 'custom', value: NINE },
+    });
     expect(choicesOf({ checkInAt: { take: 'custom', value: null } })).toEqual({ checkInAt: { take: 'custom', value: null } });
   });
 
   it('previews the record the choices leave, notes from both sides kept', () => {
-    const result = previewResolution(conflict, choicesOf({ status: { take: 'local', value: null }, checkInAt: { take: 'server', value: null } }));
-    expect(result).toEqual({ status: 'late', checkInAt: EIGHT, checkOutAt: null, notes: [{ id: 'n1', text: 'Bus', by: 'Katherine Johnson' }] });
+    const result = previewResolution(
+      conflict,
+      choicesOf({ status: { take: 'local', value: null }, checkInAt: { take: 'server', value: null } }),
+    );
+    expect(result).toEqual({
+      status: 'late',
+      checkInAt: EIGHT,
+      checkOutAt: null,
+      notes: [{ id: 'n1', text: 'Bus', by: 'Katherine Johnson' }],
+    });
   });
 
   it('will not send another status without one', () => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { afterPull, NO_NOTICE, type NoticeAction, type NoticeState } from '../../src/ui/conflict-notice.ts';
 
 /** Runs pulls in order, as the worker reports them, and records what the page was told to do. */
-function timeline(pulls: Array<{ conflictsOpened: number; conflictsResolved: number } | 'list-read'>): Array<[NoticeAction | 'list-read', number]> {
+function timeline(
+  pulls: Array<{ conflictsOpened: number; conflictsResolved: number } | 'list-read'>,
+): Array<[NoticeAction | 'list-read', number]> {
   let state: NoticeState = NO_NOTICE;
   return pulls.map((pull) => {
     if (pull === 'list-read') {
@@ -39,7 +41,12 @@ describe('the banner about new conflicts', () => {
   });
 
   it('leaves the list alone while the banner already asks for a refresh', () => {
-    expect(timeline([{ conflictsOpened: 1, conflictsResolved: 0 }, { conflictsOpened: 0, conflictsResolved: 1 }])).toEqual([
+    expect(
+      timeline([
+        { conflictsOpened: 1, conflictsResolved: 0 },
+        { conflictsOpened: 0, conflictsResolved: 1 },
+      ]),
+    ).toEqual([
       ['show-banner', 1],
       ['nothing', 1],
     ]);

@@ -22,7 +22,18 @@ beforeEach(async () => {
   ]);
 });
 
-const op = (fields: Partial<OutboxOp>): OutboxOp => ({ seq: 1, opId: `01JD${Math.random().toString().slice(2, 24).padEnd(22, '0')}`, kind: 'check-in', kioskId: 'k', studentId: '100001', at: T0758, session: 'day', base: 0, queuedAt: T0758, ...fields });
+const op = (fields: Partial<OutboxOp>): OutboxOp => ({
+  seq: 1,
+  opId: `01JD${Math.random().toString().slice(2, 24).padEnd(22, '0')}`,
+  kind: 'check-in',
+  kioskId: 'k',
+  studentId: '100001',
+  at: T0758,
+  session: 'day',
+  base: 0,
+  queuedAt: T0758,
+  ...fields,
+});
 
 describe("the device's copy of today", () => {
   it('knows a check-in the moment it is saved, keeping the earliest', async () => {
@@ -33,14 +44,37 @@ describe("the device's copy of today", () => {
   });
 
   it('takes a newer version from the change feed and ignores an older one', async () => {
-    const change = { kind: 'record' as const, studentId: '100002', date: TODAY, session: 'day', status: 'absent' as const, checkInAt: null, checkOutAt: null, version: 2 };
+    const change = {
+      kind: 'record' as const,
+      studentId: '100002',
+      date: TODAY,
+      session: 'day',
+      status: 'absent' as const,
+      checkInAt: null,
+      checkOutAt: null,
+      version: 2,
+    };
     expect(await book.applyChanges([change], TODAY)).toEqual({ records: 1, opened: 0, resolved: 0 });
     await book.applyChanges([{ ...change, status: 'present', version: 1 }], TODAY);
     expect(await book.record('day', '100002', TODAY)).toMatchObject({ status: 'absent', version: 2 });
   });
 
   it('counts conflicts opened and resolved in one pull, and forgets earlier days', async () => {
-    await book.applyChanges([{ kind: 'record', studentId: '100001', date: '2026-11-23', session: 'day', status: 'present', checkInAt: T0758 - 86_400_000, checkOutAt: null, version: 1 }], '2026-11-23');
+    await book.applyChanges(
+      [
+        {
+          kind: 'record',
+          studentId: '100001',
+          date: '2026-11-23',
+          session: 'day',
+          status: 'present',
+          checkInAt: T0758 - 86_400_000,
+          checkOutAt: null,
+          version: 1,
+        },
+      ],
+      '2026-11-23',
+    );
     const counts = await book.applyChanges(
       [
         { kind: 'conflict-opened', conflictId: 'a', studentId: '100001', date: TODAY, session: 'day' },

@@ -41,8 +41,16 @@ describe('how the admin page describes a device', () => {
   it('lists what the server refused from the device, with the reasons, for staff rather than for students at the door', () => {
     expect(refusedText(kiosk)).toBe('—');
     expect(refusedText({ ...kiosk, refused: { count: 0, recent: [] } })).toBe('None');
-    const two = { count: 2, recent: [{ studentId: '4242', code: 'unknown-student' as const, at: NOW }, { studentId: '100002', code: 'time-out-of-range' as const, at: NOW }] };
-    expect(refusedText({ ...kiosk, refused: two })).toBe("2 refused — ID 4242: the student is not on the school's roster; ID 100002: the device's clock was far wrong");
+    const two = {
+      count: 2,
+      recent: [
+        { studentId: '4242', code: 'unknown-student' as const, at: NOW },
+        { studentId: '100002', code: 'time-out-of-range' as const, at: NOW },
+      ],
+    };
+    expect(refusedText({ ...kiosk, refused: two })).toBe(
+      "2 refused — ID 4242: the student is not on the school's roster; ID 100002: the device's clock was far wrong",
+    );
     expect(refusedText({ ...kiosk, refused: { ...two, count: 9 } })).toMatch(/; and 7 more$/);
   });
 
@@ -60,7 +68,9 @@ describe('how the admin page describes a device', () => {
   });
 
   it('says until when a pairing code works', () => {
-    expect(pairingExpiryText('Main entrance', NOW + 15 * 60_000, LONDON, NOW)).toBe('For “Main entrance”. Works once, until 10:15 (in 15 minutes).');
+    expect(pairingExpiryText('Main entrance', NOW + 15 * 60_000, LONDON, NOW)).toBe(
+      'For “Main entrance”. Works once, until 10:15 (in 15 minutes).',
+    );
     expect(pairingExpiryText('Gym door', NOW + 24 * 3_600_000, LONDON, NOW)).toBe('For “Gym door”. Works once, until 10:00 (in 24 hours).');
   });
 });

@@ -79,7 +79,6 @@ beforeEach(() => {
   outbox = stores.outbox;
 });
 
-
 describe('drain', () => {
   it('sends everything, in the compact codec, and empties the outbox', async () => {
     await queue(7);
@@ -89,7 +88,14 @@ describe('drain', () => {
     expect(server.requests.flatMap((r) => r.ops.map((op) => op.seq))).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(server.requests[0]).toMatchObject({ deviceId: 'device-abcdef01', kioskId: 'kiosk-0001' });
     // Stamped at intake: the offset once the device has measured one (not yet here).
-    expect(server.requests[0]?.ops[0]).toEqual({ seq: 1, kind: 'check-in', studentId: '100001', at: 1_790_000_001_000, session: 'day', base: 0 });
+    expect(server.requests[0]?.ops[0]).toEqual({
+      seq: 1,
+      kind: 'check-in',
+      studentId: '100001',
+      at: 1_790_000_001_000,
+      session: 'day',
+      base: 0,
+    });
     expect(await outbox.size()).toBe(0);
   });
 
@@ -98,7 +104,10 @@ describe('drain', () => {
     await queue(1, 'kiosk-0002');
     const server = fakeServer();
     await drainOutbox(delegate(server.post));
-    expect(server.requests.map((r) => [r.kioskId, r.ops.length])).toEqual([['kiosk-0001', 2], ['kiosk-0002', 1]]);
+    expect(server.requests.map((r) => [r.kioskId, r.ops.length])).toEqual([
+      ['kiosk-0001', 2],
+      ['kiosk-0002', 1],
+    ]);
   });
 
   it('sizes requests to the byte budget and never above the server cap', async () => {
@@ -129,7 +138,7 @@ describe('drain', () => {
     expect(await outbox.size()).toBe(0);
   });
 
-  it('sends the next chunk while the last answer\'s receipts settle, and removes each op only once it is settled', async () => {
+  it("sends the next chunk while the last answer's receipts settle, and removes each op only once it is settled", async () => {
     await queue(6);
     const events: string[] = [];
     let release: () => void = () => undefined;
@@ -201,7 +210,9 @@ describe('drain', () => {
 
   it('does not let a refused op block the ops behind it', async () => {
     await queue(3);
-    const server = fakeServer((ops) => ops.map((_op, i): Receipt => (i === 0 ? { status: 'rejected', code: 'unknown-student' } : { status: 'applied' })));
+    const server = fakeServer((ops) =>
+      ops.map((_op, i): Receipt => (i === 0 ? { status: 'rejected', code: 'unknown-student' } : { status: 'applied' })),
+    );
     await drainOutbox(delegate(server.post));
     expect(await outbox.size()).toBe(0);
     expect(await stores.deadLetters.count()).toBe(1);

@@ -26,7 +26,11 @@ describe('the session kept for working offline', () => {
     const store = memory();
     keepSession(store, session);
     const stored = JSON.parse(store.items.get('doorline.session') ?? '{}') as Record<string, unknown>;
-    expect(stored).toEqual({ name: 'Grace Hopper', role: 'teacher', school: { name: 'Riverside Community School', timeZone: 'Europe/London', bellTime: '08:45' } });
+    expect(stored).toEqual({
+      name: 'Grace Hopper',
+      role: 'teacher',
+      school: { name: 'Riverside Community School', timeZone: 'Europe/London', bellTime: '08:45' },
+    });
     expect(JSON.stringify(stored)).not.toMatch(/email|expires|staff-1|school-1/);
     expect(keptSession(store)).toEqual(stored);
   });
@@ -38,7 +42,11 @@ describe('the session kept for working offline', () => {
     expect(keptSession(store)).toBeNull();
   });
 
-  it.each([['not json'], ['{"name":"Eve","role":"superuser","school":{"name":"x","timeZone":"UTC","bellTime":"08:00"}}'], ['{"name":"Eve","role":"admin"}']])('trusts nothing it cannot check: %s', (stored) => {
+  it.each([
+    ['not json'],
+    ['{"name":"Eve","role":"superuser","school":{"name":"x","timeZone":"UTC","bellTime":"08:00"}}'],
+    ['{"name":"Eve","role":"admin"}'],
+  ])('trusts nothing it cannot check: %s', (stored) => {
     const store = memory();
     store.setItem('doorline.session', stored);
     expect(keptSession(store)).toBeNull();

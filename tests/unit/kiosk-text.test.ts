@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
-import { answerMessage, networkText, pairingError, progressFraction, queueText, storageWarning, unpairedDetail } from '../../src/ui/kiosk-text.ts';
+import {
+  answerMessage,
+  networkText,
+  pairingError,
+  progressFraction,
+  queueText,
+  storageWarning,
+  unpairedDetail,
+} from '../../src/ui/kiosk-text.ts';
 
 const idle: WorkerStatus = {
   v: 1,
@@ -20,10 +28,36 @@ const idle: WorkerStatus = {
 describe('what the kiosk says', () => {
   it.each([
     ['nothing waiting', idle, 'All sent'],
-    ['sending with an estimate', { ...idle, phase: 'sending', waiting: 1160, progress: { lane: 'door', done: 340, total: 1500, bytesSent: 2000, rate: 17, etaSeconds: 20 } }, 'Sending 340 of 1,500 — about 20 s left'],
-    ['sending a long queue', { ...idle, phase: 'sending', waiting: 9000, progress: { lane: 'door', done: 1000, total: 10000, bytesSent: 2000, rate: 17, etaSeconds: 530 } }, 'Sending 1,000 of 10,000 — about 9 min left'],
-    ['waiting for the server', { ...idle, phase: 'waiting-for-network', waiting: 12 }, 'Waiting for the server — 12 check-ins saved on this kiosk'],
-    ['one waiting for the server', { ...idle, phase: 'waiting-for-network', waiting: 1 }, 'Waiting for the server — 1 check-in saved on this kiosk'],
+    [
+      'sending with an estimate',
+      {
+        ...idle,
+        phase: 'sending',
+        waiting: 1160,
+        progress: { lane: 'door', done: 340, total: 1500, bytesSent: 2000, rate: 17, etaSeconds: 20 },
+      },
+      'Sending 340 of 1,500 — about 20 s left',
+    ],
+    [
+      'sending a long queue',
+      {
+        ...idle,
+        phase: 'sending',
+        waiting: 9000,
+        progress: { lane: 'door', done: 1000, total: 10000, bytesSent: 2000, rate: 17, etaSeconds: 530 },
+      },
+      'Sending 1,000 of 10,000 — about 9 min left',
+    ],
+    [
+      'waiting for the server',
+      { ...idle, phase: 'waiting-for-network', waiting: 12 },
+      'Waiting for the server — 12 check-ins saved on this kiosk',
+    ],
+    [
+      'one waiting for the server',
+      { ...idle, phase: 'waiting-for-network', waiting: 1 },
+      'Waiting for the server — 1 check-in saved on this kiosk',
+    ],
     ['held by the server', { ...idle, phase: 'held', waiting: 3, lastError: 'device-unauthorized' }, '3 check-ins saved on this kiosk'],
   ] as Array<[string, WorkerStatus, string]>)('%s', (_name, status, text) => {
     expect(queueText(status)).toBe(text);
@@ -50,12 +84,20 @@ describe('what the kiosk says', () => {
   });
 
   it('says plainly when the server has moved on to a newer version', () => {
-    expect(networkText(true, { ...idle, phase: 'held', waiting: 4, lastError: 'unsupported-version' })).toBe('This kiosk needs an update — reload the page');
+    expect(networkText(true, { ...idle, phase: 'held', waiting: 4, lastError: 'unsupported-version' })).toBe(
+      'This kiosk needs an update — reload the page',
+    );
   });
 
   it('shows the progress bar only while sending', () => {
     expect(progressFraction(idle)).toBeNull();
-    expect(progressFraction({ ...idle, phase: 'sending', progress: { lane: 'roll', done: 25, total: 100, bytesSent: 0, rate: 0, etaSeconds: null } })).toBe(0.25);
+    expect(
+      progressFraction({
+        ...idle,
+        phase: 'sending',
+        progress: { lane: 'roll', done: 25, total: 100, bytesSent: 0, rate: 0, etaSeconds: null },
+      }),
+    ).toBe(0.25);
   });
 
   it('warns when the device is nearly out of storage', () => {
@@ -65,14 +107,35 @@ describe('what the kiosk says', () => {
   });
 
   it('greets on time and late arrivals differently', () => {
-    const answer = { v: 1, type: 'mark-answer', opId: 'x', queued: true, studentId: '100001', student: { name: 'Ada Lovelace', homeroom: '7A' }, at: 0, localTime: '07:58', late: false } as const;
+    const answer = {
+      v: 1,
+      type: 'mark-answer',
+      opId: 'x',
+      queued: true,
+      studentId: '100001',
+      student: { name: 'Ada Lovelace', homeroom: '7A' },
+      at: 0,
+      localTime: '07:58',
+      late: false,
+    } as const;
     expect(answerMessage(answer).headline).toBe('Ada Lovelace — checked in 07:58');
     expect(answerMessage({ ...answer, localTime: '08:14', late: true }).headline).toBe('Ada Lovelace — late, 08:14');
     expect(answerMessage({ ...answer, student: null }).headline).toBe("Not on this school's roster");
   });
 
   it('tells a student scanning twice when they were already checked in', () => {
-    const answer = { v: 1, type: 'mark-answer', opId: 'x', queued: true, studentId: '100001', student: { name: 'Ada Lovelace', homeroom: '7A' }, at: 0, localTime: '08:10', late: true, alreadyAt: '07:58' } as const;
+    const answer = {
+      v: 1,
+      type: 'mark-answer',
+      opId: 'x',
+      queued: true,
+      studentId: '100001',
+      student: { name: 'Ada Lovelace', homeroom: '7A' },
+      at: 0,
+      localTime: '08:10',
+      late: true,
+      alreadyAt: '07:58',
+    } as const;
     expect(answerMessage(answer).headline).toBe('Ada Lovelace — already checked in at 07:58');
   });
 

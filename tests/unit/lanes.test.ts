@@ -67,7 +67,8 @@ describe('priority lanes', () => {
     const position = new Map(chosen.map((o, i) => [o.seq, i]));
     for (const o of queue) {
       for (const other of queue) {
-        if (other.studentId === o.studentId && other.seq < o.seq && other.seq > o.seq - 20) expect(position.get(other.seq)).toBeLessThan(position.get(o.seq) as number);
+        if (other.studentId === o.studentId && other.seq < o.seq && other.seq > o.seq - 20)
+          expect(position.get(other.seq)).toBeLessThan(position.get(o.seq) as number);
       }
     }
   });

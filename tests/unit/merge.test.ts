@@ -21,18 +21,85 @@ const absent = rec({ status: 'absent' });
 
 describe('three-way merge of a record', () => {
   const cases: Array<[string, () => ReturnType<typeof merge>, Partial<ReturnType<typeof merge>>, Partial<RecordState>]> = [
-    ['takes a field changed on one side only', () => merge(EMPTY_RECORD, rec({ checkOutAt: T1500 }), scanned, door, door), { outcome: 'applied', decisions: [] }, { status: 'present', checkInAt: T0758, checkOutAt: T1500 }],
-    ['leaves a record the op does not change as it is', () => merge(scanned, scanned, rec({ status: 'present', checkInAt: T0758, checkOutAt: T1500 }), door, door), { outcome: 'unchanged', changed: [] }, { checkOutAt: T1500 }],
-    ['treats the same change on both sides as no conflict', () => merge(EMPTY_RECORD, absent, absent, teacherBlind, office), { outcome: 'unchanged', decisions: [] }, { status: 'absent' }],
-    ['keeps a door scan over an absent marked without it', () => merge(EMPTY_RECORD, scanned, absent, door, teacherBlind), { outcome: 'merged', rule: 'door-evidence', confidence: 0.95 }, { status: 'present', checkInAt: T0758 }],
-    ['keeps a door scan already stored over an absent that arrives later without knowing of it', () => merge(EMPTY_RECORD, absent, scanned, teacherBlind, door), { outcome: 'merged', rule: 'door-evidence' }, { status: 'present' }],
-    ['opens an absent marked by someone who saw the scan for the office', () => merge(EMPTY_RECORD, scanned, absent, door, teacherInformed), { outcome: 'conflict', rule: 'same-base-different-status', conflictFields: ['status'] }, { status: 'absent', checkInAt: T0758 }],
-    ["lets the office's excused beat a teacher's absent", () => merge(EMPTY_RECORD, rec({ status: 'excused' }), absent, office, teacherBlind), { outcome: 'merged', rule: 'office-excused', confidence: 0.9 }, { status: 'excused' }],
-    ["keeps the office's excused over a teacher's absent arriving later", () => merge(EMPTY_RECORD, absent, rec({ status: 'excused' }), teacherBlind, office), { outcome: 'merged', rule: 'office-excused' }, { status: 'excused' }],
-    ["keeps the office's excused over a door scan, and the scan's time", () => merge(EMPTY_RECORD, scanned, rec({ status: 'excused' }), door, office), { outcome: 'merged', rule: 'excused-over-door' }, { status: 'excused', checkInAt: T0758 }],
-    ['derives present or late from the earliest of two door scans', () => merge(EMPTY_RECORD, scanned, rec({ status: 'late', checkInAt: T0814 }), door, door), { outcome: 'merged' }, { status: 'present', checkInAt: T0758 }],
-    ['keeps the earliest check-in and the latest check-out', () => merge(rec({ status: 'present', checkInAt: T0758 }), rec({ status: 'present', checkInAt: T0758 - 60_000, checkOutAt: T1500 }), rec({ status: 'present', checkInAt: T0758 + 60_000, checkOutAt: T1530 }), door, door), { outcome: 'merged' }, { checkInAt: T0758 - 60_000, checkOutAt: T1530 }],
-    ['opens a conflict when two people chose different statuses from the same base, keeping the server value', () => merge(EMPTY_RECORD, rec({ status: 'late' }), rec({ status: 'present' }), office, teacherBlind), { outcome: 'conflict', rule: 'same-base-different-status', confidence: 0 }, { status: 'present' }],
+    [
+      'takes a field changed on one side only',
+      () => merge(EMPTY_RECORD, rec({ checkOutAt: T1500 }), scanned, door, door),
+      { outcome: 'applied', decisions: [] },
+      { status: 'present', checkInAt: T0758, checkOutAt: T1500 },
+    ],
+    [
+      'leaves a record the op does not change as it is',
+      () => merge(scanned, scanned, rec({ status: 'present', checkInAt: T0758, checkOutAt: T1500 }), door, door),
+      { outcome: 'unchanged', changed: [] },
+      { checkOutAt: T1500 },
+    ],
+    [
+      'treats the same change on both sides as no conflict',
+      () => merge(EMPTY_RECORD, absent, absent, teacherBlind, office),
+      { outcome: 'unchanged', decisions: [] },
+      { status: 'absent' },
+    ],
+    [
+      'keeps a door scan over an absent marked without it',
+      () => merge(EMPTY_RECORD, scanned, absent, door, teacherBlind),
+      { outcome: 'merged', rule: 'door-evidence', confidence: 0.95 },
+      { status: 'present', checkInAt: T0758 },
+    ],
+    [
+      'keeps a door scan already stored over an absent that arrives later without knowing of it',
+      () => merge(EMPTY_RECORD, absent, scanned, teacherBlind, door),
+      { outcome: 'merged', rule: 'door-evidence' },
+      { status: 'present' },
+    ],
+    [
+      'opens an absent marked by someone who saw the scan for the office',
+      () => merge(EMPTY_RECORD, scanned, absent, door, teacherInformed),
+      { outcome: 'conflict', rule: 'same-base-different-status', conflictFields: ['status'] },
+      { status: 'absent', checkInAt: T0758 },
+    ],
+    [
+      "lets the office's excused beat a teacher's absent",
+      () => merge(EMPTY_RECORD, rec({ status: 'excused' }), absent, office, teacherBlind),
+      { outcome: 'merged', rule: 'office-excused', confidence: 0.9 },
+      { status: 'excused' },
+    ],
+    [
+      "keeps the office's excused over a teacher's absent arriving later",
+      () => merge(EMPTY_RECORD, absent, rec({ status: 'excused' }), teacherBlind, office),
+      { outcome: 'merged', rule: 'office-excused' },
+      { status: 'excused' },
+    ],
+    [
+      "keeps the office's excused over a door scan, and the scan's time",
+      () => merge(EMPTY_RECORD, scanned, rec({ status: 'excused' }), door, office),
+      { outcome: 'merged', rule: 'excused-over-door' },
+      { status: 'excused', checkInAt: T0758 },
+    ],
+    [
+      'derives present or late from the earliest of two door scans',
+      () => merge(EMPTY_RECORD, scanned, rec({ status: 'late', checkInAt: T0814 }), door, door),
+      { outcome: 'merged' },
+      { status: 'present', checkInAt: T0758 },
+    ],
+    [
+      'keeps the earliest check-in and the latest check-out',
+      () =>
+        merge(
+          rec({ status: 'present', checkInAt: T0758 }),
+          rec({ status: 'present', checkInAt: T0758 - 60_000, checkOutAt: T1500 }),
+          rec({ status: 'present', checkInAt: T0758 + 60_000, checkOutAt: T1530 }),
+          door,
+          door,
+        ),
+      { outcome: 'merged' },
+      { checkInAt: T0758 - 60_000, checkOutAt: T1530 },
+    ],
+    [
+      'opens a conflict when two people chose different statuses from the same base, keeping the server value',
+      () => merge(EMPTY_RECORD, rec({ status: 'late' }), rec({ status: 'present' }), office, teacherBlind),
+      { outcome: 'conflict', rule: 'same-base-different-status', confidence: 0 },
+      { status: 'present' },
+    ],
   ];
   it.each(cases)('%s', (_name, run, expected, value) => {
     const result = run();
@@ -67,7 +134,16 @@ describe('three-way merge of a record', () => {
 
 describe('the rule registry', () => {
   it('is ordered: evidence, authority, times, notes, then the office', () => {
-    expect(ATTENDANCE_RULES.map((r) => r.id)).toEqual(['door-evidence', 'office-excused', 'excused-over-door', 'door-times', 'earliest-check-in', 'latest-check-out', 'notes-kept', 'same-base-different-status']);
+    expect(ATTENDANCE_RULES.map((r) => r.id)).toEqual([
+      'door-evidence',
+      'office-excused',
+      'excused-over-door',
+      'door-times',
+      'earliest-check-in',
+      'latest-check-out',
+      'notes-kept',
+      'same-base-different-status',
+    ]);
   });
 
   it('gives every rule a reason a person can read', () => {
@@ -76,7 +152,11 @@ describe('the rule registry', () => {
 });
 
 describe('previewing a resolution', () => {
-  const conflict = { base: EMPTY_RECORD, local: rec({ status: 'late', notes: [{ id: 'a', text: 'Bus', by: 'K' }] }), server: rec({ status: 'present', checkInAt: T0758 }) };
+  const conflict = {
+    base: EMPTY_RECORD,
+    local: rec({ status: 'late', notes: [{ id: 'a', text: 'Bus', by: 'K' }] }),
+    server: rec({ status: 'present', checkInAt: T0758 }),
+  };
   it.each([
     ['keeps the server value by default', {}, { status: 'present', checkInAt: T0758 }],
     ["takes this device's value when chosen", { status: { take: 'local' } } as const, { status: 'late' }],
@@ -91,8 +171,24 @@ describe('previewing a resolution', () => {
 
 describe('three-way merge: the edges', () => {
   it('keeps the server value and opens a conflict when no rule applies', () => {
-    const result = mergeRecord({ base: EMPTY_RECORD, local: rec({ status: 'late' }), server: rec({ status: 'present' }), localSide: office, serverSide: teacherBlind, lateness }, []);
-    expect(result).toMatchObject({ outcome: 'conflict', conflictFields: ['status'], confidence: 0, value: { status: 'present' }, suggestion: { status: 'present' } });
+    const result = mergeRecord(
+      {
+        base: EMPTY_RECORD,
+        local: rec({ status: 'late' }),
+        server: rec({ status: 'present' }),
+        localSide: office,
+        serverSide: teacherBlind,
+        lateness,
+      },
+      [],
+    );
+    expect(result).toMatchObject({
+      outcome: 'conflict',
+      conflictFields: ['status'],
+      confidence: 0,
+      value: { status: 'present' },
+      suggestion: { status: 'present' },
+    });
   });
 
   it('names the door-times rule when two door scans disagree on present or late', () => {

@@ -16,7 +16,15 @@ const codeOf = (check: () => void): string | undefined => {
   return undefined;
 };
 
-const answer = { v: 1, type: 'sync-result', receipts: [{ n: 2, status: 'applied' }, { n: 1, status: 'duplicate', original: { status: 'merged', rule: 'door-times' } }], serverTime: 1_790_000_000_000 };
+const answer = {
+  v: 1,
+  type: 'sync-result',
+  receipts: [
+    { n: 2, status: 'applied' },
+    { n: 1, status: 'duplicate', original: { status: 'merged', rule: 'door-times' } },
+  ],
+  serverTime: 1_790_000_000_000,
+};
 const page = {
   v: 1,
   type: 'changes',
@@ -24,7 +32,16 @@ const page = {
   more: false,
   serverTime: 1_790_000_000_000,
   changes: [
-    { kind: 'record', studentId: '100001', date: '2026-09-21', session: 'day', status: 'present', checkInAt: 1_790_000_000_000, checkOutAt: null, version: 3 },
+    {
+      kind: 'record',
+      studentId: '100001',
+      date: '2026-09-21',
+      session: 'day',
+      status: 'present',
+      checkInAt: 1_790_000_000_000,
+      checkOutAt: null,
+      version: 3,
+    },
     { kind: 'roster', version: '7' },
   ],
 };
@@ -53,7 +70,14 @@ const config = {
 
 describe('reading what a newer peer sends', () => {
   it('ignores a field a newer server adds to its sync answer, its receipts and their outcomes', () => {
-    const newer = { ...answer, hint: 'slow down', receipts: [{ n: 2, status: 'applied', at: 5 }, { n: 1, status: 'duplicate', firstSeen: 1, original: { status: 'merged', rule: 'door-times', why: 'x' } }] };
+    const newer = {
+      ...answer,
+      hint: 'slow down',
+      receipts: [
+        { n: 2, status: 'applied', at: 5 },
+        { n: 1, status: 'duplicate', firstSeen: 1, original: { status: 'merged', rule: 'door-times', why: 'x' } },
+      ],
+    };
     expect(codeOf(() => assertSyncResponse(newer))).toBeUndefined();
   });
 
@@ -76,13 +100,22 @@ describe('reading what a newer peer sends', () => {
   });
 
   it('still refuses a known change with a field missing', () => {
-    const broken = { ...page, changes: [{ kind: 'record', studentId: '100001', date: '2026-09-21', session: 'day', status: 'present', checkInAt: null, version: 3 }] };
+    const broken = {
+      ...page,
+      changes: [
+        { kind: 'record', studentId: '100001', date: '2026-09-21', session: 'day', status: 'present', checkInAt: null, version: 3 },
+      ],
+    };
     expect(codeOf(() => assertChangePage(broken))).toBe('bad-response');
   });
 
   it('ignores a field a newer worker adds to its status', () => {
     expect(codeOf(() => assertWorkerMessage({ ...status, battery: 0.4 }))).toBeUndefined();
-    expect(codeOf(() => assertWorkerMessage({ v: 1, type: 'changes-pulled', records: 1, conflictsOpened: 0, conflictsResolved: 0, notesPulled: 2 }))).toBeUndefined();
+    expect(
+      codeOf(() =>
+        assertWorkerMessage({ v: 1, type: 'changes-pulled', records: 1, conflictsOpened: 0, conflictsResolved: 0, notesPulled: 2 }),
+      ),
+    ).toBeUndefined();
   });
 
   it('still refuses a status with a required field missing', () => {
@@ -102,11 +135,15 @@ describe('reading what a newer peer sends', () => {
 });
 
 describe('a worker older than the server', () => {
-  const json = (value: unknown, status = 200) => new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
+  const json = (value: unknown, status = 200) =>
+    new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
 
-  it('hears update-required when the server no longer takes its version, with the catalog\'s plain message', async () => {
+  it("hears update-required when the server no longer takes its version, with the catalog's plain message", async () => {
     const refusal = json({ error: { code: 'update-required', message: 'This device needs an update: reload the page.' } }, 400);
-    await expect(readSyncAnswer(refusal)).rejects.toMatchObject({ code: 'update-required', message: 'This device needs an update: reload the page.' });
+    await expect(readSyncAnswer(refusal)).rejects.toMatchObject({
+      code: 'update-required',
+      message: 'This device needs an update: reload the page.',
+    });
   });
 
   it('hears update-required when the server answers in a newer version, and keeps an answer with a new field', async () => {

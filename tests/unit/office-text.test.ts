@@ -24,7 +24,9 @@ describe('what the office page says about a conflict', () => {
 
   it('describes a whole record briefly', () => {
     expect(recordText({ ...EMPTY_RECORD, status: 'late' }, LONDON)).toBe('Late');
-    expect(recordText({ ...EMPTY_RECORD, status: 'present', checkInAt: AT, checkOutAt: AT + 7 * 3_600_000 }, LONDON)).toBe('Present, in 08:14, out 15:14');
+    expect(recordText({ ...EMPTY_RECORD, status: 'present', checkInAt: AT, checkOutAt: AT + 7 * 3_600_000 }, LONDON)).toBe(
+      'Present, in 08:14, out 15:14',
+    );
     expect(recordText(EMPTY_RECORD, LONDON)).toBe('No mark');
   });
 
@@ -58,10 +60,15 @@ describe('what the office page says about a conflict', () => {
       before: { ...EMPTY_RECORD, status: 'absent' },
       after: { ...EMPTY_RECORD, status: 'present', checkInAt: AT },
     };
-    expect(historyLine(entry, LONDON)).toBe("08:14 — door scan (Main entrance)'s change was combined by a rule: Present, in 08:14. Rule: A door scan beats an absent marked without knowledge of it.");
-    expect(historyLine({ ...entry, action: 'resolve', actor: { kind: 'office', name: 'Katherine Johnson' }, rule: null, note: 'Bus was late.' }, LONDON)).toBe(
-      '08:14 — Katherine Johnson (office) settled it: Present, in 08:14. Note: “Bus was late.”',
+    expect(historyLine(entry, LONDON)).toBe(
+      "08:14 — door scan (Main entrance)'s change was combined by a rule: Present, in 08:14. Rule: A door scan beats an absent marked without knowledge of it.",
     );
+    expect(
+      historyLine(
+        { ...entry, action: 'resolve', actor: { kind: 'office', name: 'Katherine Johnson' }, rule: null, note: 'Bus was late.' },
+        LONDON,
+      ),
+    ).toBe('08:14 — Katherine Johnson (office) settled it: Present, in 08:14. Note: “Bus was late.”');
     expect(historyLine({ ...entry, action: 'conflict', actor: { kind: 'teacher', name: 'Grace Hopper' }, rule: null }, LONDON)).toBe(
       '08:14 — Grace Hopper (teacher) disagreed, so a conflict opened; the record stays Present, in 08:14.',
     );

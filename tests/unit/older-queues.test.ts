@@ -23,6 +23,8 @@ describe('an outbox an older worker wrote', () => {
   it('is sent without the logical clock nothing reads, and decodes on the server', () => {
     const wire = toWireOp(queued);
     expect(wire).toEqual({ seq: 4, kind: 'check-in', studentId: '100001', at: 1_790_000_000_000, session: 'day', base: 0, offset: -1_250 });
-    expect(decodeBatch(encodeBatch({ deviceId: 'device-abcdef01', kioskId: 'kiosk-0001', ops: [wire] }), { maxOps: LIMITS.maxOpsPerBatch }).ops).toEqual([wire]);
+    expect(
+      decodeBatch(encodeBatch({ deviceId: 'device-abcdef01', kioskId: 'kiosk-0001', ops: [wire] }), { maxOps: LIMITS.maxOpsPerBatch }).ops,
+    ).toEqual([wire]);
   });
 });

@@ -14,14 +14,34 @@ describe('what one op does to a record', () => {
     ['a check-in on nothing after the bell: late', EMPTY_RECORD, checkIn(T0814), { status: 'late', checkInAt: T0814 }],
     ['a check-in turns an absent into present', rec({ status: 'absent' }), checkIn(T0758), { status: 'present', checkInAt: T0758 }],
     ['a check-in leaves an excuse standing', rec({ status: 'excused' }), checkIn(T0814), { status: 'excused', checkInAt: T0814 }],
-    ['a later check-in keeps the earliest, and its present', rec({ status: 'present', checkInAt: T0758 }), checkIn(T0814), { status: 'present', checkInAt: T0758 }],
-    ['an earlier check-in wins and turns late into present', rec({ status: 'late', checkInAt: T0814 }), checkIn(T0758), { status: 'present', checkInAt: T0758 }],
-    ['a check-out keeps the status', rec({ status: 'late', checkInAt: T0814 }), checkOut(T1500), { status: 'late', checkInAt: T0814, checkOutAt: T1500 }],
+    [
+      'a later check-in keeps the earliest, and its present',
+      rec({ status: 'present', checkInAt: T0758 }),
+      checkIn(T0814),
+      { status: 'present', checkInAt: T0758 },
+    ],
+    [
+      'an earlier check-in wins and turns late into present',
+      rec({ status: 'late', checkInAt: T0814 }),
+      checkIn(T0758),
+      { status: 'present', checkInAt: T0758 },
+    ],
+    [
+      'a check-out keeps the status',
+      rec({ status: 'late', checkInAt: T0814 }),
+      checkOut(T1500),
+      { status: 'late', checkInAt: T0814, checkOutAt: T1500 },
+    ],
     ['a check-out keeps an absent', rec({ status: 'absent' }), checkOut(T1500), { status: 'absent', checkOutAt: T1500 }],
     ['a later check-out wins', rec({ checkOutAt: T1500 }), checkOut(T1530), { checkOutAt: T1530 }],
     ['an earlier check-out loses to the latest', rec({ checkOutAt: T1530 }), checkOut(T1500), { checkOutAt: T1530 }],
     ['a check-out on nothing leaves the status unset', EMPTY_RECORD, checkOut(T1500), { status: null, checkOutAt: T1500 }],
-    ['a status sets the status and keeps the times', rec({ status: 'present', checkInAt: T0758 }), { kind: 'status', status: 'absent' }, { status: 'absent', checkInAt: T0758 }],
+    [
+      'a status sets the status and keeps the times',
+      rec({ status: 'present', checkInAt: T0758 }),
+      { kind: 'status', status: 'absent' },
+      { status: 'absent', checkInAt: T0758 },
+    ],
   ])('%s', (_name, before, change, expected) => {
     expect(applyChange(before, change, lateness)).toMatchObject(expected);
   });
@@ -49,7 +69,11 @@ describe('the change an op makes', () => {
     ['a check-in at its corrected time', { kind: 'check-in' }, checkIn(T0758)],
     ['a check-out at its corrected time', { kind: 'check-out' }, checkOut(T0758)],
     ['a mark with its status', { kind: 'status', status: 'excused' }, { kind: 'status', status: 'excused' }],
-    ['a note named and signed', { kind: 'note', text: 'Dentist at 2' }, { kind: 'note', note: { id: 'op-1', text: 'Dentist at 2', by: 'Ada' } }],
+    [
+      'a note named and signed',
+      { kind: 'note', text: 'Dentist at 2' },
+      { kind: 'note', note: { id: 'op-1', text: 'Dentist at 2', by: 'Ada' } },
+    ],
   ])('%s', (_name, op, expected) => {
     expect(changeOf(op, T0758, { id: 'op-1', by: 'Ada' })).toEqual(expected);
   });

@@ -8,9 +8,12 @@ describe('which failures are retried', () => {
     expect(retryable.sort()).toEqual(['bad-response', 'captive-portal', 'network-error', 'server-error']);
   });
 
-  it.each(['unsupported-version', 'device-revoked', 'device-unauthorized', 'kiosk-not-found', 'body-too-large'] as ErrorCode[])('does not send again as it is after %s', (code) => {
-    expect(isRetryable(code)).toBe(false);
-  });
+  it.each(['unsupported-version', 'device-revoked', 'device-unauthorized', 'kiosk-not-found', 'body-too-large'] as ErrorCode[])(
+    'does not send again as it is after %s',
+    (code) => {
+      expect(isRetryable(code)).toBe(false);
+    },
+  );
 });
 
 describe('how long a retry waits', () => {

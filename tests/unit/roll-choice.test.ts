@@ -17,12 +17,15 @@ describe('the roll’s remembered homeroom and session', () => {
     expect(readRollChoice(store)).toEqual({ group: '7B', session: 'P3' });
   });
 
-  it.each([['not json'], ['null'], ['[1]'], ['{"group":42,"session":"P3"}'], ['{"group":"7B","session":"../x"}']])('survives what it cannot read: %s', (stored) => {
-    const choice = readRollChoice(memory(stored));
-    expect(typeof choice.session).toBe('string');
-    expect(choice.group === null || typeof choice.group === 'string').toBe(true);
-    expect(['day', 'P3']).toContain(choice.session);
-  });
+  it.each([['not json'], ['null'], ['[1]'], ['{"group":42,"session":"P3"}'], ['{"group":"7B","session":"../x"}']])(
+    'survives what it cannot read: %s',
+    (stored) => {
+      const choice = readRollChoice(memory(stored));
+      expect(typeof choice.session).toBe('string');
+      expect(choice.group === null || typeof choice.group === 'string').toBe(true);
+      expect(['day', 'P3']).toContain(choice.session);
+    },
+  );
 
   it('asks for the roll of the choice, leaving the homeroom out when none was chosen', () => {
     expect(rollPath({ group: null, session: 'day' })).toBe('/api/roll?session=day');

@@ -5,12 +5,25 @@ import { serveRoll, type RollServerDelegate } from '../../sw/roll-server.ts';
 
 const SCHOOL = { timeZone: 'Europe/London', bellTime: '08:00', name: 'Demo School' };
 const NOW = Date.parse('2026-11-24T09:00:00Z');
-const deviceView = { v: 1, type: 'roll', date: '2026-11-24', session: 'day', group: '7A', groups: ['7A'], sessions: ['day'], rows: [], source: 'device' } as unknown as RollView;
+const deviceView = {
+  v: 1,
+  type: 'roll',
+  date: '2026-11-24',
+  session: 'day',
+  group: '7A',
+  groups: ['7A'],
+  sessions: ['day'],
+  rows: [],
+  source: 'device',
+} as unknown as RollView;
 
 function roll(options: { config?: boolean; roster?: number; loaded: boolean }) {
   const fetched: string[] = [];
   const d: RollServerDelegate = {
-    kiosk: { config: async () => (options.config === false ? null : ({ school: SCHOOL } as unknown as KioskConfig)), rosterSize: async () => options.roster ?? 600 },
+    kiosk: {
+      config: async () => (options.config === false ? null : ({ school: SCHOOL } as unknown as KioskConfig)),
+      rosterSize: async () => options.roster ?? 600,
+    },
     book: { roll: async () => deviceView },
     feed: { hasLoaded: async () => options.loaded },
     fetchImpl: async (path) => {

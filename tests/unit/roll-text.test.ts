@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { RollRow, RollView } from '../../src/shared/office-protocol.ts';
 import { ulid } from '../../src/shared/ulid.ts';
 import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
-import { doorText, markText, needsSignIn, refusalOf, rollQueueText, rollSummary, rowHeadline, sessionLabel, sourceText } from '../../src/ui/roll-text.ts';
+import {
+  doorText,
+  markText,
+  needsSignIn,
+  refusalOf,
+  rollQueueText,
+  rollSummary,
+  rowHeadline,
+  sessionLabel,
+  sourceText,
+} from '../../src/ui/roll-text.ts';
 
 const idle: WorkerStatus = {
   v: 1,
@@ -56,7 +66,10 @@ describe('what the roll says', () => {
 
   it('finds why a mark was refused among the worker’s recent refusals, by student and by when it was made', () => {
     const row: RollRow = { ...ada, mark: { opId, status: 'absent', state: 'rejected', conflictId: null } };
-    const refused = (studentId: string, at: number, kind: 'status' | 'check-in' = 'status') => ({ ...idle, recentDeadLetters: [{ seq: 1, kind, studentId, at, code: 'time-out-of-range' as const }] });
+    const refused = (studentId: string, at: number, kind: 'status' | 'check-in' = 'status') => ({
+      ...idle,
+      recentDeadLetters: [{ seq: 1, kind, studentId, at, code: 'time-out-of-range' as const }],
+    });
     expect(refusalOf(row, refused('100001', AT))).toBe('time-out-of-range');
     expect(refusalOf(row, refused('100001', AT - 1))).toBeNull();
     expect(refusalOf(row, refused('100002', AT))).toBeNull();
@@ -88,7 +101,17 @@ describe('what the roll says', () => {
   });
 
   it('says where the roll came from and how much of it is marked', () => {
-    const view: RollView = { v: 1, type: 'roll', date: '2026-11-24', session: 'day', group: '7B', groups: ['7B'], sessions: ['day'], rows: [ada, { ...ada, studentId: '2', status: 'present' }], source: 'device' };
+    const view: RollView = {
+      v: 1,
+      type: 'roll',
+      date: '2026-11-24',
+      session: 'day',
+      group: '7B',
+      groups: ['7B'],
+      sessions: ['day'],
+      rows: [ada, { ...ada, studentId: '2', status: 'present' }],
+      source: 'device',
+    };
     expect(sourceText(view)).toMatch(/^From this device’s copy/);
     expect(sourceText({ ...view, source: 'server' })).toMatch(/not ready to work offline yet/);
     expect(rollSummary(view)).toBe('2 students, 1 marked');

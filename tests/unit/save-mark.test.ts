@@ -23,8 +23,10 @@ beforeEach(() => {
 function device(on: OutboxDb, now: () => number = Date.now, newDeviceId?: () => string) {
   const stores = workerStores(on, newDeviceId);
   return {
-    enqueue: (input: MarkInput, stamp?: MarkStamp, alongside?: (op: OutboxOp) => Promise<void>) => saveMark(stores, input, stamp, alongside, now),
-    settle: (sent: readonly Pick<OutboxOp, 'seq' | 'opId'>[], receipts: readonly Receipt[], slice?: number) => settleReceipts(stores, sent, receipts, now, slice),
+    enqueue: (input: MarkInput, stamp?: MarkStamp, alongside?: (op: OutboxOp) => Promise<void>) =>
+      saveMark(stores, input, stamp, alongside, now),
+    settle: (sent: readonly Pick<OutboxOp, 'seq' | 'opId'>[], receipts: readonly Receipt[], slice?: number) =>
+      settleReceipts(stores, sent, receipts, now, slice),
     waiting: (limit?: number) => stores.outbox.waiting(limit),
     size: () => stores.outbox.size(),
     backlog: () => stores.outbox.backlog(),
@@ -84,7 +86,7 @@ describe('saving marks and settling receipts', () => {
     const outbox = device(db);
     const ops = [];
     for (let i = 0; i < 4; i++) ops.push((await outbox.enqueue(mark(String(100001 + i)))).op);
-    const [a, b, c, d] = ops as [typeof ops[0], typeof ops[0], typeof ops[0], typeof ops[0]];
+    const [a, b, c, d] = ops as [(typeof ops)[0], (typeof ops)[0], (typeof ops)[0], (typeof ops)[0]];
     const result = await outbox.settle(
       // What was sent as c's seq was another op: its receipt is not c's.
       [a, b, { seq: c.seq, opId: d.opId }],
@@ -112,7 +114,13 @@ describe('saving marks and settling receipts', () => {
     const ops: OutboxOp[] = [];
     for (let i = 0; i < 40; i++) ops.push((await outbox.enqueue(mark(String(100001 + (i % 600))))).op);
     const events: string[] = [];
-    const settling = outbox.settle(ops, ops.map(() => ({ status: 'applied' as const })), 5).then(() => events.push('settled'));
+    const settling = outbox
+      .settle(
+        ops,
+        ops.map(() => ({ status: 'applied' as const })),
+        5,
+      )
+      .then(() => events.push('settled'));
     const saving = outbox.enqueue(mark('100500')).then(({ op }) => events.push(`saved ${op.seq}`));
     await Promise.all([settling, saving]);
     expect(events).toEqual(['saved 41', 'settled']);
@@ -178,7 +186,18 @@ describe('saving marks and settling receipts', () => {
     expect(first).toMatchObject({ base: 3, offset: -7_200_000 });
     expect(second.offset).toBe(-7_200_000);
     expect(second.base).toBe(0);
-    expect(Object.keys(first).sort()).toEqual(['at', 'base', 'kind', 'kioskId', 'offset', 'opId', 'queuedAt', 'seq', 'session', 'studentId']);
+    expect(Object.keys(first).sort()).toEqual([
+      'at',
+      'base',
+      'kind',
+      'kioskId',
+      'offset',
+      'opId',
+      'queuedAt',
+      'seq',
+      'session',
+      'studentId',
+    ]);
     const unmeasured = (await outbox.enqueue(mark('100003'))).op;
     expect(unmeasured.offset).toBeUndefined();
   });
@@ -188,7 +207,15 @@ describe('saving marks and settling receipts', () => {
     const ops = [];
     for (let i = 0; i < 4; i++) {
       const { op } = await outbox.enqueue(mark(String(100001 + i)));
-      await db.marks.put({ opId: op.opId, session: 'day', studentId: op.studentId, kind: op.kind, at: op.at, state: 'waiting', conflictId: null });
+      await db.marks.put({
+        opId: op.opId,
+        session: 'day',
+        studentId: op.studentId,
+        kind: op.kind,
+        at: op.at,
+        state: 'waiting',
+        conflictId: null,
+      });
       ops.push(op);
     }
     await outbox.settle(ops, [

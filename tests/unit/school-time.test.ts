@@ -31,7 +31,8 @@ describe('school time', () => {
 
   it('refuses a bell time that is not HH:MM', () => {
     expect(parseBellTime('08:45')).toBe(8 * 3600 + 45 * 60);
-    for (const bad of ['8:45', '24:00', '08:60', 'soon']) expect(() => parseBellTime(bad)).toThrow(expect.objectContaining({ code: 'invalid-config' }));
+    for (const bad of ['8:45', '24:00', '08:60', 'soon'])
+      expect(() => parseBellTime(bad)).toThrow(expect.objectContaining({ code: 'invalid-config' }));
   });
 
   it('tells a real time zone from a made-up one', () => {

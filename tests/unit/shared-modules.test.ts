@@ -53,7 +53,18 @@ describe('the shared model', () => {
   it('never passes on names another module declared', () => {
     const reexports = modules.flatMap((m) => {
       const text = source(m);
-      const imported = new Set([...text.matchAll(/^import\s+(?:type\s+)?\{([^}]*)\}/gm)].flatMap((x) => (x[1] as string).split(',').map((n) => n.replace(/\btype\b/, '').trim().split(/\s+as\s+/).at(-1) as string)));
+      const imported = new Set(
+        [...text.matchAll(/^import\s+(?:type\s+)?\{([^}]*)\}/gm)].flatMap((x) =>
+          (x[1] as string).split(',').map(
+            (n) =>
+              n
+                .replace(/\btype\b/, '')
+                .trim()
+                .split(/\s+as\s+/)
+                .at(-1) as string,
+          ),
+        ),
+      );
       const fromOthers = [...text.matchAll(/^export\s+(?:type\s+)?(?:\*|\{[^}]*\})\s+from\s/gm)].map((x) => `${m}: ${x[0]}`);
       const passedOn = [...text.matchAll(/^export\s+(?:type\s+)?\{([^}]*)\};?$/gm)]
         .flatMap((x) => (x[1] as string).split(',').map((n) => n.replace(/\btype\b/, '').trim()))

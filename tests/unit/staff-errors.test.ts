@@ -14,7 +14,9 @@ describe('refusals in words', () => {
   });
 
   it('says how long to wait after too many failed sign-ins', () => {
-    expect(refusalText({ code: 'too-many-attempts', message: '', details: { retryAfterSeconds: 840 } })).toBe('Too many failed attempts. Try again in 14 minutes.');
+    expect(refusalText({ code: 'too-many-attempts', message: '', details: { retryAfterSeconds: 840 } })).toBe(
+      'Too many failed attempts. Try again in 14 minutes.',
+    );
   });
 
   it('words the codes a person can act on, whatever the server’s message', () => {

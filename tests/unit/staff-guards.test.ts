@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_RECORD } from '../../src/shared/attendance-model.ts';
-import { assertConflictList, assertDeviceList, assertKeptSession, assertPairingCode, assertRecordHistory, assertSessionInfo } from '../../src/ui/staff-guards.ts';
+import {
+  assertConflictList,
+  assertDeviceList,
+  assertKeptSession,
+  assertPairingCode,
+  assertRecordHistory,
+  assertSessionInfo,
+} from '../../src/ui/staff-guards.ts';
 
 const session = {
   v: 1,
@@ -46,20 +53,64 @@ describe('the staff pages trust an answer only once it is checked', () => {
   it('takes the answers the server gives', () => {
     expect(refusal(() => assertSessionInfo(session))).toBe('passed');
     expect(refusal(() => assertConflictList({ v: 1, type: 'conflicts', conflicts: [conflict] }))).toBe('passed');
-    expect(refusal(() => assertPairingCode({ v: 1, type: 'pairing-code', code: 'ABCD-2345', kioskId: 'k', kioskName: 'Main entrance', expiresAt: 1_795_000_000_000 }))).toBe('passed');
+    expect(
+      refusal(() =>
+        assertPairingCode({
+          v: 1,
+          type: 'pairing-code',
+          code: 'ABCD-2345',
+          kioskId: 'k',
+          kioskName: 'Main entrance',
+          expiresAt: 1_795_000_000_000,
+        }),
+      ),
+    ).toBe('passed');
     expect(
       refusal(() =>
         assertDeviceList({
           v: 1,
           type: 'devices',
-          devices: [{ id: 'd1', kind: 'kiosk', kioskId: 'k', kioskName: 'Main entrance', pairedAt: 1, lastSeenAt: 2, appVersion: '0.2.0', queueDepth: 0, oldestWaitingAt: null, revokedAt: null }],
+          devices: [
+            {
+              id: 'd1',
+              kind: 'kiosk',
+              kioskId: 'k',
+              kioskName: 'Main entrance',
+              pairedAt: 1,
+              lastSeenAt: 2,
+              appVersion: '0.2.0',
+              queueDepth: 0,
+              oldestWaitingAt: null,
+              revokedAt: null,
+            },
+          ],
           kiosks: [{ id: 'k', name: 'Main entrance' }],
         }),
       ),
     ).toBe('passed');
     expect(
       refusal(() =>
-        assertRecordHistory({ v: 1, type: 'history', studentId: '1', date: '2026-11-24', session: 'day', entries: [{ at: 1, version: 1, action: 'mark', actor: { kind: 'teacher', name: 'G' }, deviceId: null, opId: null, rule: null, note: null, before: EMPTY_RECORD, after: EMPTY_RECORD }] }),
+        assertRecordHistory({
+          v: 1,
+          type: 'history',
+          studentId: '1',
+          date: '2026-11-24',
+          session: 'day',
+          entries: [
+            {
+              at: 1,
+              version: 1,
+              action: 'mark',
+              actor: { kind: 'teacher', name: 'G' },
+              deviceId: null,
+              opId: null,
+              rule: null,
+              note: null,
+              before: EMPTY_RECORD,
+              after: EMPTY_RECORD,
+            },
+          ],
+        }),
       ),
     ).toBe('passed');
   });
@@ -71,10 +122,16 @@ describe('the staff pages trust an answer only once it is checked', () => {
   it.each([
     ['a role it does not know', () => assertSessionInfo({ ...session, staff: { ...session.staff, role: 'root' } })],
     ['a missing school', () => assertSessionInfo({ ...session, school: undefined })],
-    ['a status it does not know', () => assertConflictList({ v: 1, type: 'conflicts', conflicts: [{ ...conflict, local: { ...EMPTY_RECORD, status: 'gone' } }] })],
+    [
+      'a status it does not know',
+      () => assertConflictList({ v: 1, type: 'conflicts', conflicts: [{ ...conflict, local: { ...EMPTY_RECORD, status: 'gone' } }] }),
+    ],
     ['a confidence above 1', () => assertConflictList({ v: 1, type: 'conflicts', conflicts: [{ ...conflict, confidence: 2 }] })],
     ['a web page instead of JSON', () => assertDeviceList('<html>')],
-    ['a kept session with a made-up role', () => assertKeptSession({ name: 'Eve', role: 'root', school: { name: 'x', timeZone: 'UTC', bellTime: '08:00' } })],
+    [
+      'a kept session with a made-up role',
+      () => assertKeptSession({ name: 'Eve', role: 'root', school: { name: 'x', timeZone: 'UTC', bellTime: '08:00' } }),
+    ],
   ])('refuses %s as a bad response', (_case, check) => {
     expect(refusal(check)).toBe('bad-response');
   });

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_RECORD } from '../../src/shared/attendance-model.ts';
 import type { ConflictView } from '../../src/shared/office-protocol.ts';
 import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
-import { confidenceText, conflictSummary, markStateText, newConflictsText, relativeTime, rollNetworkText, safeNext, signInReason } from '../../src/ui/staff-text.ts';
+import {
+  confidenceText,
+  conflictSummary,
+  markStateText,
+  newConflictsText,
+  relativeTime,
+  rollNetworkText,
+  safeNext,
+  signInReason,
+} from '../../src/ui/staff-text.ts';
 
 describe('the staff pages’ words', () => {
   it.each([

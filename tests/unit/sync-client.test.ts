@@ -4,8 +4,17 @@ import { BATCH_MEDIA_TYPE } from '../../src/shared/batch-codec.ts';
 import { gzip, postBatch, readSyncAnswer } from '../../sw/sync-client.ts';
 
 const body = new Uint8Array([0x44, 0x4c, 1, 2, 3]);
-const json = (value: unknown, status = 200) => new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
-const good = { v: 1, type: 'sync-result', receipts: [{ n: 3, status: 'applied' }, { n: 1, status: 'duplicate', original: { status: 'rejected', code: 'unknown-student' } }], serverTime: 1_790_000_000_000 };
+const json = (value: unknown, status = 200) =>
+  new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
+const good = {
+  v: 1,
+  type: 'sync-result',
+  receipts: [
+    { n: 3, status: 'applied' },
+    { n: 1, status: 'duplicate', original: { status: 'rejected', code: 'unknown-student' } },
+  ],
+  serverTime: 1_790_000_000_000,
+};
 const timeout = Object.assign(new Error('signal timed out'), { name: 'TimeoutError' });
 
 describe('reading the server answer', () => {
@@ -13,15 +22,31 @@ describe('reading the server answer', () => {
     ['a network failure', () => Promise.reject(new TypeError('Failed to fetch')), 'network-error'],
     ['a timeout', () => Promise.reject(timeout), 'network-error'],
     ['a 500', () => Promise.resolve(json({ error: { code: 'internal' } }, 500)), 'server-error'],
-    ['a 502 page from a proxy', () => Promise.resolve(new Response('<h1>Bad gateway</h1>', { status: 502, headers: { 'content-type': 'text/html' } })), 'server-error'],
-    ['an HTML 200 (a captive portal)', () => Promise.resolve(new Response('<html>Sign in to Wi-Fi</html>', { status: 200, headers: { 'content-type': 'text/html' } })), 'captive-portal'],
+    [
+      'a 502 page from a proxy',
+      () => Promise.resolve(new Response('<h1>Bad gateway</h1>', { status: 502, headers: { 'content-type': 'text/html' } })),
+      'server-error',
+    ],
+    [
+      'an HTML 200 (a captive portal)',
+      () => Promise.resolve(new Response('<html>Sign in to Wi-Fi</html>', { status: 200, headers: { 'content-type': 'text/html' } })),
+      'captive-portal',
+    ],
     ['a 200 with no content type', () => Promise.resolve(new Response('ok', { status: 200 })), 'captive-portal'],
-    ['JSON that does not parse', () => Promise.resolve(new Response('{"v":1,', { status: 200, headers: { 'content-type': 'application/json' } })), 'bad-response'],
+    [
+      'JSON that does not parse',
+      () => Promise.resolve(new Response('{"v":1,', { status: 200, headers: { 'content-type': 'application/json' } })),
+      'bad-response',
+    ],
     ['JSON of the wrong shape', () => Promise.resolve(json({ hello: 'world' })), 'bad-response'],
     ['a receipt with an unknown status', () => Promise.resolve(json({ ...good, receipts: [{ n: 1, status: 'maybe' }] })), 'bad-response'],
     ['a receipt run of no ops', () => Promise.resolve(json({ ...good, receipts: [{ n: 0, status: 'applied' }] })), 'bad-response'],
     ['a refusal with a code', () => Promise.resolve(json({ error: { code: 'too-many-ops', message: '…' } }, 413)), 'too-many-ops'],
-    ['a bare 413 from a proxy', () => Promise.resolve(new Response('Request Entity Too Large', { status: 413, headers: { 'content-type': 'text/plain' } })), 'body-too-large'],
+    [
+      'a bare 413 from a proxy',
+      () => Promise.resolve(new Response('Request Entity Too Large', { status: 413, headers: { 'content-type': 'text/plain' } })),
+      'body-too-large',
+    ],
     ['a 401', () => Promise.resolve(new Response('', { status: 401 })), 'device-unauthorized'],
     ['a 403', () => Promise.resolve(json({ error: { code: 'device-revoked', message: '…' } }, 403)), 'device-revoked'],
     ['a newer protocol', () => Promise.resolve(json({ error: { code: 'unsupported-version', message: '…' } }, 400)), 'unsupported-version'],
@@ -30,8 +55,12 @@ describe('reading the server answer', () => {
   });
 
   it('tells a timeout from an unreachable server', async () => {
-    await expect(postBatch(body, 'gzip', 1000, (() => Promise.reject(timeout)) as typeof fetch)).rejects.toMatchObject({ details: { reason: 'timeout' } });
-    await expect(postBatch(body, 'gzip', 1000, (() => Promise.reject(new TypeError('x'))) as typeof fetch)).rejects.toMatchObject({ details: { reason: 'unreachable' } });
+    await expect(postBatch(body, 'gzip', 1000, (() => Promise.reject(timeout)) as typeof fetch)).rejects.toMatchObject({
+      details: { reason: 'timeout' },
+    });
+    await expect(postBatch(body, 'gzip', 1000, (() => Promise.reject(new TypeError('x'))) as typeof fetch)).rejects.toMatchObject({
+      details: { reason: 'unreachable' },
+    });
   });
 
   it('accepts a well-formed answer', async () => {

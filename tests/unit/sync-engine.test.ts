@@ -21,7 +21,14 @@ beforeEach(async () => {
   db = fixture.db;
   stores = workerStores(db);
   for (let i = 1; i <= 3; i++) {
-    await saveMark(stores, { v: 1, opId: `01JD${String(i).padStart(22, '0')}`, kind: 'check-in', kioskId: 'kiosk-0001', studentId: String(100000 + i), at: 1_790_000_000_000 + i });
+    await saveMark(stores, {
+      v: 1,
+      opId: `01JD${String(i).padStart(22, '0')}`,
+      kind: 'check-in',
+      kioskId: 'kiosk-0001',
+      studentId: String(100000 + i),
+      at: 1_790_000_000_000 + i,
+    });
   }
 });
 
@@ -47,7 +54,12 @@ function engineWith(respond: Post, online: boolean | (() => boolean) = true, con
   return { engine, published, timers, backgroundSyncs: () => backgroundSyncs };
 }
 
-const applyAll: Post = async (count) => ({ v: 1, type: 'sync-result', receipts: [{ n: count, status: 'applied' }], serverTime: Date.now() });
+const applyAll: Post = async (count) => ({
+  v: 1,
+  type: 'sync-result',
+  receipts: [{ n: count, status: 'applied' }],
+  serverTime: Date.now(),
+});
 
 describe('sync engine', () => {
   it('reports sending, then all sent', async () => {
@@ -76,7 +88,10 @@ describe('sync engine', () => {
 
   it('does not count check-ins made offline as failures: once online, the first failure waits the first pause', async () => {
     let online = false;
-    const { engine, published, timers } = engineWith(() => Promise.reject(new DoorlineError('server-error', { status: 503 })), () => online);
+    const { engine, published, timers } = engineWith(
+      () => Promise.reject(new DoorlineError('server-error', { status: 503 })),
+      () => online,
+    );
     for (let i = 0; i < 10; i++) await expect(engine.sync()).rejects.toMatchObject({ code: 'network-error' });
     expect(timers).toEqual([]);
     online = true;
@@ -145,7 +160,15 @@ describe('sync engine', () => {
   });
 
   it('lets notes wait while the device asks to save data', async () => {
-    await saveMark(stores, { v: 1, opId: `01JD${'9'.padStart(22, '0')}`, kind: 'note', text: 'Left early for the dentist', kioskId: 'kiosk-0001', studentId: '100009', at: 1_790_000_000_009 });
+    await saveMark(stores, {
+      v: 1,
+      opId: `01JD${'9'.padStart(22, '0')}`,
+      kind: 'note',
+      text: 'Left early for the dentist',
+      kioskId: 'kiosk-0001',
+      studentId: '100009',
+      at: 1_790_000_000_009,
+    });
     const { engine, published } = engineWith(applyAll, true, { saveData: true });
     await engine.sync();
     expect((await stores.outbox.waiting()).map((op) => op.kind)).toEqual(['note']);
@@ -172,7 +195,9 @@ describe('sync engine', () => {
 
   it('says it waits for the network while the scheduler backs off', async () => {
     let calls = 0;
-    const { engine, published } = engineWith((count) => (++calls === 1 ? Promise.reject(new DoorlineError('server-error')) : applyAll(count)));
+    const { engine, published } = engineWith((count) =>
+      ++calls === 1 ? Promise.reject(new DoorlineError('server-error')) : applyAll(count),
+    );
     await engine.sync();
     const phases = published.map((s) => s.phase);
     expect(phases).toContain('waiting-for-network');
@@ -190,7 +215,11 @@ describe('sync engine', () => {
 
   it('does nothing when the outbox is empty', async () => {
     const all = await stores.outbox.waiting(10);
-    await settleReceipts(stores, all, all.map(() => ({ status: 'applied' as const })));
+    await settleReceipts(
+      stores,
+      all,
+      all.map(() => ({ status: 'applied' as const })),
+    );
     let sends = 0;
     const { engine } = engineWith(async (count) => {
       sends++;

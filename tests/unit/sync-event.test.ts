@@ -27,15 +27,21 @@ describe('the sync event', () => {
   });
 
   it('still rejects on its last chance when registering again fails', async () => {
-    const d = { push: () => Promise.reject(new DoorlineError('network-error')), register: () => Promise.reject(new Error('no registration')) };
+    const d = {
+      push: () => Promise.reject(new DoorlineError('network-error')),
+      register: () => Promise.reject(new Error('no registration')),
+    };
     await expect(answerSyncEvent({ lastChance: true }, d)).rejects.toMatchObject({ code: 'network-error' });
   });
 
-  it.each(['device-revoked', 'unsupported-version'] as const)('resolves after %s: retrying would only hear the refusal again', async (code) => {
-    const { d, registered } = delegate(() => Promise.reject(new DoorlineError(code)));
-    await expect(answerSyncEvent({ lastChance: true }, d)).resolves.toBeUndefined();
-    expect(registered()).toBe(0);
-  });
+  it.each(['device-revoked', 'unsupported-version'] as const)(
+    'resolves after %s: retrying would only hear the refusal again',
+    async (code) => {
+      const { d, registered } = delegate(() => Promise.reject(new DoorlineError(code)));
+      await expect(answerSyncEvent({ lastChance: true }, d)).resolves.toBeUndefined();
+      expect(registered()).toBe(0);
+    },
+  );
 
   it('treats an unexpected error as retryable', async () => {
     const { d } = delegate(() => Promise.reject(new TypeError('bug')));

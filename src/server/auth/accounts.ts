@@ -39,7 +39,11 @@ export async function createStaff(db: Kysely<Database>, staff: NewStaff, now = D
       created_at: now,
     })
     .execute();
-  if (staff.schoolIds.length > 0) await db.insertInto('staff_schools').values(staff.schoolIds.map((school_id) => ({ staff_id: id, school_id }))).execute();
+  if (staff.schoolIds.length > 0)
+    await db
+      .insertInto('staff_schools')
+      .values(staff.schoolIds.map((school_id) => ({ staff_id: id, school_id })))
+      .execute();
   return id;
 }
 
@@ -58,7 +62,11 @@ export async function ensureFirstAdmin(db: Db, now = Date.now()): Promise<FirstA
   if (any) return null;
   const schools = await db.selectFrom('schools').select('id').execute();
   const password = oneTimePassword();
-  await createStaff(db, { email: 'admin', name: 'Administrator', role: 'admin', password, schoolIds: schools.map((s) => s.id), mustChangePassword: true }, now);
+  await createStaff(
+    db,
+    { email: 'admin', name: 'Administrator', role: 'admin', password, schoolIds: schools.map((s) => s.id), mustChangePassword: true },
+    now,
+  );
   return { email: 'admin', password };
 }
 
@@ -83,11 +91,18 @@ export class SignIn {
   ) {}
 
   /** Checks the password and opens a session; returns the cookie value (shown to nobody else). */
-  async signIn(input: { email: string; password: string; schoolId?: string }, address: string): Promise<{ cookie: string; expiresAt: number }> {
+  async signIn(
+    input: { email: string; password: string; schoolId?: string },
+    address: string,
+  ): Promise<{ cookie: string; expiresAt: number }> {
     const email = normalizeEmail(input.email);
     const now = this.now();
     const pair = `${email}\u0000${address}`;
-    const wait = Math.max(this.byAccountAndAddress.retryAfter(pair, now), this.byAddress.retryAfter(address, now), this.byAccount.retryAfter(email, now));
+    const wait = Math.max(
+      this.byAccountAndAddress.retryAfter(pair, now),
+      this.byAddress.retryAfter(address, now),
+      this.byAccount.retryAfter(email, now),
+    );
     if (wait > 0) throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
     const staff = await this.db.selectFrom('staff').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
     const ok = await verifyPassword(input.password, staff?.password_hash ?? (await this.decoy));
@@ -107,11 +122,18 @@ export class SignIn {
       .orderBy('schools.id')
       .execute();
     const school = input.schoolId === undefined ? schools[0] : schools.find((s) => s.id === input.schoolId);
-    if (!school) throw new DoorlineError(input.schoolId === undefined ? 'no-school' : 'forbidden', input.schoolId === undefined ? undefined : { schoolId: input.schoolId });
+    if (!school)
+      throw new DoorlineError(
+        input.schoolId === undefined ? 'no-school' : 'forbidden',
+        input.schoolId === undefined ? undefined : { schoolId: input.schoolId },
+      );
     const cookie = newSecret('dls');
     const expiresAt = now + SESSION_LIFETIME_MS;
     await this.db.deleteFrom('staff_sessions').where('expires_at', '<=', now).execute();
-    await this.db.insertInto('staff_sessions').values({ id_hash: sha256(cookie), staff_id: staff.id, school_id: school.id, created_at: now, expires_at: expiresAt }).execute();
+    await this.db
+      .insertInto('staff_sessions')
+      .values({ id_hash: sha256(cookie), staff_id: staff.id, school_id: school.id, created_at: now, expires_at: expiresAt })
+      .execute();
     return { cookie, expiresAt };
   }
 

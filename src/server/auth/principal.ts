@@ -94,7 +94,16 @@ export class Auth {
     const row = await this.db
       .selectFrom('staff_sessions')
       .innerJoin('staff', 'staff.id', 'staff_sessions.staff_id')
-      .select(['staff_sessions.id_hash', 'staff_sessions.school_id', 'staff_sessions.expires_at', 'staff.id', 'staff.name', 'staff.email', 'staff.role', 'staff.must_change_password'])
+      .select([
+        'staff_sessions.id_hash',
+        'staff_sessions.school_id',
+        'staff_sessions.expires_at',
+        'staff.id',
+        'staff.name',
+        'staff.email',
+        'staff.role',
+        'staff.must_change_password',
+      ])
       .where('staff_sessions.id_hash', '=', sha256(cookie))
       .executeTakeFirst();
     if (!row) return { principal: null, expired: false };
@@ -128,7 +137,11 @@ export class Auth {
   }
 
   /** A signed-in person with one of `roles`; anything else is refused with a code that says why. */
-  async requireStaff(request: FastifyRequest, roles: readonly StaffRole[], options: { allowPasswordChange?: boolean } = {}): Promise<StaffPrincipal> {
+  async requireStaff(
+    request: FastifyRequest,
+    roles: readonly StaffRole[],
+    options: { allowPasswordChange?: boolean } = {},
+  ): Promise<StaffPrincipal> {
     const { principal, expired } = await this.resolve(request);
     if (principal === null) throw new DoorlineError(expired ? 'session-expired' : 'not-signed-in');
     if (principal.kind !== 'staff') throw new DoorlineError('forbidden', { need: roles });

@@ -17,7 +17,11 @@ export async function inSlices<T, R>(items: readonly T[], run: (slice: T[]) => P
 }
 
 /** Inserts `rows` into `table`, a bounded number per statement. */
-export async function insertInSlices<T extends keyof Database>(db: Kysely<Database> | Transaction<Database>, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
+export async function insertInSlices<T extends keyof Database>(
+  db: Kysely<Database> | Transaction<Database>,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     await db
       .insertInto(table)

@@ -77,10 +77,16 @@ export const MIGRATIONS: Record<string, Migration> = {
   },
   '0002-op-kinds': {
     async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('ops').addColumn('session', 'text', (c) => c.notNull().defaultTo('day')).execute();
+      await db.schema
+        .alterTable('ops')
+        .addColumn('session', 'text', (c) => c.notNull().defaultTo('day'))
+        .execute();
       await db.schema.alterTable('ops').addColumn('mark_status', 'text').execute();
       await db.schema.alterTable('ops').addColumn('note_text', 'text').execute();
-      await db.schema.alterTable('ops').addColumn('base_version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('ops')
+        .addColumn('base_version', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('attendance').addColumn('check_out_at', 'bigint').execute();
       await db.schema.alterTable('attendance').addColumn('check_out_op_id', 'text').execute();
       await db.schema
@@ -183,16 +189,28 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-merge-audit-changes': {
     async up(db: Kysely<unknown>) {
       // Who set a record's status, and whether they knew of a door check-in: the merge rules need both.
-      await db.schema.alterTable('attendance').addColumn('status_by', 'text', (c) => c.notNull().defaultTo('door')).execute();
-      await db.schema.alterTable('attendance').addColumn('status_saw_check_in', 'integer', (c) => c.notNull().defaultTo(1)).execute();
-      await db.schema.alterTable('attendance').addColumn('status_by_name', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema
+        .alterTable('attendance')
+        .addColumn('status_by', 'text', (c) => c.notNull().defaultTo('door'))
+        .execute();
+      await db.schema
+        .alterTable('attendance')
+        .addColumn('status_saw_check_in', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .alterTable('attendance')
+        .addColumn('status_by_name', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
       await db.schema.alterTable('attendance').addColumn('last_actor_id', 'text').execute();
       await db.schema.alterTable('ops').addColumn('corrected_time', 'bigint').execute();
       await db.schema.alterTable('ops').addColumn('clock_offset', 'bigint').execute();
       await db.schema.alterTable('ops').addColumn('hlc', 'text').execute();
       await db.schema.alterTable('ops').addColumn('rule', 'text').execute();
       await db.schema.alterTable('ops').addColumn('conflict_id', 'text').execute();
-      await db.schema.alterTable('notes').addColumn('author', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema
+        .alterTable('notes')
+        .addColumn('author', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
       await db.schema
         .createTable('conflicts')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -239,7 +257,11 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('before', 'text', (c) => c.notNull())
         .addColumn('after', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('audit_by_record').on('audit_log').columns(['school_id', 'student_id', 'date', 'session', 'version']).execute();
+      await db.schema
+        .createIndex('audit_by_record')
+        .on('audit_log')
+        .columns(['school_id', 'student_id', 'date', 'session', 'version'])
+        .execute();
       // The change feed: paged by this sequence number, never by a clock.
       await db.schema
         .createTable('changes')
@@ -257,7 +279,10 @@ export const MIGRATIONS: Record<string, Migration> = {
       // The device whose op made a change, and whether that device already holds the result:
       // the feed leaves such echoes out of that device's pulls (on a slow link every byte counts).
       await db.schema.alterTable('changes').addColumn('origin_device', 'text').execute();
-      await db.schema.alterTable('changes').addColumn('echo', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('changes')
+        .addColumn('echo', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
     },
   },
 

@@ -135,7 +135,6 @@ export interface OpsTable {
   conflict_id: string | null;
 }
 
-
 /** Current attendance, one row per (school, student, date, session). */
 export interface AttendanceTable {
   school_id: string;

@@ -66,7 +66,8 @@ export async function appShellRoutes(app: FastifyInstance, publicDir: string, au
           await auth.requireStaff(request, page.roles);
         } catch (error) {
           if (!(error instanceof DoorlineError)) throw error;
-          const reason = error.code === 'forbidden' ? '&reason=forbidden' : error.code === 'password-change-required' ? '&reason=password' : '';
+          const reason =
+            error.code === 'forbidden' ? '&reason=forbidden' : error.code === 'password-change-required' ? '&reason=password' : '';
           // Back to the page as asked, query included (`request.url` is a path on this server).
           return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}${reason}`, 303);
         }

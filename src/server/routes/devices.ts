@@ -40,7 +40,12 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
       throw new DoorlineError('kiosk-not-found', { kioskId: body.kioskId });
     });
     if (school.id !== admin.schoolId) throw new DoorlineError('kiosk-not-found', { kioskId: body.kioskId });
-    const { code, expiresAt } = await createPairingCode(db, { schoolId: school.id, kioskId: kiosk.id, createdBy: admin.staffId, now: auth.now() });
+    const { code, expiresAt } = await createPairingCode(db, {
+      schoolId: school.id,
+      kioskId: kiosk.id,
+      createdBy: admin.staffId,
+      now: auth.now(),
+    });
     const answer: PairingCode = { v: PROTOCOL_VERSION, type: 'pairing-code', code, kioskId: kiosk.id, kioskName: kiosk.name, expiresAt };
     void reply.status(201).header('cache-control', 'no-store');
     return answer;
@@ -57,22 +62,51 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
     }
     const token = newSecret('dld');
     const paired = await db.transaction().execute(async (trx) => {
-      const code = await trx.selectFrom('pairing_codes').selectAll().where('code_hash', '=', sha256(normalizePairingCode(body.code))).executeTakeFirst();
+      const code = await trx
+        .selectFrom('pairing_codes')
+        .selectAll()
+        .where('code_hash', '=', sha256(normalizePairingCode(body.code)))
+        .executeTakeFirst();
       if (!code || code.used_at !== null || Number(code.expires_at) <= now) return null;
       const existing = await trx.selectFrom('devices').select(['school_id', 'kind']).where('id', '=', body.deviceId).executeTakeFirst();
       if (existing && existing.school_id !== code.school_id) throw new DoorlineError('device-in-other-school', { deviceId: body.deviceId });
-      await trx.updateTable('pairing_codes').set({ used_at: now, used_by_device: body.deviceId }).where('code_hash', '=', code.code_hash).execute();
-      const pairing = { kind: 'kiosk' as const, kiosk_id: code.kiosk_id, token_hash: sha256(token), paired_at: now, paired_by: code.created_by, revoked_at: null, revoked_by: null, last_seen_at: now, app_version: body.appVersion, staff_id: null };
+      await trx
+        .updateTable('pairing_codes')
+        .set({ used_at: now, used_by_device: body.deviceId })
+        .where('code_hash', '=', code.code_hash)
+        .execute();
+      const pairing = {
+        kind: 'kiosk' as const,
+        kiosk_id: code.kiosk_id,
+        token_hash: sha256(token),
+        paired_at: now,
+        paired_by: code.created_by,
+        revoked_at: null,
+        revoked_by: null,
+        last_seen_at: now,
+        app_version: body.appVersion,
+        staff_id: null,
+      };
       // Pairing again (after a revocation, say) keeps the device's id, so its old ops stay its own.
       if (existing) await trx.updateTable('devices').set(pairing).where('id', '=', body.deviceId).execute();
-      else await trx.insertInto('devices').values({ id: body.deviceId, school_id: code.school_id, first_seen_at: now, last_seq: 0, ...pairing }).execute();
+      else
+        await trx
+          .insertInto('devices')
+          .values({ id: body.deviceId, school_id: code.school_id, first_seen_at: now, last_seq: 0, ...pairing })
+          .execute();
       return code;
     });
     if (!paired) {
       pairingGuesses.fail(request.ip, now);
       throw new DoorlineError('pairing-code-invalid');
     }
-    const answer: PairAnswer = { v: PROTOCOL_VERSION, type: 'paired', deviceId: body.deviceId, token, config: await deviceConfig(db, paired.school_id, paired.kiosk_id) };
+    const answer: PairAnswer = {
+      v: PROTOCOL_VERSION,
+      type: 'paired',
+      deviceId: body.deviceId,
+      token,
+      config: await deviceConfig(db, paired.school_id, paired.kiosk_id),
+    };
     void reply.header('cache-control', 'no-store');
     return answer;
   });
@@ -82,7 +116,18 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
     const rows = await db
       .selectFrom('devices')
       .leftJoin('kiosks', 'kiosks.id', 'devices.kiosk_id')
-      .select(['devices.id', 'devices.kind', 'devices.kiosk_id', 'kiosks.name as kiosk_name', 'devices.paired_at', 'devices.last_seen_at', 'devices.app_version', 'devices.queue_depth', 'devices.oldest_waiting_at', 'devices.revoked_at'])
+      .select([
+        'devices.id',
+        'devices.kind',
+        'devices.kiosk_id',
+        'kiosks.name as kiosk_name',
+        'devices.paired_at',
+        'devices.last_seen_at',
+        'devices.app_version',
+        'devices.queue_depth',
+        'devices.oldest_waiting_at',
+        'devices.revoked_at',
+      ])
       .where('devices.school_id', '=', admin.schoolId)
       .orderBy('devices.last_seen_at', 'desc')
       .execute();
@@ -100,7 +145,12 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
     for (const row of refusedRows) {
       const entry = refused.get(row.device_id as string) ?? { count: 0, recent: [] };
       entry.count += 1;
-      if (entry.recent.length < 5) entry.recent.push({ studentId: row.student_number, code: (row.code ?? 'invalid-body') as OpErrorCode, at: Number(row.device_time) });
+      if (entry.recent.length < 5)
+        entry.recent.push({
+          studentId: row.student_number,
+          code: (row.code ?? 'invalid-body') as OpErrorCode,
+          at: Number(row.device_time),
+        });
       refused.set(row.device_id as string, entry);
     }
     const num = (value: number | null) => (value === null ? null : Number(value));
@@ -160,10 +210,24 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
     if (device.revoked_at === null) throw new DoorlineError('device-not-revoked', { deviceId: body.deviceId });
     // The same envelope checks as a sync batch: identities whole, at most a batch's worth of ops.
     // A file may hold more than one batch's worth: it goes in as several batches, each checked whole.
-    const sender = { kind: 'import' as const, schoolId: staff.schoolId, deviceId: body.deviceId, kioskId: device.kiosk_id, actorId: staff.staffId, name: device.kiosk_name ?? 'Kiosk', importedBy: staff.name };
+    const sender = {
+      kind: 'import' as const,
+      schoolId: staff.schoolId,
+      deviceId: body.deviceId,
+      kioskId: device.kiosk_id,
+      actorId: staff.staffId,
+      name: device.kiosk_name ?? 'Kiosk',
+      importedBy: staff.name,
+    };
     const receipts: ReceiptRun[] = [];
     for (let i = 0; i < body.ops.length || i === 0; i += LIMITS.maxOpsPerBatch) {
-      const batch = { v: body.v, type: 'sync', deviceId: body.deviceId, kioskId: body.kioskId, ops: body.ops.slice(i, i + LIMITS.maxOpsPerBatch) };
+      const batch = {
+        v: body.v,
+        type: 'sync',
+        deviceId: body.deviceId,
+        kioskId: body.kioskId,
+        ops: body.ops.slice(i, i + LIMITS.maxOpsPerBatch),
+      };
       assertSyncRequest(batch);
       const result = await ingestBatch(db, sender, { deviceId: body.deviceId, ops: batch.ops }, {}, auth.now());
       receipts.push(...result.receipts);

@@ -67,11 +67,16 @@ export function officeRoutes(app: FastifyInstance, auth: Auth): void {
     const school = await findSchool(auth.db, principal.schoolId);
     // A staff browser names its device so its own marks are not sent back; naming another only hides that one's echoes from oneself.
     const named = request.headers[DEVICE_ID_HEADER];
-    const device = principal.kind === 'device' ? principal.deviceId : typeof named === 'string' && DEVICE_ID_PATTERN.test(named) ? named : null;
+    const device =
+      principal.kind === 'device' ? principal.deviceId : typeof named === 'string' && DEVICE_ID_PATTERN.test(named) ? named : null;
     // A pull is also a visit: the admin's list shows the device's state as of now, queue included.
     if (principal.kind === 'device') await noteVisit(auth.db, principal.deviceId, deviceReport(request), auth.now());
     void reply.header('cache-control', 'no-store');
-    return sendJson(request, reply, await changePage(auth.db, school, query.cursor === '' ? null : Number(query.cursor), auth.now(), device));
+    return sendJson(
+      request,
+      reply,
+      await changePage(auth.db, school, query.cursor === '' ? null : Number(query.cursor), auth.now(), device),
+    );
   });
 
   app.get('/api/roll', async (request, reply) => {

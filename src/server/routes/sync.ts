@@ -27,7 +27,8 @@ export function deviceReport(request: FastifyRequest): DeviceReport {
   const report: DeviceReport = {};
   const app = request.headers[APP_VERSION_HEADER];
   if (app !== undefined) {
-    if (typeof app !== 'string' || !APP_VERSION_PATTERN.test(app)) throw new DoorlineError('invalid-header', { header: APP_VERSION_HEADER });
+    if (typeof app !== 'string' || !APP_VERSION_PATTERN.test(app))
+      throw new DoorlineError('invalid-header', { header: APP_VERSION_HEADER });
     report.appVersion = app;
   }
   const queue = request.headers[QUEUE_HEADER];
@@ -48,7 +49,8 @@ export function deviceReport(request: FastifyRequest): DeviceReport {
 function clockOffset(request: FastifyRequest, now: number): number | null {
   const header = request.headers[DEVICE_CLOCK_HEADER];
   if (header === undefined) return null;
-  if (typeof header !== 'string' || !/^\d{13}$/.test(header)) throw new DoorlineError('invalid-header', { header: DEVICE_CLOCK_HEADER, expected: 'epoch milliseconds' });
+  if (typeof header !== 'string' || !/^\d{13}$/.test(header))
+    throw new DoorlineError('invalid-header', { header: DEVICE_CLOCK_HEADER, expected: 'epoch milliseconds' });
   return now - Number(header);
 }
 
@@ -65,10 +67,12 @@ export function syncRoutes(app: FastifyInstance, auth: Auth): void {
     const report = deviceReport(request);
     const now = auth.now();
     const cursor = request.headers[CURSOR_HEADER];
-    if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d{1,15}$/.test(cursor))) throw new DoorlineError('invalid-header', { header: CURSOR_HEADER, expected: 'a change-feed cursor' });
+    if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d{1,15}$/.test(cursor)))
+      throw new DoorlineError('invalid-header', { header: CURSOR_HEADER, expected: 'a change-feed cursor' });
     const answer = await ingestBatch(auth.db, senderOf(principal, batch.deviceId), batch, report, now, clockOffset(request, now));
     // The answer brings back what changed since the device's cursor: no separate pull on a slow link.
-    if (cursor !== undefined) answer.changes = await changePage(auth.db, await findSchool(auth.db, principal.schoolId), Number(cursor), now, batch.deviceId);
+    if (cursor !== undefined)
+      answer.changes = await changePage(auth.db, await findSchool(auth.db, principal.schoolId), Number(cursor), now, batch.deviceId);
     void reply.header('cache-control', 'no-store');
     return sendJson(request, reply, answer);
   });

@@ -41,9 +41,9 @@ worker.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'POST' || url.origin !== worker.location.origin || url.pathname !== '/api/marks') return;
   event.respondWith(
-    queue.pushRequest({ request: event.request }).then(
-      () => new Response(JSON.stringify({ queued: true }), { status: 202, headers: { 'content-type': 'application/json' } }),
-    ),
+    queue
+      .pushRequest({ request: event.request })
+      .then(() => new Response(JSON.stringify({ queued: true }), { status: 202, headers: { 'content-type': 'application/json' } })),
   );
 });
 

@@ -23,7 +23,17 @@ export interface FrontServer {
 }
 
 /** Headers about one hop's connection, not the message; each hop writes its own. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+]);
 
 /** Fastify's default, so a connection behind this server lives as long as one to Doorline would. */
 const KEEP_ALIVE_MS = 72_000;
@@ -42,7 +52,11 @@ function endToEnd(rawHeaders: string[]): string[] {
  * `authorization`: added to forwarded requests that carry none (the baseline worker
  * knows nothing of device tokens; it sends as a paired kiosk would).
  */
-export async function startFrontServer(target: string, files: Record<string, ServedFile>, authorization?: () => string | null): Promise<FrontServer> {
+export async function startFrontServer(
+  target: string,
+  files: Record<string, ServedFile>,
+  authorization?: () => string | null,
+): Promise<FrontServer> {
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true });
   let forwarded: Record<string, number> = {};
@@ -51,7 +65,9 @@ export async function startFrontServer(target: string, files: Record<string, Ser
     const urlPath = (req.url ?? '/').split('?')[0] as string;
     const file = Object.hasOwn(files, urlPath) ? files[urlPath] : undefined;
     if (file) {
-      res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length, 'cache-control': 'no-cache' }).end(file.body);
+      res
+        .writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length, 'cache-control': 'no-cache' })
+        .end(file.body);
       return;
     }
     const key = `${req.method} ${urlPath}`;

@@ -64,16 +64,14 @@ export function realisticMorning(options: MorningOptions = {}): KioskMorning[] {
     kioskIndex,
     ops: taps
       .filter((tap) => tap.kioskIndex === kioskIndex)
-      .map(
-        (tap, i): Op => ({
-          seq: i + 1,
-          opId: ulid(tap.at, fillRandom),
-          kind: 'check-in',
-          studentId: tap.studentId,
-          at: tap.at,
-          session: 'day',
-          base: 0,
-        }),
-      ),
+      .map((tap, i): Op => ({
+        seq: i + 1,
+        opId: ulid(tap.at, fillRandom),
+        kind: 'check-in',
+        studentId: tap.studentId,
+        at: tap.at,
+        session: 'day',
+        base: 0,
+      })),
   }));
 }

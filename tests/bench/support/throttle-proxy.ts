@@ -54,7 +54,10 @@ interface Counters {
   delivered: Record<Direction, Span>;
 }
 
-const freshCounters = (): Counters => ({ bytes: { up: 0, down: 0 }, delivered: { up: { first: 0, last: 0 }, down: { first: 0, last: 0 } } });
+const freshCounters = (): Counters => ({
+  bytes: { up: 0, down: 0 },
+  delivered: { up: { first: 0, last: 0 }, down: { first: 0, last: 0 } },
+});
 
 /**
  * One direction of one connection. `waiting` holds bytes not yet through the
@@ -172,7 +175,10 @@ export async function startThrottleProxy(target: string, initial: Link | 'down')
     const connection: Connection = {
       client,
       server: serverSide,
-      pipes: [new Pipe('up', client, serverSide, currentLink, counters, openAt), new Pipe('down', serverSide, client, currentLink, counters, openAt)],
+      pipes: [
+        new Pipe('up', client, serverSide, currentLink, counters, openAt),
+        new Pipe('down', serverSide, client, currentLink, counters, openAt),
+      ],
     };
     open.add(connection);
     // A reset on either side resets the other, as it would end to end.

@@ -60,7 +60,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         return;
       }
       if (mode === 'error-401') {
-        res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"device-unauthorized","message":"This kiosk needs to be paired again."}}');
+        res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end('{"error":{"code":"device-unauthorized","message":"This kiosk needs to be paired again."}}');
         return;
       }
       const body = Buffer.concat(chunks);
@@ -73,11 +75,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         proxy.passedBodies.push(body.length);
       }
       if (mode === 'html-200') {
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Welcome</title><p>Accept the terms to use this Wi-Fi.</p>');
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<!doctype html><title>Welcome</title><p>Accept the terms to use this Wi-Fi.</p>');
         return;
       }
       const forward = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
         (answer) => {
           if (mode === 'drop-after-commit') {
             // The server has committed; the answer never reaches the browser.
@@ -107,8 +117,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const encoding = answer.headers['content-encoding'];
       const plain = encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : raw;
       const json = JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
-      const withNews = (page: Record<string, unknown>) => ({ ...page, region: 'north', changes: (page.changes as Array<Record<string, unknown>>).map((c) => ({ ...c, by: 'office' })) });
-      const newer = which === 'changes' ? withNews(json) : { ...json, ...(json.changes ? { changes: withNews(json.changes as Record<string, unknown>) } : {}) };
+      const withNews = (page: Record<string, unknown>) => ({
+        ...page,
+        region: 'north',
+        changes: (page.changes as Array<Record<string, unknown>>).map((c) => ({ ...c, by: 'office' })),
+      });
+      const newer =
+        which === 'changes'
+          ? withNews(json)
+          : { ...json, ...(json.changes ? { changes: withNews(json.changes as Record<string, unknown>) } : {}) };
       const body = JSON.stringify({ ...newer, retryAfterHint: 5 });
       proxy.widened[which]++;
       const { 'content-encoding': _encoding, 'content-length': _length, ...headers } = answer.headers;

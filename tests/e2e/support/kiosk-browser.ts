@@ -7,7 +7,15 @@ export const LAUNCH: LaunchOptions = {
   executablePath: CHROMIUM,
   headless: true,
   // This machine has no outside network; Chromium's own background traffic only adds noise.
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 };
 
 export function launchBrowser(): Promise<Browser> {
@@ -23,7 +31,12 @@ export function launchProfile(userDataDir: string): Promise<BrowserContext> {
  * roster. A kiosk not paired yet shows its setup screen: `pairingCode` gives
  * the code an admin would read out, and the test types it in.
  */
-export async function openKiosk(context: BrowserContext, baseUrl: string, pairingCode?: () => Promise<string>, timeoutMs = 30_000): Promise<Page> {
+export async function openKiosk(
+  context: BrowserContext,
+  baseUrl: string,
+  pairingCode?: () => Promise<string>,
+  timeoutMs = 30_000,
+): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${baseUrl}/kiosk`);
   const ready = page.getByText(/Ready offline — 600 students on this kiosk/);

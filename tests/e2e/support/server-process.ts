@@ -62,7 +62,11 @@ export async function startServer(): Promise<ServerProcess> {
   });
   const cookies = new Map<string, string>();
   const origin = new URL(url).origin;
-  const api = async (role: 'teacher' | 'office' | 'admin', pathname: string, init: { method?: string; body?: unknown } = {}): Promise<Response> => {
+  const api = async (
+    role: 'teacher' | 'office' | 'admin',
+    pathname: string,
+    init: { method?: string; body?: unknown } = {},
+  ): Promise<Response> => {
     let cookie = cookies.get(role);
     if (!cookie) {
       const signIn = await fetch(`${url}/api/session`, {
@@ -99,7 +103,7 @@ export async function startServer(): Promise<ServerProcess> {
       }
       fs.rmSync(dir, { recursive: true, force: true });
     },
-    query: <T,>(sql: string, ...params: unknown[]): T[] => {
+    query: <T>(sql: string, ...params: unknown[]): T[] => {
       const db = new Database(dbFile, { readonly: true, fileMustExist: true });
       try {
         return db.prepare(sql).all(...params) as T[];

@@ -1,7 +1,12 @@
 /** A member of staff in Chromium: signs in through the sign-in page and works the roll and the office by role and label. */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
-export async function signInAs(browser: Browser, baseUrl: string, role: 'teacher' | 'office' | 'admin', next: string): Promise<{ context: BrowserContext; page: Page }> {
+export async function signInAs(
+  browser: Browser,
+  baseUrl: string,
+  role: 'teacher' | 'office' | 'admin',
+  next: string,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${baseUrl}${next}`);
