@@ -32,7 +32,7 @@ export type ProgressEvent = { kind: 'sent'; chunk: Chunk; elapsedMs: number } | 
 export interface SchedulerDelegate {
   /** Prepares the next chunk of about `targetBytes` encoded bytes (at most `maxOps` ops) from ops not yet sent or in flight, respecting dependency order; null when nothing can be sent now (empty, or only ops that wait for an in-flight chunk). */
   take(targetBytes: number, maxOps: number): Promise<Chunk | null>;
-  /** Sends a chunk; resolves when the server's receipts are settled; rejects with a DoorlineError whose code classifies the failure. */
+  /** Sends a chunk; resolves when the server has answered it (the delegate settles its receipts and keeps its ops out of `take` until then); rejects with a DoorlineError whose code classifies the failure. */
   send(chunk: Chunk): Promise<void>;
   /** Returns a chunk's ops to the queue after a failure (they will be taken again). */
   release(chunk: Chunk): void;

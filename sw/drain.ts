@@ -12,7 +12,12 @@
  * WINDOW_OPS ops the lanes choose from: each chunk reads at most a page of
  * ops it has not read yet (an index range that is empty once the backlog is
  * in), not the whole queue again, so a check-in saved meanwhile never waits
- * behind a long read. Acknowledged ops leave the window; failed ones stay.
+ * behind a long read; a page is read READ_PAGE_OPS at a time for the same
+ * reason. Acknowledged ops leave the window; failed ones stay.
+ *
+ * Receipts settle behind the answers, one chunk after another, while the
+ * next request is on the wire: the link is timed without the settle, and a
+ * pass ends only once every answer it had is settled.
  */
 import { encodeBatch } from '../src/shared/batch-codec.ts';
 import { DoorlineError, isErrorCode, type ErrorCode } from '../src/shared/error-codes.ts';
@@ -59,6 +64,12 @@ export interface DrainSummary {
 const INITIAL_BYTES_PER_OP = 4;
 /** Shortest time a request may take before it counts as timed out. */
 const MIN_TIMEOUT_MS = 20_000;
+/**
+ * Ops read per IndexedDB transaction. A check-in's save waits for a read of
+ * the outbox already under way: a page this size is read in a few
+ * milliseconds, and the save runs between two pages.
+ */
+export const READ_PAGE_OPS = 250;
 /** Ops the lanes choose among at once: a few requests' worth, so a roll mark behind a long backlog still goes first. */
 export const WINDOW_OPS = 10_000;
 
@@ -98,11 +109,15 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   const window = new Map<number, OutboxOp>();
   let readTo = 0;
   const refill = async (): Promise<void> => {
-    const room = Math.min(WINDOW_OPS - window.size, 2 * d.limits.maxOps);
-    if (room <= 0) return;
-    for (const op of await d.outbox.waitingAfter(readTo, room)) {
-      window.set(op.seq, op);
-      readTo = Math.max(readTo, op.seq);
+    let room = Math.min(WINDOW_OPS - window.size, 2 * d.limits.maxOps);
+    while (room > 0) {
+      const page = await d.outbox.waitingAfter(readTo, Math.min(room, READ_PAGE_OPS));
+      for (const op of page) {
+        window.set(op.seq, op);
+        readTo = Math.max(readTo, op.seq);
+      }
+      room -= page.length;
+      if (page.length < READ_PAGE_OPS) break;
     }
     total = Math.max(total, done + window.size);
   };
@@ -119,8 +134,13 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
     return entry;
   };
 
+  /** Receipts settle one chunk after another, in the order the answers came; a failure stops the drain, its ops still queued. */
+  let settling: Promise<void> = Promise.resolve();
+  let settleFailure = null as { error: unknown } | null;
+
   const delegate: SchedulerDelegate = {
     async take(targetBytes, maxOps) {
+      if (settleFailure) throw settleFailure.error;
       await refill();
       const candidates = selectNext([...window.values()], {
         max: Math.min(maxOps, d.limits.maxOps),
@@ -157,22 +177,32 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       if (receipts.length !== entry.ops.length) {
         throw new DoorlineError('bad-response', { problem: `${receipts.length} receipts for ${entry.ops.length} ops` });
       }
-      await d.settle(entry.ops, receipts);
-      forget(chunk.id);
-      for (const op of entry.ops) window.delete(op.seq);
-      done += entry.ops.length;
-      bytesSent += entry.body.length;
-      serverTime = response.serverTime;
-      const seconds = Math.max(0.001, (d.now() - started) / 1000);
-      const rate = done / seconds;
-      const remaining = Math.max(0, total - done);
-      d.onProgress?.({
-        lane: laneOf(entry.ops[0] as OutboxOp) satisfies LaneName,
-        done,
-        total: Math.max(total, done),
-        bytesSent,
-        rate: Math.round(rate * 10) / 10,
-        etaSeconds: remaining === 0 ? 0 : rate > 0 ? Math.round(remaining / rate) : null,
+      // The answer is in: the scheduler times the link up to here, and the next request
+      // goes out while these receipts settle. The ops stay in flight until they are settled.
+      settling = settling.then(async () => {
+        if (settleFailure) return;
+        try {
+          await d.settle(entry.ops, receipts);
+        } catch (error) {
+          settleFailure = { error };
+          return;
+        }
+        forget(chunk.id);
+        for (const op of entry.ops) window.delete(op.seq);
+        done += entry.ops.length;
+        bytesSent += entry.body.length;
+        serverTime = response.serverTime;
+        const seconds = Math.max(0.001, (d.now() - started) / 1000);
+        const rate = done / seconds;
+        const remaining = Math.max(0, total - done);
+        d.onProgress?.({
+          lane: laneOf(entry.ops[0] as OutboxOp) satisfies LaneName,
+          done,
+          total: Math.max(total, done),
+          bytesSent,
+          rate: Math.round(rate * 10) / 10,
+          etaSeconds: remaining === 0 ? 0 : rate > 0 ? Math.round(remaining / rate) : null,
+        });
       });
     },
 
@@ -188,7 +218,13 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
     },
   };
 
-  await runScheduler(delegate, { maxBytes: d.limits.maxBodyBytes, maxOps: d.limits.maxOps, link: d.link });
+  try {
+    await runScheduler(delegate, { maxBytes: d.limits.maxBodyBytes, maxOps: d.limits.maxOps, link: d.link });
+  } finally {
+    // No settle outlives the pass: the next pass (one at a time) reads the outbox as settled.
+    await settling;
+  }
+  if (settleFailure) throw settleFailure.error;
   return { ops: done, bytes: bytesSent, serverTime };
 }
 

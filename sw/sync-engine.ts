@@ -93,6 +93,8 @@ export class SyncEngine {
   }
 
   async status(): Promise<WorkerStatus> {
+    // The state as of the moment it was asked: the drain may move on while the stores are read.
+    const { phase, progress, lastError } = this;
     const [waiting, deadLetters, rosterSize, lastSyncAt, storage, recent] = await Promise.all([
       this.d.stores.outbox.size(),
       this.d.stores.deadLetters.count(),
@@ -104,8 +106,8 @@ export class SyncEngine {
     return {
       v: PROTOCOL_VERSION,
       type: 'status',
-      phase: this.phase,
-      progress: this.phase === 'sending' ? this.progress : null,
+      phase,
+      progress: phase === 'sending' ? progress : null,
       quality: this.quality ?? this.measureQuality(null),
       storage,
       recentDeadLetters: recent.map((dead) => ({
@@ -118,7 +120,7 @@ export class SyncEngine {
       waiting,
       deadLetters,
       rosterSize,
-      lastError: this.lastError,
+      lastError,
       lastSyncAt,
     };
   }

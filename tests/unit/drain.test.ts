@@ -138,6 +138,46 @@ describe('drain', () => {
     expect(await outbox.size()).toBe(0);
   });
 
+  it("sends the next chunk while the last answer's receipts settle, and removes each op only once it is settled", async () => {
+    await queue(6);
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const server = fakeServer((ops) => {
+      events.push(`sent ${ops.map((op) => op.seq).join(',')}`);
+      if (ops[0]?.seq === 4) release();
+      return ops.map((): Receipt => ({ status: 'applied' }));
+    });
+    const summary = await drainOutbox(
+      delegate(server.post, {
+        limits: { maxBodyBytes: 1024 * 1024, maxOps: 3 },
+        settle: async (sent, receipts) => {
+          // The first answer's receipts settle only once the second request has been answered.
+          if (sent[0]?.seq === 1) await held;
+          events.push(`settled ${sent.map((op) => op.seq).join(',')}`);
+          return settleReceipts(stores, sent, receipts);
+        },
+      }),
+    );
+    expect(events).toEqual(['sent 1,2,3', 'sent 4,5,6', 'settled 1,2,3', 'settled 4,5,6']);
+    expect(summary.ops).toBe(6);
+    expect(await outbox.size()).toBe(0);
+  });
+
+  it('stops when receipts cannot be settled, and keeps the ops they were for', async () => {
+    await queue(6);
+    const server = fakeServer();
+    const failing = delegate(server.post, {
+      limits: { maxBodyBytes: 1024 * 1024, maxOps: 3 },
+      settle: async () => {
+        throw new Error('QuotaExceededError');
+      },
+    });
+    await expect(drainOutbox(failing)).rejects.toThrow('QuotaExceededError');
+    expect(server.requests.length).toBeLessThanOrEqual(2);
+    expect(await outbox.size()).toBe(6);
+  });
+
   it('keeps everything queued and rethrows when sending keeps failing', async () => {
     await queue(5);
     const server = fakeServer(() => new DoorlineError('network-error'));

@@ -25,7 +25,8 @@ function device(on: OutboxDb, now: () => number = Date.now, newDeviceId?: () => 
   return {
     enqueue: (input: MarkInput, stamp?: MarkStamp, alongside?: (op: OutboxOp) => Promise<void>) =>
       saveMark(stores, input, stamp, alongside, now),
-    settle: (sent: readonly Pick<OutboxOp, 'seq' | 'opId'>[], receipts: readonly Receipt[]) => settleReceipts(stores, sent, receipts, now),
+    settle: (sent: readonly Pick<OutboxOp, 'seq' | 'opId'>[], receipts: readonly Receipt[], slice?: number) =>
+      settleReceipts(stores, sent, receipts, now, slice),
     waiting: (limit?: number) => stores.outbox.waiting(limit),
     size: () => stores.outbox.size(),
     backlog: () => stores.outbox.backlog(),
@@ -93,6 +94,37 @@ describe('saving marks and settling receipts', () => {
     );
     expect(result).toEqual({ removed: 2, deadLettered: 0 });
     expect((await outbox.waiting(10)).map((op) => op.seq)).toEqual([c.seq, d.seq]);
+  });
+
+  it('settles a chunk slice by slice, each op only with its own receipt, and counts each outcome once', async () => {
+    const outbox = device(db);
+    const ops: OutboxOp[] = [];
+    for (let i = 0; i < 7; i++) ops.push((await outbox.enqueue(mark(String(100001 + i)))).op);
+    const kept = ops[4] as OutboxOp;
+    const sent = ops.map((op) => (op === kept ? { seq: op.seq, opId: (ops[6] as OutboxOp).opId } : op));
+    const receipts: Receipt[] = ops.map((_, i) => (i === 2 ? { status: 'rejected', code: 'unknown-student' } : { status: 'applied' }));
+    // Slices of three: [1 2 3] [4 5 6] [7]; the refusal sits in the first, the op sent under another's opId in the second.
+    expect(await outbox.settle(sent, receipts, 3)).toEqual({ removed: 5, deadLettered: 1 });
+    expect((await outbox.waiting(10)).map((op) => op.seq)).toEqual([kept.seq]);
+    expect((await outbox.deadLetters()).map((dead) => dead.seq)).toEqual([(ops[2] as OutboxOp).seq]);
+  });
+
+  it('lets a check-in saved during a long settle commit before the settle ends', async () => {
+    const outbox = device(db);
+    const ops: OutboxOp[] = [];
+    for (let i = 0; i < 40; i++) ops.push((await outbox.enqueue(mark(String(100001 + (i % 600))))).op);
+    const events: string[] = [];
+    const settling = outbox
+      .settle(
+        ops,
+        ops.map(() => ({ status: 'applied' as const })),
+        5,
+      )
+      .then(() => events.push('settled'));
+    const saving = outbox.enqueue(mark('100500')).then(({ op }) => events.push(`saved ${op.seq}`));
+    await Promise.all([settling, saving]);
+    expect(events).toEqual(['saved 41', 'settled']);
+    expect((await outbox.waiting(10)).map((op) => op.seq)).toEqual([41]);
   });
 
   it('refuses to settle when receipts and ops do not pair up', async () => {
