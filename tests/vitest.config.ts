@@ -14,6 +14,8 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
           setupFiles: ['fake-indexeddb/auto'],
+          // Beside the server project (two databases) on two shared cores, the outbox's IndexedDB tests can take over 5 s.
+          testTimeout: 20_000,
         },
       },
       {
