@@ -59,7 +59,7 @@ export function parseDatabaseUrl(url: string | undefined, poolSize?: string): Da
 /** The URL as it may be shown, once it is known to name a host; a URL that does not is refused. */
 function checkPostgresUrl(value: string): string {
   const shown = redact(value);
-  let parsed: URL | null = null;
+  let parsed: URL | null;
   try {
     parsed = new URL(value);
   } catch {

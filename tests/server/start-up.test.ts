@@ -1,6 +1,5 @@
 /** Opening the configured database: one clear reason when it cannot be used, and the password never shown. */
-import { describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../../src/server/db/open-database.ts';
 import { redact } from '../../src/server/config.ts';
 import { POSTGRES_ADMIN_URL } from '../support/postgres-admin.ts';
