@@ -26,6 +26,6 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  { files: ['**/*.mjs', 'build.mjs', 'eslint.config.js'], languageOptions: { globals: globals.node } },
+  { files: ['**/*.mjs', 'build.mjs', '.eslint.config.js'], languageOptions: { globals: globals.node } },
   prettier,
 );
