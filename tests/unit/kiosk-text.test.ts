@@ -9,21 +9,9 @@ import {
   storageWarning,
   unpairedDetail,
 } from '../../src/ui/kiosk-text.ts';
+import { idleStatus } from '../support/worker-status.ts';
 
-const idle: WorkerStatus = {
-  v: 1,
-  type: 'status',
-  phase: 'idle',
-  progress: null,
-  quality: { score: 90, label: 'good', saveData: false },
-  storage: { usage: 1_000_000, quota: 1_000_000_000 },
-  recentDeadLetters: [],
-  waiting: 0,
-  deadLetters: 0,
-  rosterSize: 600,
-  lastError: null,
-  lastSyncAt: null,
-};
+const idle = idleStatus({ quality: { score: 90, label: 'good', saveData: false }, storage: { usage: 1_000_000, quota: 1_000_000_000 } });
 
 describe('what the kiosk says', () => {
   it.each([

@@ -5,6 +5,7 @@ import { assertKioskConfig, assertMarkInput, assertSyncResponse, expectVersion }
 import { PROTOCOL_VERSION } from '../../src/shared/protocol.ts';
 import { assertPageMessage, assertWorkerMessage } from '../../src/shared/worker-messages.ts';
 import { readSyncAnswer } from '../../sw/sync-client.ts';
+import { idleStatus } from '../support/worker-status.ts';
 
 const codeOf = (check: () => void): string | undefined => {
   try {
@@ -45,20 +46,7 @@ const page = {
     { kind: 'roster', version: '7' },
   ],
 };
-const status = {
-  v: 1,
-  type: 'status',
-  phase: 'idle',
-  progress: null,
-  quality: null,
-  storage: null,
-  recentDeadLetters: [],
-  waiting: 0,
-  deadLetters: 0,
-  rosterSize: 600,
-  lastError: null,
-  lastSyncAt: null,
-};
+const status = idleStatus();
 const config = {
   v: 1,
   type: 'kiosk-config',

@@ -13,21 +13,9 @@ import {
   sessionLabel,
   sourceText,
 } from '../../src/ui/roll-text.ts';
+import { idleStatus } from '../support/worker-status.ts';
 
-const idle: WorkerStatus = {
-  v: 1,
-  type: 'status',
-  phase: 'idle',
-  progress: null,
-  quality: null,
-  storage: null,
-  recentDeadLetters: [],
-  waiting: 0,
-  deadLetters: 0,
-  rosterSize: 600,
-  lastError: null,
-  lastSyncAt: null,
-};
+const idle = idleStatus();
 
 const AT = Date.UTC(2026, 10, 24, 8, 40);
 const opId = ulid(AT, (bytes) => bytes.fill(7));
