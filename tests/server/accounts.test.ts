@@ -237,17 +237,7 @@ describe.each(databases())('on %s', (database) => {
 
     it('shows the admin what each device sent that the server refused, newest first', async () => {
       const now = t.clock.now;
-      const sync = await t.asKiosk({
-        method: 'POST',
-        url: '/api/sync',
-        payload: {
-          v: 1,
-          type: 'sync',
-          deviceId: t.deviceId,
-          kioskId: t.kioskId,
-          ops: [checkIn(1, '100001', now), checkIn(2, '4242', now), checkIn(3, '999', now + 1)],
-        },
-      });
+      const sync = await t.syncAsKiosk([checkIn(1, '100001', now), checkIn(2, '4242', now), checkIn(3, '999', now + 1)]);
       expect(sync.statusCode).toBe(200);
       const list = (await t.app.inject({ url: '/api/devices', headers: await t.signIn('admin') })).json();
       const kiosk = list.devices.find((d: { id: string }) => d.id === t.deviceId);
@@ -307,11 +297,7 @@ describe.each(databases())('on %s', (database) => {
       const admin = await t.signIn('admin');
       const revoked = await t.app.inject({ method: 'POST', url: `/api/devices/${t.deviceId}/revoke`, headers: admin });
       expect(revoked.statusCode).toBe(204);
-      const refused = await t.asKiosk({
-        method: 'POST',
-        url: '/api/sync',
-        payload: { v: 1, type: 'sync', deviceId: t.deviceId, kioskId: t.kioskId, ops: [checkInOp(1, '100001')] },
-      });
+      const refused = await t.syncAsKiosk([checkInOp(1, '100001')]);
       expect(refused.statusCode).toBe(403);
       expect(refused.json().error.code).toBe('device-revoked');
       expect((await t.asKiosk('/api/kiosk-config')).json().error.code).toBe('device-revoked');

@@ -29,17 +29,7 @@ describe.each(databases())('on %s', (database) => {
     t = await startTestApp({ database });
     hill = await addSecondSchool(t);
     staff = { teacher: await t.signIn('teacher'), office: await t.signIn('office'), admin: await t.signIn('admin') };
-    await t.asKiosk({
-      method: 'POST',
-      url: '/api/sync',
-      payload: {
-        v: 1,
-        type: 'sync',
-        deviceId: t.deviceId,
-        kioskId: t.kioskId,
-        ops: [{ seq: 1, kind: 'check-in', studentId: '100001', at: t.clock.now, session: 'day', base: 0 }],
-      },
-    });
+    await t.syncAsKiosk([{ seq: 1, kind: 'check-in', studentId: '100001', at: t.clock.now, session: 'day', base: 0 }]);
     before = await databaseFingerprint(t.db);
   });
 

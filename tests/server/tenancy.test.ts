@@ -20,17 +20,9 @@ describe.each(databases())('on %s', (database) => {
     t.clock.now = Date.parse('2026-11-24T09:00:00Z');
     hill = await addSecondSchool(t);
     // The demo school's day: a door scan, two staff disagreeing (an open conflict).
-    await t.asKiosk({
-      method: 'POST',
-      url: '/api/sync',
-      payload: {
-        v: 1,
-        type: 'sync',
-        deviceId: t.deviceId,
-        kioskId: t.kioskId,
-        ops: [{ seq: 1, kind: 'check-in', studentId: '100001', at: Date.parse('2026-11-24T07:58:00Z'), session: 'day', base: 0 }],
-      },
-    });
+    await t.syncAsKiosk([
+      { seq: 1, kind: 'check-in', studentId: '100001', at: Date.parse('2026-11-24T07:58:00Z'), session: 'day', base: 0 },
+    ]);
     const teacher = await t.signIn('teacher');
     const office = await t.signIn('office');
     const status = (status: string, seq: number) => ({

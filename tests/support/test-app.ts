@@ -27,6 +27,8 @@ export interface TestApp {
   clock: { now: number };
   /** A request as the paired kiosk's service worker makes it. */
   asKiosk: (options: InjectOptions | string) => Promise<LightMyRequestResponse>;
+  /** `POST /api/sync` of these ops as a JSON batch from the paired kiosk. */
+  syncAsKiosk: (ops: readonly unknown[]) => Promise<LightMyRequestResponse>;
   /** Signs a demo account in; the answer's headers make a request as that person from the app's own pages. */
   signIn: (role: 'teacher' | 'office' | 'admin') => Promise<Record<string, string>>;
   /** Pairs another kiosk device of the demo school; returns its token. */
@@ -85,6 +87,9 @@ export async function startTestApp(options: { database?: TestDatabase; publicDir
     return app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...(opts.headers ?? {}) } });
   };
 
+  const syncAsKiosk = (ops: readonly unknown[]): Promise<LightMyRequestResponse> =>
+    asKiosk({ method: 'POST', url: '/api/sync', payload: { v: 1, type: 'sync', deviceId, kioskId: kiosk.id, ops } });
+
   const signIn = async (role: 'teacher' | 'office' | 'admin'): Promise<Record<string, string>> => {
     const account = DEMO_ACCOUNTS.find((a) => a.role === role);
     if (!account) throw new Error(`no demo ${role}`);
@@ -108,6 +113,7 @@ export async function startTestApp(options: { database?: TestDatabase; publicDir
     token,
     clock,
     asKiosk,
+    syncAsKiosk,
     signIn,
     pair,
     close: async () => {
