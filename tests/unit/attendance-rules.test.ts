@@ -220,6 +220,10 @@ describe('the rule registry', () => {
     ]);
   });
 
+  it('gives every rule a reason a person can read', () => {
+    for (const rule of ATTENDANCE_RULES) expect(rule.summary.length).toBeGreaterThan(10);
+  });
+
   it.each<[string, FieldConflict, RuleId, boolean]>([
     [
       'a door scan against a blind absent is decided by the evidence',
