@@ -26,6 +26,7 @@ import { fromRuns } from '../src/shared/receipts.ts';
 import type { LaneName, SyncProgress } from '../src/shared/worker-messages.ts';
 import { runScheduler, type LinkEstimator, type SchedulerDelegate } from './chunk-scheduler.ts';
 import { laneOf, selectNext } from './lanes.ts';
+import { recordDaysIn } from './record-days.ts';
 import type { OutboxOp } from './outbox-db.ts';
 import type { Outbox } from './outbox.ts';
 
@@ -40,6 +41,8 @@ export interface DrainDelegate {
   link: LinkEstimator;
   /** Lanes that wait (notes while Save-Data is on). */
   holdLanes: ReadonlySet<LaneName>;
+  /** The school's time zone, once known: ops of different school days then travel in overlapping requests. */
+  timeZone?: string | undefined;
   compress: (bytes: Uint8Array) => Promise<{ body: Uint8Array; encoding: BodyEncoding }>;
   post: (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number) => Promise<SyncResponse>;
   now: () => number;
@@ -107,6 +110,9 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   let serverTime: number | null = null;
   /** Waiting ops read so far and not yet acknowledged, by seq; `readTo`: the highest seq read. */
   const window = new Map<number, OutboxOp>();
+  /** The school days of each op in the window, worked out once as it is read. */
+  const daysInWindow = new Map<number, readonly string[] | undefined>();
+  const recordDays = recordDaysIn(d.timeZone);
   let readTo = 0;
   const refill = async (): Promise<void> => {
     let room = Math.min(WINDOW_OPS - window.size, 2 * d.limits.maxOps);
@@ -114,6 +120,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       const page = await d.outbox.waitingAfter(readTo, Math.min(room, READ_PAGE_OPS));
       for (const op of page) {
         window.set(op.seq, op);
+        daysInWindow.set(op.seq, recordDays(op));
         readTo = Math.max(readTo, op.seq);
       }
       room -= page.length;
@@ -146,6 +153,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
         max: Math.min(maxOps, d.limits.maxOps),
         inFlight: inFlightSeqs,
         holdLanes: d.holdLanes,
+        daysOf: (op) => daysInWindow.get(op.seq),
       });
       const first = candidates[0];
       if (!first) return null;
@@ -188,7 +196,10 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
           return;
         }
         forget(chunk.id);
-        for (const op of entry.ops) window.delete(op.seq);
+        for (const op of entry.ops) {
+          window.delete(op.seq);
+          daysInWindow.delete(op.seq);
+        }
         done += entry.ops.length;
         bytesSent += entry.body.length;
         serverTime = response.serverTime;

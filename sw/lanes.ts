@@ -4,9 +4,10 @@
  * check-ins and check-outs, then notes.
  *
  * Within a device, dependency order always holds: an op is never sent before
- * an earlier op about the same student and session that is still waiting or
- * in flight (so an edit never overtakes what it edits, and a check-out never
- * overtakes its check-in).
+ * an earlier op about the same record (student, session and school day) that
+ * is still waiting or in flight (so an edit never overtakes what it edits, and
+ * a check-out never overtakes its check-in). Ops whose days are not known
+ * (sw/record-days.ts) wait for every earlier op of their student and session.
  */
 import type { OpKind } from '../src/shared/attendance-model.ts';
 import type { LaneName } from '../src/shared/worker-messages.ts';
@@ -28,6 +29,14 @@ export function laneOf(op: { kind: OpKind }): LaneName {
 
 const recordKey = (op: LanedOp): string => `${op.studentId}\u0000${op.session}`;
 
+type Days = readonly string[] | undefined;
+
+/** Two ops of one student and session are about the same record unless both days are known and differ. */
+function mayShareDay(a: Days, b: Days): boolean {
+  if (a === undefined || b === undefined) return true;
+  return a.some((day) => b.includes(day));
+}
+
 export interface SelectOptions {
   /** Most ops to select. */
   max: number;
@@ -35,6 +44,8 @@ export interface SelectOptions {
   inFlight?: ReadonlySet<number>;
   /** Lanes that wait for now (notes while Save-Data is on). */
   holdLanes?: ReadonlySet<LaneName>;
+  /** The school days each op may be filed under (sw/record-days.ts); unknown when absent. */
+  daysOf?: (op: LanedOp) => Days;
 }
 
 /**
@@ -45,14 +56,19 @@ export interface SelectOptions {
 export function selectNext<T extends LanedOp>(queue: readonly T[], options: SelectOptions): T[] {
   const inFlight = options.inFlight ?? new Set<number>();
   const hold = options.holdLanes ?? new Set<LaneName>();
+  const daysOf = options.daysOf ?? (() => undefined);
   const byLane = new Map<LaneName, T[]>(LANES.map((lane) => [lane, []]));
-  // For each record, the seqs that must go before anything later of that record.
-  const blockers = new Map<string, number[]>();
+  // For each student and session, its ops in seq order with their days: the
+  // earlier ones of the same day must go before anything later of that day.
+  const blockers = new Map<string, { seq: number; days: Days }[]>();
+  const daysBySeq = new Map<number, Days>();
   for (const op of [...queue].sort((a, b) => a.seq - b.seq)) {
     const key = recordKey(op);
+    const days = daysOf(op);
+    daysBySeq.set(op.seq, days);
     const list = blockers.get(key);
-    if (list) list.push(op.seq);
-    else blockers.set(key, [op.seq]);
+    if (list) list.push({ seq: op.seq, days });
+    else blockers.set(key, [{ seq: op.seq, days }]);
     if (!inFlight.has(op.seq)) byLane.get(laneOf(op))?.push(op);
   }
 
@@ -60,9 +76,10 @@ export function selectNext<T extends LanedOp>(queue: readonly T[], options: Sele
   const selected: T[] = [];
   const chosen = new Set<number>();
   const ready = (op: T): boolean => {
-    for (const seq of blockers.get(recordKey(op)) ?? []) {
-      if (seq >= op.seq) return true;
-      if (!chosen.has(seq)) return false;
+    const days = daysBySeq.get(op.seq);
+    for (const earlier of blockers.get(recordKey(op)) ?? []) {
+      if (earlier.seq >= op.seq) return true;
+      if (!chosen.has(earlier.seq) && mayShareDay(earlier.days, days)) return false;
     }
     return true;
   };

@@ -194,6 +194,7 @@ export class SyncEngine {
         limits,
         link,
         holdLanes,
+        timeZone: config?.school.timeZone,
         compress: this.d.compress,
         post: this.d.post,
         now: this.d.now ?? Date.now,

@@ -164,6 +164,45 @@ describe('drain', () => {
     expect(await outbox.size()).toBe(0);
   });
 
+  it('sends the same students on different school days in overlapping requests once it knows the school time zone', async () => {
+    const morning = Date.parse('2026-11-30T08:00:00Z');
+    for (const day of [0, 1]) {
+      for (const student of ['100001', '100002', '100003']) {
+        n++;
+        const at = morning + day * 86_400_000 + n * 1000;
+        await saveMark(
+          stores,
+          { v: 1, opId: `01JD${String(n).padStart(22, '0')}`, kind: 'check-in', kioskId: 'kiosk-0001', studentId: student, at },
+          { offset: 0 },
+        );
+      }
+    }
+    const overlap = async (timeZone: string | undefined): Promise<number> => {
+      let open = 0;
+      let most = 0;
+      // A long round trip, already measured: the scheduler keeps several requests in flight when the lanes let it.
+      const link = new LinkEstimator();
+      for (const bytes of [10_000, 20_000, 40_000, 80_000]) link.observe(bytes, 800 + bytes / 1000);
+      const answered = await drainOutbox(
+        delegate(
+          async (body) => {
+            open++;
+            most = Math.max(most, open);
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            open--;
+            const batch = decodeBatch(body, { maxOps: 10 });
+            return { v: 1, type: 'sync-result', receipts: toRuns(batch.ops.map((): Receipt => ({ status: 'applied' }))), serverTime: 0 };
+          },
+          { limits: { maxBodyBytes: 2048, maxOps: 3 }, link, timeZone, settle: async () => undefined },
+        ),
+      );
+      expect(answered.ops).toBe(6);
+      return most;
+    };
+    expect(await overlap(undefined)).toBe(1);
+    expect(await overlap('Europe/London')).toBe(2);
+  });
+
   it('stops when receipts cannot be settled, and keeps the ops they were for', async () => {
     await queue(6);
     const server = fakeServer();

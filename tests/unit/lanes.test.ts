@@ -60,6 +60,32 @@ describe('priority lanes', () => {
     expect(seqs(selectNext(queue, { max: 10, holdLanes: new Set(['notes']) }))).toEqual([3]);
   });
 
+  it('lets a later school day of a student go out while the earlier day is still in flight', () => {
+    const days = new Map([
+      [1, ['2026-11-30']],
+      [2, ['2026-12-01']],
+      [3, ['2026-12-01']],
+    ]);
+    const queue = [op(1, 'check-in', 'ada'), op(2, 'check-in', 'ada'), op(3, 'check-out', 'ada')];
+    expect(seqs(selectNext(queue, { max: 10, inFlight: new Set([1]), daysOf: (o) => days.get(o.seq) }))).toEqual([2, 3]);
+    expect(seqs(selectNext(queue, { max: 10, inFlight: new Set([2]), daysOf: (o) => days.get(o.seq) }))).toEqual([1]);
+  });
+
+  it('keeps an op near midnight, counted for both days, behind the earlier op of either', () => {
+    const days = new Map([
+      [1, ['2026-11-30']],
+      [2, ['2026-11-30', '2026-12-01']],
+    ]);
+    const queue = [op(1, 'check-in', 'ada'), op(2, 'check-out', 'ada')];
+    expect(seqs(selectNext(queue, { max: 10, inFlight: new Set([1]), daysOf: (o) => days.get(o.seq) }))).toEqual([]);
+  });
+
+  it('keeps an op whose day is not known behind every earlier op of its student and session', () => {
+    const days = new Map([[1, ['2026-11-30']]]);
+    const queue = [op(1, 'check-in', 'ada'), op(2, 'check-in', 'ada')];
+    expect(seqs(selectNext(queue, { max: 10, inFlight: new Set([1]), daysOf: (o) => days.get(o.seq) }))).toEqual([]);
+  });
+
   it('chooses from a long queue in one pass', () => {
     const queue = Array.from({ length: 3000 }, (_, i) => op(i + 1, i % 3 === 0 ? 'status' : 'check-in', `s${i % 500}`));
     const chosen = selectNext(queue, { max: 3000 });
