@@ -69,6 +69,33 @@ describe.each(databases())('on %s', (database) => {
       ).toBe(200);
     });
 
+    it('gives a burst of concurrent wrong passwords no more tries than the limit', async () => {
+      const guesses = await Promise.all(Array.from({ length: 40 }, (_, i) => signInAs('office@riverside.example', `guess-${i}`)));
+      const codes = guesses.map((r) => r.json().error.code as string);
+      expect(codes.filter((c) => c === 'sign-in-failed')).toHaveLength(5);
+      expect(codes.filter((c) => c === 'too-many-attempts')).toHaveLength(35);
+    });
+
+    it('does not count good sign-ins from one address (a whole staff behind the school router) as failures', async () => {
+      const router = { origin: ORIGIN, 'x-forwarded-for': '192.0.2.1' };
+      for (let i = 0; i < 25; i++) expect((await signInAs('teacher@riverside.example', 'riverside-teacher', router)).statusCode).toBe(200);
+    });
+
+    it('lets the person in from where they signed in before, however many strangers guessed from elsewhere', async () => {
+      const desk = { origin: ORIGIN, 'x-forwarded-for': '198.51.100.20' };
+      expect((await signInAs('teacher@riverside.example', 'riverside-teacher', desk)).statusCode).toBe(200);
+      for (let stranger = 0; stranger < 12; stranger++)
+        for (let i = 0; i < 5; i++)
+          await signInAs('teacher@riverside.example', `guess-${i}`, { origin: ORIGIN, 'x-forwarded-for': `203.0.113.${stranger + 1}` });
+      // Fifty failures from anywhere: a new address waits, the person's own desk does not.
+      const newPlace = await signInAs('teacher@riverside.example', 'riverside-teacher', {
+        origin: ORIGIN,
+        'x-forwarded-for': '192.0.2.77',
+      });
+      expect(newPlace.statusCode).toBe(429);
+      expect((await signInAs('teacher@riverside.example', 'riverside-teacher', desk)).statusCode).toBe(200);
+    });
+
     it('stops an address that tries many accounts', async () => {
       const from = (i: number) => ({ origin: ORIGIN, 'x-forwarded-for': '203.0.113.9', 'x-probe': String(i) });
       for (let i = 0; i < 20; i++) await signInAs(`someone-${i}@riverside.example`, 'guess', from(i));

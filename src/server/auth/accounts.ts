@@ -5,7 +5,7 @@ import { DoorlineError } from '../../shared/error-codes.ts';
 import type { Db } from '../db/open-database.ts';
 import type { StaffRole } from '../../shared/account-protocol.ts';
 import type { Database } from '../db/schema.ts';
-import { AttemptLimiter } from './attempt-limiter.ts';
+import { AttemptLimiter, releaseAttempt, reserveAttempt, type Attempt } from './attempt-limiter.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, oneTimePassword, verifyPassword } from './password.ts';
 import { SESSION_LIFETIME_MS } from './principal.ts';
 import { newSecret, sha256 } from './secrets.ts';
@@ -73,10 +73,12 @@ export async function ensureFirstAdmin(db: Db, now = Date.now()): Promise<FirstA
 /**
  * In 15 minutes: five wrong passwords for one account from one address, or
  * twenty from one address, or fifty for one account from anywhere, and the
- * next try waits. Counting per account and address first means a stranger
- * guessing cannot lock a person out of their own account from elsewhere.
+ * next try waits. Only the first counts where the person signed in lately
+ * (KNOWN_FOR_MS): strangers guessing from other addresses, however many,
+ * never stop a person at their own desk.
  */
 const WINDOW_MS = 15 * 60 * 1000;
+const KNOWN_FOR_MS = 90 * 24 * 60 * 60 * 1000;
 
 export class SignIn {
   private readonly byAccountAndAddress: AttemptLimiter;
@@ -104,21 +106,30 @@ export class SignIn {
     const email = normalizeEmail(input.email);
     const now = this.now();
     const pair = `${email}\u0000${address}`;
-    const wait = Math.max(
-      await this.byAccountAndAddress.retryAfter(pair, now),
-      await this.byAddress.retryAfter(address, now),
-      await this.byAccount.retryAfter(email, now),
-    );
-    if (wait > 0) throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
     const staff = await this.db.selectFrom('staff').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
+    const known =
+      staff !== undefined &&
+      (await this.db
+        .selectFrom('known_sign_in_addresses')
+        .select('last_at')
+        .where('staff_id', '=', staff.id)
+        .where('address_hash', '=', sha256(address))
+        .where('last_at', '>', now - KNOWN_FOR_MS)
+        .executeTakeFirst()) !== undefined;
+    const limits: Attempt[] = [{ limiter: this.byAccountAndAddress, key: pair }];
+    if (!known) limits.push({ limiter: this.byAddress, key: address }, { limiter: this.byAccount, key: email });
+    // Counted as a failure before the password is hashed: a burst of concurrent guesses gets no more tries than one after another.
+    const wait = await reserveAttempt(this.db, limits, now);
+    if (wait > 0) throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
     const ok = await verifyPassword(input.password, staff?.password_hash ?? (await this.decoy));
-    if (!staff || !ok) {
-      await this.byAccountAndAddress.fail(pair, now);
-      await this.byAddress.fail(address, now);
-      await this.byAccount.fail(email, now);
-      throw new DoorlineError('sign-in-failed');
-    }
+    if (!staff || !ok) throw new DoorlineError('sign-in-failed');
     await this.byAccountAndAddress.succeed(pair);
+    await releaseAttempt(this.db, limits.slice(1), now);
+    await this.db
+      .insertInto('known_sign_in_addresses')
+      .values({ staff_id: staff.id, address_hash: sha256(address), last_at: now })
+      .onConflict((oc) => oc.columns(['staff_id', 'address_hash']).doUpdateSet({ last_at: now }))
+      .execute();
     const schools = await this.db
       .selectFrom('staff_schools')
       .innerJoin('schools', 'schools.id', 'staff_schools.school_id')

@@ -297,6 +297,19 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('failed_attempts_by_key').on('failed_attempts').columns(['scope', 'key_hash', 'at']).execute();
     },
   },
+
+  '0009-known-sign-in-addresses': {
+    async up(db: Kysely<unknown>) {
+      // Where each person last signed in: strangers' failures elsewhere never stop them there.
+      await db.schema
+        .createTable('known_sign_in_addresses')
+        .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id').onDelete('cascade'))
+        .addColumn('address_hash', 'text', (c) => c.notNull())
+        .addColumn('last_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('known_sign_in_addresses_key', ['staff_id', 'address_hash'])
+        .execute();
+    },
+  },
 };
 
 /**

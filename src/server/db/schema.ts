@@ -247,6 +247,14 @@ export interface FailedAttemptsTable {
   at: number;
 }
 
+/** An address a person signed in from, lately: limits meant for strangers do not apply to them there. */
+export interface KnownSignInAddressesTable {
+  staff_id: string;
+  /** SHA-256 of the address. */
+  address_hash: string;
+  last_at: number;
+}
+
 export interface Database {
   schools: SchoolsTable;
   students: StudentsTable;
@@ -263,6 +271,7 @@ export interface Database {
   audit_log: AuditLogTable;
   changes: ChangesTable;
   failed_attempts: FailedAttemptsTable;
+  known_sign_in_addresses: KnownSignInAddressesTable;
 }
 
 export type School = Selectable<SchoolsTable>;
