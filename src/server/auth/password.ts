@@ -13,11 +13,42 @@ const KEY_LENGTH = 32;
 /** Shortest password a person may choose. */
 export const MIN_PASSWORD_LENGTH = 10;
 
+/**
+ * Hashes running at once. scrypt runs on libuv's thread pool (4 threads
+ * unless UV_THREADPOOL_SIZE says otherwise), which static files and gzip also
+ * use: a flood of sign-ins may take two of them, never all, and waits its
+ * turn for the rest.
+ */
+export const HASH_CONCURRENCY = 2;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+/** Hashes under way now (for tests). */
+export function hashesRunning(): number {
+  return running;
+}
+
+async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= HASH_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    // The slot passes straight to the next in line, so `running` never dips and lets a newcomer jump the queue.
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 function derive(password: string, salt: Buffer, cost: typeof DEFAULT_COST): Promise<Buffer> {
   const options: ScryptOptions = { N: 2 ** cost.logN, r: cost.r, p: cost.p, maxmem: 256 * 2 ** cost.logN * cost.r };
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
-  });
+  return inHashSlot(
+    () =>
+      new Promise((resolve, reject) => {
+        scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
+      }),
+  );
 }
 
 export async function hashPassword(password: string, cost = DEFAULT_COST): Promise<string> {
