@@ -127,6 +127,7 @@ export class RecordBook {
     const wanted = new Map(keys.filter((k) => !this.entries.has(RecordBook.id(k))).map((k) => [RecordBook.id(k), k]));
     const students = [...new Set([...wanted.values()].map((k) => k.student_id))];
     const dates = [...new Set([...wanted.values()].map((k) => k.date))];
+    const sessions = [...new Set([...wanted.values()].map((k) => k.session))];
     if (students.length === 0) return;
     const rows = await inSlices(students, (slice) =>
       this.trx
@@ -146,9 +147,11 @@ export class RecordBook {
           'status_saw_check_in',
           'last_actor_id',
         ])
+        // Every key column named, so the lookup walks the key (school, date, session, student) instead of a day's records.
         .where('school_id', '=', this.school.id)
-        .where('student_id', 'in', slice)
         .where('date', 'in', dates)
+        .where('session', 'in', sessions)
+        .where('student_id', 'in', slice)
         .execute(),
     );
     for (const row of rows) {
