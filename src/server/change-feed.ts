@@ -114,11 +114,19 @@ export async function serverRoll(
   const rows = await db
     .selectFrom('students')
     .leftJoin('attendance', (join) =>
-      join.onRef('attendance.student_id', '=', 'students.id').on('attendance.date', '=', date).on('attendance.session', '=', session),
+      join
+        .on('attendance.school_id', '=', school.id)
+        .on('attendance.date', '=', date)
+        .on('attendance.session', '=', session)
+        .onRef('attendance.student_id', '=', 'students.id'),
     )
     // A period's roll shows the door's check-in too: who is in the building.
     .leftJoin('attendance as door', (join) =>
-      join.onRef('door.student_id', '=', 'students.id').on('door.date', '=', date).on('door.session', '=', DAY_SESSION),
+      join
+        .on('door.school_id', '=', school.id)
+        .on('door.date', '=', date)
+        .on('door.session', '=', DAY_SESSION)
+        .onRef('door.student_id', '=', 'students.id'),
     )
     .select([
       'students.student_number',

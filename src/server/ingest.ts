@@ -20,7 +20,7 @@ import {
   type SyncResponse,
 } from '../shared/protocol.ts';
 import { toRuns } from '../shared/receipts.ts';
-import { isLate, localMoment } from '../shared/school-time.ts';
+import { isLate, localMoment, localMoments } from '../shared/school-time.ts';
 import type { Db } from './db/open-database.ts';
 import type { StaffRole } from '../shared/account-protocol.ts';
 import type { Database, OpsTable, School } from './db/schema.ts';
@@ -95,13 +95,14 @@ async function applyOps(
 
   const students = await studentsByNumber(trx, school.id, ops);
   const book = new RecordBook(trx, school, now);
+  const local = localMoments(school.time_zone);
   const keyOf = (op: Partial<Op>, student: Student | undefined): RecordKey | null => {
     if (!student || typeof op.at !== 'number' || !Number.isSafeInteger(op.at)) return null;
     const at = correctedTime(op, clockOffset);
     return {
       student_id: student.id,
       student_number: op.studentId ?? '',
-      date: localMoment(at, school.time_zone).date,
+      date: local(at).date,
       session: typeof op.session === 'string' ? op.session : DAY_SESSION,
     };
   };

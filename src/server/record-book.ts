@@ -16,7 +16,7 @@ import { applyChange, asKept, changeOf, type Lateness } from '../shared/attendan
 import { mergeRecord } from '../shared/merge.ts';
 import type { ActorRef } from '../shared/office-protocol.ts';
 import type { Change, Op, Outcome } from '../shared/protocol.ts';
-import { isLate } from '../shared/school-time.ts';
+import { localMoments, parseBellTime } from '../shared/school-time.ts';
 import { inSlices, insertInSlices } from './db/in-slices.ts';
 import type { AttendanceTable, AuditLogTable, ConflictsTable, Database, NotesTable, School } from './db/schema.ts';
 
@@ -115,7 +115,10 @@ export class RecordBook {
     private readonly school: School,
     private readonly now: number,
   ) {
-    this.lateness = (t) => (isLate(t, school.time_zone, school.bell_time) ? 'late' : 'present');
+    const local = localMoments(school.time_zone);
+    const bell = parseBellTime(school.bell_time);
+    // As isLate decides it: after the bell is late, at the bell exactly on time.
+    this.lateness = (t) => (local(t).secondOfDay > bell ? 'late' : 'present');
   }
 
   static id(key: Pick<RecordKey, 'student_id' | 'date' | 'session'>): string {
@@ -127,6 +130,7 @@ export class RecordBook {
     const wanted = new Map(keys.filter((k) => !this.entries.has(RecordBook.id(k))).map((k) => [RecordBook.id(k), k]));
     const students = [...new Set([...wanted.values()].map((k) => k.student_id))];
     const dates = [...new Set([...wanted.values()].map((k) => k.date))];
+    const sessions = [...new Set([...wanted.values()].map((k) => k.session))];
     if (students.length === 0) return;
     const rows = await inSlices(students, (slice) =>
       this.trx
@@ -146,9 +150,11 @@ export class RecordBook {
           'status_saw_check_in',
           'last_actor_id',
         ])
+        // Every key column named, so the lookup walks the key (school, date, session, student) instead of a day's records.
         .where('school_id', '=', this.school.id)
-        .where('student_id', 'in', slice)
         .where('date', 'in', dates)
+        .where('session', 'in', sessions)
+        .where('student_id', 'in', slice)
         .execute(),
     );
     for (const row of rows) {

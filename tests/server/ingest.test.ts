@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import SQLite from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isLate, localMoment } from '../../src/shared/school-time.ts';
 import { LIMITS } from '../../src/shared/limits.ts';
 import { fromRuns } from '../../src/shared/receipts.ts';
@@ -44,6 +45,26 @@ describe.each(databases())('on %s', (database) => {
   const opCount = (): Promise<number> => countRows(t.db, 'ops');
 
   describe('POST /api/sync', () => {
+    it.runIf(database === 'sqlite')('prepares the statements of a batch once, not again for the next batch of the same shape', async () => {
+      const batch = (day: number) =>
+        Array.from({ length: 20 }, (_, i) => ({
+          seq: day * 20 + i + 1,
+          kind: 'check-in',
+          studentId: String(100001 + i),
+          at: EARLY + day * 86_400_000 + i * 1000,
+          session: 'day',
+          base: 0,
+        }));
+      expect((await sync(batch(0))).statusCode).toBe(200);
+      const prepare = vi.spyOn(SQLite.prototype, 'prepare');
+      try {
+        expect((await sync(batch(1))).statusCode).toBe(200);
+        expect(prepare).not.toHaveBeenCalled();
+      } finally {
+        prepare.mockRestore();
+      }
+    });
+
     it('applies a batch and answers one receipt per op', async () => {
       const ops = [checkIn(1, '100001', EARLY), checkIn(2, '100002', LATE)];
       const response = await sync(ops);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLate, isValidTimeZone, localMoment, parseBellTime } from '../../src/shared/school-time.ts';
+import { isLate, isValidTimeZone, localMoment, localMoments, parseBellTime } from '../../src/shared/school-time.ts';
 
 describe('school time', () => {
   it.each([
@@ -38,5 +38,23 @@ describe('school time', () => {
   it('tells a real time zone from a made-up one', () => {
     expect(isValidTimeZone('Europe/London')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+
+  it.each([
+    // Spring forward and fall back in London and New York, at local midnight, a 30-minute change (Lord Howe),
+    // a zone 5:45 from UTC (Kathmandu) and one 13:45 across its own change (Chatham).
+    ['Europe/London', '2026-03-29T00:00:00Z'],
+    ['Europe/London', '2026-10-25T00:00:00Z'],
+    ['America/New_York', '2026-03-08T06:00:00Z'],
+    ['America/New_York', '2026-11-01T05:00:00Z'],
+    ['America/New_York', '2026-11-25T04:00:00Z'],
+    ['Australia/Lord_Howe', '2026-04-04T14:30:00Z'],
+    ['Asia/Kathmandu', '2026-11-24T18:00:00Z'],
+    ['Pacific/Chatham', '2026-04-04T13:30:00Z'],
+  ])('answers as localMoment for every moment of the hours around %s %s', (zone, around) => {
+    const local = localMoments(zone);
+    const from = Date.parse(around) - 2 * 3_600_000;
+    // A prime step in ms, so moments fall on every second and millisecond of the minute, not only on the quarter.
+    for (let t = from; t < from + 4 * 3_600_000; t += 7_919) expect(local(t)).toEqual(localMoment(t, zone));
   });
 });

@@ -298,6 +298,27 @@ export const MIGRATIONS: Record<string, Migration> = {
     },
   },
 
+  '0008-keys-lead-with-the-day': {
+    async up(db: Kysely<unknown>) {
+      // A record's key and its audit and note indexes led with the student's random id, so each op of a batch
+      // dirtied a different page of a tree that grows all year. Led by (school, date, session), a morning's
+      // writes land together at the end of each tree, whatever the year holds before them.
+      if (onPostgres(db)) {
+        await sql`alter table attendance drop constraint attendance_pk`.execute(db);
+        await sql`alter table attendance add constraint attendance_pk primary key (school_id, date, session, student_id)`.execute(db);
+      } else await rebuildAttendance(db);
+      await db.schema.dropIndex('attendance_by_school_date').ifExists().execute();
+      await db.schema.dropIndex('audit_by_record').execute();
+      await db.schema
+        .createIndex('audit_by_record')
+        .on('audit_log')
+        .columns(['school_id', 'date', 'session', 'student_id', 'version'])
+        .execute();
+      await db.schema.dropIndex('notes_by_record').execute();
+      await db.schema.createIndex('notes_by_record').on('notes').columns(['school_id', 'date', 'session', 'student_id']).execute();
+    },
+  },
+
   '0009-known-sign-in-addresses': {
     async up(db: Kysely<unknown>) {
       // Where each person last signed in: strangers' failures elsewhere never stop them there.
@@ -350,6 +371,53 @@ async function rebuildDevices(db: Kysely<unknown>): Promise<void> {
     await sql`ALTER TABLE devices_next RENAME TO devices`.execute(db);
     const broken = await sql`PRAGMA foreign_key_check`.execute(db);
     if (broken.rows.length > 0) throw new Error(`devices rebuild broke ${broken.rows.length} references`);
+    await sql`COMMIT`.execute(db);
+  } catch (error) {
+    await sql`ROLLBACK`.execute(db);
+    throw error;
+  } finally {
+    await sql`PRAGMA foreign_keys = ON`.execute(db);
+  }
+}
+
+/**
+ * 0008 on SQLite: `attendance` rebuilt under its new key, every row kept.
+ * SQLite cannot change a primary key in place (https://www.sqlite.org/lang_altertable.html#otheralter).
+ */
+async function rebuildAttendance(db: Kysely<unknown>): Promise<void> {
+  await sql`PRAGMA foreign_keys = OFF`.execute(db);
+  await sql`BEGIN`.execute(db);
+  try {
+    await db.schema
+      .createTable('attendance_next')
+      .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+      .addColumn('student_id', 'text', (c) => c.notNull().references('students.id'))
+      .addColumn('date', 'text', (c) => c.notNull())
+      .addColumn('session', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('check_in_at', 'bigint')
+      .addColumn('check_in_op_id', 'text')
+      .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('check_out_at', 'bigint')
+      .addColumn('check_out_op_id', 'text')
+      .addColumn('status_by', 'text', (c) => c.notNull().defaultTo('door'))
+      .addColumn('status_saw_check_in', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('status_by_name', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('last_actor_id', 'text')
+      .addPrimaryKeyConstraint('attendance_pk', ['school_id', 'date', 'session', 'student_id'])
+      .execute();
+    const columns = sql.raw(
+      'school_id, student_id, date, session, status, check_in_at, check_in_op_id, version, updated_at, ' +
+        'check_out_at, check_out_op_id, status_by, status_saw_check_in, status_by_name, last_actor_id',
+    );
+    await sql`INSERT INTO attendance_next (${columns}) SELECT ${columns} FROM attendance ORDER BY school_id, date, session, student_id`.execute(
+      db,
+    );
+    await sql`DROP TABLE attendance`.execute(db);
+    await sql`ALTER TABLE attendance_next RENAME TO attendance`.execute(db);
+    const broken = await sql`PRAGMA foreign_key_check`.execute(db);
+    if (broken.rows.length > 0) throw new Error(`attendance rebuild broke ${broken.rows.length} references`);
     await sql`COMMIT`.execute(db);
   } catch (error) {
     await sql`ROLLBACK`.execute(db);

@@ -19,6 +19,7 @@ import pg from 'pg';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import type { DatabaseConfig } from '../config.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { withStatementCache } from './statement-cache.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -59,7 +60,7 @@ export function openDatabase(config: DatabaseConfig): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 
 /** Which database `db` (or a transaction of it) runs on. */

@@ -135,7 +135,7 @@ export interface OpsTable {
   conflict_id: string | null;
 }
 
-/** Current attendance, one row per (school, student, date, session). */
+/** Current attendance, one row per (school, date, session, student): its key, in that order, so a day's writes land together. */
 export interface AttendanceTable {
   school_id: string;
   student_id: string;

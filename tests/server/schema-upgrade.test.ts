@@ -1,0 +1,155 @@
+import { Migrator, type MigrationProvider } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app.ts';
+import { MIGRATIONS } from '../../src/server/db/migrations.ts';
+import { migrate, openDatabase, type Db } from '../../src/server/db/open-database.ts';
+import { DEMO_ACCOUNTS, ensureDemoAccounts, ensureDemoSchool } from '../../src/server/demo-school.ts';
+import { createPairingCode } from '../../src/server/pairing.ts';
+import { databases, postgresForThisFile, type TestDatabase } from '../support/databases.ts';
+import { databaseFingerprint } from '../support/fingerprint.ts';
+
+/** The last migration of the release before keys led with the day. */
+const RELEASED = '0007-failed-attempts';
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+const ORIGIN = 'http://localhost:80';
+const MONDAY = Date.parse('2026-11-23T07:50:00Z');
+const DAY_MS = 86_400_000;
+
+let db: Db | null = null;
+let close: (() => Promise<void>) | null = null;
+
+/** A database as the released version left it, with a week of a school's life written through the app. */
+async function releasedDatabase(kind: TestDatabase): Promise<Db> {
+  if (kind === 'sqlite') return openDatabase({ kind: 'sqlite', file: ':memory:' });
+  const { url } = await postgresForThisFile();
+  return openDatabase({ kind: 'postgres', url, shown: url, pool: 3 });
+}
+
+async function appOn(database: Db) {
+  const app = await buildApp({ db: database, now: () => MONDAY + 5 * DAY_MS });
+  const signIn = async (role: 'teacher' | 'office') => {
+    const account = DEMO_ACCOUNTS.find((a) => a.role === role);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      headers: { origin: ORIGIN },
+      payload: { v: 1, email: account?.email, password: account?.password },
+    });
+    return { cookie: String(response.headers['set-cookie']).split(';')[0] ?? '', origin: ORIGIN };
+  };
+  return { app, teacher: await signIn('teacher'), office: await signIn('office') };
+}
+
+describe.each(databases())('on %s', (kind) => {
+  afterEach(async () => {
+    await close?.();
+    close = null;
+    db = null;
+  });
+
+  it('keeps every row of a released database through the new keys, and the app works on them', async () => {
+    db = await releasedDatabase(kind);
+    const { error } = await new Migrator({ db, provider }).migrateTo(RELEASED);
+    expect(error).toBeUndefined();
+    await ensureDemoSchool(db, MONDAY);
+    await ensureDemoAccounts(db, MONDAY);
+    let { app, teacher, office } = await appOn(db);
+    close = async () => {
+      await app.close();
+      await db?.destroy();
+    };
+    const kiosk = await db.selectFrom('kiosks').select(['id', 'school_id']).executeTakeFirstOrThrow();
+    const { code } = await createPairingCode(db, {
+      schoolId: kiosk.school_id,
+      kioskId: kiosk.id,
+      createdBy: 'test',
+      now: MONDAY + 5 * DAY_MS,
+    });
+    const paired = await app.inject({
+      method: 'POST',
+      url: '/api/pair',
+      payload: { v: 1, code, deviceId: 'upgrade-test-kiosk-device-0000000001', appVersion: '0.2.0' },
+    });
+    expect(paired.statusCode).toBe(200);
+    const token = (paired.json() as { token: string }).token;
+    const students = Array.from({ length: 40 }, (_, i) => String(100001 + i));
+    let kioskSeq = 0;
+    let staffSeq = 0;
+    const sync = (headers: Record<string, string>, deviceId: string, ops: Record<string, unknown>[], seq: () => number) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/sync',
+        headers,
+        payload: {
+          v: 1,
+          type: 'sync',
+          deviceId,
+          kioskId: deviceId.startsWith('upgrade') ? kiosk.id : 'staff-browser',
+          ops: ops.map((op) => ({ seq: seq(), ...op })),
+        },
+      });
+    const asKiosk = { authorization: `Bearer ${token}` };
+    for (let day = 0; day < 5; day++) {
+      const at = MONDAY + day * DAY_MS;
+      const scans = students
+        .slice(0, 30)
+        .map((studentId, i) => ({ kind: 'check-in', studentId, at: at + i * 1000, session: 'day', base: 0 }));
+      const notes = [{ kind: 'note', studentId: '100002', text: `Day ${day}: forgot a card`, at, session: 'day', base: 0 }];
+      expect((await sync(asKiosk, 'upgrade-test-kiosk-device-0000000001', [...scans, ...notes], () => ++kioskSeq)).statusCode).toBe(200);
+      // The teacher and the office mark the same absent student differently, neither having seen the other: a conflict.
+      const roll = students
+        .slice(30)
+        .map((studentId) => ({ kind: 'status', studentId, status: 'absent', at: at + 3_600_000, session: 'day', base: 0 }));
+      expect((await sync(teacher, 'teacher-tablet-01', roll, () => ++staffSeq)).statusCode).toBe(200);
+      const late = [{ kind: 'status', studentId: '100035', status: 'late', at: at + 3_700_000, session: 'day', base: 0 }];
+      const answer = await sync(office, 'office-desk-0001', late, () => ++staffSeq);
+      expect(answer.json().receipts[0]).toMatchObject({ status: 'conflict' });
+    }
+    const conflicts = (await app.inject({ url: '/api/conflicts', headers: office })).json().conflicts as { id: string; date: string }[];
+    expect(conflicts).toHaveLength(5);
+    const resolved = await app.inject({
+      method: 'POST',
+      url: '/api/conflicts/resolve',
+      headers: office,
+      payload: {
+        v: 1,
+        resolutions: [
+          { conflictId: conflicts.find((c) => c.date === '2026-11-23')?.id, choices: { status: { take: 'local' } }, note: 'Came in late.' },
+        ],
+      },
+    });
+    expect(resolved.statusCode).toBe(200);
+
+    const before = await databaseFingerprint(db);
+    expect(before.attendance?.rows).toBe(5 * 40);
+    expect(before.notes?.rows).toBe(5);
+    await app.close();
+    await migrate(db);
+    expect(await databaseFingerprint(db)).toEqual(before);
+
+    ({ app, teacher, office } = await appOn(db));
+    // A replay is still answered from the kept ops, a record from the kept history merges, and the roll reads the kept records.
+    kioskSeq = 0;
+    const replay = await sync(
+      asKiosk,
+      'upgrade-test-kiosk-device-0000000001',
+      [{ kind: 'check-in', studentId: students[0], at: MONDAY, session: 'day', base: 0 }],
+      () => ++kioskSeq,
+    );
+    expect(replay.json().receipts[0]).toMatchObject({ status: 'duplicate', original: { status: 'applied' } });
+    const absentWithoutScan = await sync(
+      teacher,
+      'teacher-tablet-02',
+      [{ kind: 'status', studentId: '100001', status: 'absent', at: MONDAY + 3_600_000, session: 'day', base: 0 }],
+      () => ++staffSeq,
+    );
+    expect(absentWithoutScan.json().receipts[0]).toMatchObject({ status: 'merged' });
+    const history = (
+      await app.inject({ url: '/api/records/history?studentId=100035&date=2026-11-23&session=day', headers: office })
+    ).json();
+    expect(history.entries.map((e: { action: string }) => e.action)).toEqual(['mark', 'conflict', 'resolve']);
+    const left = (await app.inject({ url: '/api/conflicts', headers: office })).json().conflicts;
+    expect(left).toHaveLength(4);
+    expect(await databaseFingerprint(db)).not.toEqual(before);
+  });
+});
