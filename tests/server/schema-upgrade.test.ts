@@ -1,6 +1,8 @@
 import { Migrator, type MigrationProvider } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
+import { SESSION_COOKIE } from '../../src/server/auth/principal.ts';
+import { newSecret, sha256 } from '../../src/server/auth/secrets.ts';
 import { MIGRATIONS } from '../../src/server/db/migrations.ts';
 import { migrate, openDatabase, type Db } from '../../src/server/db/open-database.ts';
 import { DEMO_ACCOUNTS, ensureDemoAccounts, ensureDemoSchool } from '../../src/server/demo-school.ts';
@@ -27,15 +29,31 @@ async function releasedDatabase(kind: TestDatabase): Promise<Db> {
 
 async function appOn(database: Db) {
   const app = await buildApp({ db: database, now: () => MONDAY + 5 * DAY_MS });
+  // Sessions written as the released version wrote them: sign-in itself may need tables the released schema lacks.
   const signIn = async (role: 'teacher' | 'office') => {
     const account = DEMO_ACCOUNTS.find((a) => a.role === role);
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/session',
-      headers: { origin: ORIGIN },
-      payload: { v: 1, email: account?.email, password: account?.password },
-    });
-    return { cookie: String(response.headers['set-cookie']).split(';')[0] ?? '', origin: ORIGIN };
+    const staff = await database
+      .selectFrom('staff')
+      .select('id')
+      .where('email', '=', account?.email ?? '')
+      .executeTakeFirstOrThrow();
+    const school = await database
+      .selectFrom('staff_schools')
+      .select('school_id')
+      .where('staff_id', '=', staff.id)
+      .executeTakeFirstOrThrow();
+    const cookie = newSecret('dls');
+    await database
+      .insertInto('staff_sessions')
+      .values({
+        id_hash: sha256(cookie),
+        staff_id: staff.id,
+        school_id: school.school_id,
+        created_at: MONDAY,
+        expires_at: MONDAY + 30 * DAY_MS,
+      })
+      .execute();
+    return { cookie: `${SESSION_COOKIE}=${cookie}`, origin: ORIGIN };
   };
   return { app, teacher: await signIn('teacher'), office: await signIn('office') };
 }

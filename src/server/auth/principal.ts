@@ -10,7 +10,7 @@ import type { Db } from '../db/open-database.ts';
 import { STAFF_ROLES, type StaffRole } from '../../shared/account-protocol.ts';
 import { sha256 } from './secrets.ts';
 
-const SESSION_COOKIE = 'doorline_session';
+export const SESSION_COOKIE = 'doorline_session';
 /** A session lasts a school day and a bit; then the person signs in again. */
 export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
