@@ -4,11 +4,16 @@ import { DoorlineError } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
 import { SignIn } from './auth/accounts.ts';
 import { Auth, checkOrigin } from './auth/principal.ts';
-import type { Db } from './db/open-database.ts';
+import { databaseKind, postgresUrlOf, type Db } from './db/open-database.ts';
 import { handleError } from './error-handler.ts';
+import { Announcer } from './events/announce.ts';
+import type { EventBus } from './events/event-bus.ts';
+import { MemoryEventBus } from './events/memory-event-bus.ts';
+import { PostgresEventBus } from './events/postgres-event-bus.ts';
 import { acceptBodies } from './request-body.ts';
 import { appShellRoutes } from './routes/app-shell.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kioskRoutes } from './routes/kiosk.ts';
 import { officeRoutes } from './routes/office.ts';
@@ -25,6 +30,16 @@ export interface AppOptions {
   now?: () => number;
   /** Whose X-Forwarded-For (and -Proto, -Host) to believe: nobody's unless set (see config.ts). */
   trustProxy?: boolean | string;
+  /** How streams hear of writes; by default in memory on SQLite, over LISTEN/NOTIFY on PostgreSQL. Closed with the app. */
+  events?: EventBus;
+  /** Between two heartbeat comments on an event stream (tests shorten it). */
+  eventHeartbeatMs?: number;
+}
+
+function busFor(db: Db): EventBus {
+  const url = postgresUrlOf(db);
+  if (databaseKind(db) === 'postgres' && url !== undefined) return new PostgresEventBus(db, url);
+  return new MemoryEventBus();
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -35,6 +50,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: options.trustProxy ?? false,
   });
   const auth = new Auth(options.db, options.now ?? Date.now);
+  const bus = options.events ?? busFor(options.db);
+  await bus.start();
+  app.addHook('onClose', () => bus.close());
+  const announcer = new Announcer(bus, options.db);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request) => {
     throw new DoorlineError('not-found', { method: request.method, url: request.url.split('?')[0] });
@@ -44,10 +63,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   acceptBodies(app);
   healthRoutes(app, options.db);
   sessionRoutes(app, auth, new SignIn(options.db, auth.now));
-  deviceRoutes(app, auth);
+  deviceRoutes(app, auth, announcer);
   kioskRoutes(app, auth);
-  syncRoutes(app, auth);
-  officeRoutes(app, auth);
+  syncRoutes(app, auth, announcer);
+  officeRoutes(app, auth, announcer);
+  eventRoutes(app, auth, bus, options.eventHeartbeatMs);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);
   return app;
 }

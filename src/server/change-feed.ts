@@ -89,7 +89,7 @@ export async function changePage(
 }
 
 /** The school's highest change number; 0 before its first change. */
-async function newestSeq(db: Kysely<Database>, schoolId: string): Promise<number> {
+export async function newestSeq(db: Kysely<Database>, schoolId: string): Promise<number> {
   const row = await db
     .selectFrom('changes')
     .select((eb) => eb.fn.max('seq').as('seq'))

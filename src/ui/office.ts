@@ -19,6 +19,7 @@ import { assertConflictList, assertRecordHistory, assertResolveResult } from './
 import { followRefusal, requireStaff } from './staff-session.ts';
 import { newConflictsText } from './staff-text.ts';
 import { startBridge } from './sw-bridge.ts';
+import { onLiveEvents } from './live-events.ts';
 
 /** The list is read again this often while the page is visible. */
 const REFRESH_MS = 60_000;
@@ -173,6 +174,7 @@ async function start(): Promise<void> {
       } else if (next.action === 'reload-quietly') void load();
     },
   );
+  onLiveEvents(['conflicts-opened', 'conflicts-resolved', 'catch-up'], () => void load());
   setInterval(() => {
     if (document.visibilityState === 'visible') void load();
   }, REFRESH_MS);

@@ -21,6 +21,7 @@ import { signInPath } from './staff-pages.ts';
 import { followRefusal, requireStaff } from './staff-session.ts';
 import { rollNetworkText, STATUS_WORDS } from './staff-text.ts';
 import { startBridge } from './sw-bridge.ts';
+import { onLiveEvents } from './live-events.ts';
 
 const list = element<HTMLUListElement>('roll-list');
 const groupSelect = element<HTMLSelectElement>('roll-group');
@@ -152,6 +153,7 @@ async function start(): Promise<void> {
     void load();
   });
   window.addEventListener('offline', renderStatus);
+  onLiveEvents(['records-changed', 'roster-changed', 'catch-up'], () => void load());
   renderStatus();
   await load();
   // The first visit is answered by the server; once the worker controls the page, read the device's copy.

@@ -39,6 +39,13 @@ const pgTypes = {
     oid === INT8_OID && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
 };
 
+/** The URL each PostgreSQL handle was opened with: the event bus opens its own listening connection there. */
+const postgresUrls = new WeakMap<Db, string>();
+
+export function postgresUrlOf(db: Db): string | undefined {
+  return postgresUrls.get(db);
+}
+
 export function openDatabase(config: DatabaseConfig): Db {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({
@@ -50,7 +57,9 @@ export function openDatabase(config: DatabaseConfig): Db {
     });
     // An idle connection the server drops (a restart, a failover) is replaced on the next query; unheard, it would end the process.
     pool.on('error', (error) => console.error(`doorline: an idle PostgreSQL connection to ${config.shown} failed: ${error.message}`));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    postgresUrls.set(db, config.url);
+    return db;
   }
   const memory = config.file === ':memory:';
   if (!memory) fs.mkdirSync(path.dirname(path.resolve(config.file)), { recursive: true });

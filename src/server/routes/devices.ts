@@ -26,8 +26,9 @@ import { createPairingCode } from '../pairing.ts';
 import { ingestBatch } from '../ingest.ts';
 import { deviceConfig, findKiosk } from '../school-queries.ts';
 import { bodyOf } from '../request-body.ts';
+import { writtenBy, type Announcer } from '../events/announce.ts';
 
-export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
+export function deviceRoutes(app: FastifyInstance, auth: Auth, announcer: Announcer): void {
   const { db } = auth;
   // Ten wrong codes from one address in 15 minutes: wait. 40-bit codes then take lifetimes to guess.
   const pairingGuesses = new AttemptLimiter(db, { scope: 'pairing:address', maxFailures: 10, windowMs: 15 * 60 * 1000 });
@@ -103,6 +104,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
       await pairingGuesses.fail(request.ip, now);
       throw new DoorlineError('pairing-code-invalid');
     }
+    await announcer.announce(paired.school_id, { deviceId: body.deviceId });
     const answer: PairAnswer = {
       v: PROTOCOL_VERSION,
       type: 'paired',
@@ -193,6 +195,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
       .where('kind', '=', 'kiosk')
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw new DoorlineError('device-not-found', { deviceId: params.deviceId });
+    await announcer.announce(admin.schoolId, { deviceId: params.deviceId });
     // The token hash stays, so the kiosk is told "revoked" rather than "unknown" and keeps its queue.
     return reply.status(204).send();
   });
@@ -236,6 +239,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth): void {
       receipts.push(...result.receipts);
     }
     const answer: SyncResponse = { v: PROTOCOL_VERSION, type: 'sync-result', receipts: toRuns(fromRuns(receipts)), serverTime: auth.now() };
+    await announcer.announce(staff.schoolId, writtenBy(answer.receipts));
     void reply.header('cache-control', 'no-store');
     return answer;
   });

@@ -16,10 +16,11 @@ import { sendJson } from '../compressed-json.ts';
 import { assertResolveRequest, listConflicts, recordHistory, resolveConflicts } from '../conflicts.ts';
 import { findSchool } from '../school-queries.ts';
 import { bodyOf } from '../request-body.ts';
+import type { Announcer } from '../events/announce.ts';
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-export function officeRoutes(app: FastifyInstance, auth: Auth): void {
+export function officeRoutes(app: FastifyInstance, auth: Auth, announcer: Announcer): void {
   app.get('/api/conflicts', async (request, reply) => {
     const staff = await auth.requireStaff(request, OFFICE_ROLES);
     const query: unknown = request.query;
@@ -35,8 +36,10 @@ export function officeRoutes(app: FastifyInstance, auth: Auth): void {
     const staff = await auth.requireStaff(request, OFFICE_ROLES);
     const body = bodyOf(request);
     assertResolveRequest(body);
+    const result = await resolveConflicts(auth.db, staff, body, auth.now());
+    await announcer.announce(staff.schoolId, { records: true, conflictsResolved: result.results.length });
     void reply.header('cache-control', 'no-store');
-    return resolveConflicts(auth.db, staff, body, auth.now());
+    return result;
   });
 
   app.get('/api/records/history', async (request, reply) => {
@@ -69,7 +72,10 @@ export function officeRoutes(app: FastifyInstance, auth: Auth): void {
     const device =
       principal.kind === 'device' ? principal.deviceId : typeof named === 'string' && DEVICE_ID_PATTERN.test(named) ? named : null;
     // A pull is also a visit: the admin's list shows the device's state as of now, queue included.
-    if (principal.kind === 'device') await noteVisit(auth.db, principal.deviceId, deviceReport(request), auth.now());
+    if (principal.kind === 'device') {
+      await noteVisit(auth.db, principal.deviceId, deviceReport(request), auth.now());
+      await announcer.announce(principal.schoolId, { deviceId: principal.deviceId });
+    }
     void reply.header('cache-control', 'no-store');
     return sendJson(
       request,

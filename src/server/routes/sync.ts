@@ -15,6 +15,7 @@ import { findSchool } from '../school-queries.ts';
 import type { Auth, Principal } from '../auth/principal.ts';
 import { ingestBatch, ingestDirectMark, type DeviceReport, type Sender, type SyncBatch } from '../ingest.ts';
 import { BatchBody, bodyOf } from '../request-body.ts';
+import { writtenBy, type Announcer } from '../events/announce.ts';
 
 function senderOf(principal: Principal, deviceId: string | null): Sender {
   return principal.kind === 'device'
@@ -54,7 +55,7 @@ function clockOffset(request: FastifyRequest, now: number): number | null {
   return now - Number(header);
 }
 
-export function syncRoutes(app: FastifyInstance, auth: Auth): void {
+export function syncRoutes(app: FastifyInstance, auth: Auth, announcer: Announcer): void {
   app.post('/api/sync', async (request, reply) => {
     const principal = await auth.requireSender(request);
     const body = bodyOf(request);
@@ -70,6 +71,10 @@ export function syncRoutes(app: FastifyInstance, auth: Auth): void {
     if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d{1,15}$/.test(cursor)))
       throw new DoorlineError('invalid-header', { header: CURSOR_HEADER, expected: 'a change-feed cursor' });
     const answer = await ingestBatch(auth.db, senderOf(principal, batch.deviceId), batch, report, now, clockOffset(request, now));
+    await announcer.announce(principal.schoolId, {
+      ...writtenBy(answer.receipts),
+      ...(principal.kind === 'device' ? { deviceId: principal.deviceId } : {}),
+    });
     // The answer brings back what changed since the device's cursor: no separate pull on a slow link.
     if (cursor !== undefined)
       answer.changes = await changePage(auth.db, await findSchool(auth.db, principal.schoolId), Number(cursor), now, batch.deviceId);
@@ -83,6 +88,11 @@ export function syncRoutes(app: FastifyInstance, auth: Auth): void {
     assertMarkInput(body);
     const result = await ingestDirectMark(auth.db, senderOf(principal, null), body, auth.now());
     if (result.outcome.status === 'rejected') throw new DoorlineError(result.outcome.code, { opId: body.opId, studentId: body.studentId });
+    if (!result.duplicate)
+      await announcer.announce(principal.schoolId, {
+        records: result.outcome.status !== 'conflict',
+        conflictsOpened: result.outcome.status === 'conflict' ? 1 : 0,
+      });
     const answer: MarkAnswer = {
       v: PROTOCOL_VERSION,
       type: 'mark-answer',

@@ -1,0 +1,64 @@
+/**
+ * The page's one connection to `GET /api/events`. Handlers name the kinds
+ * they act on; unknown kinds are passed over. A failed stream is closed and
+ * opened again after a growing wait (1 s doubling to 60 s); a hidden page
+ * closes it and a page shown again reopens it with the last id it saw, so
+ * the server says at once whether to catch up.
+ */
+import { readLiveEvent, type LiveEvent, type LiveEventKind } from '../shared/live-events.ts';
+
+type Handler = (event: LiveEvent) => void;
+
+const FIRST_WAIT_MS = 1000;
+const LONGEST_WAIT_MS = 60_000;
+
+let source: EventSource | null = null;
+let lastId: string | null = null;
+let waitMs = FIRST_WAIT_MS;
+let timer: ReturnType<typeof setTimeout> | null = null;
+const handlers = new Map<LiveEventKind, Set<Handler>>();
+
+function open(): void {
+  if (source !== null || document.visibilityState !== 'visible') return;
+  const next = new EventSource(lastId === null ? '/api/events' : `/api/events?since=${encodeURIComponent(lastId)}`);
+  source = next;
+  next.onopen = () => (waitMs = FIRST_WAIT_MS);
+  next.onmessage = (message: MessageEvent<string>) => {
+    if (message.lastEventId) lastId = message.lastEventId;
+    let data: unknown;
+    try {
+      data = JSON.parse(message.data);
+    } catch {
+      return;
+    }
+    const event = readLiveEvent(data);
+    if (event) for (const handle of handlers.get(event.kind) ?? []) handle(event);
+  };
+  next.onerror = () => {
+    shut();
+    timer = setTimeout(() => {
+      timer = null;
+      open();
+    }, waitMs);
+    waitMs = Math.min(waitMs * 2, LONGEST_WAIT_MS);
+  };
+}
+
+function shut(): void {
+  source?.close();
+  source = null;
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+}
+
+document.addEventListener('visibilitychange', () => (document.visibilityState === 'visible' ? open() : shut()));
+
+/** Calls `handle` for every event of these kinds, on the page's one stream. */
+export function onLiveEvents(kinds: readonly LiveEventKind[], handle: Handler): void {
+  for (const kind of kinds) {
+    let set = handlers.get(kind);
+    if (!set) handlers.set(kind, (set = new Set()));
+    set.add(handle);
+  }
+  open();
+}
