@@ -53,12 +53,44 @@ function shut(): void {
 
 document.addEventListener('visibilitychange', () => (document.visibilityState === 'visible' ? open() : shut()));
 
-/** Calls `handle` for every event of these kinds, on the page's one stream. */
+/** A busy morning brings a check-in every few hundred milliseconds: a page reloads at most this often. */
+const HANDLER_INTERVAL_MS = 1000;
+
+/**
+ * At once for an event after a quiet second; events within the second after
+ * a call become one more call at its end, with the latest event.
+ */
+function throttled(handle: Handler): Handler {
+  let last = -Infinity;
+  let pending: LiveEvent | null = null;
+  const run = (event: LiveEvent): void => {
+    last = Date.now();
+    handle(event);
+  };
+  return (event) => {
+    const since = Date.now() - last;
+    if (since >= HANDLER_INTERVAL_MS && pending === null) return run(event);
+    const scheduled = pending !== null;
+    pending = event;
+    if (scheduled) return;
+    setTimeout(
+      () => {
+        const next = pending;
+        pending = null;
+        if (next) run(next);
+      },
+      Math.max(0, HANDLER_INTERVAL_MS - since),
+    );
+  };
+}
+
+/** Calls `handle` for events of these kinds on the page's one stream, at most about once a second. */
 export function onLiveEvents(kinds: readonly LiveEventKind[], handle: Handler): void {
+  const calm = throttled(handle);
   for (const kind of kinds) {
     let set = handlers.get(kind);
     if (!set) handlers.set(kind, (set = new Set()));
-    set.add(handle);
+    set.add(calm);
   }
   open();
 }

@@ -105,6 +105,41 @@ describe('conflicts, end to end', () => {
     await office.context.close();
   });
 
+  it('shows the office a conflict the moment it opens, with no reload', async () => {
+    const pupil = student('100003');
+    const office = await signInAs(e2e.browser, e2e.server.url, 'office', '/office');
+    await office.page.getByText('Nothing to settle').waitFor();
+
+    // A teacher and another office desk mark the pupil differently, neither having seen the other's mark.
+    const markAs = async (role: 'teacher' | 'office', email: string, password: string, status: 'present' | 'absent') => {
+      const signedIn = await fetch(`${e2e.server.url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: e2e.server.url },
+        body: JSON.stringify({ v: 1, email, password }),
+      });
+      const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const synced = await fetch(`${e2e.server.url}/api/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: e2e.server.url, cookie },
+        body: JSON.stringify({
+          v: 1,
+          type: 'sync',
+          deviceId: `${role}-desk-live-0001`,
+          kioskId: 'staff-browser',
+          ops: [{ seq: 1, kind: 'status', studentId: '100003', status, at: Date.now(), session: 'day', base: 0 }],
+        }),
+      });
+      expect(synced.status).toBe(200);
+    };
+    await markAs('teacher', 'teacher@riverside.example', 'riverside-teacher', 'present');
+    await markAs('office', 'office@riverside.example', 'riverside-office', 'absent');
+    expect(e2e.server.query("select 1 from conflicts where status = 'open'")).toHaveLength(1);
+
+    // The office page hears of it over the event stream and lists it, well before any timer would.
+    await office.page.getByRole('listitem', { name: `${pupil.name}, ${pupil.homeroom}` }).waitFor({ timeout: 5_000 });
+    await office.context.close();
+  });
+
   it('records the right check-in time from a kiosk whose clock is two hours fast', async () => {
     const TWO_HOURS = 2 * 60 * 60 * 1000;
     const kiosk = await e2e.browser.newContext();
