@@ -21,6 +21,8 @@ export interface Config {
    * the proxies' addresses.
    */
   trustProxy: boolean | string;
+  /** Server processes sharing the port (`WORKERS`, through node:cluster); more than one only on PostgreSQL. */
+  workers: number;
 }
 
 const DEFAULT_DATABASE_FILE = './data/doorline.db';
@@ -108,14 +110,36 @@ function parsePort(raw: string | undefined): number {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): Config {
+  const database = parseDatabaseUrl(env.DATABASE_URL, env.DATABASE_POOL);
   return {
     port: parsePort(env.PORT),
     host: env.HOST?.trim() || '0.0.0.0',
-    database: parseDatabaseUrl(env.DATABASE_URL, env.DATABASE_POOL),
+    database,
     publicDir: env.DOORLINE_PUBLIC_DIR ?? path.join(appRoot, 'dist', 'public'),
     seedDemo: env.DOORLINE_DEMO !== '0',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    workers: parseWorkers(env.WORKERS, database),
   };
+}
+
+const MAX_WORKERS = 64;
+
+/**
+ * `WORKERS`: how many server processes share the port. The embedded SQLite
+ * file serves one process: its live events travel in that process's memory.
+ */
+export function parseWorkers(raw: string | undefined, database: DatabaseConfig): number {
+  if (raw === undefined || raw.trim() === '') return 1;
+  const workers = Number(raw);
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
+    throw new DoorlineError('invalid-config', { WORKERS: raw }, `WORKERS must be a whole number from 1 to ${MAX_WORKERS}, not "${raw}".`);
+  if (workers > 1 && database.kind === 'sqlite')
+    throw new DoorlineError(
+      'invalid-config',
+      { WORKERS: raw },
+      'WORKERS above 1 needs PostgreSQL (DATABASE_URL=postgres://…): the embedded SQLite database serves one process.',
+    );
+  return workers;
 }
 
 /** `TRUST_PROXY`: unset or 0 for none, 1 for any, or a comma-separated list of proxy addresses or CIDR ranges. */

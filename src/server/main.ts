@@ -1,21 +1,24 @@
-/** Starts Doorline: configuration, database, demo school, HTTP. */
+/** Starts Doorline: configuration, database, demo school, HTTP (in one process, or in WORKERS processes under cluster.ts). */
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DoorlineError, type ErrorCode } from '../shared/error-codes.ts';
 import { buildApp } from './app.ts';
-import { loadConfig } from './config.ts';
-import { connectDatabase, migrate, underStartUpLock } from './db/open-database.ts';
+import { superviseWorkers } from './cluster.ts';
+import { loadConfig, type Config } from './config.ts';
+import { connectDatabase, migrate, underStartUpLock, type Db } from './db/open-database.ts';
 import { ensureFirstAdmin } from './auth/accounts.ts';
 import { DEMO_ACCOUNTS, demoPairingCode, ensureDemoAccounts, ensureDemoSchool } from './demo-school.ts';
 
 // The bundle lives in dist/server/; the app root is two folders up.
 const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env, appRoot);
+type StartUp = Awaited<ReturnType<typeof prepareDatabase>>;
+
+/** Migrates and seeds; several processes starting together on one PostgreSQL database: one does it, the others then find it done. */
+async function prepareDatabase(config: Config) {
   const db = await connectDatabase(config.database);
-  // Processes starting together on one PostgreSQL database: one migrates and seeds, the others then find it done.
-  const { seed, firstAdmin, pairing } = await underStartUpLock(db, async (db) => {
+  const facts = await underStartUpLock(db, async (db) => {
     await migrate(db);
     const seed = config.seedDemo ? await ensureDemoSchool(db) : undefined;
     // Before the demo accounts: a fresh server always gets its own admin with a one-time password.
@@ -24,8 +27,12 @@ async function main(): Promise<void> {
     const pairing = config.seedDemo ? await demoPairingCode(db) : null;
     return { seed, firstAdmin, pairing };
   });
-  const app = await buildApp({ db, publicDir: config.publicDir, logLevel: process.env.LOG_LEVEL ?? 'warn', trustProxy: config.trustProxy });
+  return { db, ...facts };
+}
 
+/** Serves HTTP on an open database until SIGTERM or SIGINT, then finishes what it holds. */
+async function serve(config: Config, db: Db): Promise<string> {
+  const app = await buildApp({ db, publicDir: config.publicDir, logLevel: process.env.LOG_LEVEL ?? 'warn', trustProxy: config.trustProxy });
   const close = async (): Promise<void> => {
     await app.close();
     await db.destroy();
@@ -33,9 +40,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', close);
   process.once('SIGTERM', close);
+  return app.listen({ port: config.port, host: config.host });
+}
 
-  const address = await app.listen({ port: config.port, host: config.host });
-  const port = new URL(address).port;
+/** What a person starting the server needs to know, printed once however many processes serve. */
+function announce(config: Config, port: number, startUp: Omit<StartUp, 'db'>): void {
+  const { seed, firstAdmin, pairing } = startUp;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   if (seed) {
     console.log(
@@ -45,7 +55,7 @@ async function main(): Promise<void> {
     );
   }
   const base = `http://${shown}:${port}`;
-  console.log(`Doorline is listening on ${base}`);
+  console.log(`Doorline is listening on ${base}${config.workers > 1 ? ` (${config.workers} server processes)` : ''}`);
   if (firstAdmin) {
     console.log(`First start: sign in at ${base}/sign-in as "${firstAdmin.email}" with the one-time password ${firstAdmin.password}`);
     console.log('  (shown only now; you choose a new password at the first sign-in).');
@@ -56,6 +66,23 @@ async function main(): Promise<void> {
       `Open the door kiosk at ${base}/kiosk and pair it as "${pairing.kioskName}" with the code ${pairing.code} (valid 24 hours).`,
     );
   console.log(`Teachers take the roll at ${base}/roll; the office works at ${base}/office; admins pair kiosks at ${base}/admin.`);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, appRoot);
+  if (cluster.isWorker) {
+    // The primary has migrated and seeded, and speaks for every process.
+    await serve(config, await connectDatabase(config.database));
+    return;
+  }
+  const { db, ...startUp } = await prepareDatabase(config);
+  if (config.workers === 1) {
+    announce(config, Number(new URL(await serve(config, db)).port), startUp);
+    return;
+  }
+  // The primary only forks and watches: its pool goes before the workers open theirs.
+  await db.destroy();
+  announce(config, await superviseWorkers(config.workers), startUp);
 }
 
 /**

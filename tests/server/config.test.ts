@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDatabaseUrl } from '../../src/server/config.ts';
+import { parseDatabaseUrl, parseWorkers } from '../../src/server/config.ts';
 
 describe('DATABASE_URL', () => {
   it.each([
@@ -49,5 +49,33 @@ describe('DATABASE_URL', () => {
 
   it('refuses other schemes', () => {
     expect(() => parseDatabaseUrl('mysql://localhost/x')).toThrow(expect.objectContaining({ code: 'database-unsupported' }));
+  });
+});
+
+describe('WORKERS', () => {
+  const postgres = parseDatabaseUrl('postgres://doorline@db.example/doorline');
+  const sqlite = parseDatabaseUrl(undefined);
+
+  it.each([
+    [undefined, 1],
+    ['', 1],
+    ['1', 1],
+    ['4', 4],
+    ['64', 64],
+  ])('reads %j as %i processes on PostgreSQL', (raw, expected) => {
+    expect(parseWorkers(raw, postgres)).toBe(expected);
+  });
+
+  it.each(['0', '-1', '2.5', 'two', '65'])('refuses %j with a plain message', (raw) => {
+    expect(() => parseWorkers(raw, postgres)).toThrow(
+      expect.objectContaining({ code: 'invalid-config', message: expect.stringContaining('WORKERS must be a whole number from 1 to 64') }),
+    );
+  });
+
+  it('keeps the embedded SQLite database to one process', () => {
+    expect(parseWorkers('1', sqlite)).toBe(1);
+    expect(() => parseWorkers('2', sqlite)).toThrow(
+      expect.objectContaining({ code: 'invalid-config', message: expect.stringContaining('needs PostgreSQL') }),
+    );
   });
 });
