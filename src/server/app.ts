@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { DoorlineError } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
 import { SignIn } from './auth/accounts.ts';
+import { addBackPressure, type BackPressureOptions } from './back-pressure.ts';
 import { Auth, checkOrigin } from './auth/principal.ts';
 import { databaseKind, postgresUrlOf, type Db } from './db/open-database.ts';
 import { handleError } from './error-handler.ts';
@@ -34,6 +35,8 @@ export interface AppOptions {
   events?: EventBus;
   /** Between two heartbeat comments on an event stream (tests shorten it). */
   eventHeartbeatMs?: number;
+  /** When to refuse new writes as busy (back-pressure.ts); tests set tiny limits. */
+  backPressure?: BackPressureOptions;
 }
 
 function busFor(db: Db): EventBus {
@@ -60,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   addSecurityHeaders(app);
   checkOrigin(app);
+  addBackPressure(app, options.backPressure);
   acceptBodies(app);
   healthRoutes(app, options.db);
   sessionRoutes(app, auth, new SignIn(options.db, auth.now));

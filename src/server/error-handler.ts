@@ -33,5 +33,9 @@ function toDoorlineError(error: unknown): DoorlineError {
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const doorlineError = toDoorlineError(error);
   if (doorlineError.code === 'internal') request.log.error({ err: error }, 'request failed');
+  // Refusals that say when to come back (busy, too many attempts) say it in the header clients and proxies read.
+  const retryAfter = doorlineError.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter > 0)
+    void reply.header('retry-after', String(Math.ceil(retryAfter)));
   void reply.status(doorlineError.status).header('cache-control', 'no-store').send(errorBody(doorlineError));
 }

@@ -6,6 +6,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { buildApp } from '../../src/server/app.ts';
+import type { BackPressureOptions } from '../../src/server/back-pressure.ts';
 import { migrate, openDatabase, type Db } from '../../src/server/db/open-database.ts';
 import { DEMO_ACCOUNTS, ensureDemoAccounts, ensureDemoSchool } from '../../src/server/demo-school.ts';
 import { createPairingCode } from '../../src/server/pairing.ts';
@@ -62,7 +63,9 @@ async function emptyDatabase(kind: TestDatabase): Promise<Db> {
   return db;
 }
 
-export async function startTestApp(options: { database?: TestDatabase; publicDir?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { database?: TestDatabase; publicDir?: string; backPressure?: BackPressureOptions } = {},
+): Promise<TestApp> {
   const { database = 'sqlite', ...appOptions } = options;
   const db = await emptyDatabase(database);
   await ensureDemoSchool(db);
@@ -133,11 +136,13 @@ export async function countRows(db: Db, table: 'ops' | 'attendance' | 'notes'): 
 }
 
 let opCounter = 0;
+/** Base 32 counts in 0-9A-V; ULIDs leave out I, L, O and U. W to Z never occur in the count, so each stands in for one of them. */
+const ULID_STAND_INS: Record<string, string> = { I: 'W', L: 'X', O: 'Y', U: 'Z' };
 
 /** A fresh ULID-shaped op id; monotonic within a test run. */
 export function opId(): string {
   opCounter++;
-  return `01JD${opCounter.toString(32).toUpperCase().padStart(22, '0')}`.replace(/[ILOU]/g, 'Z');
+  return `01JD${opCounter.toString(32).toUpperCase().padStart(22, '0')}`.replace(/[ILOU]/g, (c) => ULID_STAND_INS[c] ?? c);
 }
 
 export function checkIn(seq: number, studentId: string, at: number, id = opId()): Op {
