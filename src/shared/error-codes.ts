@@ -1,9 +1,10 @@
 /**
  * The one catalog of error codes. A code is a stable contract: clients branch
  * on it, people read `message`. Add codes; never rename or reuse one.
- * `retryable`: the server was not reached or not understood, so the same
- * request is worth sending again later; every other code waits for a person
- * (or, for a size refusal, for smaller requests).
+ * `retryable`: the server was not reached or not understood, or asked to be
+ * asked again later (its answer's Retry-After says when), so the same request
+ * is worth sending again; every other code waits for a person (or, for a size
+ * refusal, for smaller requests).
  */
 export const ERROR_CODES = {
   // Request-level: the whole request is refused, nothing is applied.
@@ -45,6 +46,16 @@ export const ERROR_CODES = {
   'conflict-not-found': { status: 404, message: 'No such conflict in this school.' },
   'conflict-already-resolved': { status: 409, message: 'Someone has already resolved this conflict.' },
   'student-not-found': { status: 404, message: 'No such student in this school.' },
+  'server-busy': {
+    status: 503,
+    retryable: true,
+    message: 'The server is busy; nothing from this request was read. Send it again after the Retry-After pause.',
+  },
+  'sync-in-progress': {
+    status: 429,
+    retryable: true,
+    message: 'This device already has a sync in progress; send this one after it, after the Retry-After pause.',
+  },
   internal: { status: 500, message: 'The server failed; nothing from this request was saved.' },
 
   // Per-operation: one op in a batch is refused, the rest are applied.
