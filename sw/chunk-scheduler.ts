@@ -7,8 +7,8 @@
  *   │      │
  *   ├──────┼─ ack ─▶ measure the link; size ×2 at most, toward the estimate
  *   ├──────┼─ 413 ─▶ release; halve size; take the same ops again at once
- *   │      ├─ network, 5xx, portal, bad answer ─▶ release; halve size on a timeout
- *   │      │     ├─▶ settling ─▶ backing off (retryDelayMs: 1 s × 2^(n−1), jittered) ──┐
+ *   │      ├─ network, 5xx, 429, portal, bad answer ─▶ release; halve size on a timeout
+ *   │      │     ├─▶ settling ─▶ backing off (1 s × 2^(n−1) jittered, or Retry-After) ─┐
  *   └──────┼─────┼────────────────────────────────────────────────────────────────────┘
  *          │     └─ the maxAttempts-th failure in a row ─▶ settling ─▶ failed
  *          ├─ unpaired, revoked, anything else ─▶ release ─▶ settling ─▶ failed
@@ -18,7 +18,7 @@
  * no send outlives the run; "failed" rejects with the error that decided it.
  */
 import { DoorlineError, isRetryable } from '../src/shared/error-codes.ts';
-import { retryDelayMs } from './retry-backoff.ts';
+import { askedWaitMs, retryWaitMs } from './retry-backoff.ts';
 
 export interface Chunk {
   /** Opaque to the scheduler. */
@@ -221,7 +221,8 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
     epoch += 1;
     failures += 1;
     if (failures >= maxAttempts) return { kind: 'stop', error };
-    return { kind: 'backoff', code, ms: retryDelayMs(failures, () => delegate.random()) };
+    // A busy server's Retry-After (503, 429) outranks a shorter backoff of ours.
+    return { kind: 'backoff', code, ms: retryWaitMs(failures, () => delegate.random(), askedWaitMs(error)) };
   };
 
   for (;;) {

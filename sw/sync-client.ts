@@ -4,10 +4,11 @@
  * DoorlineError whose code says what happened, and nothing is removed.
  */
 import { BATCH_MEDIA_TYPE } from '../src/shared/batch-codec.ts';
-import { DoorlineError, isErrorCode, type ErrorCode } from '../src/shared/error-codes.ts';
+import { DoorlineError, isErrorCode, isRetryable, type ErrorCode } from '../src/shared/error-codes.ts';
 import { assertSyncResponse, errorCodeOf } from '../src/shared/protocol-guards.ts';
 import type { SyncResponse } from '../src/shared/protocol.ts';
 import type { BodyEncoding } from './drain.ts';
+import { retryAfterMs } from './retry-backoff.ts';
 
 export const SYNC_URL = '/api/sync';
 
@@ -52,9 +53,18 @@ export async function postBatch(
   return readSyncAnswer(response);
 }
 
-export async function readSyncAnswer(response: Response): Promise<SyncResponse> {
+/** Statuses that ask to be asked again later, with the code used when the answer carries none of ours (a proxy's page). */
+const TRY_LATER: Record<number, ErrorCode> = { 503: 'server-error', 429: 'server-busy' };
+
+export async function readSyncAnswer(response: Response, now = Date.now()): Promise<SyncResponse> {
   const type = response.headers.get('content-type') ?? '';
   const isJson = type.toLowerCase().includes('application/json');
+  const tryLater = TRY_LATER[response.status];
+  if (tryLater !== undefined) {
+    const code = errorCodeOf(isJson ? await response.json().catch(() => undefined) : undefined);
+    const details = { status: response.status, retryAfterMs: retryAfterMs(response.headers.get('retry-after'), now) };
+    throw new DoorlineError(code && isErrorCode(code) && isRetryable(code) ? code : tryLater, details);
+  }
   if (response.status >= 500) throw new DoorlineError('server-error', { status: response.status });
   // A sign-in page or a proxy's notice answers 200 with HTML: the server was never reached.
   if (response.ok && (!isJson || response.redirected))

@@ -32,7 +32,7 @@ import type { KioskCache } from './kiosk-cache.ts';
 import { networkQuality, type ConnectionHints } from './network-quality.ts';
 import { settleReceipts } from './settle-receipts.ts';
 import type { WorkerStores } from './worker-stores.ts';
-import { retryDelayMs } from './retry-backoff.ts';
+import { askedWaitMs, retryWaitMs } from './retry-backoff.ts';
 
 const RECENT_DEAD_LETTERS = 20;
 
@@ -228,7 +228,7 @@ export class SyncEngine {
         // would make the browser fire again at once, in a tight loop: that
         // event's rejection already keeps the registration.
         if (this.syncEvents === 0) await this.d.requestBackgroundSync().catch(() => undefined);
-        this.scheduleRetry();
+        this.scheduleRetry(askedWaitMs(error));
       }
       throw error;
     } finally {
@@ -240,13 +240,14 @@ export class SyncEngine {
 
   /**
    * While the worker is alive it retries by itself, going on from the
-   * attempts the failed drain already made (sw/retry-backoff.ts);
+   * attempts the failed drain already made (sw/retry-backoff.ts), and never
+   * sooner than a busy server's Retry-After;
    * browsers without Background Sync also get a nudge from every open page's
    * timer (see src/ui/sw-bridge.ts).
    */
-  private scheduleRetry(): void {
+  private scheduleRetry(serverAsksMs: number | null): void {
     if (this.retryTimer !== null) return;
-    const delay = retryDelayMs(DEFAULT_MAX_ATTEMPTS + this.failures, this.d.random ?? Math.random);
+    const delay = retryWaitMs(DEFAULT_MAX_ATTEMPTS + this.failures, this.d.random ?? Math.random, serverAsksMs);
     this.retryTimer = this.d.setTimer(() => {
       this.retryTimer = null;
       void this.kick();

@@ -436,6 +436,25 @@ describe('chunk scheduler: failures', () => {
     ]);
   });
 
+  it("waits as long as a busy server's Retry-After asks, not its own shorter backoff, then sends everything", async () => {
+    const link = simulatedLink({
+      bytesPerSec: KBIT_64,
+      rttMs: 800,
+      ops: 10,
+      fail: (call) => (call <= 2 ? { code: 'server-busy', afterMs: 100, details: { status: 503, retryAfterMs: 30_000 } } : undefined),
+    });
+    await run(link);
+    expect(link.events.filter((event) => event[1] === 'retry' || event[1] === 'send')).toEqual([
+      [0, 'send', 1, 640],
+      [100, 'retry', 'server-busy', 30_000],
+      [30_100, 'send', 2, 640],
+      [30_200, 'retry', 'server-busy', 30_000],
+      [60_200, 'send', 3, 640],
+    ]);
+    expect(link.events.at(-1)?.[1]).toBe('done');
+    expect(link.queued()).toBe(0);
+  });
+
   it('gives up after maxAttempts failures in a row, rejecting with the last error and every op back in the queue', async () => {
     const link = simulatedLink({ bytesPerSec: KBIT_64, rttMs: 800, ops: 100, fail: () => ({ code: 'network-error', afterMs: 1000 }) });
     const outcome = run(link);

@@ -54,6 +54,19 @@ describe('reading the server answer', () => {
     await expect(postBatch(body, 'gzip', 1000, fetchImpl as typeof fetch)).rejects.toMatchObject({ code });
   });
 
+  it.each([
+    [503, { error: { code: 'server-busy', message: '…' } }, '7', 'server-busy', 7_000],
+    [429, { error: { code: 'sync-in-progress', message: '…' } }, '1', 'sync-in-progress', 1_000],
+    [503, { error: { code: 'internal', message: '…' } }, null, 'server-error', null],
+    [429, { error: { code: 'too-many-attempts', message: '…' } }, '60', 'server-busy', 60_000],
+  ])('keeps the data and the Retry-After of a %i %j (Retry-After %j) as %s', async (status, answer, header, code, ms) => {
+    const response = new Response(JSON.stringify(answer), {
+      status,
+      headers: { 'content-type': 'application/json', ...(header === null ? {} : { 'retry-after': header }) },
+    });
+    await expect(readSyncAnswer(response)).rejects.toMatchObject({ code, details: { status, retryAfterMs: ms } });
+  });
+
   it('tells a timeout from an unreachable server', async () => {
     await expect(postBatch(body, 'gzip', 1000, (() => Promise.reject(timeout)) as typeof fetch)).rejects.toMatchObject({
       details: { reason: 'timeout' },
