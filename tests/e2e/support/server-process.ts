@@ -1,4 +1,8 @@
-/** Runs the real built server (dist/server/main.js) on a random port with a database of its own. */
+/**
+ * Runs the real built server (dist/server/main.js) on a random port, by
+ * default with a SQLite database of its own; several may share one
+ * PostgreSQL database (`databaseUrl`), as processes behind a balancer do.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,14 +36,28 @@ export interface ServerProcess {
   api: (role: 'teacher' | 'office' | 'admin', pathname: string, init?: { method?: string; body?: unknown }) => Promise<Response>;
 }
 
-export async function startServer(): Promise<ServerProcess> {
+export interface ServerOptions {
+  /** A database to use instead of a fresh SQLite file (`query` reads only that file). */
+  databaseUrl?: string;
+  /** More environment for the process, such as DATABASE_POOL. */
+  env?: Record<string, string>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<ServerProcess> {
   const main = path.join(root, 'dist', 'server', 'main.js');
   if (!fs.existsSync(main)) throw new Error('dist/server/main.js is missing: run "node build.mjs" first (npm test does).');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doorline-e2e-'));
   const dbFile = path.join(dir, 'doorline.db');
   const child: ChildProcess = spawn(process.execPath, [main], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${dbFile}`, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: options.databaseUrl ?? `sqlite:${dbFile}`,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
