@@ -78,24 +78,30 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
       reject(new Error(`The server exited with ${code}:\n${output}`));
     });
   });
-  const cookies = new Map<string, string>();
+  // One sign-in per role, however many calls start at once: each try counts against the sign-in limits until it is done.
+  const cookies = new Map<string, Promise<string>>();
   const origin = new URL(url).origin;
+  const signInAs = async (role: 'teacher' | 'office' | 'admin'): Promise<string> => {
+    const signIn = await fetch(`${url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin },
+      body: JSON.stringify({ v: 1, email: `${role}@riverside.example`, password: `riverside-${role}` }),
+    });
+    if (!signIn.ok) throw new Error(`Demo ${role} could not sign in: ${await signIn.text()}`);
+    return (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  };
   const api = async (
     role: 'teacher' | 'office' | 'admin',
     pathname: string,
     init: { method?: string; body?: unknown } = {},
   ): Promise<Response> => {
-    let cookie = cookies.get(role);
-    if (!cookie) {
-      const signIn = await fetch(`${url}/api/session`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin },
-        body: JSON.stringify({ v: 1, email: `${role}@riverside.example`, password: `riverside-${role}` }),
-      });
-      if (!signIn.ok) throw new Error(`Demo ${role} could not sign in: ${await signIn.text()}`);
-      cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-      cookies.set(role, cookie);
+    let signedIn = cookies.get(role);
+    if (!signedIn) {
+      signedIn = signInAs(role);
+      cookies.set(role, signedIn);
+      signedIn.catch(() => cookies.delete(role));
     }
+    const cookie = await signedIn;
     return fetch(`${url}${pathname}`, {
       method: init.method ?? 'GET',
       headers: { cookie, origin, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
