@@ -1,0 +1,220 @@
+/**
+ * A district's morning against real server processes: KIOSKS simulated
+ * kiosks (Node, the real codec and gzip, the headers a kiosk's worker
+ * sends), each paired through the pairing API with a token of its own,
+ * arriving spread over SPREAD_MS, each sending BATCHES batches of BATCH_OPS
+ * check-ins every BATCH_EVERY_MS with one request in flight, as a kiosk's
+ * outbox does. A 503 or 429 is waited out as its Retry-After asks and sent
+ * again, as the worker does; anything else is an error. At the end the ops
+ * table is counted per device: lost = sent − stored, duplicated = rows
+ * beyond one per (device, seq).
+ *
+ * Configurations: 1 process on SQLite, 1 on PostgreSQL, 2 on PostgreSQL
+ * (separate ports, each kiosk alternating between them as a balancer would).
+ * Goals: 0 errors, 0 lost, 0 duplicated, p99 ≤ 1 s on each.
+ *
+ * `npm run bench -- fleet --kiosks=100` for a quick run.
+ */
+import { gzipSync } from 'node:zlib';
+import pg from 'pg';
+import Database from 'better-sqlite3';
+import { BATCH_MEDIA_TYPE, encodeBatch } from '../../src/shared/batch-codec.ts';
+import type { Op } from '../../src/shared/protocol.ts';
+import { APP_VERSION_HEADER, DEVICE_CLOCK_HEADER, QUEUE_HEADER } from '../../src/shared/sync-headers.ts';
+import { startServer, type ServerProcess } from '../e2e/support/server-process.ts';
+import { createTestDatabase, dropTestDatabase, postgresProblem } from '../support/postgres-admin.ts';
+
+const option = (name: string, fallback: number): number => {
+  const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  return raw === undefined ? fallback : Number(raw);
+};
+const KIOSKS = option('kiosks', 1000);
+const BATCHES = 5;
+const BATCH_OPS = 30;
+const BATCH_EVERY_MS = 3_000;
+const SPREAD_MS = option('spread-ms', 60_000);
+const PAIRING_CONCURRENCY = 8;
+const STUDENTS = 600;
+const FIRST_STUDENT = 100001;
+
+interface Kiosk {
+  deviceId: string;
+  kioskId: string;
+  token: string;
+}
+
+interface Tally {
+  latencies: number[];
+  errors: number;
+  waitedOut: number;
+  firstError: string | null;
+}
+
+async function pairAll(server: ServerProcess): Promise<Kiosk[]> {
+  const kiosks: Kiosk[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < KIOSKS) {
+      const k = next++;
+      const deviceId = `fleet-kiosk-${String(k).padStart(6, '0')}-0000000000000`;
+      const code = await server.pairingCode();
+      const answer = await fetch(`${server.url}/api/pair`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ v: 1, code, deviceId, appVersion: '0.2.0' }),
+      });
+      if (!answer.ok) throw new Error(`pairing kiosk ${k} answered ${answer.status}: ${await answer.text()}`);
+      const paired = (await answer.json()) as { token: string; config: { kiosk: { id: string } } };
+      kiosks[k] = { deviceId, kioskId: paired.config.kiosk.id, token: paired.token };
+    }
+  };
+  await Promise.all(Array.from({ length: PAIRING_CONCURRENCY }, worker));
+  return kiosks;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One kiosk's morning: its batches, one request in flight, busy answers waited out. */
+async function runKiosk(kiosk: Kiosk, index: number, urls: readonly string[], startAt: number, tally: Tally): Promise<void> {
+  await sleep(Math.max(0, startAt - Date.now()));
+  let request = 0;
+  for (let b = 0; b < BATCHES; b++) {
+    const due = startAt + b * BATCH_EVERY_MS;
+    await sleep(Math.max(0, due - Date.now()));
+    const now = Date.now();
+    const ops: Op[] = Array.from({ length: BATCH_OPS }, (_, i) => {
+      const n = b * BATCH_OPS + i;
+      return {
+        seq: n + 1,
+        kind: 'check-in',
+        studentId: String(FIRST_STUDENT + ((index * 7 + n) % STUDENTS)),
+        at: now - (BATCH_OPS - i) * 50,
+        session: 'day',
+        base: 0,
+      };
+    });
+    const body = gzipSync(encodeBatch({ deviceId: kiosk.deviceId, kioskId: kiosk.kioskId, ops }));
+    for (;;) {
+      const url = urls[(index + request++) % urls.length] as string;
+      const started = performance.now();
+      let status = 0;
+      let retryAfter: string | null = null;
+      let text: string;
+      try {
+        const answer = await fetch(`${url}/api/sync`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${kiosk.token}`,
+            'content-type': BATCH_MEDIA_TYPE,
+            'content-encoding': 'gzip',
+            accept: 'application/json',
+            [APP_VERSION_HEADER]: '0.2.0',
+            [QUEUE_HEADER]: `${(BATCHES - b) * BATCH_OPS};${ops[0]?.at ?? 0}`,
+            [DEVICE_CLOCK_HEADER]: String(Date.now()),
+          },
+          body,
+          signal: AbortSignal.timeout(30_000),
+        });
+        status = answer.status;
+        retryAfter = answer.headers.get('retry-after');
+        text = await answer.text();
+      } catch (error) {
+        text = String(error);
+      }
+      tally.latencies.push(performance.now() - started);
+      if (status === 200) break;
+      if ((status === 503 || status === 429) && retryAfter !== null) {
+        tally.waitedOut++;
+        await sleep(Number(retryAfter) * 1000);
+        continue;
+      }
+      tally.errors++;
+      tally.firstError ??= `${status}: ${text.slice(0, 200)}`;
+      break;
+    }
+  }
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number);
+
+async function storedCounts(query: (sql: string) => Promise<Array<{ rows: number; distinct_seqs: number }>>) {
+  const [row] = await query(
+    "select count(*) as rows, count(distinct device_id || '/' || seq) as distinct_seqs from ops where device_id like 'fleet-kiosk-%'",
+  );
+  return { rows: Number(row?.rows ?? 0), distinct: Number(row?.distinct_seqs ?? 0) };
+}
+
+async function measure(db: 'sqlite' | 'postgres', processes: number): Promise<void> {
+  const pgDatabase = db === 'postgres' ? await createTestDatabase() : null;
+  const servers: ServerProcess[] = [];
+  try {
+    const env = { DATABASE_POOL: '10' };
+    for (let p = 0; p < processes; p++) servers.push(await startServer(pgDatabase ? { databaseUrl: pgDatabase.url, env } : { env }));
+    const [first] = servers as [ServerProcess];
+    console.error(`fleet ${db} ×${processes}: pairing ${KIOSKS} kiosks`);
+    const kiosks = await pairAll(first);
+    console.error(`fleet ${db} ×${processes}: ${KIOSKS} kiosks arriving over ${SPREAD_MS / 1000} s`);
+    const tally: Tally = { latencies: [], errors: 0, waitedOut: 0, firstError: null };
+    const began = Date.now() + 500;
+    const started = performance.now();
+    await Promise.all(
+      kiosks.map((kiosk, k) =>
+        runKiosk(
+          kiosk,
+          k,
+          servers.map((s) => s.url),
+          began + (k / KIOSKS) * SPREAD_MS,
+          tally,
+        ),
+      ),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const sent = KIOSKS * BATCHES * BATCH_OPS;
+    let counts: { rows: number; distinct: number };
+    if (pgDatabase) {
+      const client = new pg.Client({ connectionString: pgDatabase.url });
+      await client.connect();
+      counts = await storedCounts(async (sql) => (await client.query(sql)).rows);
+      await client.end();
+    } else {
+      const file = new Database(first.dbFile, { readonly: true });
+      counts = await storedCounts(async (sql) => file.prepare(sql).all() as Array<{ rows: number; distinct_seqs: number }>);
+      file.close();
+    }
+    const sorted = [...tally.latencies].sort((a, b) => a - b);
+    console.log(
+      JSON.stringify({
+        bench: 'fleet',
+        db,
+        processes,
+        kiosks: KIOSKS,
+        ops: sent,
+        seconds: Number(seconds.toFixed(1)),
+        ops_per_s: Math.round(counts.distinct / seconds),
+        requests: tally.latencies.length,
+        p50_ms: Number(percentile(sorted, 50).toFixed(1)),
+        p99_ms: Number(percentile(sorted, 99).toFixed(1)),
+        errors: tally.errors,
+        waited_out: tally.waitedOut,
+        lost: sent - counts.distinct,
+        duplicated: counts.rows - counts.distinct,
+      }),
+    );
+    if (tally.firstError) console.error(`  first error: ${tally.firstError}`);
+  } finally {
+    for (const server of servers) await server.stop();
+    if (pgDatabase) await dropTestDatabase(pgDatabase.name);
+  }
+}
+
+export async function run(): Promise<void> {
+  await measure('sqlite', 1);
+  const problem = await postgresProblem();
+  if (problem) {
+    console.error(`fleet: PostgreSQL is not reachable (${problem}); its lines are left out.`);
+    return;
+  }
+  await measure('postgres', 1);
+  await measure('postgres', 2);
+}
