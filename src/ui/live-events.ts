@@ -64,6 +64,11 @@ function throttled(handle: Handler): Handler {
   let last = -Infinity;
   let pending: LiveEvent | null = null;
   const run = (event: LiveEvent): void => {
+    // Offline, the page could not fetch what it is told to: it acts on the news once back online.
+    if (!navigator.onLine) {
+      window.addEventListener('online', () => run(event), { once: true });
+      return;
+    }
     last = Date.now();
     handle(event);
   };
