@@ -86,6 +86,8 @@ describe.skipIf(!databases().includes('postgres'))('WORKERS=2 on PostgreSQL', ()
   it('serves from two processes, says so once, replaces one that dies, and stops cleanly', async () => {
     const { url: databaseUrl } = await postgresForThisFile();
     const server = await start({ WORKERS: '2', DATABASE_URL: databaseUrl, DATABASE_POOL: '2' });
+    // The lines after the first may arrive in a later chunk of output.
+    await until('every start-up line', () => server.output().includes('Teachers take the roll'));
     expect(server.output().match(/Doorline is listening on/g)).toHaveLength(1);
     expect(server.output()).toContain('(2 server processes)');
     expect(server.output().match(/one-time password/g)).toHaveLength(1);
@@ -96,8 +98,7 @@ describe.skipIf(!databases().includes('postgres'))('WORKERS=2 on PostgreSQL', ()
 
     process.kill(first[0] as number, 'SIGKILL');
     await until('the primary noticing', () => server.output().includes('a server process stopped (SIGKILL); starting another in 1 s.'));
-    // The other process keeps answering while the lost one is replaced.
-    expect(workersOf(server.child)).toHaveLength(1);
+    // The other process keeps answering while the lost one is replaced (a second later: not asserted, a loaded machine may be slower).
     expect(await health(server.url)).toBe(200);
     await until('a replacement process', () => {
       const now = workersOf(server.child);
