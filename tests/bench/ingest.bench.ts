@@ -29,6 +29,7 @@ import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../../src/server/app.ts';
+import { DEFAULT_BACK_PRESSURE } from '../../src/server/back-pressure.ts';
 import { createPairingCode } from '../../src/server/pairing.ts';
 import { createTestDatabase, dropTestDatabase, postgresHost, postgresProblem } from '../support/postgres-admin.ts';
 import { checkInRows, sqliteWriter, writePostgres, type DayRows, type Kiosk } from './support/ingest-rows.ts';
@@ -38,6 +39,8 @@ import { BATCH_MEDIA_TYPE, encodeBatch } from '../../src/shared/batch-codec.ts';
 import type { AttendanceStatus } from '../../src/shared/attendance-model.ts';
 import type { Op } from '../../src/shared/protocol.ts';
 
+/** The bench writes its history in the server's own process, stalling its event loop on purpose: back-pressure would refuse the next batch. */
+const MEASURING = { ...DEFAULT_BACK_PRESSURE, maxEventLoopDelayMs: Number.POSITIVE_INFINITY };
 const DAYS = 20;
 const HISTORY_DAYS = 180;
 const MEASURED_DAYS = 7;
@@ -58,7 +61,7 @@ async function measure(conflictShare: number): Promise<Run> {
     await migrate(db);
     await ensureDemoSchool(db);
     await ensureDemoAccounts(db);
-    const app = await buildApp({ db });
+    const app = await buildApp({ db, backPressure: MEASURING });
     const origin = 'http://localhost:80';
     const signIn = async (role: 'teacher' | 'office'): Promise<Record<string, string>> => {
       const account = DEMO_ACCOUNTS.find((a) => a.role === role);
@@ -205,7 +208,7 @@ async function openSchool(kind: Kind): Promise<School> {
   }
   await migrate(db);
   await ensureDemoSchool(db);
-  const app = await buildApp({ db });
+  const app = await buildApp({ db, backPressure: MEASURING });
   const school = await db.selectFrom('schools').select(['id', 'time_zone']).executeTakeFirstOrThrow();
   const kioskRow = await db.selectFrom('kiosks').select(['id', 'name']).executeTakeFirstOrThrow();
   const deviceId = `bench-kiosk-${kind}-000000000000000000`.slice(0, 36);
