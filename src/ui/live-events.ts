@@ -63,10 +63,22 @@ const HANDLER_INTERVAL_MS = 1000;
 function throttled(handle: Handler): Handler {
   let last = -Infinity;
   let pending: LiveEvent | null = null;
+  /** Offline, the page could not fetch what it is told to: it acts on the latest news once, back online. */
+  let heldWhileOffline: LiveEvent | null = null;
   const run = (event: LiveEvent): void => {
-    // Offline, the page could not fetch what it is told to: it acts on the news once back online.
     if (!navigator.onLine) {
-      window.addEventListener('online', () => run(event), { once: true });
+      const listening = heldWhileOffline !== null;
+      heldWhileOffline = event;
+      if (!listening)
+        window.addEventListener(
+          'online',
+          () => {
+            const latest = heldWhileOffline;
+            heldWhileOffline = null;
+            if (latest) run(latest);
+          },
+          { once: true },
+        );
       return;
     }
     last = Date.now();
