@@ -94,7 +94,8 @@ const LAST_NAMES = [
 ];
 const HOMEROOMS = ['7A', '7B', '8A', '8B', '9A', '9B', '10A', '10B', '11A', '11B', '12A', '12B'];
 
-function demoRoster(schoolId: string, now: number): NewStudent[] {
+/** The demo's students, the same on every install. */
+export function demoRoster(schoolId: string, now: number): NewStudent[] {
   const random = mulberry32(20260901);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   return Array.from({ length: DEMO_SCHOOL.studentCount }, (_, i) => ({
@@ -141,6 +142,11 @@ export async function ensureDemoSchool(db: Db, now = Date.now()): Promise<SeedRe
       .execute();
     const students = demoRoster(schoolId, now);
     await insertInSlices(trx, 'students', students);
+    await insertInSlices(
+      trx,
+      'homerooms',
+      HOMEROOMS.map((name) => ({ school_id: schoolId, name, created_at: now })),
+    );
     await trx
       .insertInto('kiosks')
       .values({ id: randomUUID(), school_id: schoolId, name: DEMO_SCHOOL.kioskName, created_at: now })

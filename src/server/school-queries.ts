@@ -12,16 +12,8 @@ export async function findKiosk(db: Reader, kioskId: string): Promise<{ school: 
   const row = await db
     .selectFrom('kiosks')
     .innerJoin('schools', 'schools.id', 'kiosks.school_id')
-    .select([
-      'kiosks.id as kiosk_id',
-      'kiosks.name as kiosk_name',
-      'schools.id',
-      'schools.name',
-      'schools.time_zone',
-      'schools.bell_time',
-      'schools.roster_version',
-      'schools.created_at',
-    ])
+    .selectAll('schools')
+    .select(['kiosks.id as kiosk_id', 'kiosks.name as kiosk_name'])
     .where('kiosks.id', '=', kioskId)
     .executeTakeFirst();
   if (!row) throw new DoorlineError('kiosk-not-found', { kioskId });

@@ -30,13 +30,21 @@ async function columnsOf(db: Db, table: string): Promise<string[]> {
   return (await query.execute(db)).rows.map((r) => r.name);
 }
 
+/** Every fingerprinted table's columns: an upgrade test fingerprints only those a release had. */
+export async function tableColumns(db: Db): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const table of TABLES) out[table] = await columnsOf(db, table);
+  return out;
+}
+
 /**
  * With `schoolId`, only that school's rows (tables without a school column count whole).
+ * With `columns`, only those columns of each table (columns added since are left out).
  * Rows are compared as a set, in no stored order: the databases keep different ones.
  */
 export async function databaseFingerprint(
   db: Db,
-  options: { schoolId?: string } = {},
+  options: { schoolId?: string; columns?: Record<string, string[]> } = {},
 ): Promise<Record<string, { rows: number; sha256: string }>> {
   const out: Record<string, { rows: number; sha256: string }> = {};
   for (const table of TABLES) {
@@ -44,7 +52,8 @@ export async function databaseFingerprint(
     const rows = scoped
       ? (await sql<Record<string, unknown>>`select * from ${sql.table(table)} where school_id = ${options.schoolId}`.execute(db)).rows
       : (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db)).rows;
-    const lines = rows.map((row) => JSON.stringify(row)).sort();
+    const kept = options.columns?.[table];
+    const lines = rows.map((row) => JSON.stringify(kept ? Object.fromEntries(kept.map((column) => [column, row[column]])) : row)).sort();
     out[table] = { rows: rows.length, sha256: createHash('sha256').update(lines.join('\n')).digest('hex') };
   }
   return out;

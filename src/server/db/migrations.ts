@@ -331,6 +331,114 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+
+  '0010-a-school-of-its-own': {
+    async up(db: Kysely<unknown>) {
+      // What a real school sets up for itself instead of the demo's fixed day: when the day starts, how long after the
+      // bell a check-in is still on time, its periods, its days without school, and the ids its SIS knows things by.
+      await db.schema.alterTable('schools').addColumn('source_id', 'text').execute();
+      await db.schema
+        .alterTable('schools')
+        .addColumn('day_start', 'text', (c) => c.notNull().defaultTo('07:30'))
+        .execute();
+      await db.schema
+        .alterTable('schools')
+        .addColumn('late_grace_minutes', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // ISO weekdays (1 Monday … 7 Sunday) without school, comma-separated.
+      await db.schema
+        .alterTable('schools')
+        .addColumn('weekdays_off', 'text', (c) => c.notNull().defaultTo('6,7'))
+        .execute();
+      await db.schema
+        .alterTable('schools')
+        .addColumn('settings_version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema.createIndex('schools_by_source').on('schools').column('source_id').unique().execute();
+
+      await db.schema
+        .createTable('school_periods')
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('starts_at', 'text', (c) => c.notNull())
+        .addColumn('ends_at', 'text', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('school_periods_key', ['school_id', 'name'])
+        .execute();
+      await db.schema
+        .createTable('school_closures')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('first_day', 'text', (c) => c.notNull())
+        .addColumn('last_day', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('school_closures_by_school').on('school_closures').columns(['school_id', 'first_day']).execute();
+
+      await db.schema
+        .createTable('homerooms')
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('source_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('homerooms_key', ['school_id', 'name'])
+        .execute();
+      await db.schema.createIndex('homerooms_by_source').on('homerooms').columns(['school_id', 'source_id']).unique().execute();
+      await sql`INSERT INTO homerooms (school_id, name, created_at)
+                SELECT school_id, homeroom, MIN(created_at) FROM students GROUP BY school_id, homeroom`.execute(db);
+
+      await db.schema.alterTable('students').addColumn('source_id', 'text').execute();
+      await db.schema
+        .alterTable('students')
+        .addColumn('given_name', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .alterTable('students')
+        .addColumn('family_name', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema.alterTable('students').addColumn('grade', 'text').execute();
+      // Set when the student left the school: kept with all their history, off the kiosks' roster.
+      await db.schema.alterTable('students').addColumn('left_at', 'bigint').execute();
+      await db.schema.alterTable('students').addColumn('updated_at', 'bigint').execute();
+      await db.schema.createIndex('students_by_source').on('students').columns(['school_id', 'source_id']).unique().execute();
+
+      await db.schema.alterTable('staff').addColumn('source_id', 'text').execute();
+      await db.schema.alterTable('staff').addColumn('deactivated_at', 'bigint').execute();
+      await db.schema.createIndex('staff_by_source').on('staff').column('source_id').unique().execute();
+      await db.schema
+        .createTable('staff_homerooms')
+        .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id').onDelete('cascade'))
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('homeroom', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('staff_homerooms_key', ['staff_id', 'school_id', 'homeroom'])
+        .execute();
+
+      // A kiosk is retired rather than deleted: its devices' history stays readable.
+      await db.schema.alterTable('kiosks').addColumn('retired_at', 'bigint').execute();
+      await db.schema
+        .alterTable('kiosks')
+        .addColumn('scan_mode', 'text', (c) => c.notNull().defaultTo('keyboard'))
+        .execute();
+      await db.schema
+        .alterTable('kiosks')
+        .addColumn('direction', 'text', (c) => c.notNull().defaultTo('entrance'))
+        .execute();
+
+      // Everything a person changes outside attendance (students, staff, kiosks, settings, imports), append-only.
+      await db.schema
+        .createTable('admin_log')
+        .addColumn('id', onPostgres(db) ? 'bigint' : 'integer', (c) => autoIncrementKey(db, c))
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('actor_name', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('admin_log_by_school').on('admin_log').columns(['school_id', 'at']).execute();
+    },
+  },
 };
 
 /**

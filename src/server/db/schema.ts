@@ -11,9 +11,70 @@ export interface SchoolsTable {
   id: string;
   name: string;
   time_zone: string;
+  /** "HH:MM": lessons start; a check-in later than the bell plus the grace is late. */
   bell_time: string;
   roster_version: number;
   created_at: number;
+  /** The SIS's id for the school (OneRoster org sourcedId), when it came from an import. */
+  source_id: Generated<string | null>;
+  /** "HH:MM": when the school day begins (the doors open). */
+  day_start: Generated<string>;
+  /** Minutes after the bell a check-in still counts as on time. */
+  late_grace_minutes: Generated<number>;
+  /** ISO weekdays without school (1 Monday … 7 Sunday), comma-separated, such as "6,7". */
+  weekdays_off: Generated<string>;
+  /** Raised by every settings change, so devices know to read the settings again. */
+  settings_version: Generated<number>;
+}
+
+/** A school's timetable: each period is a register of its own, beside the whole day's. */
+export interface SchoolPeriodsTable {
+  school_id: string;
+  /** Also the session name its records are kept under, such as "P1". */
+  name: string;
+  /** "HH:MM" each. */
+  starts_at: string;
+  ends_at: string;
+  position: number;
+}
+
+/** Days without school (holidays, closures), first to last inclusive, YYYY-MM-DD in the school's zone. */
+export interface SchoolClosuresTable {
+  id: string;
+  school_id: string;
+  first_day: string;
+  last_day: string;
+  reason: string;
+}
+
+export interface HomeroomsTable {
+  school_id: string;
+  name: string;
+  /** The SIS's class sourcedId, when it came from an import. */
+  source_id: string | null;
+  created_at: number;
+}
+
+/** The homerooms a teacher takes the roll for: their roll opens on these. */
+export interface StaffHomeroomsTable {
+  staff_id: string;
+  school_id: string;
+  homeroom: string;
+}
+
+/** Append-only: every change a person makes outside attendance (students, staff, kiosks, settings, imports). */
+export interface AdminLogTable {
+  id: Generated<number>;
+  school_id: string;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  /** Such as "student-added", "staff-deactivated", "roster-imported". */
+  action: string;
+  /** What it was done to: a student number, an email, a kiosk's name. */
+  subject: string;
+  /** JSON: what changed. */
+  details: string;
 }
 
 export interface StudentsTable {
@@ -24,6 +85,14 @@ export interface StudentsTable {
   name: string;
   homeroom: string;
   created_at: number;
+  /** The SIS's stable id (OneRoster user sourcedId): an import matches on it, so a changed card number is an update. */
+  source_id: Generated<string | null>;
+  given_name: Generated<string>;
+  family_name: Generated<string>;
+  grade: Generated<string | null>;
+  /** When the student left: kept with their history, off the kiosks' roster. */
+  left_at: Generated<number | null>;
+  updated_at: Generated<number | null>;
 }
 
 /** A place at the door where a device stands. */
@@ -32,6 +101,12 @@ export interface KiosksTable {
   school_id: string;
   name: string;
   created_at: number;
+  /** A retired kiosk cannot be paired again; its devices' history stays. */
+  retired_at: Generated<number | null>;
+  /** How it reads cards: a scanner acting as a keyboard, or its camera. */
+  scan_mode: Generated<'keyboard' | 'camera'>;
+  /** An exit kiosk checks students out. */
+  direction: Generated<'entrance' | 'exit'>;
 }
 
 export type DeviceKind = 'kiosk' | 'staff';
@@ -75,6 +150,10 @@ export interface StaffTable {
   /** 1 for a one-time password printed at first start: it must be changed before anything else. */
   must_change_password: number;
   created_at: number;
+  /** The SIS's id for the person, when an import made the account. */
+  source_id: Generated<string | null>;
+  /** Set when the account is switched off: it cannot sign in and its sessions are ended. */
+  deactivated_at: Generated<number | null>;
 }
 
 /** The schools a person works for: one for a teacher or the office, any number for an admin. */
@@ -272,6 +351,11 @@ export interface Database {
   changes: ChangesTable;
   failed_attempts: FailedAttemptsTable;
   known_sign_in_addresses: KnownSignInAddressesTable;
+  school_periods: SchoolPeriodsTable;
+  school_closures: SchoolClosuresTable;
+  homerooms: HomeroomsTable;
+  staff_homerooms: StaffHomeroomsTable;
+  admin_log: AdminLogTable;
 }
 
 export type School = Selectable<SchoolsTable>;
