@@ -8,7 +8,7 @@
  */
 import { DoorlineError } from '../src/shared/error-codes.ts';
 import { assertChangePage } from '../src/shared/office-guards.ts';
-import { PROTOCOL_VERSION, type ChangePage } from '../src/shared/protocol.ts';
+import { PROTOCOL_VERSION, type Change, type ChangePage } from '../src/shared/protocol.ts';
 import { DEVICE_ID_HEADER } from '../src/shared/sync-headers.ts';
 import type { ChangesPulled } from '../src/shared/worker-messages.ts';
 import { DayBook, type SchoolClock } from './day-book.ts';
@@ -62,6 +62,7 @@ export class ChangePull {
     if (!config) return;
     this.lastPullAt = (this.d.now ?? Date.now)();
     const applied = await this.d.book.applyChanges(page.changes, DayBook.today(page.serverTime, config.school));
+    await this.followSettings(page.changes);
     await this.advance(page.cursor);
     await this.tell(applied);
   }
@@ -80,6 +81,19 @@ export class ChangePull {
   async cursor(): Promise<string | null> {
     const cursor = await this.d.meta.get('change-cursor');
     return typeof cursor === 'string' && cursor !== '' ? cursor : null;
+  }
+
+  /**
+   * New school settings (periods, grace, days off) on the feed: the
+   * configuration is read again, as the roster is on a roster change. A
+   * configuration kept from an older server carries no version: it is read
+   * again the first time.
+   */
+  private async followSettings(changes: readonly Change[]): Promise<void> {
+    const settings = [...changes].reverse().find((c) => c.kind === 'settings');
+    if (settings?.kind !== 'settings') return;
+    const known = (await this.d.kiosk.config())?.school.settingsVersion;
+    if (known === undefined || settings.version !== known) await this.d.kiosk.refresh();
   }
 
   private async advance(cursor: string): Promise<void> {
@@ -135,6 +149,8 @@ export class ChangePull {
       totals.resolved += applied.resolved;
       const roster = [...body.changes].reverse().find((c) => c.kind === 'roster');
       if (roster?.kind === 'roster' && roster.version !== (await this.d.meta.get('roster-version'))) await this.d.kiosk.refreshRoster();
+      // Before the cursor moves on: a refresh that fails meets the same change on the next pull.
+      await this.followSettings(body.changes);
       cursor = body.cursor;
       await this.advance(cursor);
       if (!body.more) {

@@ -8,15 +8,13 @@ import { DAY_SESSION, type AttendanceStatus } from '../src/shared/attendance-mod
 import { applyChange, asKept, changeOf, type Lateness } from '../src/shared/attendance-rules.ts';
 import type { RollRow, RollView } from '../src/shared/office-protocol.ts';
 import { PROTOCOL_VERSION, type Change } from '../src/shared/protocol.ts';
-import { isLate, localMoment } from '../src/shared/school-time.ts';
-import { SCHOOL_SESSIONS } from '../src/shared/sessions.ts';
+import { latenessOf, localMoment, type LatenessRule } from '../src/shared/school-time.ts';
+import { sessionsOf } from '../src/shared/sessions.ts';
 import type { DayRecord, OutboxOp } from './outbox-db.ts';
 import type { WorkerStores } from './worker-stores.ts';
 
-export interface SchoolClock {
-  timeZone: string;
-  bellTime: string;
-}
+/** What the day book needs of the school: its zone, and what lateness and the roll's sessions go by (SchoolInfo has it all). */
+export type SchoolClock = LatenessRule;
 
 /** "7A" before "10A": homerooms sort by their number, then their letter. */
 export const byHomeroom = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
@@ -39,7 +37,7 @@ export class DayBook {
    */
   async applyOwn(op: OutboxOp, correctedAt: number, school: SchoolClock): Promise<void> {
     const today = DayBook.today(correctedAt, school);
-    const lateness: Lateness = (t) => (isLate(t, school.timeZone, school.bellTime) ? 'late' : 'present');
+    const lateness: Lateness = latenessOf(school, op.session);
     const { db, records, marks } = this.stores;
     await db.transaction('rw', records.table, marks.table, async () => {
       const known = await this.record(op.session, op.studentId, today);
@@ -139,7 +137,7 @@ export class DayBook {
       session,
       group: chosen,
       groups,
-      sessions: [...SCHOOL_SESSIONS],
+      sessions: sessionsOf(school.periods),
       rows,
       source: 'device',
     };

@@ -10,7 +10,7 @@ import { DAY_SESSION } from '../src/shared/attendance-model.ts';
 import { DoorlineError, errorBody } from '../src/shared/error-codes.ts';
 import { assertMarkInput } from '../src/shared/protocol-guards.ts';
 import { PROTOCOL_VERSION, type MarkAnswer } from '../src/shared/protocol.ts';
-import { isLate, localMoment } from '../src/shared/school-time.ts';
+import { isLateFor, localMoment } from '../src/shared/school-time.ts';
 import { DayBook } from './day-book.ts';
 import type { KioskCache } from './kiosk-cache.ts';
 import { saveMark } from './save-mark.ts';
@@ -70,7 +70,7 @@ export async function takeMark(
       student: { name: student.name, homeroom: student.homeroom },
       at: input.at,
       localTime: localMoment(corrected, school.timeZone).time,
-      late: config ? isLate(corrected, school.timeZone, school.bellTime) : false,
+      late: config ? isLateFor(corrected, school, session) : false,
       alreadyAt: earlier,
     };
     return { response: new Response(JSON.stringify(answer), { status: 200, headers: JSON_HEADERS }), added: false };
@@ -90,7 +90,7 @@ export async function takeMark(
     student: student ? { name: student.name, homeroom: student.homeroom } : null,
     at: op.at,
     localTime: localMoment(corrected, school.timeZone).time,
-    late: config ? isLate(corrected, school.timeZone, school.bellTime) : false,
+    late: config ? isLateFor(corrected, school, session) : false,
   };
   return { response: new Response(JSON.stringify(answer), { status: 202, headers: JSON_HEADERS }), added };
 }

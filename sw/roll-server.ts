@@ -7,7 +7,7 @@
  */
 import { DAY_SESSION } from '../src/shared/attendance-model.ts';
 import { DoorlineError, errorBody } from '../src/shared/error-codes.ts';
-import { SCHOOL_SESSIONS } from '../src/shared/sessions.ts';
+import { sessionsOf } from '../src/shared/sessions.ts';
 import type { ChangePull } from './change-pull.ts';
 import type { DayBook } from './day-book.ts';
 import type { KioskCache } from './kiosk-cache.ts';
@@ -28,8 +28,9 @@ export async function serveRoll(url: URL, d: RollServerDelegate): Promise<Respon
   const ready = config !== null && (await d.kiosk.rosterSize()) > 0 && (await d.feed.hasLoaded(now, config.school));
   if (!ready) return d.fetchImpl(url.pathname + url.search);
   const session = url.searchParams.get('session') ?? DAY_SESSION;
-  if (!SCHOOL_SESSIONS.includes(session)) {
-    const error = new DoorlineError('invalid-query', { path: '$query.session', problem: `must be one of ${SCHOOL_SESSIONS.join(', ')}` });
+  const sessions = sessionsOf(config.school.periods);
+  if (!sessions.includes(session)) {
+    const error = new DoorlineError('invalid-query', { path: '$query.session', problem: `must be one of ${sessions.join(', ')}` });
     return new Response(JSON.stringify(errorBody(error)), { status: 400, headers: JSON_HEADERS });
   }
   const view = await d.book.roll(url.searchParams.get('group'), session, now, config.school);

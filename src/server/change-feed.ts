@@ -1,16 +1,17 @@
 /**
- * The change feed: every change to a school's records, roster and conflicts,
+ * The change feed: every change to a school's records, roster, settings and conflicts,
  * numbered by one server sequence. A device keeps the last number it has
  * seen and asks for what came after, so nothing is missed or repeated
  * whatever the clocks say.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { DAY_SESSION } from '../shared/attendance-model.ts';
 import type { RollRow, RollView } from '../shared/office-protocol.ts';
 import { PROTOCOL_VERSION, type Change, type ChangePage } from '../shared/protocol.ts';
 import { localMoment } from '../shared/school-time.ts';
-import { SCHOOL_SESSIONS } from '../shared/sessions.ts';
+import { sessionsOf } from '../shared/sessions.ts';
 import type { Database, School } from './db/schema.ts';
+import { schoolPeriods } from './school-queries.ts';
 
 const CHANGE_PAGE_SIZE = 500;
 
@@ -47,6 +48,7 @@ export async function changePage(
       .execute();
     const changes: Change[] = [
       { kind: 'roster', version: String(school.roster_version) },
+      { kind: 'settings', version: Number(school.settings_version) },
       ...rows.map((r): Change => ({
         kind: 'record',
         studentId: r.student_number,
@@ -88,6 +90,17 @@ export async function changePage(
   };
 }
 
+/**
+ * One change made by a person rather than a device's op (settings, for one):
+ * inside the writer's transaction, which has taken the school's row first.
+ */
+export async function feedChange(trx: Transaction<Database>, schoolId: string, change: Change, now: number): Promise<void> {
+  await trx
+    .insertInto('changes')
+    .values({ school_id: schoolId, at: now, payload: JSON.stringify(change), origin_device: null })
+    .execute();
+}
+
 /** The school's highest change number; 0 before its first change. */
 export async function newestSeq(db: Kysely<Database>, schoolId: string): Promise<number> {
   const row = await db
@@ -107,6 +120,7 @@ export async function serverRoll(
   now: number,
 ): Promise<RollView> {
   const date = localMoment(now, school.time_zone).date;
+  const periods = await schoolPeriods(db, school.id);
   const groups = (await db.selectFrom('students').select('homeroom').distinct().where('school_id', '=', school.id).execute())
     .map((r) => r.homeroom)
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
@@ -148,7 +162,7 @@ export async function serverRoll(
     session,
     group: chosen,
     groups,
-    sessions: [...SCHOOL_SESSIONS],
+    sessions: sessionsOf(periods),
     rows: rows.map((r): RollRow => ({
       studentId: r.student_number,
       name: r.name,

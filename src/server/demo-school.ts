@@ -1,6 +1,6 @@
 /**
  * The demo school a fresh install starts with: a name, a time zone, a bell,
- * about 600 students in homerooms, and one kiosk at the main entrance. The
+ * six periods and weekends off, about 600 students in homerooms, and one kiosk at the main entrance. The
  * roster is generated from a fixed seed, so every install gets the same one.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,6 +16,18 @@ export const DEMO_SCHOOL = {
   name: 'Riverside Community School',
   timeZone: 'Europe/London',
   bellTime: '08:00',
+  dayStart: '07:30',
+  /** Six lessons, morning break after the second and lunch after the fourth. */
+  periods: [
+    { name: 'P1', startsAt: '08:10', endsAt: '09:00' },
+    { name: 'P2', startsAt: '09:05', endsAt: '09:55' },
+    { name: 'P3', startsAt: '10:15', endsAt: '11:05' },
+    { name: 'P4', startsAt: '11:10', endsAt: '12:00' },
+    { name: 'P5', startsAt: '13:00', endsAt: '13:50' },
+    { name: 'P6', startsAt: '13:55', endsAt: '14:45' },
+  ],
+  /** Saturday and Sunday. */
+  weekdaysOff: [6, 7],
   kioskName: 'Main entrance',
   studentCount: 600,
   /** Student IDs run from here upwards; the first belongs to Ada Lovelace. */
@@ -136,9 +148,23 @@ export async function ensureDemoSchool(db: Db, now = Date.now()): Promise<SeedRe
         name: DEMO_SCHOOL.name,
         time_zone: DEMO_SCHOOL.timeZone,
         bell_time: DEMO_SCHOOL.bellTime,
+        day_start: DEMO_SCHOOL.dayStart,
+        weekdays_off: DEMO_SCHOOL.weekdaysOff.join(','),
         roster_version: 1,
         created_at: now,
       })
+      .execute();
+    await trx
+      .insertInto('school_periods')
+      .values(
+        DEMO_SCHOOL.periods.map((p, position) => ({
+          school_id: schoolId,
+          name: p.name,
+          starts_at: p.startsAt,
+          ends_at: p.endsAt,
+          position,
+        })),
+      )
       .execute();
     const students = demoRoster(schoolId, now);
     await insertInSlices(trx, 'students', students);

@@ -20,12 +20,12 @@ import {
   type SyncResponse,
 } from '../shared/protocol.ts';
 import { toRuns } from '../shared/receipts.ts';
-import { isLate, localMoment, localMoments } from '../shared/school-time.ts';
+import { isLateFor, localMoment, localMoments } from '../shared/school-time.ts';
 import type { Db } from './db/open-database.ts';
 import type { StaffRole } from '../shared/account-protocol.ts';
 import type { Database, OpsTable, School } from './db/schema.ts';
 import { RecordBook, type OpActor, type RecordKey } from './record-book.ts';
-import { findSchoolForWriting } from './school-queries.ts';
+import { findSchoolForWriting, schoolPeriods } from './school-queries.ts';
 
 type Trx = Transaction<Database>;
 type Student = StudentSummary & { id: string };
@@ -94,7 +94,7 @@ async function applyOps(
   for (const row of opIdRows) byOpId.set(row.op_id, row);
 
   const students = await studentsByNumber(trx, school.id, ops);
-  const book = new RecordBook(trx, school, now);
+  const book = new RecordBook(trx, school, now, await schoolPeriods(trx, school.id));
   const local = localMoments(school.time_zone);
   const keyOf = (op: Partial<Op>, student: Student | undefined): RecordKey | null => {
     if (!student || typeof op.at !== 'number' || !Number.isSafeInteger(op.at)) return null;
@@ -369,7 +369,16 @@ export async function ingestDirectMark(db: Db, sender: Sender, input: MarkInput,
       duplicate,
       student: student ? { name: student.name, homeroom: student.homeroom } : null,
       localTime: localMoment(input.at + offset, school.time_zone).time,
-      late: isLate(input.at + offset, school.time_zone, school.bell_time),
+      late: isLateFor(
+        input.at + offset,
+        {
+          timeZone: school.time_zone,
+          bellTime: school.bell_time,
+          lateGraceMinutes: Number(school.late_grace_minutes),
+          periods: await schoolPeriods(trx, school.id),
+        },
+        op.session,
+      ),
     };
   });
 }

@@ -59,6 +59,7 @@ function announce(config: Config, port: number, startUp: Omit<StartUp, 'db'>): v
   if (firstAdmin) {
     console.log(`First start: sign in at ${base}/sign-in as "${firstAdmin.email}" with the one-time password ${firstAdmin.password}`);
     console.log('  (shown only now; you choose a new password at the first sign-in).');
+    if (!seed) console.log(`  There is no school yet: after signing in you are taken to ${base}/setup to create yours.`);
   }
   if (seed) console.log(`Demo accounts (sign-in / password): ${DEMO_ACCOUNTS.map((a) => `${a.email} / ${a.password}`).join(', ')}`);
   if (pairing)

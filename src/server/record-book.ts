@@ -15,8 +15,8 @@ import type { Actor, AttendanceStatus, RecordState } from '../shared/attendance-
 import { applyChange, asKept, changeOf, type Lateness } from '../shared/attendance-rules.ts';
 import { mergeRecord } from '../shared/merge.ts';
 import type { ActorRef } from '../shared/office-protocol.ts';
-import type { Change, Op, Outcome } from '../shared/protocol.ts';
-import { localMoments, parseBellTime } from '../shared/school-time.ts';
+import type { Change, Op, Outcome, SchoolPeriod } from '../shared/protocol.ts';
+import { latenessOf } from '../shared/school-time.ts';
 import { inSlices, insertInSlices } from './db/in-slices.ts';
 import type { AttendanceTable, AuditLogTable, ConflictsTable, Database, NotesTable, School } from './db/schema.ts';
 
@@ -108,17 +108,25 @@ export class RecordBook {
   private readonly audit: Insertable<AuditLogTable>[] = [];
   private readonly changes: FeedEntry[] = [];
   private readonly conflicts: Insertable<ConflictsTable>[] = [];
-  readonly lateness: Lateness;
+  private readonly lateness = new Map<string, Lateness>();
 
+  /** `periods`: the school's timetable, whose starts judge lateness in a period's register; without it, the bell does. */
   constructor(
     private readonly trx: Trx,
     private readonly school: School,
     private readonly now: number,
-  ) {
-    const local = localMoments(school.time_zone);
-    const bell = parseBellTime(school.bell_time);
-    // As isLate decides it: after the bell is late, at the bell exactly on time.
-    this.lateness = (t) => (local(t).secondOfDay > bell ? 'late' : 'present');
+    private readonly periods: readonly SchoolPeriod[] = [],
+  ) {}
+
+  /** As isLateFor decides it: later than the session's start (the bell for the day) plus the school's grace. */
+  private latenessFor(session: string): Lateness {
+    let lateness = this.lateness.get(session);
+    if (!lateness) {
+      const { time_zone: timeZone, bell_time: bellTime, late_grace_minutes: grace } = this.school;
+      lateness = latenessOf({ timeZone, bellTime, lateGraceMinutes: Number(grace), periods: this.periods }, session);
+      this.lateness.set(session, lateness);
+    }
+    return lateness;
   }
 
   static id(key: Pick<RecordKey, 'student_id' | 'date' | 'session'>): string {
@@ -237,7 +245,8 @@ export class RecordBook {
     const writer = writerOf(actor);
     const current = op.base >= entry.version || (writer !== null && entry.lastActorId === writer);
     const base = current ? server : await this.snapshot(entry, op.base);
-    const local = applyChange(toRecordState(base), change, this.lateness);
+    const lateness = this.latenessFor(key.session);
+    const local = applyChange(toRecordState(base), change, lateness);
     const localSide = { actor: actor.kind, sawCheckIn: actor.kind === 'door' || base.checkInAt !== null };
     const merged = current
       ? null
@@ -247,7 +256,7 @@ export class RecordBook {
           server: toRecordState(server),
           localSide,
           serverSide: { actor: server.statusBy, sawCheckIn: server.statusSawCheckIn },
-          lateness: this.lateness,
+          lateness,
         });
     const value = merged ? merged.value : local;
 

@@ -2,7 +2,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import { DoorlineError } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
-import { PROTOCOL_VERSION, type KioskConfig, type Roster, type SchoolInfo } from '../shared/protocol.ts';
+import {
+  PROTOCOL_VERSION,
+  type KioskConfig,
+  type Roster,
+  type SchoolClosure,
+  type SchoolInfo,
+  type SchoolPeriod,
+} from '../shared/protocol.ts';
 import { databaseKind } from './db/open-database.ts';
 import type { Database, School } from './db/schema.ts';
 
@@ -44,12 +51,67 @@ export async function findSchoolForWriting(trx: Transaction<Database>, schoolId:
   return school;
 }
 
-function toSchoolInfo(school: School): SchoolInfo {
-  return { id: school.id, name: school.name, timeZone: school.time_zone, bellTime: school.bell_time };
+/** The school's timetable, in order. */
+export async function schoolPeriods(db: Reader, schoolId: string): Promise<SchoolPeriod[]> {
+  const rows = await db
+    .selectFrom('school_periods')
+    .select(['name', 'starts_at', 'ends_at'])
+    .where('school_id', '=', schoolId)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({ name: r.name, startsAt: r.starts_at, endsAt: r.ends_at }));
+}
+
+/** The school's days without school, earliest first. */
+export async function schoolClosures(db: Reader, schoolId: string): Promise<SchoolClosure[]> {
+  const rows = await db
+    .selectFrom('school_closures')
+    .select(['first_day', 'last_day', 'reason'])
+    .where('school_id', '=', schoolId)
+    .orderBy('first_day')
+    .orderBy('last_day')
+    .execute();
+  return rows.map((r) => ({ firstDay: r.first_day, lastDay: r.last_day, reason: r.reason }));
+}
+
+/** "6,7" → [6, 7]; the column's own format (schema.ts). */
+export function weekdaysOffOf(school: Pick<School, 'weekdays_off'>): number[] {
+  return school.weekdays_off
+    .split(',')
+    .filter((d) => d !== '')
+    .map(Number);
+}
+
+async function toSchoolInfo(db: Reader, school: School): Promise<SchoolInfo> {
+  const [periods, closures] = await Promise.all([schoolPeriods(db, school.id), schoolClosures(db, school.id)]);
+  return {
+    id: school.id,
+    name: school.name,
+    timeZone: school.time_zone,
+    bellTime: school.bell_time,
+    dayStart: school.day_start,
+    lateGraceMinutes: Number(school.late_grace_minutes),
+    periods,
+    weekdaysOff: weekdaysOffOf(school),
+    closures,
+    settingsVersion: Number(school.settings_version),
+  };
 }
 
 export async function schoolInfo(db: Reader, schoolId: string): Promise<SchoolInfo> {
-  return toSchoolInfo(await findSchool(db, schoolId));
+  return toSchoolInfo(db, await findSchool(db, schoolId));
+}
+
+/** The schools a person works for, oldest first: the first is where a sign-in lands. */
+export async function staffSchools(db: Reader, staffId: string): Promise<Array<{ id: string; name: string }>> {
+  return db
+    .selectFrom('staff_schools')
+    .innerJoin('schools', 'schools.id', 'staff_schools.school_id')
+    .select(['schools.id', 'schools.name'])
+    .where('staff_schools.staff_id', '=', staffId)
+    .orderBy('schools.created_at')
+    .orderBy('schools.id')
+    .execute();
 }
 
 /**
@@ -63,7 +125,7 @@ export async function deviceConfig(db: Reader, schoolId: string, kioskId: string
   return {
     v: PROTOCOL_VERSION,
     type: 'kiosk-config',
-    school: toSchoolInfo(school),
+    school: await toSchoolInfo(db, school),
     kiosk,
     rosterVersion: String(school.roster_version),
     syncLimits: { maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch },

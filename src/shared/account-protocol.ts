@@ -32,7 +32,10 @@ export interface SessionInfo {
   v: ProtocolVersion;
   type: 'session';
   staff: { id: string; name: string; email: string; role: StaffRole };
-  school: SchoolInfo;
+  /** Null for an admin who has no school yet: the set-up page is where they go. */
+  school: SchoolInfo | null;
+  /** Every school the person works for, so a page can offer to switch; absent from an older server. */
+  schools?: Array<{ id: string; name: string }>;
   mustChangePassword: boolean;
   expiresAt: number;
 }

@@ -8,6 +8,7 @@
  * catch-up: the page missed events (it came back with an older id, or the
  *   server lost touch with the other processes for a moment): pull everything shown.
  * records-changed, conflicts-opened, conflicts-resolved, roster-changed: pull that.
+ * settings-changed: the school's settings changed; read the school's configuration again.
  * devices-changed: a device was seen, paired or unpaired.
  *
  * Pages read these leniently: a kind they do not know is passed over, so a
@@ -18,13 +19,13 @@ export const LIVE_EVENTS_VERSION = 1;
 type Seq = { v: typeof LIVE_EVENTS_VERSION; seq: number };
 
 export type LiveEvent =
-  | (Seq & { kind: 'ready' | 'catch-up' | 'records-changed' | 'roster-changed' })
+  | (Seq & { kind: 'ready' | 'catch-up' | 'records-changed' | 'roster-changed' | 'settings-changed' })
   | (Seq & { kind: 'conflicts-opened' | 'conflicts-resolved'; count: number })
   | { v: typeof LIVE_EVENTS_VERSION; kind: 'devices-changed'; deviceId: string };
 
 export type LiveEventKind = LiveEvent['kind'];
 
-const SEQ_KINDS = ['ready', 'catch-up', 'records-changed', 'roster-changed'] as const;
+const SEQ_KINDS = ['ready', 'catch-up', 'records-changed', 'roster-changed', 'settings-changed'] as const;
 const COUNT_KINDS = ['conflicts-opened', 'conflicts-resolved'] as const;
 
 function isCount(value: unknown): value is number {

@@ -10,7 +10,7 @@ const nullableTime = (value: unknown, path: string) => {
   if (value !== null) expectInteger(value, path, TIME, 'bad-response');
 };
 
-const CHANGE_KINDS = ['record', 'roster', 'conflict-opened', 'conflict-resolved'] as const;
+const CHANGE_KINDS = ['record', 'roster', 'settings', 'conflict-opened', 'conflict-resolved'] as const;
 const knownKind = (change: unknown): boolean =>
   typeof change === 'object' &&
   change !== null &&
@@ -35,6 +35,10 @@ export function assertChangePage(value: unknown): asserts value is ChangePage {
     if (!knownKind(change)) return;
     if (change.kind === 'roster') {
       expectString(change.version, `${path}.version`, { max: 128 }, 'bad-response');
+      return;
+    }
+    if (change.kind === 'settings') {
+      expectInteger(change.version, `${path}.version`, { min: 0, max: Number.MAX_SAFE_INTEGER }, 'bad-response');
       return;
     }
     expectString(change.studentId, `${path}.studentId`, { max: 64 }, 'bad-response');

@@ -13,6 +13,7 @@ import {
   type Outcome,
   type ReceiptRun,
   type Roster,
+  type SchoolInfo,
   type SyncRequest,
   type SyncResponse,
 } from './protocol.ts';
@@ -187,9 +188,51 @@ export function assertKioskConfig(value: unknown): asserts value is KioskConfig 
   expectInteger(value.syncLimits.maxBodyBytes, '$.syncLimits.maxBodyBytes', { min: 1024, max: 1024 ** 3 }, 'bad-response');
   expectInteger(value.syncLimits.maxOps, '$.syncLimits.maxOps', { min: 1, max: 1_000_000 }, 'bad-response');
   expectOneOf(value.type, '$.type', ['kiosk-config'], 'bad-response');
-  expectFields(value.school, '$.school', ['id', 'name', 'timeZone', 'bellTime']);
+  assertSchoolInfo(value.school, '$.school');
   if (value.kiosk !== null) expectFields(value.kiosk, '$.kiosk', ['id', 'name']);
   expectString(value.rosterVersion, '$.rosterVersion', { max: 128 }, 'bad-response');
+}
+
+const CLOCK_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A school as a server describes it. The fields school set-up added are
+ * optional (an older server sends none), but a device acts on them, so when
+ * present they must be what it can use.
+ */
+export function assertSchoolInfo(value: unknown, path: string): asserts value is SchoolInfo {
+  expectFields(value, path, ['id', 'name', 'timeZone', 'bellTime']);
+  expectString(value.timeZone, `${path}.timeZone`, { max: 100 }, 'bad-response');
+  expectString(value.bellTime, `${path}.bellTime`, { max: 5, pattern: CLOCK_TIME }, 'bad-response');
+  if (value.dayStart !== undefined) expectString(value.dayStart, `${path}.dayStart`, { max: 5, pattern: CLOCK_TIME }, 'bad-response');
+  if (value.lateGraceMinutes !== undefined)
+    expectInteger(value.lateGraceMinutes, `${path}.lateGraceMinutes`, { min: 0, max: 24 * 60 }, 'bad-response');
+  if (value.settingsVersion !== undefined)
+    expectInteger(value.settingsVersion, `${path}.settingsVersion`, { min: 0, max: MAX_VERSION }, 'bad-response');
+  if (value.periods !== undefined) {
+    expectArray(value.periods, `${path}.periods`, 'bad-response');
+    value.periods.forEach((period, i) => {
+      const at = `${path}.periods[${i}]`;
+      expectFields(period, at, ['name', 'startsAt', 'endsAt']);
+      expectString(period.name, `${at}.name`, { max: LIMITS.maxSessionLength, pattern: SESSION_PATTERN }, 'bad-response');
+      expectString(period.startsAt, `${at}.startsAt`, { max: 5, pattern: CLOCK_TIME }, 'bad-response');
+      expectString(period.endsAt, `${at}.endsAt`, { max: 5, pattern: CLOCK_TIME }, 'bad-response');
+    });
+  }
+  if (value.weekdaysOff !== undefined) {
+    expectArray(value.weekdaysOff, `${path}.weekdaysOff`, 'bad-response');
+    value.weekdaysOff.forEach((day, i) => expectInteger(day, `${path}.weekdaysOff[${i}]`, { min: 1, max: 7 }, 'bad-response'));
+  }
+  if (value.closures !== undefined) {
+    expectArray(value.closures, `${path}.closures`, 'bad-response');
+    value.closures.forEach((closure, i) => {
+      const at = `${path}.closures[${i}]`;
+      expectFields(closure, at, ['firstDay', 'lastDay']);
+      expectString(closure.firstDay, `${at}.firstDay`, { max: 10, pattern: DAY }, 'bad-response');
+      expectString(closure.lastDay, `${at}.lastDay`, { max: 10, pattern: DAY }, 'bad-response');
+    });
+  }
 }
 
 export function assertRoster(value: unknown): asserts value is Roster {

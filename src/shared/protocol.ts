@@ -131,13 +131,43 @@ export interface MarkAnswer {
   alreadyAt?: string;
 }
 
+/** One period of a school's timetable; its name is also the session its register is kept under. */
+export interface SchoolPeriod {
+  name: string;
+  /** "HH:MM" local time each; a period ends after it starts. */
+  startsAt: string;
+  endsAt: string;
+}
+
+/** Days without school, first to last inclusive, "YYYY-MM-DD" in the school's zone. */
+export interface SchoolClosure {
+  firstDay: string;
+  lastDay: string;
+  reason: string;
+}
+
+/**
+ * The school as devices see it. The optional fields came with school set-up:
+ * a server from before sends none of them, and a device then keeps the old
+ * rules (late after the bell, the fixed periods P1–P6, every day a school day).
+ */
 export interface SchoolInfo {
   id: string;
   name: string;
   /** IANA time zone, such as "Europe/London". */
   timeZone: string;
-  /** Start of the school day, "HH:MM" local time; a check-in after it is late. */
+  /** "HH:MM" local time: lessons start; a check-in later than the bell plus the grace is late. */
   bellTime: string;
+  /** "HH:MM": when the school day begins (the doors open). */
+  dayStart?: string;
+  /** Minutes after the bell (or a period's start) an arrival still counts as on time. */
+  lateGraceMinutes?: number;
+  periods?: SchoolPeriod[];
+  /** ISO weekdays without school: 1 Monday … 7 Sunday. */
+  weekdaysOff?: number[];
+  closures?: SchoolClosure[];
+  /** Raised by every settings change; the change feed's `settings` change carries it. */
+  settingsVersion?: number;
 }
 
 export interface KioskInfo {
@@ -185,6 +215,8 @@ export type Change =
       version: number;
     }
   | { kind: 'roster'; version: string }
+  /** The school's settings changed: devices read their configuration again. */
+  | { kind: 'settings'; version: number }
   | { kind: 'conflict-opened'; conflictId: string; studentId: string; date: string; session: string }
   | { kind: 'conflict-resolved'; conflictId: string; studentId: string; date: string; session: string };
 

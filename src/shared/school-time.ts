@@ -1,9 +1,12 @@
 /**
  * Wall-clock questions asked in the school's own time zone: which school day
  * a moment belongs to, what the clock on the wall said, and whether it was
- * after the bell. Pure; Intl does the time-zone arithmetic.
+ * later than the bell (or the period's start) and the grace after it. Pure;
+ * Intl does the time-zone arithmetic.
  */
+import { DAY_SESSION } from './attendance-model.ts';
 import { fail } from './guard.ts';
+import type { SchoolPeriod } from './protocol.ts';
 
 export interface LocalMoment {
   /** "2026-11-25" */
@@ -107,16 +110,50 @@ export function localMoments(timeZone: string): (epochMs: number) => LocalMoment
   };
 }
 
-const BELL_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** "08:00": a wall-clock time, 24-hour, as schools write their bells and periods. */
+export const CLOCK_TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** "08:00" → seconds since midnight. */
 export function parseBellTime(bellTime: string): number {
-  const match = BELL_PATTERN.exec(bellTime);
+  const match = CLOCK_TIME_PATTERN.exec(bellTime);
   if (!match) fail('invalid-config', 'bellTime', 'must be HH:MM (24-hour)');
   return Number(match[1]) * 3600 + Number(match[2]) * 60;
 }
 
-/** A check-in is late when it happens after the bell; at the bell exactly is on time. */
-export function isLate(epochMs: number, timeZone: string, bellTime: string): boolean {
-  return localMoment(epochMs, timeZone).secondOfDay > parseBellTime(bellTime);
+/**
+ * A check-in is late when it happens after the bell plus the grace; at that
+ * moment exactly it is on time.
+ */
+export function isLate(epochMs: number, timeZone: string, bellTime: string, graceMinutes = 0): boolean {
+  return localMoment(epochMs, timeZone).secondOfDay > parseBellTime(bellTime) + graceMinutes * 60;
+}
+
+/**
+ * What lateness is judged by. A configuration from a server before school
+ * set-up has only the zone and the bell: no grace, and every session starts
+ * at the bell.
+ */
+export interface LatenessRule {
+  timeZone: string;
+  bellTime: string;
+  lateGraceMinutes?: number;
+  periods?: readonly SchoolPeriod[];
+}
+
+/** Seconds since local midnight after which arriving for `session` is late: its start (the bell for the whole day) plus the grace. */
+export function lateAfter(rule: LatenessRule, session: string = DAY_SESSION): number {
+  const period = session === DAY_SESSION ? undefined : rule.periods?.find((p) => p.name === session);
+  return parseBellTime(period?.startsAt ?? rule.bellTime) + (rule.lateGraceMinutes ?? 0) * 60;
+}
+
+/** For many moments of one session (a batch's ops): late or on time, as `isLate` decides it. */
+export function latenessOf(rule: LatenessRule, session: string = DAY_SESSION): (epochMs: number) => 'late' | 'present' {
+  const local = localMoments(rule.timeZone);
+  const after = lateAfter(rule, session);
+  return (epochMs) => (local(epochMs).secondOfDay > after ? 'late' : 'present');
+}
+
+/** `isLate` with the school's grace and, for a period, the period's start. */
+export function isLateFor(epochMs: number, rule: LatenessRule, session: string = DAY_SESSION): boolean {
+  return localMoment(epochMs, rule.timeZone).secondOfDay > lateAfter(rule, session);
 }

@@ -4,6 +4,7 @@
  * session cookie is HttpOnly and stays out of reach of scripts).
  */
 import type { SessionInfo } from '../shared/account-protocol.ts';
+import type { SchoolInfo } from '../shared/protocol.ts';
 import { assertKeptSession, type KeptSession } from './staff-guards.ts';
 
 export type { KeptSession };
@@ -12,7 +13,8 @@ const KEY = 'doorline.session';
 
 type Store = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
-export function keepSession(store: Store, session: SessionInfo): KeptSession {
+/** A session that acts for a school; one still setting a school up has nothing to keep. */
+export function keepSession(store: Store, session: SessionInfo & { school: SchoolInfo }): KeptSession {
   const kept: KeptSession = {
     name: session.staff.name,
     role: session.staff.role,

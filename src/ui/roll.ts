@@ -4,7 +4,7 @@
  * so they stick offline; each row says where its mark stands.
  */
 import { assertRollView } from '../shared/office-guards.ts';
-import type { AttendanceStatus } from '../shared/attendance-model.ts';
+import { DAY_SESSION, type AttendanceStatus } from '../shared/attendance-model.ts';
 import type { RollView } from '../shared/office-protocol.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { ulid } from '../shared/ulid.ts';
@@ -77,6 +77,13 @@ async function start(): Promise<void> {
     if (read !== reads || marksInFlight > 0) return;
     if (!answer.ok) {
       if (followRefusal(answer)) return;
+      // The session this device last opened is no longer one of the school's periods (its timetable changed): the whole day instead.
+      const choice = readRollChoice(localStorage);
+      if (answer.code === 'invalid-query' && answer.details.path === '$query.session' && choice.session !== DAY_SESSION) {
+        saveRollChoice(localStorage, { ...choice, session: DAY_SESSION });
+        void load();
+        return;
+      }
       alert.textContent =
         answer.code === 'network-error'
           ? view
@@ -115,6 +122,13 @@ async function start(): Promise<void> {
     const answer = await call('/api/marks', { method: 'POST', body }).finally(() => marksInFlight--);
     if (!answer.ok) {
       if (followRefusal(answer)) return;
+      // The session this device last opened is no longer one of the school's periods (its timetable changed): the whole day instead.
+      const choice = readRollChoice(localStorage);
+      if (answer.code === 'invalid-query' && answer.details.path === '$query.session' && choice.session !== DAY_SESSION) {
+        saveRollChoice(localStorage, { ...choice, session: DAY_SESSION });
+        void load();
+        return;
+      }
       alert.textContent = `${row.name} was not marked ${STATUS_WORDS[chosen]}: ${refusalText(answer)}`;
     } else alert.textContent = '';
     bridge.syncNow();
@@ -154,6 +168,11 @@ async function start(): Promise<void> {
   });
   window.addEventListener('offline', renderStatus);
   onLiveEvents(['records-changed', 'roster-changed', 'catch-up'], () => void load());
+  // New periods: the device pulls the news (and reads the settings again), then the roll reads its sessions anew.
+  onLiveEvents(['settings-changed'], () => {
+    bridge.syncNow();
+    void load();
+  });
   renderStatus();
   await load();
   // The first visit is answered by the server; once the worker controls the page, read the device's copy.

@@ -28,7 +28,12 @@ const next = safeNext(params.get('next'));
 reason.textContent = signInReason(params.get('reason'));
 
 function goOn(session: SessionInfo): void {
-  keepSession(localStorage, session);
+  // An admin with no school yet has one thing to do first: set it up.
+  if (session.school === null) {
+    location.assign('/setup');
+    return;
+  }
+  keepSession(localStorage, { ...session, school: session.school });
   location.assign(destinationAfterSignIn(next, session.staff.role));
 }
 

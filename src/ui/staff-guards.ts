@@ -36,7 +36,16 @@ export function assertSessionInfo(value: unknown): asserts value is SessionInfo 
   expectFields(value.staff, '$.staff', ['name', 'role']);
   expectText(value.staff.name, '$.staff.name', 200);
   expectOneOf(value.staff.role, '$.staff.role', STAFF_ROLES, 'bad-response');
-  expectSchool(value.school, '$.school');
+  // Null for an admin who has not set up a school yet.
+  if (value.school !== null) expectSchool(value.school, '$.school');
+  if (value.schools !== undefined) {
+    expectArray(value.schools, '$.schools', 'bad-response');
+    value.schools.forEach((school, i) => {
+      expectFields(school, `$.schools[${i}]`, ['id', 'name']);
+      expectText(school.id, `$.schools[${i}].id`, 64);
+      expectText(school.name, `$.schools[${i}].name`, 200);
+    });
+  }
   if (typeof value.mustChangePassword !== 'boolean') fail('bad-response', '$.mustChangePassword', 'must be a boolean');
 }
 

@@ -1,13 +1,46 @@
-/** The header of every staff page: the school, the person and their role, their pages, and "Sign out". */
+/** The header of every staff page: the school (with a switch for someone working for several), the person and their role, their pages, and "Sign out". */
+import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { make } from './dom.ts';
 import type { KeptSession } from './kept-session.ts';
+import { call } from './staff-api.ts';
+import { refusalText } from './staff-errors.ts';
 import { PAGES_FOR, ROLE_WORDS } from './staff-pages.ts';
+
+/** The schools a person works for and the one the session acts for, as the server said. */
+export interface HeaderSchools {
+  current: string;
+  all: ReadonlyArray<{ id: string; name: string }>;
+}
 
 export interface HeaderOptions {
   /** True when the server could not be asked and the page works from the kept session. */
   offline: boolean;
   currentPath: string;
   onSignOut: () => void;
+  /** Known only online; with more than one, the header offers the switch. */
+  schools?: HeaderSchools;
+}
+
+/** A select and a button, so choosing by keyboard does not switch before the person means to. */
+function schoolSwitch(schools: HeaderSchools): HTMLFormElement {
+  const select = make('select', { attrs: { id: 'school-switch', name: 'school' } });
+  select.append(...schools.all.map((s) => new Option(s.name, s.id, false, s.id === schools.current)));
+  const problem = make('span', { className: 'switch-problem', attrs: { role: 'alert' } });
+  const form = make('form', { className: 'school-switch', attrs: { 'aria-label': 'Switch school' } }, [
+    make('label', { text: 'School', attrs: { for: 'school-switch', class: 'visually-hidden' } }),
+    select,
+    make('button', { text: 'Switch', attrs: { type: 'submit' } }),
+    problem,
+  ]);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (select.value === schools.current) return;
+    void call('/api/session/school', { method: 'POST', body: { v: PROTOCOL_VERSION, schoolId: select.value } }).then((answer) => {
+      if (answer.ok) location.reload();
+      else problem.textContent = `Could not switch: ${refusalText(answer)}`;
+    });
+  });
+  return form;
 }
 
 export function renderStaffHeader(header: HTMLElement, session: KeptSession, options: HeaderOptions): void {
@@ -25,5 +58,9 @@ export function renderStaffHeader(header: HTMLElement, session: KeptSession, opt
   if (options.offline) who.append(' ', make('span', { className: 'offline-tag', text: 'offline' }));
   const signOut = make('button', { text: 'Sign out', attrs: { type: 'button' } });
   signOut.addEventListener('click', options.onSignOut);
-  header.replaceChildren(make('p', { className: 'staff-school', text: session.school.name }), nav, who, signOut);
+  const school =
+    options.schools && options.schools.all.length > 1
+      ? schoolSwitch(options.schools)
+      : make('p', { className: 'staff-school', text: session.school.name });
+  header.replaceChildren(school, nav, who, signOut);
 }

@@ -2,22 +2,27 @@
 import type { StaffRole } from '../shared/account-protocol.ts';
 
 export interface StaffPage {
-  path: '/roll' | '/office' | '/admin';
+  path: '/roll' | '/office' | '/admin' | '/school';
   label: string;
 }
 
 const ROLL: StaffPage = { path: '/roll', label: 'Roll' };
 const OFFICE: StaffPage = { path: '/office', label: 'Office' };
 const ADMIN: StaffPage = { path: '/admin', label: 'Admin' };
+const SCHOOL: StaffPage = { path: '/school', label: 'School settings' };
 
 export const PAGES_FOR: Readonly<Record<StaffRole, readonly StaffPage[]>> = {
   teacher: [ROLL],
   office: [ROLL, OFFICE],
-  admin: [ROLL, OFFICE, ADMIN],
+  admin: [ROLL, OFFICE, ADMIN, SCHOOL],
 };
 
 /** Where a person lands after signing in when no page asked for them. */
-export const HOME_OF: Readonly<Record<StaffRole, StaffPage['path']>> = { teacher: '/roll', office: '/office', admin: '/admin' };
+export const HOME_OF: Readonly<Record<StaffRole, Exclude<StaffPage['path'], '/school'>>> = {
+  teacher: '/roll',
+  office: '/office',
+  admin: '/admin',
+};
 
 export const ROLE_WORDS: Readonly<Record<StaffRole, string>> = { teacher: 'Teacher', office: 'Office', admin: 'Admin' };
 
@@ -33,7 +38,7 @@ export function signInPath(next: string, reason?: SignInReason): string {
   return `/sign-in?next=${encodeURIComponent(next)}${reason ? `&reason=${reason}` : ''}`;
 }
 
-const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/admin']);
+const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/admin', '/school', '/setup']);
 
 /**
  * Where to go after signing in: the page asked for (`next`, already checked
@@ -43,6 +48,7 @@ const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/admin'])
 export function destinationAfterSignIn(next: string | null, role: StaffRole): string {
   if (next === null) return HOME_OF[role];
   const path = next.split(/[?#]/)[0] ?? next;
-  if (STAFF_PATHS.has(path) && !PAGES_FOR[role].some((page) => page.path === path)) return HOME_OF[role];
+  const allowed = PAGES_FOR[role].some((page) => page.path === path) || (path === '/setup' && role === 'admin');
+  if (STAFF_PATHS.has(path) && !allowed) return HOME_OF[role];
   return next;
 }

@@ -10,7 +10,7 @@ import { forgetSession, keepSession, keptSession, type KeptSession } from './kep
 import { call, callChecked, type Refused } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
 import { assertSessionInfo } from './staff-guards.ts';
-import { renderStaffHeader } from './staff-header.ts';
+import { renderStaffHeader, type HeaderSchools } from './staff-header.ts';
 import { HOME_OF, homeName, signInPath, type SignInReason } from './staff-pages.ts';
 
 export interface StaffContext extends KeptSession {
@@ -52,9 +52,17 @@ export async function requireStaff(roles: readonly StaffRole[], options: StaffPa
   const answer = await callChecked('/api/session', assertSessionInfo);
   let session: KeptSession;
   let offline = false;
+  let schools: HeaderSchools | undefined;
   if (answer.ok) {
     if (answer.body.mustChangePassword) return leaveForSignIn('password');
-    session = keepSession(localStorage, answer.body);
+    const school = answer.body.school;
+    if (school === null) {
+      // Only an admin can be signed in without a school, and the set-up page is the one they can use.
+      location.assign('/setup');
+      return null;
+    }
+    session = keepSession(localStorage, { ...answer.body, school });
+    schools = { current: school.id, all: answer.body.schools ?? [] };
   } else if (NO_ANSWER.has(answer.code)) {
     const last = keptSession(localStorage);
     if (!last) return leaveForSignIn();
@@ -70,16 +78,23 @@ export async function requireStaff(roles: readonly StaffRole[], options: StaffPa
   const header = document.getElementById('staff-header');
   const showHeader = (who: KeptSession, unchecked: boolean): void => {
     if (header)
-      renderStaffHeader(header, who, { offline: unchecked, currentPath: location.pathname, onSignOut: () => void signOut(options) });
+      renderStaffHeader(header, who, {
+        offline: unchecked,
+        currentPath: location.pathname,
+        onSignOut: () => void signOut(options),
+        ...(schools && !unchecked ? { schools } : {}),
+      });
   };
   showHeader(session, offline);
   if (offline) {
     // Back online: ask again, so the header stops saying "offline" (or the person signs in again).
     const recheck = async (): Promise<void> => {
       const again = await callChecked('/api/session', assertSessionInfo);
-      if (again.ok && !again.body.mustChangePassword && again.body.staff.role === session.role) {
+      const school = again.ok ? again.body.school : null;
+      if (again.ok && school !== null && !again.body.mustChangePassword && again.body.staff.role === session.role) {
         window.removeEventListener('online', recheck);
-        showHeader(keepSession(localStorage, again.body), false);
+        schools = { current: school.id, all: again.body.schools ?? [] };
+        showHeader(keepSession(localStorage, { ...again.body, school }), false);
       } else if (!again.ok && !NO_ANSWER.has(again.code)) {
         window.removeEventListener('online', recheck);
         followRefusal(again);

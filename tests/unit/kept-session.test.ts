@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/shared/account-protocol.ts';
+import type { SchoolInfo } from '../../src/shared/protocol.ts';
 import { forgetSession, keepSession, keptSession } from '../../src/ui/kept-session.ts';
 
 function memory() {
@@ -12,7 +13,7 @@ function memory() {
   };
 }
 
-const session: SessionInfo = {
+const session: SessionInfo & { school: SchoolInfo } = {
   v: 1,
   type: 'session',
   staff: { id: 'staff-1', name: 'Grace Hopper', email: 'teacher@riverside.example', role: 'teacher' },

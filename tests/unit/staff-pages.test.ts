@@ -5,7 +5,7 @@ describe('where staff may go', () => {
   it('lets each role open its own pages only', () => {
     expect(PAGES_FOR.teacher.map((p) => p.path)).toEqual(['/roll']);
     expect(PAGES_FOR.office.map((p) => p.path)).toEqual(['/roll', '/office']);
-    expect(PAGES_FOR.admin.map((p) => p.path)).toEqual(['/roll', '/office', '/admin']);
+    expect(PAGES_FOR.admin.map((p) => p.path)).toEqual(['/roll', '/office', '/admin', '/school']);
     expect(HOME_OF).toEqual({ teacher: '/roll', office: '/office', admin: '/admin' });
   });
 
@@ -18,6 +18,9 @@ describe('where staff may go', () => {
     ['/admin', 'teacher', '/roll'],
     ['/office?from=mail', 'teacher', '/roll'],
     ['/kiosk', 'teacher', '/kiosk'],
+    ['/setup', 'admin', '/setup'],
+    ['/setup', 'office', '/office'],
+    ['/school', 'teacher', '/roll'],
   ] as const)('after signing in with next=%j, a %s goes to %s', (next, role, where) => {
     expect(destinationAfterSignIn(next, role)).toBe(where);
   });

@@ -47,6 +47,20 @@ export async function createStaff(db: Kysely<Database>, staff: NewStaff, now = D
   return id;
 }
 
+/** Links a person to one more school: an admin who has just created it works for it. */
+export async function linkToSchool(db: Kysely<Database>, staffId: string, schoolId: string): Promise<void> {
+  await db
+    .insertInto('staff_schools')
+    .values({ staff_id: staffId, school_id: schoolId })
+    .onConflict((oc) => oc.columns(['staff_id', 'school_id']).doNothing())
+    .execute();
+}
+
+/** The session with this hash acts for `schoolId` from now on. */
+export async function actFor(db: Kysely<Database>, sessionHash: string, schoolId: string): Promise<void> {
+  await db.updateTable('staff_sessions').set({ school_id: schoolId }).where('id_hash', '=', sessionHash).execute();
+}
+
 export interface FirstAdmin {
   email: string;
   password: string;
@@ -106,7 +120,7 @@ export class SignIn {
     const email = normalizeEmail(input.email);
     const now = this.now();
     const pair = `${email}\u0000${address}`;
-    const staff = await this.db.selectFrom('staff').select(['id', 'password_hash']).where('email', '=', email).executeTakeFirst();
+    const staff = await this.db.selectFrom('staff').select(['id', 'password_hash', 'role']).where('email', '=', email).executeTakeFirst();
     const known =
       staff !== undefined &&
       (await this.db
@@ -139,7 +153,9 @@ export class SignIn {
       .orderBy('schools.id')
       .execute();
     const school = input.schoolId === undefined ? schools[0] : schools.find((s) => s.id === input.schoolId);
-    if (!school)
+    // An admin with no school yet (the first one of an empty server) signs in to create one; nobody else can act without one.
+    const settingUp = schools.length === 0 && input.schoolId === undefined && staff.role === 'admin';
+    if (!school && !settingUp)
       throw new DoorlineError(
         input.schoolId === undefined ? 'no-school' : 'forbidden',
         input.schoolId === undefined ? undefined : { schoolId: input.schoolId },
@@ -149,9 +165,14 @@ export class SignIn {
     await this.db.deleteFrom('staff_sessions').where('expires_at', '<=', now).execute();
     await this.db
       .insertInto('staff_sessions')
-      .values({ id_hash: sha256(cookie), staff_id: staff.id, school_id: school.id, created_at: now, expires_at: expiresAt })
+      .values({ id_hash: sha256(cookie), staff_id: staff.id, school_id: school?.id ?? null, created_at: now, expires_at: expiresAt })
       .execute();
     return { cookie, expiresAt };
+  }
+
+  /** The session acts for another school of the person's (checked by the caller) from its next request. */
+  async actFor(sessionHash: string, schoolId: string): Promise<void> {
+    await actFor(this.db, sessionHash, schoolId);
   }
 
   async signOut(sessionHash: string): Promise<void> {

@@ -14,16 +14,23 @@ export const SESSION_COOKIE = 'doorline_session';
 /** A session lasts a school day and a bit; then the person signs in again. */
 export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
-export interface StaffPrincipal {
+/** A signed-in person, whether or not their session acts for a school yet. */
+export interface AccountPrincipal {
   kind: 'staff';
   staffId: string;
   name: string;
   email: string;
   role: StaffRole;
-  schoolId: string;
+  /** Null only for an admin who has no school yet: they may set one up and nothing else. */
+  schoolId: string | null;
   sessionHash: string;
   expiresAt: number;
   mustChangePassword: boolean;
+}
+
+/** A signed-in person acting for a school: whom every route but sign-in and set-up serves. */
+export interface StaffPrincipal extends AccountPrincipal {
+  schoolId: string;
 }
 
 export interface DevicePrincipal {
@@ -35,6 +42,8 @@ export interface DevicePrincipal {
 }
 
 export type Principal = StaffPrincipal | DevicePrincipal;
+
+type Resolved = { principal: AccountPrincipal | DevicePrincipal | null; expired: boolean };
 
 export const OFFICE_ROLES: readonly StaffRole[] = ['office', 'admin'];
 export const ADMIN_ROLES: readonly StaffRole[] = ['admin'];
@@ -57,8 +66,6 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return match[1];
 }
 
-type Resolved = { principal: Principal | null; expired: boolean };
-
 export class Auth {
   private readonly resolved = new WeakMap<FastifyRequest, Promise<Resolved>>();
 
@@ -68,7 +75,7 @@ export class Auth {
   ) {}
 
   /** The principal behind a request, read once per request. Throws for a bad or revoked device token. */
-  principal(request: FastifyRequest): Promise<Principal | null> {
+  principal(request: FastifyRequest): Promise<AccountPrincipal | DevicePrincipal | null> {
     return this.resolve(request).then((r) => r.principal);
   }
 
@@ -90,7 +97,7 @@ export class Auth {
   }
 
   /** The session a cookie value opens, if it is open. */
-  async session(cookie: string): Promise<Resolved & { principal: StaffPrincipal | null }> {
+  async session(cookie: string): Promise<Resolved & { principal: AccountPrincipal | null }> {
     const row = await this.db
       .selectFrom('staff_sessions')
       .innerJoin('staff', 'staff.id', 'staff_sessions.staff_id')
@@ -136,18 +143,33 @@ export class Auth {
     return { kind: 'device', deviceId: row.id, schoolId: row.school_id, kioskId: row.kiosk_id, kioskName: row.kiosk_name };
   }
 
-  /** A signed-in person with one of `roles`; anything else is refused with a code that says why. */
-  async requireStaff(
+  /**
+   * A signed-in person with one of `roles`, school or none: for what an
+   * account does before it acts for a school (its session, its password,
+   * setting up a school). Anything else is refused with a code that says why.
+   */
+  async requireAccount(
     request: FastifyRequest,
     roles: readonly StaffRole[],
     options: { allowPasswordChange?: boolean } = {},
-  ): Promise<StaffPrincipal> {
+  ): Promise<AccountPrincipal> {
     const { principal, expired } = await this.resolve(request);
     if (principal === null) throw new DoorlineError(expired ? 'session-expired' : 'not-signed-in');
     if (principal.kind !== 'staff') throw new DoorlineError('forbidden', { need: roles });
     if (principal.mustChangePassword && !options.allowPasswordChange) throw new DoorlineError('password-change-required');
     if (!roles.includes(principal.role)) throw new DoorlineError('forbidden', { need: roles, role: principal.role });
     return principal;
+  }
+
+  /** A signed-in person with one of `roles`, acting for a school. */
+  async requireStaff(
+    request: FastifyRequest,
+    roles: readonly StaffRole[],
+    options: { allowPasswordChange?: boolean } = {},
+  ): Promise<StaffPrincipal> {
+    const principal = await this.requireAccount(request, roles, options);
+    if (principal.schoolId === null) throw new DoorlineError('no-school');
+    return { ...principal, schoolId: principal.schoolId };
   }
 
   /** A paired kiosk, or a signed-in person with one of `roles`: whoever may send marks or read the school's day. */

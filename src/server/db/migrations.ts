@@ -439,6 +439,35 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('admin_log_by_school').on('admin_log').columns(['school_id', 'at']).execute();
     },
   },
+
+  '0011-sessions-before-a-school': {
+    async up(db: Kysely<unknown>) {
+      // The first admin of an empty server signs in before any school exists, to create one: their session acts for
+      // no school until then. SQLite cannot relax a column in place, so the table is rebuilt (as 0003 did for devices).
+      if (onPostgres(db)) {
+        await db.schema
+          .alterTable('staff_sessions')
+          .alterColumn('school_id', (c) => c.dropNotNull())
+          .execute();
+      } else await rebuildStaffSessions(db);
+      // Every school before set-up kept the fixed periods P1–P6: they stay its timetable (with the demo's times, which
+      // an admin can change), so its period registers stay on the roll.
+      const times = [
+        ['P1', '08:10', '09:00'],
+        ['P2', '09:05', '09:55'],
+        ['P3', '10:15', '11:05'],
+        ['P4', '11:10', '12:00'],
+        ['P5', '13:00', '13:50'],
+        ['P6', '13:55', '14:45'],
+      ];
+      const { rows } = await sql<{ id: string }>`SELECT id FROM schools
+        WHERE NOT EXISTS (SELECT 1 FROM school_periods WHERE school_periods.school_id = schools.id)`.execute(db);
+      for (const { id } of rows)
+        for (const [position, [name, startsAt, endsAt]] of times.entries())
+          await sql`INSERT INTO school_periods (school_id, name, starts_at, ends_at, position)
+                    VALUES (${id}, ${name}, ${startsAt}, ${endsAt}, ${position})`.execute(db);
+    },
+  },
 };
 
 /**
@@ -479,6 +508,34 @@ async function rebuildDevices(db: Kysely<unknown>): Promise<void> {
     await sql`ALTER TABLE devices_next RENAME TO devices`.execute(db);
     const broken = await sql`PRAGMA foreign_key_check`.execute(db);
     if (broken.rows.length > 0) throw new Error(`devices rebuild broke ${broken.rows.length} references`);
+    await sql`COMMIT`.execute(db);
+  } catch (error) {
+    await sql`ROLLBACK`.execute(db);
+    throw error;
+  } finally {
+    await sql`PRAGMA foreign_keys = ON`.execute(db);
+  }
+}
+
+/** 0011 on SQLite: `staff_sessions` rebuilt with `school_id` nullable, every session kept. */
+async function rebuildStaffSessions(db: Kysely<unknown>): Promise<void> {
+  await sql`PRAGMA foreign_keys = OFF`.execute(db);
+  await sql`BEGIN`.execute(db);
+  try {
+    await db.schema
+      .createTable('staff_sessions_next')
+      .addColumn('id_hash', 'text', (c) => c.primaryKey())
+      .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id'))
+      .addColumn('school_id', 'text', (c) => c.references('schools.id'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await sql`INSERT INTO staff_sessions_next (id_hash, staff_id, school_id, created_at, expires_at)
+              SELECT id_hash, staff_id, school_id, created_at, expires_at FROM staff_sessions`.execute(db);
+    await sql`DROP TABLE staff_sessions`.execute(db);
+    await sql`ALTER TABLE staff_sessions_next RENAME TO staff_sessions`.execute(db);
+    const broken = await sql`PRAGMA foreign_key_check`.execute(db);
+    if (broken.rows.length > 0) throw new Error(`staff_sessions rebuild broke ${broken.rows.length} references`);
     await sql`COMMIT`.execute(db);
   } catch (error) {
     await sql`ROLLBACK`.execute(db);

@@ -166,8 +166,8 @@ export interface StaffSessionsTable {
   /** SHA-256 of the cookie's value. */
   id_hash: string;
   staff_id: string;
-  /** The school this session acts for. */
-  school_id: string;
+  /** The school this session acts for; null for an admin who has not created one yet (the set-up page is all they reach). */
+  school_id: string | null;
   created_at: number;
   expires_at: number;
 }

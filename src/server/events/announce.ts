@@ -10,6 +10,7 @@ export interface Written {
   conflictsOpened?: number;
   conflictsResolved?: number;
   roster?: boolean;
+  settings?: boolean;
   deviceId?: string;
 }
 
@@ -34,7 +35,8 @@ export class Announcer {
   async announce(schoolId: string, written: Written): Promise<void> {
     const v = LIVE_EVENTS_VERSION;
     const events: LiveEvent[] = [];
-    const changed = written.records || (written.conflictsOpened ?? 0) > 0 || (written.conflictsResolved ?? 0) > 0 || written.roster;
+    const changed =
+      written.records || (written.conflictsOpened ?? 0) > 0 || (written.conflictsResolved ?? 0) > 0 || written.roster || written.settings;
     if (changed) {
       const seq = await newestSeq(this.db, schoolId).catch(() => null);
       if (seq !== null) {
@@ -42,6 +44,7 @@ export class Announcer {
         if (written.conflictsOpened) events.push({ v, kind: 'conflicts-opened', seq, count: written.conflictsOpened });
         if (written.conflictsResolved) events.push({ v, kind: 'conflicts-resolved', seq, count: written.conflictsResolved });
         if (written.roster) events.push({ v, kind: 'roster-changed', seq });
+        if (written.settings) events.push({ v, kind: 'settings-changed', seq });
       }
     }
     if (written.deviceId !== undefined) events.push({ v, kind: 'devices-changed', deviceId: written.deviceId });

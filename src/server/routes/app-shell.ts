@@ -20,13 +20,16 @@ import type { Auth } from '../auth/principal.ts';
  * service worker controls a browser it serves pages from its cache; each
  * page's script then checks the session itself, so the API stays the real gate.)
  */
-const PAGES: Record<string, { file: string; roles?: readonly StaffRole[] }> = {
+const PAGES: Record<string, { file: string; roles?: readonly StaffRole[]; beforeSchool?: true }> = {
   '/': { file: 'index.html' },
   '/kiosk': { file: 'kiosk.html' },
   '/sign-in': { file: 'sign-in.html' },
   '/roll': { file: 'roll.html', roles: ['teacher', 'office', 'admin'] },
   '/office': { file: 'office.html', roles: ['office', 'admin'] },
   '/admin': { file: 'admin.html', roles: ['admin'] },
+  // The one page an admin with no school yet can open: where they create it (and admins add more schools).
+  '/setup': { file: 'setup.html', roles: ['admin'], beforeSchool: true },
+  '/school': { file: 'school.html', roles: ['admin'] },
 };
 
 /**
@@ -63,9 +66,10 @@ export async function appShellRoutes(app: FastifyInstance, publicDir: string, au
     app.get(url, async (request, reply) => {
       if (page.roles) {
         try {
-          await auth.requireStaff(request, page.roles);
+          await (page.beforeSchool ? auth.requireAccount(request, page.roles) : auth.requireStaff(request, page.roles));
         } catch (error) {
           if (!(error instanceof DoorlineError)) throw error;
+          if (error.code === 'no-school') return reply.redirect('/setup', 303);
           const reason =
             error.code === 'forbidden' ? '&reason=forbidden' : error.code === 'password-change-required' ? '&reason=password' : '';
           // Back to the page as asked, query included (`request.url` is a path on this server).

@@ -6,7 +6,7 @@ import { expectOneOf, expectRecord, expectString } from '../../shared/guard.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import { DEVICE_ID_PATTERN, SESSION_PATTERN, STUDENT_ID_PATTERN } from '../../shared/protocol-guards.ts';
 import { DEVICE_ID_HEADER } from '../../shared/sync-headers.ts';
-import { SCHOOL_SESSIONS } from '../../shared/sessions.ts';
+import { sessionsOf } from '../../shared/sessions.ts';
 import type { ConflictList, RecordHistory } from '../../shared/office-protocol.ts';
 import { OFFICE_ROLES, type Auth } from '../auth/principal.ts';
 import { changePage, serverRoll } from '../change-feed.ts';
@@ -14,7 +14,7 @@ import { noteVisit } from '../ingest.ts';
 import { deviceReport } from './sync.ts';
 import { sendJson } from '../compressed-json.ts';
 import { assertResolveRequest, listConflicts, recordHistory, resolveConflicts } from '../conflicts.ts';
-import { findSchool } from '../school-queries.ts';
+import { findSchool, schoolPeriods } from '../school-queries.ts';
 import { bodyOf } from '../request-body.ts';
 import type { Announcer } from '../events/announce.ts';
 
@@ -90,8 +90,8 @@ export function officeRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
     expectRecord(query, '$query', [], ['group', 'session'], 'invalid-query');
     if (query.group !== undefined) expectString(query.group, '$query.group', { max: 64 }, 'invalid-query');
     const session = query.session ?? DAY_SESSION;
-    expectOneOf(session, '$query.session', SCHOOL_SESSIONS, 'invalid-query');
     const school = await findSchool(auth.db, staff.schoolId);
+    expectOneOf(session, '$query.session', sessionsOf(await schoolPeriods(auth.db, school.id)), 'invalid-query');
     void reply.header('cache-control', 'no-store');
     return sendJson(request, reply, await serverRoll(auth.db, school, query.group ?? null, session, auth.now()));
   });

@@ -1,19 +1,21 @@
-/** Staff sign-in, the current session, sign-out and password changes. */
+/** Staff sign-in, the current session and the school it acts for, sign-out and password changes. */
 import type { FastifyInstance } from 'fastify';
 import { assertPasswordChange, assertSignInInput, STAFF_ROLES, type SessionInfo } from '../../shared/account-protocol.ts';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import type { SignIn } from '../auth/accounts.ts';
-import { sessionCookie, type Auth, type StaffPrincipal } from '../auth/principal.ts';
-import { schoolInfo } from '../school-queries.ts';
+import { sessionCookie, type AccountPrincipal, type Auth } from '../auth/principal.ts';
+import { assertSchoolSwitch } from '../../shared/school-settings.ts';
+import { schoolInfo, staffSchools } from '../school-queries.ts';
 import { bodyOf } from '../request-body.ts';
 
 export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn): void {
-  const describe = async (principal: StaffPrincipal): Promise<SessionInfo> => ({
+  const describe = async (principal: AccountPrincipal): Promise<SessionInfo> => ({
     v: PROTOCOL_VERSION,
     type: 'session',
     staff: { id: principal.staffId, name: principal.name, email: principal.email, role: principal.role },
-    school: await schoolInfo(auth.db, principal.schoolId),
+    school: principal.schoolId === null ? null : await schoolInfo(auth.db, principal.schoolId),
+    schools: await staffSchools(auth.db, principal.staffId),
     mustChangePassword: principal.mustChangePassword,
     expiresAt: principal.expiresAt,
   });
@@ -37,7 +39,7 @@ export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn
   });
 
   app.get('/api/session', async (request, reply) => {
-    const principal = await auth.requireStaff(request, STAFF_ROLES, { allowPasswordChange: true });
+    const principal = await auth.requireAccount(request, STAFF_ROLES, { allowPasswordChange: true });
     void reply.header('cache-control', 'no-store');
     return describe(principal);
   });
@@ -50,10 +52,22 @@ export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn
   });
 
   app.post('/api/account/password', async (request, reply) => {
-    const principal = await auth.requireStaff(request, STAFF_ROLES, { allowPasswordChange: true });
+    const principal = await auth.requireAccount(request, STAFF_ROLES, { allowPasswordChange: true });
     const body = bodyOf(request);
     assertPasswordChange(body);
     await accounts.changePassword(principal.staffId, principal.sessionHash, body.currentPassword, body.newPassword);
     return reply.status(204).send();
+  });
+
+  // Acting for another of one's schools: the same session, from its next request on.
+  app.post('/api/session/school', async (request, reply) => {
+    const principal = await auth.requireAccount(request, STAFF_ROLES);
+    const body = bodyOf(request);
+    assertSchoolSwitch(body);
+    const mine = await staffSchools(auth.db, principal.staffId);
+    if (!mine.some((school) => school.id === body.schoolId)) throw new DoorlineError('school-not-found', { schoolId: body.schoolId });
+    await accounts.actFor(principal.sessionHash, body.schoolId);
+    void reply.header('cache-control', 'no-store');
+    return describe({ ...principal, schoolId: body.schoolId });
   });
 }

@@ -1,0 +1,180 @@
+/**
+ * A school's settings: creating a school with them, reading them, changing
+ * them. Every change is one transaction that takes the school's row first
+ * (as every writer does), raises `settings_version`, writes an `admin_log`
+ * row saying what changed and who changed it, and puts a `settings` change
+ * on the feed so kiosks and staff browsers read their configuration again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { PROTOCOL_VERSION } from '../shared/protocol.ts';
+import type { SchoolSettings, SchoolSettingsInput, SchoolSettingsView } from '../shared/school-settings.ts';
+import { actFor, linkToSchool } from './auth/accounts.ts';
+import type { AccountPrincipal, StaffPrincipal } from './auth/principal.ts';
+import { feedChange } from './change-feed.ts';
+import type { Db } from './db/open-database.ts';
+import type { Database } from './db/schema.ts';
+import { findSchool, findSchoolForWriting, schoolClosures, schoolPeriods, weekdaysOffOf } from './school-queries.ts';
+
+type Trx = Transaction<Database>;
+
+/** The settings as they were submitted, without the envelope, names trimmed and days off in order. */
+function settingsOf(input: SchoolSettingsInput): SchoolSettings {
+  return {
+    name: input.name.trim(),
+    timeZone: input.timeZone,
+    dayStart: input.dayStart,
+    bellTime: input.bellTime,
+    lateGraceMinutes: input.lateGraceMinutes,
+    periods: input.periods.map((p) => ({ name: p.name, startsAt: p.startsAt, endsAt: p.endsAt })),
+    weekdaysOff: [...input.weekdaysOff].sort((a, b) => a - b),
+    closures: input.closures.map((c) => ({ firstDay: c.firstDay, lastDay: c.lastDay, reason: c.reason.trim() })),
+  };
+}
+
+export async function readSettings(db: Db, schoolId: string): Promise<SchoolSettingsView> {
+  const school = await findSchool(db, schoolId);
+  const [periods, closures] = await Promise.all([schoolPeriods(db, schoolId), schoolClosures(db, schoolId)]);
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'school-settings',
+    id: school.id,
+    settingsVersion: Number(school.settings_version),
+    settings: {
+      name: school.name,
+      timeZone: school.time_zone,
+      dayStart: school.day_start,
+      bellTime: school.bell_time,
+      lateGraceMinutes: Number(school.late_grace_minutes),
+      periods,
+      weekdaysOff: weekdaysOffOf(school),
+      closures,
+    },
+  };
+}
+
+/** The school's periods and closures replaced by these. */
+async function writeTimetable(trx: Trx, schoolId: string, settings: SchoolSettings): Promise<void> {
+  await trx.deleteFrom('school_periods').where('school_id', '=', schoolId).execute();
+  if (settings.periods.length > 0)
+    await trx
+      .insertInto('school_periods')
+      .values(
+        settings.periods.map((p, position) => ({ school_id: schoolId, name: p.name, starts_at: p.startsAt, ends_at: p.endsAt, position })),
+      )
+      .execute();
+  await trx.deleteFrom('school_closures').where('school_id', '=', schoolId).execute();
+  if (settings.closures.length > 0)
+    await trx
+      .insertInto('school_closures')
+      .values(
+        settings.closures.map((c) => ({
+          id: randomUUID(),
+          school_id: schoolId,
+          first_day: c.firstDay,
+          last_day: c.lastDay,
+          reason: c.reason,
+        })),
+      )
+      .execute();
+}
+
+async function log(
+  trx: Trx,
+  schoolId: string,
+  actor: AccountPrincipal,
+  action: string,
+  subject: string,
+  details: unknown,
+  now: number,
+): Promise<void> {
+  await trx
+    .insertInto('admin_log')
+    .values({
+      school_id: schoolId,
+      at: now,
+      actor_id: actor.staffId,
+      actor_name: actor.name,
+      action,
+      subject,
+      details: JSON.stringify(details),
+    })
+    .execute();
+}
+
+/**
+ * A new school with these settings; the admin who made it works for it, and
+ * their session acts for it from now on. Its roster starts empty.
+ */
+export async function createSchool(db: Db, actor: AccountPrincipal, input: SchoolSettingsInput, now: number): Promise<SchoolSettingsView> {
+  const settings = settingsOf(input);
+  const id = randomUUID();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('schools')
+      .values({
+        id,
+        name: settings.name,
+        time_zone: settings.timeZone,
+        bell_time: settings.bellTime,
+        day_start: settings.dayStart,
+        late_grace_minutes: settings.lateGraceMinutes,
+        weekdays_off: settings.weekdaysOff.join(','),
+        roster_version: 1,
+        settings_version: 1,
+        created_at: now,
+      })
+      .execute();
+    await writeTimetable(trx, id, settings);
+    await linkToSchool(trx, actor.staffId, id);
+    await actFor(trx, actor.sessionHash, id);
+    await log(trx, id, actor, 'school-created', settings.name, { settings }, now);
+  });
+  return readSettings(db, id);
+}
+
+/** Which settings differ, each as it was and as it is: what the admin log keeps. */
+function differences(before: SchoolSettings, after: SchoolSettings): Record<string, { from: unknown; to: unknown }> {
+  const changed: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of Object.keys(after) as Array<keyof SchoolSettings>) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed[key] = { from: before[key], to: after[key] };
+  }
+  return changed;
+}
+
+/**
+ * The current school's settings replaced by these. Settings identical to the
+ * stored ones change nothing: no version, no log row, no news for devices.
+ */
+export async function changeSettings(
+  db: Db,
+  actor: StaffPrincipal,
+  input: SchoolSettingsInput,
+  now: number,
+): Promise<{ view: SchoolSettingsView; changed: boolean }> {
+  const settings = settingsOf(input);
+  const before = (await readSettings(db, actor.schoolId)).settings;
+  const changed = differences(before, settings);
+  if (Object.keys(changed).length === 0) return { view: await readSettings(db, actor.schoolId), changed: false };
+  await db.transaction().execute(async (trx) => {
+    const school = await findSchoolForWriting(trx, actor.schoolId);
+    const version = Number(school.settings_version) + 1;
+    await trx
+      .updateTable('schools')
+      .set({
+        name: settings.name,
+        time_zone: settings.timeZone,
+        bell_time: settings.bellTime,
+        day_start: settings.dayStart,
+        late_grace_minutes: settings.lateGraceMinutes,
+        weekdays_off: settings.weekdaysOff.join(','),
+        settings_version: version,
+      })
+      .where('id', '=', school.id)
+      .execute();
+    await writeTimetable(trx, school.id, settings);
+    await log(trx, school.id, actor, 'settings-changed', settings.name, { version, changed }, now);
+    await feedChange(trx, school.id, { kind: 'settings', version }, now);
+  });
+  return { view: await readSettings(db, actor.schoolId), changed: true };
+}
