@@ -120,7 +120,7 @@ export async function serverRoll(
   now: number,
 ): Promise<RollView> {
   const date = localMoment(now, school.time_zone).date;
-  const periods = await schoolPeriods(db, school.id);
+  const periods = await schoolPeriods(db, school);
   const groups = (await db.selectFrom('students').select('homeroom').distinct().where('school_id', '=', school.id).execute())
     .map((r) => r.homeroom)
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));

@@ -25,7 +25,7 @@ import type { Db } from './db/open-database.ts';
 import type { StaffRole } from '../shared/account-protocol.ts';
 import type { Database, OpsTable, School } from './db/schema.ts';
 import { RecordBook, type OpActor, type RecordKey } from './record-book.ts';
-import { findSchoolForWriting, schoolPeriods } from './school-queries.ts';
+import { findSchoolForWriting, latenessRule, schoolPeriods } from './school-queries.ts';
 
 type Trx = Transaction<Database>;
 type Student = StudentSummary & { id: string };
@@ -94,7 +94,7 @@ async function applyOps(
   for (const row of opIdRows) byOpId.set(row.op_id, row);
 
   const students = await studentsByNumber(trx, school.id, ops);
-  const book = new RecordBook(trx, school, now, await schoolPeriods(trx, school.id));
+  const book = new RecordBook(trx, school, now, await schoolPeriods(trx, school));
   const local = localMoments(school.time_zone);
   const keyOf = (op: Partial<Op>, student: Student | undefined): RecordKey | null => {
     if (!student || typeof op.at !== 'number' || !Number.isSafeInteger(op.at)) return null;
@@ -369,16 +369,7 @@ export async function ingestDirectMark(db: Db, sender: Sender, input: MarkInput,
       duplicate,
       student: student ? { name: student.name, homeroom: student.homeroom } : null,
       localTime: localMoment(input.at + offset, school.time_zone).time,
-      late: isLateFor(
-        input.at + offset,
-        {
-          timeZone: school.time_zone,
-          bellTime: school.bell_time,
-          lateGraceMinutes: Number(school.late_grace_minutes),
-          periods: await schoolPeriods(trx, school.id),
-        },
-        op.session,
-      ),
+      late: isLateFor(input.at + offset, latenessRule(school, await schoolPeriods(trx, school)), op.session),
     };
   });
 }

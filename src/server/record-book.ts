@@ -18,6 +18,7 @@ import type { ActorRef } from '../shared/office-protocol.ts';
 import type { Change, Op, Outcome, SchoolPeriod } from '../shared/protocol.ts';
 import { latenessOf } from '../shared/school-time.ts';
 import { inSlices, insertInSlices } from './db/in-slices.ts';
+import { latenessRule } from './school-queries.ts';
 import type { AttendanceTable, AuditLogTable, ConflictsTable, Database, NotesTable, School } from './db/schema.ts';
 
 type Trx = Transaction<Database>;
@@ -122,8 +123,7 @@ export class RecordBook {
   private latenessFor(session: string): Lateness {
     let lateness = this.lateness.get(session);
     if (!lateness) {
-      const { time_zone: timeZone, bell_time: bellTime, late_grace_minutes: grace } = this.school;
-      lateness = latenessOf({ timeZone, bellTime, lateGraceMinutes: Number(grace), periods: this.periods }, session);
+      lateness = latenessOf(latenessRule(this.school, this.periods), session);
       this.lateness.set(session, lateness);
     }
     return lateness;

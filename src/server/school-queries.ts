@@ -10,6 +10,7 @@ import {
   type SchoolInfo,
   type SchoolPeriod,
 } from '../shared/protocol.ts';
+import type { LatenessRule } from '../shared/school-time.ts';
 import { databaseKind } from './db/open-database.ts';
 import type { Database, School } from './db/schema.ts';
 
@@ -51,23 +52,35 @@ export async function findSchoolForWriting(trx: Transaction<Database>, schoolId:
   return school;
 }
 
+/**
+ * Whether the school's row carries the settings school set-up added
+ * (migration 0010). A row read from a database not yet migrated that far
+ * lacks them: its school keeps the rules from before (no timetable of its
+ * own, no grace, every day a school day).
+ */
+export function hasSettings(school: School): boolean {
+  return school.settings_version !== undefined;
+}
+
 /** The school's timetable, in order. */
-export async function schoolPeriods(db: Reader, schoolId: string): Promise<SchoolPeriod[]> {
+export async function schoolPeriods(db: Reader, school: School): Promise<SchoolPeriod[]> {
+  if (!hasSettings(school)) return [];
   const rows = await db
     .selectFrom('school_periods')
     .select(['name', 'starts_at', 'ends_at'])
-    .where('school_id', '=', schoolId)
+    .where('school_id', '=', school.id)
     .orderBy('position')
     .execute();
   return rows.map((r) => ({ name: r.name, startsAt: r.starts_at, endsAt: r.ends_at }));
 }
 
 /** The school's days without school, earliest first. */
-export async function schoolClosures(db: Reader, schoolId: string): Promise<SchoolClosure[]> {
+export async function schoolClosures(db: Reader, school: School): Promise<SchoolClosure[]> {
+  if (!hasSettings(school)) return [];
   const rows = await db
     .selectFrom('school_closures')
     .select(['first_day', 'last_day', 'reason'])
-    .where('school_id', '=', schoolId)
+    .where('school_id', '=', school.id)
     .orderBy('first_day')
     .orderBy('last_day')
     .execute();
@@ -83,18 +96,27 @@ export function weekdaysOffOf(school: Pick<School, 'weekdays_off'>): number[] {
 }
 
 async function toSchoolInfo(db: Reader, school: School): Promise<SchoolInfo> {
-  const [periods, closures] = await Promise.all([schoolPeriods(db, school.id), schoolClosures(db, school.id)]);
+  const info: SchoolInfo = { id: school.id, name: school.name, timeZone: school.time_zone, bellTime: school.bell_time };
+  if (!hasSettings(school)) return info;
+  const [periods, closures] = await Promise.all([schoolPeriods(db, school), schoolClosures(db, school)]);
   return {
-    id: school.id,
-    name: school.name,
-    timeZone: school.time_zone,
-    bellTime: school.bell_time,
+    ...info,
     dayStart: school.day_start,
     lateGraceMinutes: Number(school.late_grace_minutes),
     periods,
     weekdaysOff: weekdaysOffOf(school),
     closures,
     settingsVersion: Number(school.settings_version),
+  };
+}
+
+/** What lateness is judged by at this school (src/shared/school-time.ts). */
+export function latenessRule(school: School, periods: readonly SchoolPeriod[]): LatenessRule {
+  return {
+    timeZone: school.time_zone,
+    bellTime: school.bell_time,
+    lateGraceMinutes: hasSettings(school) ? Number(school.late_grace_minutes) : 0,
+    periods,
   };
 }
 

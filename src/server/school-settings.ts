@@ -34,7 +34,7 @@ function settingsOf(input: SchoolSettingsInput): SchoolSettings {
 
 export async function readSettings(db: Db, schoolId: string): Promise<SchoolSettingsView> {
   const school = await findSchool(db, schoolId);
-  const [periods, closures] = await Promise.all([schoolPeriods(db, schoolId), schoolClosures(db, schoolId)]);
+  const [periods, closures] = await Promise.all([schoolPeriods(db, school), schoolClosures(db, school)]);
   return {
     v: PROTOCOL_VERSION,
     type: 'school-settings',

@@ -91,7 +91,7 @@ export function officeRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
     if (query.group !== undefined) expectString(query.group, '$query.group', { max: 64 }, 'invalid-query');
     const session = query.session ?? DAY_SESSION;
     const school = await findSchool(auth.db, staff.schoolId);
-    expectOneOf(session, '$query.session', sessionsOf(await schoolPeriods(auth.db, school.id)), 'invalid-query');
+    expectOneOf(session, '$query.session', sessionsOf(await schoolPeriods(auth.db, school)), 'invalid-query');
     void reply.header('cache-control', 'no-store');
     return sendJson(request, reply, await serverRoll(auth.db, school, query.group ?? null, session, auth.now()));
   });
