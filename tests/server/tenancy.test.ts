@@ -72,6 +72,31 @@ describe.each(databases())('on %s', (database) => {
     ['GET /api/records/history of a demo student', () => ({ url: '/api/records/history?studentId=100002&date=2026-11-24&session=day' })],
     ['GET /api/devices', () => ({ url: '/api/devices' })],
     ['GET /api/session', () => ({ url: '/api/session' })],
+    ['GET /api/schools', () => ({ url: '/api/schools' })],
+    ['GET /api/school/settings', () => ({ url: '/api/school/settings' })],
+    // Hillside's own settings as they stand (the fingerprint covers every school's row; what reaches another school is tested in school-settings).
+    [
+      'POST /api/school/settings',
+      () => ({
+        method: 'POST',
+        url: '/api/school/settings',
+        payload: {
+          v: 1,
+          name: 'Hillside Academy',
+          timeZone: 'America/New_York',
+          dayStart: '07:30',
+          bellTime: '08:30',
+          lateGraceMinutes: 0,
+          periods: [],
+          weekdaysOff: [6, 7],
+          closures: [],
+        },
+      }),
+    ],
+    [
+      'POST /api/session/school to the demo school',
+      () => ({ method: 'POST', url: '/api/session/school', payload: { v: 1, schoolId: t.schoolId } }),
+    ],
     [
       'POST /api/conflicts/resolve of a demo conflict',
       () => ({
@@ -186,6 +211,7 @@ describe.each(databases())('on %s', (database) => {
         [{ method: 'POST', url: '/api/pairing-codes', payload: { v: 1, kioskId: t.kioskId } }, 404, 'kiosk-not-found'],
         [{ method: 'POST', url: `/api/devices/${t.deviceId}/revoke` }, 404, 'device-not-found'],
         [{ url: '/api/records/history?studentId=100002&date=2026-11-24&session=day' }, 404, 'student-not-found'],
+        [{ method: 'POST', url: '/api/session/school', payload: { v: 1, schoolId: t.schoolId } }, 404, 'school-not-found'],
       ];
       for (const [request, status, code] of refusals) {
         const url = String(request.url);

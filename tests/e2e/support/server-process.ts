@@ -28,6 +28,8 @@ export interface ServerProcess {
   dbFile: string;
   dir: string;
   stop: () => Promise<void>;
+  /** What the server has printed so far (the one-time password of an empty server's first admin, for one). */
+  output: () => string;
   /** Runs a read-only query against the server's database. */
   query: <T = Record<string, unknown>>(sql: string, ...params: unknown[]) => T[];
   /** A fresh one-time pairing code for the demo kiosk, made by the demo admin. */
@@ -61,10 +63,14 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const onOutput = (chunk: Buffer): void => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', onOutput);
+  child.stderr?.on('data', onOutput);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The server did not start:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
+    const onData = (): void => {
       const match = /listening on (http:\/\/[^\s]+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
@@ -119,6 +125,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     dir,
     api,
     pairingCode,
+    output: () => output,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
