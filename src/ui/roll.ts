@@ -65,7 +65,10 @@ async function start(): Promise<void> {
     const current = view;
     groupSelect.replaceChildren(...current.groups.map((g) => new Option(g, g, false, g === current.group)));
     sessionSelect.replaceChildren(...current.sessions.map((s) => new Option(sessionLabel(s), s, false, s === current.session)));
-    subtitle.textContent = `${current.group} · ${sessionLabel(current.session)} · ${dayText(current.date)} · ${rollSummary(current)}`;
+    // A school with no students yet has no homeroom to name.
+    subtitle.textContent = [current.group, sessionLabel(current.session), dayText(current.date), rollSummary(current)]
+      .filter((part) => part !== '')
+      .join(' · ');
     source.textContent = sourceText(current);
     renderRollRows(list, current.rows, context);
   }

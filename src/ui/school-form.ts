@@ -15,8 +15,11 @@ export interface SchoolForm {
   form: HTMLFormElement;
   /** The settings as the form holds them now. */
   read(): SchoolSettings;
-  /** Marks the field the server found wrong (by its JSON path, such as `$.periods[1].endsAt`) and moves there. */
-  markInvalid(path: string | undefined): void;
+  /**
+   * Marks the field the server found wrong (by its JSON path, such as
+   * `$.periods[1].endsAt`), points it at the message that says why, and moves there.
+   */
+  markInvalid(path: string | undefined, messageId: string): void;
   clearInvalid(): void;
 }
 
@@ -163,9 +166,12 @@ export function schoolForm(settings: SchoolSettings, submitText: string): School
   });
 
   const clearInvalid = (): void => {
-    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const el of form.querySelectorAll('[aria-invalid]')) {
+      el.removeAttribute('aria-invalid');
+      el.removeAttribute('aria-errormessage');
+    }
   };
-  const markInvalid = (path: string | undefined): void => {
+  const markInvalid = (path: string | undefined, messageId: string): void => {
     clearInvalid();
     if (!path) return;
     // `$.weekdaysOff[2]` marks the days as a whole; a row's path names its own field.
@@ -174,6 +180,7 @@ export function schoolForm(settings: SchoolSettings, submitText: string): School
       form.querySelector<HTMLElement>(`[data-path="${CSS.escape(path.replace(/\[\d+\]$/, ''))}"]`);
     if (!target) return;
     target.setAttribute('aria-invalid', 'true');
+    target.setAttribute('aria-errormessage', messageId);
     target.focus();
   };
   return { form, read, markInvalid, clearInvalid };

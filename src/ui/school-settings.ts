@@ -36,7 +36,7 @@ async function start(): Promise<void> {
         if (!saved.ok) {
           if (followRefusal(saved)) return;
           alert.textContent = refusalText(saved);
-          school.markInvalid(typeof saved.details.path === 'string' ? saved.details.path : undefined);
+          school.markInvalid(typeof saved.details.path === 'string' ? saved.details.path : undefined, 'school-error');
           return;
         }
         status.textContent = 'Saved. Kiosks and staff devices take the new settings the next time they reach the server.';

@@ -93,7 +93,7 @@ async function start(): Promise<void> {
       .then((created) => {
         if (!created.ok) {
           alert.textContent = refusalText(created);
-          school.markInvalid(typeof created.details.path === 'string' ? created.details.path : undefined);
+          school.markInvalid(typeof created.details.path === 'string' ? created.details.path : undefined, 'setup-error');
           return;
         }
         school.form.hidden = true;

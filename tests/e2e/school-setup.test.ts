@@ -131,8 +131,10 @@ describe('setting up a school on an empty server', () => {
     await page.getByLabel('Grace period (minutes)').fill('5');
     await page.getByRole('button', { name: 'Save the settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    const saved = await (await fetch(`${server.url}/api/health`)).json();
-    expect(saved).toBeTruthy();
+    await page.reload();
+    await expect.poll(() => page.getByRole('group', { name: 'Period 1' }).getByLabel('Name').inputValue()).toBe('Numeracy');
+    expect(await page.getByRole('group', { name: 'Period 2' }).count()).toBe(0);
+    expect(await page.getByLabel('Grace period (minutes)').inputValue()).toBe('5');
 
     await page.getByRole('link', { name: 'Add another school' }).click();
     await page.getByRole('heading', { name: 'Add a school' }).waitFor();
