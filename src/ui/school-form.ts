@@ -51,6 +51,8 @@ function input(type: string, value: string, path: string, attrs: Record<string, 
 function rowList<T>(
   legend: string,
   rowName: string,
+  /** Where the rows sit in the settings, such as `$.periods`. */
+  basePath: string,
   addText: string,
   fields: (row: T, path: string) => Array<[string, HTMLInputElement]>,
   blank: () => T,
@@ -63,7 +65,7 @@ function rowList<T>(
     });
   };
   const add = (value: T): void => {
-    const path = `${rowName === 'Period' ? '$.periods' : '$.closures'}[${list.children.length}]`;
+    const path = `${basePath}[${list.children.length}]`;
     const inputs = fields(value, path);
     const remove = make('button', { text: 'Remove', attrs: { type: 'button' } });
     const row = make('fieldset', { className: 'form-row' }, [
@@ -101,6 +103,7 @@ export function schoolForm(settings: SchoolSettings, submitText: string): School
   const periods = rowList<SchoolPeriod>(
     'Periods',
     'Period',
+    '$.periods',
     'Add a period',
     (p, path) => [
       ['Name', input('text', p.name, `${path}.name`, { maxlength: '32', required: '' })],
@@ -126,6 +129,7 @@ export function schoolForm(settings: SchoolSettings, submitText: string): School
   const closures = rowList<SchoolClosure>(
     'Closures and holidays',
     'Closure',
+    '$.closures',
     'Add a closure',
     (c, path) => [
       ['First day', input('date', c.firstDay, `${path}.firstDay`, { required: '' })],

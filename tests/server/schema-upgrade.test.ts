@@ -170,6 +170,14 @@ describe.each(databases())('on %s', (kind) => {
     expect(await databaseFingerprint(db, { columns: released })).toEqual(before);
     const homerooms = await db.selectFrom('homerooms').select('name').orderBy('name').execute();
     expect(homerooms).toHaveLength(12);
+    // The fixed periods every school kept before set-up stay its timetable, so its period registers stay on the roll.
+    const periods = await db
+      .selectFrom('school_periods')
+      .select('name')
+      .where('school_id', '=', 'released-school')
+      .orderBy('position')
+      .execute();
+    expect(periods.map((p) => p.name)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6']);
 
     ({ app, teacher, office } = await appOn(db));
     // A replay is still answered from the kept ops, a record from the kept history merges, and the roll reads the kept records.
@@ -192,6 +200,8 @@ describe.each(databases())('on %s', (kind) => {
       await app.inject({ url: '/api/records/history?studentId=100035&date=2026-11-23&session=day', headers: office })
     ).json();
     expect(history.entries.map((e: { action: string }) => e.action)).toEqual(['mark', 'conflict', 'resolve']);
+    const roll = (await app.inject({ url: '/api/roll?session=P3', headers: teacher })).json();
+    expect(roll.sessions).toEqual(['day', 'P1', 'P2', 'P3', 'P4', 'P5', 'P6']);
     const left = (await app.inject({ url: '/api/conflicts', headers: office })).json().conflicts;
     expect(left).toHaveLength(4);
     expect(await databaseFingerprint(db, { columns: released })).not.toEqual(before);
