@@ -23,6 +23,11 @@ export class DayRecords {
     await this.db.records.put(record);
   }
 
+  /** Every record: the device now works for another school. */
+  async clear(): Promise<void> {
+    await this.db.records.clear();
+  }
+
   async dropBefore(date: string): Promise<void> {
     await this.db.records.where('date').below(date).delete();
   }

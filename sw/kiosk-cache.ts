@@ -18,7 +18,7 @@ export class KioskCache {
   private inflight: Promise<KioskConfig> | null = null;
 
   constructor(
-    private readonly stores: Pick<WorkerStores, 'db' | 'meta' | 'roster'>,
+    private readonly stores: Pick<WorkerStores, 'db' | 'meta' | 'roster' | 'records'>,
     private readonly credentials: Pick<DeviceCredentials, 'headers'>,
     private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init),
   ) {}
@@ -70,11 +70,26 @@ export class KioskCache {
     return config;
   }
 
-  /** Keeps a configuration (from a refresh or from pairing) and brings the roster up to date with it. */
+  /**
+   * Keeps a configuration (from a refresh or from pairing) and brings the
+   * roster up to date with it. A configuration of another school (an admin
+   * switched schools on this browser) makes the day this device holds
+   * another school's: it is forgotten, and the roll comes from the server
+   * until the new school's day has been pulled.
+   */
   async remember(config: KioskConfig): Promise<void> {
-    await this.stores.meta.set('kiosk-config', config);
-    const known = await this.stores.meta.get('roster-version');
-    if (known !== config.rosterVersion || (await this.stores.roster.size()) === 0) await this.refreshRoster();
+    const before = await this.config();
+    const otherSchool = before !== null && before.school.id !== config.school.id;
+    const { db, meta, records } = this.stores;
+    await db.transaction('rw', meta.table, records.table, async () => {
+      await meta.set('kiosk-config', config);
+      if (!otherSchool) return;
+      await meta.set('change-cursor', '');
+      await meta.set('loaded-day', '');
+      await records.clear();
+    });
+    const known = await meta.get('roster-version');
+    if (otherSchool || known !== config.rosterVersion || (await this.stores.roster.size()) === 0) await this.refreshRoster();
   }
 
   async refreshRoster(): Promise<void> {

@@ -36,8 +36,14 @@ function schoolSwitch(schools: HeaderSchools): HTMLFormElement {
     event.preventDefault();
     if (select.value === schools.current) return;
     void call('/api/session/school', { method: 'POST', body: { v: PROTOCOL_VERSION, schoolId: select.value } }).then((answer) => {
-      if (answer.ok) location.reload();
-      else problem.textContent = `Could not switch: ${refusalText(answer)}`;
+      if (!answer.ok) {
+        problem.textContent = `Could not switch: ${refusalText(answer)}`;
+        return;
+      }
+      // Read through the worker, this tells it the browser now works for the other school (sw/kiosk-cache.ts).
+      void fetch('/api/kiosk-config', { cache: 'no-store', credentials: 'same-origin' })
+        .catch(() => undefined)
+        .finally(() => location.reload());
     });
   });
   return form;
