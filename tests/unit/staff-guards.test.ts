@@ -136,3 +136,23 @@ describe('the staff pages trust an answer only once it is checked', () => {
     expect(refusal(check)).toBe('bad-response');
   });
 });
+
+describe('the session of an admin setting up a school', () => {
+  it('reads a session with no school yet, and the schools a person works for', () => {
+    expect(() => assertSessionInfo({ ...session, school: null, schools: [] })).not.toThrow();
+    expect(() =>
+      assertSessionInfo({
+        ...session,
+        schools: [
+          { id: 'x', name: 'Riverside' },
+          { id: 'y', name: 'Hillside' },
+        ],
+      }),
+    ).not.toThrow();
+  });
+
+  it('refuses a list of schools it cannot show', () => {
+    expect(() => assertSessionInfo({ ...session, schools: [{ id: 'x' }] })).toThrow(expect.objectContaining({ code: 'bad-response' }));
+    expect(() => assertSessionInfo({ ...session, schools: 'Riverside' })).toThrow(expect.objectContaining({ code: 'bad-response' }));
+  });
+});
