@@ -16,7 +16,7 @@ import type { StaffPrincipal } from './auth/principal.ts';
 import type { Db } from './db/open-database.ts';
 import type { ConflictsTable, Database } from './db/schema.ts';
 import { parseStored, RecordBook, toRecordState, type FeedEntry, type StoredRecord } from './record-book.ts';
-import { findSchoolForWriting } from './school-queries.ts';
+import { findSchoolForWriting, schoolPeriods } from './school-queries.ts';
 
 const RESOLVABLE: readonly ResolvableField[] = ['status', 'checkInAt', 'checkOutAt'];
 /** How many conflicts one request may settle. */
@@ -94,7 +94,8 @@ export async function listConflicts(db: Kysely<Database>, schoolId: string, stat
 /** Settles every resolution in one transaction: all of them, or none when one cannot be. */
 export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: ResolveRequest, now: number): Promise<ResolveResult> {
   return db.transaction().execute(async (trx) => {
-    const book = new RecordBook(trx, await findSchoolForWriting(trx, staff.schoolId), now);
+    const school = await findSchoolForWriting(trx, staff.schoolId);
+    const book = new RecordBook(trx, school, now, await schoolPeriods(trx, school));
     const person = { kind: staff.role, id: staff.staffId, name: staff.name, deviceId: null };
     const results: ResolveResult['results'] = [];
     const resolved: FeedEntry[] = [];
