@@ -59,6 +59,7 @@ export function refusalText({ code, message, details }: Refusal): string {
 export const REFUSAL_WORDS: Readonly<Record<OpErrorCode, string>> = {
   'unknown-student': "the student is not on the school's roster",
   'time-out-of-range': "the device's clock was far wrong",
+  'base-from-the-future': 'it was based on a version of the record the server never gave out',
   'invalid-body': 'it could not be read',
   'op-identity-mismatch': "the device's storage had been reset",
 };
