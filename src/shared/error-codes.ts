@@ -44,7 +44,10 @@ export const ERROR_CODES = {
   forbidden: { status: 403, message: 'Your role does not allow this.' },
   'origin-mismatch': { status: 403, message: "This request did not come from Doorline's own pages." },
   'password-change-required': { status: 403, message: 'Choose a new password before going on.' },
-  'weak-password': { status: 400, message: 'Choose a longer password (at least 10 characters).' },
+  'weak-password': {
+    status: 400,
+    message: 'Choose a stronger password: at least 10 characters, and not a common password, a keyboard run or one character repeated.',
+  },
   'no-school': { status: 403, message: 'This account is not linked to any school yet.' },
   'pairing-code-invalid': { status: 400, message: 'That pairing code is not valid: it may be mistyped, used or expired.' },
   'device-unpaired': { status: 401, message: 'This kiosk is not paired yet: ask an admin for a pairing code.' },

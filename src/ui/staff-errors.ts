@@ -36,7 +36,7 @@ export function refusalText({ code, message, details }: Refusal): string {
     case 'too-many-attempts':
       return `Too many failed attempts. Try again ${waitText(Number(details?.retryAfterSeconds ?? 0))}.`;
     case 'weak-password':
-      return 'Choose a longer password: at least 10 characters.';
+      return 'Choose a stronger password: at least 10 characters, and not a common password, a keyboard run or one character repeated.';
     case 'conflict-already-resolved':
       return 'Someone else settled this meanwhile. The list now shows what is still open.';
     case 'conflict-not-found':
