@@ -84,6 +84,16 @@ describe.each(databases())('on %s', (database) => {
       expect([response.statusCode, response.json().error.code]).toEqual([403, 'forbidden']);
     });
 
+    it('answers a read sent with a body as one without it', async () => {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: '/api/health',
+        headers: { 'content-type': 'application/json' },
+        payload: '{}',
+      });
+      expect(response.statusCode).toBe(200);
+    });
+
     it('still reads sign-in and pairing bodies from strangers', async () => {
       const signIn = await t.app.inject({
         method: 'POST',

@@ -209,7 +209,8 @@ export function sessionCookie(value: string, request: FastifyRequest, maxAgeSeco
  */
 export function checkSenderBeforeBody(app: FastifyInstance, auth: Auth): void {
   app.addHook('preParsing', async (request, _reply, payload) => {
-    if (!carriesBody(request)) return payload;
+    // Fastify reads no body on GET or HEAD; a page or a probe sent with one is answered as without it.
+    if (request.method === 'GET' || request.method === 'HEAD' || !carriesBody(request)) return payload;
     const rule = bodyRuleOf(request);
     if (rule.none) throw new DoorlineError('body-not-expected');
     if (rule.fromStrangers) return payload;
