@@ -80,6 +80,7 @@ async function applyOps(
       trx
         .selectFrom('ops')
         .select(['seq', ...seenColumns])
+        .where('school_id', '=', school.id)
         .where('device_id', '=', deviceId)
         .where('seq', 'in', slice)
         .execute(),
