@@ -4,9 +4,9 @@ import { DoorlineError } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
 import { SignIn } from './auth/accounts.ts';
 import { addBackPressure, type BackPressureOptions } from './back-pressure.ts';
-import { Auth, checkOrigin } from './auth/principal.ts';
+import { Auth, checkOrigin, checkSenderBeforeBody } from './auth/principal.ts';
 import { databaseKind, postgresUrlOf, type Db } from './db/open-database.ts';
-import { handleError } from './error-handler.ts';
+import { handleClientError, handleError } from './error-handler.ts';
 import { Announcer } from './events/announce.ts';
 import type { EventBus } from './events/event-bus.ts';
 import { MemoryEventBus } from './events/memory-event-bus.ts';
@@ -38,7 +38,31 @@ export interface AppOptions {
   eventHeartbeatMs?: number;
   /** When to refuse new writes as busy (back-pressure.ts); tests set tiny limits. */
   backPressure?: BackPressureOptions;
+  /** How long a connection may take over its parts (SERVER_TIMEOUTS); tests shorten them. */
+  timeouts?: Partial<ServerTimeouts>;
 }
+
+/** Milliseconds a client may take, so slow or stalled connections are closed instead of held. */
+export interface ServerTimeouts {
+  /** To send the whole request head: a slowloris client trickling headers is cut here. */
+  headersMs: number;
+  /** To send the whole request, body included: the largest body (1 MiB) at 64 kbit/s takes 131 s. */
+  requestMs: number;
+  /** Between two requests on a kept-alive connection: above the 60 s idle of common load balancers, so they close first. */
+  keepAliveMs: number;
+  /** Of silence on a socket at any point. The event stream writes a heartbeat well within it, and is exempt (events.ts). */
+  idleMs: number;
+  /** How often Node looks for requests past `headersMs` or `requestMs`. */
+  checkEveryMs: number;
+}
+
+export const SERVER_TIMEOUTS: ServerTimeouts = {
+  headersMs: 10_000,
+  requestMs: 180_000,
+  keepAliveMs: 65_000,
+  idleMs: 70_000,
+  checkEveryMs: 1_000,
+};
 
 function busFor(db: Db): EventBus {
   const url = postgresUrlOf(db);
@@ -47,9 +71,17 @@ function busFor(db: Db): EventBus {
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
     logger: { level: options.logLevel ?? 'silent' },
     bodyLimit: LIMITS.maxBodyBytes,
+    http: { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkEveryMs },
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionTimeout: timeouts.idleMs,
+    // Requests Node or the router refuse before a route is found get the same answers as any other refusal.
+    clientErrorHandler: handleClientError,
+    frameworkErrors: handleError,
     // Behind a school's proxy the client's address is in X-Forwarded-For; believed only from a proxy named in the configuration.
     trustProxy: options.trustProxy ?? false,
   });
@@ -65,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   addSecurityHeaders(app);
   checkOrigin(app);
   addBackPressure(app, options.backPressure);
+  checkSenderBeforeBody(app, auth);
   acceptBodies(app);
   healthRoutes(app, options.db);
   sessionRoutes(app, auth, new SignIn(options.db, auth.now));

@@ -80,6 +80,7 @@ async function applyOps(
       trx
         .selectFrom('ops')
         .select(['seq', ...seenColumns])
+        .where('school_id', '=', school.id)
         .where('device_id', '=', deviceId)
         .where('seq', 'in', slice)
         .execute(),
@@ -261,14 +262,21 @@ function reportColumns(report: DeviceReport): { app_version?: string; queue_dept
   };
 }
 
-/** Records the device's visit; refuses a device id that belongs to someone else. */
+/** Records the device's visit; refuses a device id that belongs to someone else (another person, kind or school). */
 async function noteDevice(trx: Trx, sender: Sender, deviceId: string, maxSeq: number, report: DeviceReport, now: number): Promise<void> {
-  const device = await trx.selectFrom('devices').select(['school_id', 'kind', 'last_seq']).where('id', '=', deviceId).executeTakeFirst();
+  const device = await trx
+    .selectFrom('devices')
+    .select(['school_id', 'kind', 'last_seq', 'staff_id'])
+    .where('id', '=', deviceId)
+    .executeTakeFirst();
   const lastSeq = Math.max(Number(device?.last_seq ?? 0), maxSeq);
   const reported = reportColumns(report);
   if (sender.kind === 'staff') {
     if (device && device.kind !== 'staff') throw new DoorlineError('device-unauthorized', { deviceId });
-    if (device && device.school_id !== sender.schoolId) throw new DoorlineError('device-in-other-school', { deviceId });
+    // A staff device id belongs to the first person who sent under it; someone else's ops under it are refused
+    // before any is applied. Another school's device answers the same, so it says nothing of that school.
+    if (device && (device.school_id !== sender.schoolId || (device.staff_id !== null && device.staff_id !== sender.staffId)))
+      throw new DoorlineError('device-taken', { deviceId });
     if (!device) {
       await trx
         .insertInto('devices')

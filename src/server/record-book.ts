@@ -238,6 +238,8 @@ export class RecordBook {
       return { status: 'applied' };
     }
     const entry = this.entry(key);
+    // Versions only grow: a base past the record's own was never issued, and taking it as current would skip the merge.
+    if (op.base > entry.version) return { status: 'rejected', code: 'base-from-the-future' };
     const server = entry.record;
     const change = changeOf(op, at, { id: opId, by: actor.name });
     // A device's own earlier change is one it knows of: its next op follows on from it, not against

@@ -22,13 +22,15 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** On every answer, refusals before routing included (error-handler.ts sets them there). */
+export const EVERY_ANSWER_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' } as const;
+
 /** The one script that runs as a worker, and so is governed by its own content policy. */
 const WORKER_SCRIPT = '/sw.js';
 
 export function addSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
+    reply.headers(EVERY_ANSWER_HEADERS);
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html') || request.url.split('?')[0] === WORKER_SCRIPT) {
       reply.header('content-security-policy', CONTENT_SECURITY_POLICY);

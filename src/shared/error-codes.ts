@@ -20,6 +20,17 @@ export const ERROR_CODES = {
   'inflated-too-large': { status: 413, message: 'The request body grows larger than the server accepts when it is decompressed.' },
   'unsupported-encoding': { status: 415, message: 'Send the body uncompressed or gzip-compressed.' },
   'bad-encoding': { status: 400, message: 'The compressed request body is corrupt.' },
+  'too-deep': { status: 400, message: 'The request body nests deeper than the server reads.' },
+  'body-not-expected': { status: 400, message: 'This endpoint takes no request body; send the request without one.' },
+  'headers-too-large': { status: 431, message: 'The request headers are larger than the server accepts.' },
+  'url-too-long': { status: 414, message: 'The address is longer than the server accepts.' },
+  'file-refused': { status: 400, message: 'This address does not name a file the server serves.' },
+  'malformed-request': { status: 400, message: 'The request could not be read as HTTP.' },
+  'request-timeout': { status: 408, message: 'The request arrived too slowly; send it again.' },
+  'device-taken': {
+    status: 409,
+    message: "This browser's device id already sends for someone else: sign out and in again, or clear this site's data.",
+  },
   'too-many-ops': { status: 413, message: 'The batch holds more operations than the server accepts at once.' },
   'not-found': { status: 404, message: 'Nothing is here.' },
   'method-not-allowed': { status: 405, message: 'This method is not allowed here.' },
@@ -33,7 +44,10 @@ export const ERROR_CODES = {
   forbidden: { status: 403, message: 'Your role does not allow this.' },
   'origin-mismatch': { status: 403, message: "This request did not come from Doorline's own pages." },
   'password-change-required': { status: 403, message: 'Choose a new password before going on.' },
-  'weak-password': { status: 400, message: 'Choose a longer password (at least 10 characters).' },
+  'weak-password': {
+    status: 400,
+    message: 'Choose a stronger password: at least 10 characters, and not a common password, a keyboard run or one character repeated.',
+  },
   'no-school': { status: 403, message: 'This account is not linked to any school yet.' },
   'school-not-found': { status: 404, message: 'That school is not one of yours.' },
   'invalid-time-zone': { status: 400, message: 'That time zone is not one this server knows: choose one from the list.' },
@@ -69,6 +83,10 @@ export const ERROR_CODES = {
   'unknown-student': { status: 422, message: "This ID is not on the school's roster." },
   'op-identity-mismatch': { status: 409, message: 'This device sent a different operation under a sequence number it already used.' },
   'time-out-of-range': { status: 422, message: 'The time of this operation is too far from the server clock.' },
+  'base-from-the-future': {
+    status: 409,
+    message: 'This operation is based on a version of the record the server never issued; take the mark again from the current record.',
+  },
 
   // Client-side: the service worker's sync loop and the page.
   'network-error': { status: 0, retryable: true, message: 'The server could not be reached.' },
@@ -89,7 +107,13 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Codes the server may put on a single op's receipt. */
-export const OP_ERROR_CODES = ['unknown-student', 'op-identity-mismatch', 'time-out-of-range', 'invalid-body'] as const;
+export const OP_ERROR_CODES = [
+  'unknown-student',
+  'op-identity-mismatch',
+  'time-out-of-range',
+  'base-from-the-future',
+  'invalid-body',
+] as const;
 export type OpErrorCode = (typeof OP_ERROR_CODES)[number];
 
 /** Whether a request that failed with this code is worth sending again as it is. */

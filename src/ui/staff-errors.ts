@@ -36,7 +36,7 @@ export function refusalText({ code, message, details }: Refusal): string {
     case 'too-many-attempts':
       return `Too many failed attempts. Try again ${waitText(Number(details?.retryAfterSeconds ?? 0))}.`;
     case 'weak-password':
-      return 'Choose a longer password: at least 10 characters.';
+      return 'Choose a stronger password: at least 10 characters, and not a common password, a keyboard run or one character repeated.';
     case 'conflict-already-resolved':
       return 'Someone else settled this meanwhile. The list now shows what is still open.';
     case 'conflict-not-found':
@@ -59,6 +59,7 @@ export function refusalText({ code, message, details }: Refusal): string {
 export const REFUSAL_WORDS: Readonly<Record<OpErrorCode, string>> = {
   'unknown-student': "the student is not on the school's roster",
   'time-out-of-range': "the device's clock was far wrong",
+  'base-from-the-future': 'it was based on a version of the record the server never gave out',
   'invalid-body': 'it could not be read',
   'op-identity-mismatch': "the device's storage had been reset",
 };

@@ -7,6 +7,7 @@ import type { StaffRole } from '../../shared/account-protocol.ts';
 import type { Database } from '../db/schema.ts';
 import { AttemptLimiter, releaseAttempt, reserveAttempt, type Attempt } from './attempt-limiter.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, oneTimePassword, verifyPassword } from './password.ts';
+import { isWeakPassword } from './password-strength.ts';
 import { SESSION_LIFETIME_MS } from './principal.ts';
 import { newSecret, sha256 } from './secrets.ts';
 
@@ -184,12 +185,17 @@ export class SignIn {
     const now = this.now();
     const wait = await this.passwordChanges.retryAfter(staffId, now);
     if (wait > 0) throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
-    const staff = await this.db.selectFrom('staff').select('password_hash').where('id', '=', staffId).executeTakeFirstOrThrow();
+    const staff = await this.db
+      .selectFrom('staff')
+      .select(['password_hash', 'email', 'name'])
+      .where('id', '=', staffId)
+      .executeTakeFirstOrThrow();
     if (!(await verifyPassword(current, staff.password_hash))) {
       await this.passwordChanges.fail(staffId, now);
       throw new DoorlineError('sign-in-failed', { field: 'currentPassword' });
     }
-    if (next.length < MIN_PASSWORD_LENGTH || next === current) throw new DoorlineError('weak-password', { min: MIN_PASSWORD_LENGTH });
+    if (next === current || isWeakPassword(next, [staff.email, staff.name, current]))
+      throw new DoorlineError('weak-password', { min: MIN_PASSWORD_LENGTH });
     const hash = await hashPassword(next);
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('staff').set({ password_hash: hash, must_change_password: 0 }).where('id', '=', staffId).execute();

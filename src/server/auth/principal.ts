@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import type { Db } from '../db/open-database.ts';
 import { STAFF_ROLES, type StaffRole } from '../../shared/account-protocol.ts';
+import { bodyRuleOf, carriesBody } from '../request-body.ts';
 import { sha256 } from './secrets.ts';
 
 export const SESSION_COOKIE = 'doorline_session';
@@ -172,6 +173,24 @@ export class Auth {
     return { ...principal, schoolId: principal.schoolId };
   }
 
+  /** Whoever is asking, kiosk or person (a person who must change their password included); nobody is refused. */
+  async requireSomeone(request: FastifyRequest): Promise<AccountPrincipal | DevicePrincipal> {
+    const { principal, expired } = await this.resolve(request);
+    if (principal === null) throw new DoorlineError(expired ? 'session-expired' : 'not-signed-in');
+    return principal;
+  }
+
+  /**
+   * A hook that refuses the request before its body is read unless the sender
+   * may send it: `roles` for a person, or `'sender'` for a kiosk or any of STAFF_ROLES.
+   */
+  before(need: readonly StaffRole[] | 'sender', options: { allowPasswordChange?: boolean } = {}) {
+    return async (request: FastifyRequest): Promise<void> => {
+      if (need === 'sender') await this.requireSender(request);
+      else await this.requireStaff(request, need, options);
+    };
+  }
+
   /** A paired kiosk, or a signed-in person with one of `roles`: whoever may send marks or read the school's day. */
   async requireSender(request: FastifyRequest, roles: readonly StaffRole[] = STAFF_ROLES): Promise<Principal> {
     const { principal } = await this.resolve(request);
@@ -201,4 +220,23 @@ export function checkOrigin(app: FastifyInstance): void {
 export function sessionCookie(value: string, request: FastifyRequest, maxAgeSeconds: number): string {
   const secure = request.protocol === 'https' ? '; Secure' : '';
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
+}
+
+/**
+ * Credentials before bodies: a request that carries a body is refused before
+ * a byte of it is read (or inflated, or parsed) unless it comes from a known
+ * sender, so a stranger's request costs one lookup. Sign-in and pairing take
+ * small bodies from anyone (request-body.ts). An endpoint that reads no body
+ * refuses one sent anyway.
+ */
+export function checkSenderBeforeBody(app: FastifyInstance, auth: Auth): void {
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    // Fastify reads no body on GET or HEAD; a page or a probe sent with one is answered as without it.
+    if (request.method === 'GET' || request.method === 'HEAD' || !carriesBody(request)) return payload;
+    const rule = bodyRuleOf(request);
+    if (rule.none) throw new DoorlineError('body-not-expected');
+    if (rule.fromStrangers) return payload;
+    await auth.requireSomeone(request);
+    return payload;
+  });
 }

@@ -468,6 +468,19 @@ export const MIGRATIONS: Record<string, Migration> = {
                     VALUES (${id}, ${name}, ${startsAt}, ${endsAt}, ${position})`.execute(db);
     },
   },
+
+  '0012-op-ids-per-school': {
+    async up(db: Kysely<unknown>) {
+      // An op id is the sending device's to choose: one school's ops never collide with, or reveal, another's.
+      // Notes are keyed by the op that wrote them, so they follow.
+      if (onPostgres(db)) {
+        await sql`alter table ops drop constraint ops_pkey`.execute(db);
+        await sql`alter table ops add constraint ops_pkey primary key (school_id, op_id)`.execute(db);
+        await sql`alter table notes drop constraint notes_pkey`.execute(db);
+        await sql`alter table notes add constraint notes_pkey primary key (school_id, op_id)`.execute(db);
+      } else await rebuildOpsAndNotes(db);
+    },
+  },
 };
 
 /**
@@ -583,6 +596,78 @@ async function rebuildAttendance(db: Kysely<unknown>): Promise<void> {
     await sql`ALTER TABLE attendance_next RENAME TO attendance`.execute(db);
     const broken = await sql`PRAGMA foreign_key_check`.execute(db);
     if (broken.rows.length > 0) throw new Error(`attendance rebuild broke ${broken.rows.length} references`);
+    await sql`COMMIT`.execute(db);
+  } catch (error) {
+    await sql`ROLLBACK`.execute(db);
+    throw error;
+  } finally {
+    await sql`PRAGMA foreign_keys = ON`.execute(db);
+  }
+}
+
+/**
+ * 0012 on SQLite: `ops` and `notes` rebuilt keyed by (school_id, op_id), every row kept.
+ * SQLite cannot change a primary key in place (https://www.sqlite.org/lang_altertable.html#otheralter).
+ */
+async function rebuildOpsAndNotes(db: Kysely<unknown>): Promise<void> {
+  await sql`PRAGMA foreign_keys = OFF`.execute(db);
+  await sql`BEGIN`.execute(db);
+  try {
+    await db.schema
+      .createTable('ops_next')
+      .addColumn('op_id', 'text', (c) => c.notNull())
+      .addColumn('device_id', 'text', (c) => c.references('devices.id'))
+      .addColumn('seq', 'bigint')
+      .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('student_number', 'text', (c) => c.notNull())
+      .addColumn('device_time', 'bigint', (c) => c.notNull())
+      .addColumn('received_at', 'bigint', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('code', 'text')
+      .addColumn('session', 'text', (c) => c.notNull().defaultTo('day'))
+      .addColumn('mark_status', 'text')
+      .addColumn('note_text', 'text')
+      .addColumn('base_version', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('actor_kind', 'text')
+      .addColumn('actor_id', 'text')
+      .addColumn('corrected_time', 'bigint')
+      .addColumn('clock_offset', 'bigint')
+      .addColumn('rule', 'text')
+      .addColumn('conflict_id', 'text')
+      .addPrimaryKeyConstraint('ops_pkey', ['school_id', 'op_id'])
+      .addUniqueConstraint('ops_device_seq', ['device_id', 'seq'])
+      .execute();
+    const opColumns = sql.raw(
+      'op_id, device_id, seq, school_id, kind, student_number, device_time, received_at, status, code, session, mark_status, ' +
+        'note_text, base_version, actor_kind, actor_id, corrected_time, clock_offset, rule, conflict_id',
+    );
+    await sql`INSERT INTO ops_next (${opColumns}) SELECT ${opColumns} FROM ops`.execute(db);
+    await db.schema
+      .createTable('notes_next')
+      .addColumn('op_id', 'text', (c) => c.notNull())
+      .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+      .addColumn('student_id', 'text', (c) => c.notNull().references('students.id'))
+      .addColumn('date', 'text', (c) => c.notNull())
+      .addColumn('session', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('device_id', 'text')
+      .addColumn('written_at', 'bigint', (c) => c.notNull())
+      .addColumn('author', 'text', (c) => c.notNull().defaultTo(''))
+      .addPrimaryKeyConstraint('notes_pkey', ['school_id', 'op_id'])
+      .execute();
+    const noteColumns = sql.raw('op_id, school_id, student_id, date, session, text, device_id, written_at, author');
+    await sql`INSERT INTO notes_next (${noteColumns}) SELECT ${noteColumns} FROM notes`.execute(db);
+    // The indexes go with the old tables; the ones the queries lean on are made again.
+    const indexes = await sql<{ name: string; sql: string }>`
+      SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('ops', 'notes') AND sql IS NOT NULL`.execute(db);
+    await sql`DROP TABLE ops`.execute(db);
+    await sql`DROP TABLE notes`.execute(db);
+    await sql`ALTER TABLE ops_next RENAME TO ops`.execute(db);
+    await sql`ALTER TABLE notes_next RENAME TO notes`.execute(db);
+    for (const index of indexes.rows) await sql.raw(index.sql).execute(db);
+    const broken = await sql`PRAGMA foreign_key_check`.execute(db);
+    if (broken.rows.length > 0) throw new Error(`ops rebuild broke ${broken.rows.length} references`);
     await sql`COMMIT`.execute(db);
   } catch (error) {
     await sql`ROLLBACK`.execute(db);

@@ -184,7 +184,7 @@ export interface PairingCodesTable {
   used_by_device: string | null;
 }
 
-/** Every op ever received, with how it was settled, so a replay gets its original receipt. */
+/** Every op ever received, with how it was settled, so a replay gets its original receipt. Keyed by (school_id, op_id): an op id is unique within its school. */
 export interface OpsTable {
   op_id: string;
   /** Null for marks posted straight to the server by a page no worker controls yet. */
@@ -239,7 +239,7 @@ export interface AttendanceTable {
   last_actor_id: string | null;
 }
 
-/** Notes about a student's day; every one is kept, none overwrites another. */
+/** Notes about a student's day, keyed by (school_id, op_id); every one is kept, none overwrites another. */
 export interface NotesTable {
   op_id: string;
   school_id: string;

@@ -9,10 +9,10 @@
  */
 import fs from 'node:fs';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import type { StaffRole } from '../../shared/account-protocol.ts';
-import type { Auth } from '../auth/principal.ts';
+import { ADMIN_ROLES, type Auth } from '../auth/principal.ts';
 
 /**
  * Pages reachable by a clean URL, each a file in the built app, and who may
@@ -40,6 +40,7 @@ const PAGES: Record<string, { file: string; roles?: readonly StaffRole[]; before
  */
 const FINGERPRINTED = /\.[0-9A-Z]{8}\.(?:js|css|svg)(?:\.map)?$/;
 const COMPRESSED_COPY = /\.(?:br|gz)$/;
+const SOURCE_MAP = /\.map$/;
 
 export async function appShellRoutes(app: FastifyInstance, publicDir: string, auth: Auth): Promise<void> {
   if (!fs.existsSync(publicDir)) {
@@ -62,9 +63,19 @@ export async function appShellRoutes(app: FastifyInstance, publicDir: string, au
       if (file.endsWith('sw.js')) void res.header('service-worker-allowed', '/');
     },
   });
+  // Source maps show the code as written: for an admin debugging the school's own server, not for anyone who asks.
+  app.addHook('onRequest', async (request) => {
+    if (!SOURCE_MAP.test(request.url.split('?')[0] ?? '')) return;
+    try {
+      await auth.requireStaff(request, ADMIN_ROLES);
+    } catch (error) {
+      if (!(error instanceof DoorlineError)) throw error;
+      throw new DoorlineError('not-found', { method: request.method, url: request.url.split('?')[0] });
+    }
+  });
   for (const [url, page] of Object.entries(PAGES)) {
-    app.get(url, async (request, reply) => {
-      if (page.roles) {
+    const serve = async (request: FastifyRequest, reply: FastifyReply, check: boolean) => {
+      if (page.roles && check) {
         try {
           await (page.beforeSchool ? auth.requireAccount(request, page.roles) : auth.requireStaff(request, page.roles));
         } catch (error) {
@@ -77,6 +88,11 @@ export async function appShellRoutes(app: FastifyInstance, publicDir: string, au
         }
       }
       return reply.header('cache-control', 'no-cache').sendFile(page.file);
-    });
+    };
+    app.get(url, (request, reply) => serve(request, reply, true));
+    // The file's own name opened in the address bar is the page, and gets the page's check. The worker fetches
+    // the same file to keep it for offline use (not a navigation); it gets the file, and each page's script checks
+    // the session itself, so the API stays the real gate.
+    if (page.roles) app.get(`/${page.file}`, (request, reply) => serve(request, reply, request.headers['sec-fetch-mode'] === 'navigate'));
   }
 }

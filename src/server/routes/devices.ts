@@ -181,7 +181,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
     return list;
   });
 
-  app.post('/api/devices/:deviceId/revoke', async (request, reply) => {
+  app.post('/api/devices/:deviceId/revoke', { onRequest: auth.before(ADMIN_ROLES) }, async (request, reply) => {
     const admin = await auth.requireStaff(request, ADMIN_ROLES);
     const params: unknown = request.params;
     expectRecord(params, '$params', ['deviceId'], [], 'invalid-query');

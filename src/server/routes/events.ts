@@ -47,6 +47,9 @@ export function eventRoutes(app: FastifyInstance, auth: Auth, bus: EventBus, hea
     const since = resumeFrom(header, 'last-event-id') ?? resumeFrom(query.since, '$query.since');
     const { schoolId } = principal;
 
+    // A stream is meant to stay open: the server's idle timeout (app.ts) is for requests, not for this.
+    // (An in-process test request has no real socket to exempt.)
+    if (typeof request.raw.socket.setTimeout === 'function') request.raw.socket.setTimeout(0);
     const stream = new PassThrough();
     open.add(stream);
     const write = (event: LiveEvent) => void stream.write(frame(event));

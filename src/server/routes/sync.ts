@@ -56,7 +56,7 @@ function clockOffset(request: FastifyRequest, now: number): number | null {
 }
 
 export function syncRoutes(app: FastifyInstance, auth: Auth, announcer: Announcer): void {
-  app.post('/api/sync', async (request, reply) => {
+  app.post('/api/sync', { onRequest: auth.before('sender') }, async (request, reply) => {
     const principal = await auth.requireSender(request);
     const body = bodyOf(request);
     let batch: SyncBatch;
@@ -82,7 +82,7 @@ export function syncRoutes(app: FastifyInstance, auth: Auth, announcer: Announce
     return sendJson(request, reply, answer);
   });
 
-  app.post('/api/marks', async (request, reply) => {
+  app.post('/api/marks', { onRequest: auth.before('sender') }, async (request, reply) => {
     const principal = await auth.requireSender(request);
     const body = bodyOf(request);
     assertMarkInput(body);

@@ -1,7 +1,8 @@
 /** Chromium driven the way a person uses the kiosk: by label, by what the screen says. */
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
+import { chromiumPath } from './chromium-check.ts';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = chromiumPath();
 
 export const LAUNCH: LaunchOptions = {
   executablePath: CHROMIUM,
