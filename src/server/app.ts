@@ -18,6 +18,7 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kioskRoutes } from './routes/kiosk.ts';
 import { officeRoutes } from './routes/office.ts';
+import { rosterImportRoutes } from './routes/roster-import.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { addSecurityHeaders } from './security-headers.ts';
@@ -71,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   kioskRoutes(app, auth);
   syncRoutes(app, auth, announcer);
   officeRoutes(app, auth, announcer);
+  rosterImportRoutes(app, auth, announcer);
   eventRoutes(app, auth, bus, options.eventHeartbeatMs);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);
   return app;

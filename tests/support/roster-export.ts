@@ -58,7 +58,7 @@ const GIVEN = ['Zoë', 'Seán', 'Ana-María', 'Chloé', 'Björn', 'Amélie', 'Da
 const FAMILY = ["O'Brien", 'Núñez, Jr.', 'Müller', 'Da "Doc" Silva', 'Kowalczyk', 'Ngũgĩ', 'Łukasz', 'Zhang', 'Åberg', 'Smith'];
 
 /** A district of `schools` schools with `students` students each, the same on every call. */
-export function makeExport(options: { schools?: number; students?: number; homerooms?: number } = {}): FixtureExport {
+export function makeExport(options: { schools?: number; students?: number; homerooms?: number; names?: string[] } = {}): FixtureExport {
   const schoolCount = options.schools ?? 1;
   const perSchool = options.students ?? 24;
   const homeroomCount = options.homerooms ?? 4;
@@ -95,7 +95,7 @@ export function makeExport(options: { schools?: number; students?: number; homer
     });
     schools.push({
       sourcedId: `org-${code}`,
-      name: s === 0 ? 'Northfield Academy' : `Northfield School ${code}`,
+      name: options.names?.[s] ?? (s === 0 ? 'Northfield Academy' : `Northfield School ${code}`),
       homerooms,
       students,
       staff,

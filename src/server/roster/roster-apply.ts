@@ -54,7 +54,7 @@ export async function applyRosterPlan(trx: Transaction<Database>, schoolId: stri
   for (const c of renumbered)
     await trx
       .updateTable('students')
-      .set({ student_number: `\u0000${c.id}` })
+      .set({ student_number: `renumbering ${c.id}` })
       .where('id', '=', c.id)
       .execute();
   for (const c of students.changed) {
