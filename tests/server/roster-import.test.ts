@@ -3,7 +3,12 @@
  * export again, a later export with leavers, joiners, a rename and a
  * homeroom move, problems that refuse, a stale preview, and who may import.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/server/db/open-database.ts';
@@ -11,7 +16,15 @@ import { DEMO_SCHOOL } from '../../src/server/demo-school.ts';
 import type { RosterPreview } from '../../src/shared/roster-protocol.ts';
 import { databases } from '../support/databases.ts';
 import { databaseFingerprint } from '../support/fingerprint.ts';
-import { exportFiles, makeExport, withFile, zipExport, type FixtureExport } from '../support/roster-export.ts';
+import {
+  ALL_QUIRKS,
+  exportFiles,
+  makeExport,
+  withFile,
+  writeExportFolder,
+  zipExport,
+  type FixtureExport,
+} from '../support/roster-export.ts';
 import { addSecondSchool } from '../support/second-school.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -279,5 +292,83 @@ describe.each(databases())('on %s', (database) => {
     expect((await kioskRoster()).names).toEqual(['Ada Lovelace', "Zoë O'Brien, Jr."]);
     const missing = await send('preview', { studentId: 'ID' });
     expect((missing.json() as RosterPreview).problems).toEqual([expect.objectContaining({ code: 'missing-column', column: 'ID' })]);
+  });
+});
+
+describe('the import-roster command', () => {
+  const cli = path.resolve('dist/server/cli.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doorline-roster-cli-'));
+  const dbFile = path.join(dir, 'doorline.db');
+  const run = (...args: string[]): { status: number | null; line: Record<string, unknown> | null; stderr: string } => {
+    const result = spawnSync(process.execPath, [cli, ...args], {
+      env: { ...process.env, DATABASE_URL: `sqlite:${dbFile}` },
+      encoding: 'utf8',
+    });
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '');
+    expect(lines.length).toBeLessThanOrEqual(1);
+    return { status: result.status, line: lines[0] ? (JSON.parse(lines[0]) as Record<string, unknown>) : null, stderr: result.stderr };
+  };
+  const count = (sqlText: string): number => {
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      return Number((db.prepare(sqlText).get() as { n: number }).n);
+    } finally {
+      db.close();
+    }
+  };
+
+  it('imports a folder or a zip, prints one JSON line, and exits non-zero on problems', () => {
+    if (!fs.existsSync(cli)) throw new Error('dist/server/cli.js is missing: run "node build.mjs" first (npm test does).');
+    const folder = path.join(dir, 'export');
+    writeExportFolder(folder, exportFiles(makeExport(), ALL_QUIRKS));
+    const zip = path.join(dir, 'export.zip');
+    fs.writeFileSync(zip, zipExport(exportFiles(makeExport())));
+
+    const needsZone = run('import-roster', folder, '--dry-run');
+    expect(needsZone.status).toBe(1);
+    expect(needsZone.line).toMatchObject({
+      dryRun: true,
+      schools: [],
+      problems: [{ code: 'time-zone-required', file: 'orgs.csv', row: null, column: null }],
+    });
+
+    const dry = run('import-roster', folder, '--time-zone', 'Europe/London', '--dry-run');
+    expect(dry.status).toBe(0);
+    const counts = { new: 24, changed: 0, left: 0, unchanged: 0 };
+    expect(dry.line).toEqual({
+      dryRun: true,
+      schools: [
+        { sourcedId: 'org-A', name: 'Northfield Academy', created: true, students: counts, homerooms: 4, staff: { ...counts, new: 5 } },
+      ],
+      problems: [],
+    });
+    expect(count('select count(*) as n from schools')).toBe(0);
+
+    const applied = run('import-roster', zip, '--time-zone', 'Europe/London');
+    expect(applied.status).toBe(0);
+    expect(applied.line).toMatchObject({ dryRun: false, schools: [{ created: true, students: counts }] });
+    expect(count('select count(*) as n from students')).toBe(24);
+    expect(count("select count(*) as n from schools where time_zone = 'Europe/London' and bell_time = '08:00'")).toBe(1);
+
+    const again = run('import-roster', folder, '--school', 'Northfield Academy');
+    expect(again.status).toBe(0);
+    expect(again.line).toMatchObject({ schools: [{ created: false, students: { new: 0, changed: 0, left: 0, unchanged: 24 } }] });
+    expect(count("select count(*) as n from admin_log where action = 'roster-imported'")).toBe(2);
+
+    const text = new TextDecoder().decode(exportFiles(makeExport()).get('enrollments.csv'));
+    const broken = path.join(dir, 'broken');
+    writeExportFolder(broken, withFile(exportFiles(makeExport()), 'enrollments.csv', text.replace('class-A-hr-1,', 'class-gone,')));
+    const refused = run('import-roster', broken);
+    expect(refused.status).toBe(1);
+    expect(refused.line?.problems).toEqual([
+      expect.objectContaining({ code: 'unknown-class', file: 'enrollments.csv', row: 2, column: 'classSourcedId' }),
+    ]);
+    expect(count("select count(*) as n from admin_log where action = 'roster-imported'")).toBe(2);
+
+    expect(run('import-roster', path.join(dir, 'nowhere')).status).toBe(2);
+    expect(run('frobnicate').status).toBe(2);
   });
 });
