@@ -34,10 +34,10 @@ const FIELD_GUESSES: Record<MappedField, RegExp> = {
   grade: /^(grade|year|year ?group|grade ?level)$/i,
 };
 const CHANGED_FIELD_WORDS: Record<string, string> = {
-  studentNumber: 'a new student ID',
-  name: 'a new name',
-  grade: 'a new grade',
-  homeroom: 'a new homeroom',
+  studentNumber: 'with a new student ID',
+  name: 'with a new name',
+  grade: 'with a new grade',
+  homeroom: 'in a new homeroom',
   sourcedId: 'linked to the information system',
   returned: 'back after leaving',
 };

@@ -9,7 +9,7 @@
  * past: the import needs none of them. Every problem is found, not only
  * the first, each with its file, row and column.
  */
-import { fullName, type IncomingRoster, type IncomingSchool, type IncomingStaff, type IncomingStudent } from './incoming-roster.ts';
+import { type IncomingRoster, type IncomingSchool, type IncomingStaff, type IncomingStudent } from './incoming-roster.ts';
 import type { ExportFiles } from './export-files.ts';
 import { missingColumns, readCsv, rowNumber, type CsvTable } from './read-csv.ts';
 import { problem, type RosterProblem } from './roster-problems.ts';
