@@ -105,4 +105,31 @@ describe('importing the roster on the admin page', () => {
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
+
+  it('maps the columns of a plain CSV on its first rows and imports it with that mapping', async () => {
+    const csv = Buffer.from('\uFEFFPupil No,Forename,Surname,Tutor group\r\n100001,Ada,Lovelace,7A\r\n990001,Zoë,"O\'Brien, Jr.",7B\r\n');
+    const { context, page } = await signInAs(e2e.browser, e2e.server.url, 'admin', '/admin');
+    const section = page.getByRole('region', { name: 'Import the roster' });
+    await section.getByLabel('Roster file (.zip or .csv)').setInputFiles({ name: 'pupils.csv', mimeType: 'text/csv', buffer: csv });
+    const sample = section.getByRole('table', { name: 'First rows of the file' });
+    await sample.getByRole('row', { name: /990001 Zoë O'Brien, Jr\. 7B/ }).waitFor({ timeout: 30_000 });
+    // Guessed from the header names; the person may change each.
+    expect(await section.getByLabel('Student ID (on the card)').inputValue()).toBe('Pupil No');
+    expect(await section.getByLabel('Given name').inputValue()).toBe('Forename');
+    expect(await section.getByLabel('Family name').inputValue()).toBe('Surname');
+    await section.getByLabel('Homeroom (optional)').selectOption('Tutor group');
+    await page.screenshot({ path: path.join(output, 'roster-import-mapping.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    await section.getByRole('button', { name: 'Check the file' }).click();
+    await section
+      .getByRole('table', { name: DEMO_SCHOOL.name })
+      .getByRole('row', { name: 'Students 1 1 599 0' })
+      .waitFor({ timeout: 30_000 });
+    await section.getByRole('button', { name: 'Apply' }).click();
+    await section.getByText(/^Imported\./).waitFor({ timeout: 30_000 });
+    expect(
+      e2e.server.query<{ name: string; homeroom: string }>("select name, homeroom from students where student_number = '990001'"),
+    ).toEqual([{ name: "Zoë O'Brien, Jr.", homeroom: '7B' }]);
+    await context.close();
+  });
 });
