@@ -219,6 +219,35 @@ describe.each(databases())('on %s', (database) => {
     expect((await kioskRoster()).studentIds).toContain(leaver?.identifier);
   });
 
+  it('tells open pages and kiosks that the roster changed, with the change-feed number to pull', async () => {
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const controller = new AbortController();
+    const response = await fetch(`${base}/api/events`, { headers: { cookie: admin.cookie ?? '' }, signal: controller.signal });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let heard = '';
+    const hear = async (text: string): Promise<void> => {
+      const deadline = Date.now() + 5000;
+      while (!heard.includes(text)) {
+        if (Date.now() > deadline) throw new Error(`did not hear ${text}; heard ${heard}`);
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended; heard ${heard}`);
+        heard += decoder.decode(value, { stream: true });
+      }
+    };
+    await hear('"ready"');
+    await importExport(zipExport(exportFiles(riverside())));
+    await hear('"roster-changed"');
+    const seq = await t.db
+      .selectFrom('changes')
+      .select('seq')
+      .where('school_id', '=', t.schoolId)
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(heard).toContain(JSON.stringify({ v: 1, kind: 'roster-changed', seq: Number(seq.seq) }));
+    controller.abort();
+  });
+
   it('refuses an export with problems and changes nothing', async () => {
     const files = exportFiles(riverside());
     const text = new TextDecoder().decode(files.get('users.csv'));
