@@ -11,7 +11,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/server/db/open-database.ts';
+import { ensureFirstAdmin } from '../../src/server/auth/accounts.ts';
+import { openDatabase, type Db } from '../../src/server/db/open-database.ts';
 import { DEMO_SCHOOL } from '../../src/server/demo-school.ts';
 import type { RosterPreview } from '../../src/shared/roster-protocol.ts';
 import { databases } from '../support/databases.ts';
@@ -349,7 +350,7 @@ describe('the import-roster command', () => {
     }
   };
 
-  it('imports a folder or a zip, prints one JSON line, and exits non-zero on problems', () => {
+  it('imports a folder or a zip, prints one JSON line, and exits non-zero on problems', async () => {
     if (!fs.existsSync(cli)) throw new Error('dist/server/cli.js is missing: run "node build.mjs" first (npm test does).');
     const folder = path.join(dir, 'export');
     writeExportFolder(folder, exportFiles(makeExport(), ALL_QUIRKS));
@@ -396,6 +397,14 @@ describe('the import-roster command', () => {
       expect.objectContaining({ code: 'unknown-class', file: 'enrollments.csv', row: 2, column: 'classSourcedId' }),
     ]);
     expect(count("select count(*) as n from admin_log where action = 'roster-imported'")).toBe(2);
+
+    // A server first started on a database the command filled still prints its first admin's one-time password.
+    const db = openDatabase({ kind: 'sqlite', file: dbFile });
+    try {
+      expect(await ensureFirstAdmin(db)).toMatchObject({ email: 'admin' });
+    } finally {
+      await db.destroy();
+    }
 
     expect(run('import-roster', path.join(dir, 'nowhere')).status).toBe(2);
     expect(run('frobnicate').status).toBe(2);
