@@ -42,6 +42,15 @@ const CHANGED_FIELD_WORDS: Record<string, string> = {
   returned: 'back after leaving',
 };
 
+/** A changed field as the list of who changes names it. */
+const FIELD_NAMES: Record<string, string> = {
+  studentNumber: 'ID',
+  name: 'name',
+  grade: 'grade',
+  homeroom: 'homeroom',
+  sourcedId: 'SIS id',
+};
+
 /** What the bar says once the file is sent and the server is at work. */
 const AFTER_SENDING: Record<string, string> = {
   'Sending the file': 'Checking the file',
@@ -128,9 +137,7 @@ function schoolSummary(school: RosterPreview['schools'][number], index: number):
       school.changed.slice(0, 20).map((c) =>
         make('li', {
           text: `${c.name} (${c.studentNumber}): ${c.fields
-            .map((f) =>
-              f === 'returned' ? 'back after leaving' : `${f === 'studentNumber' ? 'ID' : f} ${c.before[f] ?? '—'} → ${c.after[f] ?? '—'}`,
-            )
+            .map((f) => (f === 'returned' ? 'back after leaving' : `${FIELD_NAMES[f] ?? f} ${c.before[f] ?? '—'} → ${c.after[f] ?? '—'}`))
             .join(', ')}`,
         }),
       ),
