@@ -111,8 +111,9 @@ const builds = {
     alias: { dexie: 'dexie/dist/modern/dexie.mjs' },
   },
   server: {
-    entryPoints: ['src/server/main.ts'],
-    outfile: path.join(dist, 'server', 'main.js'),
+    // The server and the command line (`npm run doorline -- …`), which shares its database code.
+    entryPoints: { main: 'src/server/main.ts', cli: 'src/server/cli.ts' },
+    outdir: path.join(dist, 'server'),
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.ts';
 import { kioskRoutes } from './routes/kiosk.ts';
 import { officeRoutes } from './routes/office.ts';
 import { schoolRoutes } from './routes/schools.ts';
+import { rosterImportRoutes } from './routes/roster-import.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { addSecurityHeaders } from './security-headers.ts';
@@ -106,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   syncRoutes(app, auth, announcer);
   officeRoutes(app, auth, announcer);
   schoolRoutes(app, auth, announcer);
+  rosterImportRoutes(app, auth, announcer);
   eventRoutes(app, auth, bus, options.eventHeartbeatMs);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);
   return app;

@@ -18,6 +18,24 @@ import { LIMITS } from '../shared/limits.ts';
 
 const gunzipAsync = promisify(gunzip);
 
+/** A file sent as it is (a roster export: .zip or .csv), read by the route that accepts it. */
+export class FileBody {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+/**
+ * What browsers and tools call a .zip or .csv file (Windows names a CSV
+ * application/vnd.ms-excel). Capped like every body unless the route that
+ * accepts files sets its own `bodyLimit`.
+ */
+export const FILE_MEDIA_TYPES = [
+  'application/zip',
+  'application/x-zip-compressed',
+  'text/csv',
+  'application/vnd.ms-excel',
+  'application/octet-stream',
+];
+
 /** A compact batch as it arrived, decoded by the route that accepts it. */
 export class BatchBody {
   constructor(readonly bytes: Uint8Array) {}
@@ -142,5 +160,14 @@ export function acceptBodies(app: FastifyInstance): void {
     const bytes = await inflate(request, body);
     if (bytes.length === 0) throw new DoorlineError('empty-body');
     return new BatchBody(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  });
+  // A file is already compressed (a zip) or read once (a CSV): sent as it is, never inflated here.
+  app.addContentTypeParser(FILE_MEDIA_TYPES, { parseAs: 'buffer' as const }, async (request: FastifyRequest, body: Buffer) => {
+    const encoding = String(request.headers['content-encoding'] ?? 'identity')
+      .trim()
+      .toLowerCase();
+    if (encoding !== 'identity' && encoding !== '') throw new DoorlineError('unsupported-encoding', { encoding });
+    if (body.length === 0) throw new DoorlineError('empty-body');
+    return new FileBody(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
   });
 }

@@ -154,12 +154,14 @@ export async function deviceConfig(db: Reader, schoolId: string, kioskId: string
   };
 }
 
+/** The students a kiosk knows: those who left are kept with their history but are not on it. */
 export async function roster(db: Reader, schoolId: string): Promise<Roster> {
   const school = await findSchool(db, schoolId);
   const rows = await db
     .selectFrom('students')
     .select(['student_number', 'name', 'homeroom'])
     .where('school_id', '=', school.id)
+    .where('left_at', 'is', null)
     .orderBy('student_number')
     .execute();
   return {

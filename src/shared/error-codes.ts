@@ -67,6 +67,15 @@ export const ERROR_CODES = {
   'conflict-not-found': { status: 404, message: 'No such conflict in this school.' },
   'conflict-already-resolved': { status: 409, message: 'Someone has already resolved this conflict.' },
   'student-not-found': { status: 404, message: 'No such student in this school.' },
+  'roster-has-problems': {
+    status: 422,
+    message: 'The roster was not imported: the export has problems (listed with their file, row and column). Nothing changed.',
+  },
+  'roster-preview-stale': {
+    status: 409,
+    message: 'The roster or the file changed since this preview; nothing was imported. Check the file again and apply the new preview.',
+  },
+  'roster-file-unreadable': { status: 400, message: 'This file is neither a OneRoster export (.zip) nor a CSV file.' },
   'server-busy': {
     status: 503,
     retryable: true,

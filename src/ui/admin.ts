@@ -7,6 +7,7 @@ import { deviceName, pairingExpiryText } from './device-text.ts';
 import { element } from './dom.ts';
 import { call, callChecked, type Refused } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
+import { startRosterImport } from './roster-import.ts';
 import { assertDeviceList, assertPairingCode } from './staff-guards.ts';
 import { followRefusal, requireStaff } from './staff-session.ts';
 
@@ -29,6 +30,7 @@ function showRefusal(answer: Refused, doing: string): void {
 async function start(): Promise<void> {
   const staff = await requireStaff(['admin']);
   if (!staff) return;
+  startRosterImport();
   const timeZone = staff.school.timeZone;
   let list: DeviceList | null = null;
 

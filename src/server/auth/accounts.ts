@@ -73,7 +73,8 @@ export interface FirstAdmin {
  * It must be changed at the first sign-in.
  */
 export async function ensureFirstAdmin(db: Db, now = Date.now()): Promise<FirstAdmin | null> {
-  const any = await db.selectFrom('staff').select('id').limit(1).executeTakeFirst();
+  // Accounts a roster import made cannot sign in until an admin gives them a password: they do not count.
+  const any = await db.selectFrom('staff').select('id').where('source_id', 'is', null).limit(1).executeTakeFirst();
   if (any) return null;
   const schools = await db.selectFrom('schools').select('id').execute();
   const password = oneTimePassword();
