@@ -19,6 +19,8 @@ import { healthRoutes } from './routes/health.ts';
 import { kioskRoutes } from './routes/kiosk.ts';
 import { officeRoutes } from './routes/office.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { staffRoutes } from './routes/staff.ts';
+import { studentRoutes } from './routes/students.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 
@@ -72,6 +74,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   syncRoutes(app, auth, announcer);
   officeRoutes(app, auth, announcer);
   eventRoutes(app, auth, bus, options.eventHeartbeatMs);
+  studentRoutes(app, auth, announcer);
+  staffRoutes(app, auth);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);
   return app;
 }

@@ -35,6 +35,8 @@ export interface SessionInfo {
   school: SchoolInfo;
   mustChangePassword: boolean;
   expiresAt: number;
+  /** A teacher's homerooms in this school, the first one the roll opens on; absent from an older server. */
+  homerooms?: string[];
 }
 
 /** `POST /api/account/password`. */

@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import type { SignIn } from '../auth/accounts.ts';
 import { sessionCookie, type Auth, type StaffPrincipal } from '../auth/principal.ts';
 import { schoolInfo } from '../school-queries.ts';
+import { homeroomsOf } from '../auth/staff-admin.ts';
 import { bodyOf } from '../request-body.ts';
 
 export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn): void {
@@ -16,6 +17,7 @@ export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn
     school: await schoolInfo(auth.db, principal.schoolId),
     mustChangePassword: principal.mustChangePassword,
     expiresAt: principal.expiresAt,
+    homerooms: await homeroomsOf(auth.db, principal.staffId, principal.schoolId),
   });
 
   app.post('/api/session', async (request, reply) => {
