@@ -2,18 +2,20 @@
 import type { StaffRole } from '../shared/account-protocol.ts';
 
 export interface StaffPage {
-  path: '/roll' | '/office' | '/admin';
+  path: '/roll' | '/office' | '/students' | '/staff' | '/admin';
   label: string;
 }
 
 const ROLL: StaffPage = { path: '/roll', label: 'Roll' };
 const OFFICE: StaffPage = { path: '/office', label: 'Office' };
+const STUDENTS: StaffPage = { path: '/students', label: 'Students' };
+const STAFF: StaffPage = { path: '/staff', label: 'Staff' };
 const ADMIN: StaffPage = { path: '/admin', label: 'Admin' };
 
 export const PAGES_FOR: Readonly<Record<StaffRole, readonly StaffPage[]>> = {
   teacher: [ROLL],
-  office: [ROLL, OFFICE],
-  admin: [ROLL, OFFICE, ADMIN],
+  office: [ROLL, OFFICE, STUDENTS],
+  admin: [ROLL, OFFICE, STUDENTS, STAFF, ADMIN],
 };
 
 /** Where a person lands after signing in when no page asked for them. */
@@ -33,7 +35,7 @@ export function signInPath(next: string, reason?: SignInReason): string {
   return `/sign-in?next=${encodeURIComponent(next)}${reason ? `&reason=${reason}` : ''}`;
 }
 
-const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/admin']);
+const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/students', '/staff', '/admin']);
 
 /**
  * Where to go after signing in: the page asked for (`next`, already checked

@@ -17,7 +17,7 @@ describe.each(databases())('on %s', (database) => {
   });
   afterAll(async () => t.close());
 
-  const post = (url: string, payload?: unknown, headers = admin) =>
+  const post = (url: string, payload?: object, headers = admin) =>
     t.app.inject({ method: 'POST', url, headers, ...(payload === undefined ? {} : { payload }) });
   const logged = async () =>
     (

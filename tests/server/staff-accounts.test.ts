@@ -20,7 +20,7 @@ describe.each(databases())('on %s', (database) => {
   });
   afterAll(async () => t.close());
 
-  const post = (url: string, payload?: unknown, headers = admin) =>
+  const post = (url: string, payload?: object, headers = admin) =>
     t.app.inject({ method: 'POST', url, headers, ...(payload === undefined ? {} : { payload }) });
   const signIn = (email: string, password: string) =>
     t.app.inject({ method: 'POST', url: '/api/session', headers: { origin: ORIGIN }, payload: { v: 1, email, password } });

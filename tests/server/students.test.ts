@@ -22,7 +22,7 @@ describe.each(databases())('on %s', (database) => {
   });
   afterAll(async () => t.close());
 
-  const post = (url: string, payload?: unknown, headers = office) =>
+  const post = (url: string, payload?: object, headers = office) =>
     t.app.inject({ method: 'POST', url, headers, ...(payload === undefined ? {} : { payload }) });
   const rosterVersion = async () => (await t.asKiosk('/api/kiosk-config')).json().rosterVersion as string;
   const log = async (action: string) =>
@@ -148,7 +148,7 @@ describe.each(databases())('on %s', (database) => {
 
   it('refuses bad input with a code that says what was wrong, and changes nothing', async () => {
     const before = await rosterVersion();
-    const cases: Array<[unknown, string]> = [
+    const cases: Array<[object, string]> = [
       [{ v: 1, studentId: '', givenName: 'A', familyName: 'B', homeroom: '7A' }, '$.studentId'],
       [{ v: 1, studentId: 'has space', givenName: 'A', familyName: 'B', homeroom: '7A' }, '$.studentId'],
       [{ v: 1, studentId: 'X1', givenName: ' A', familyName: 'B', homeroom: '7A' }, '$.givenName'],

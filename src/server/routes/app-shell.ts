@@ -26,6 +26,8 @@ const PAGES: Record<string, { file: string; roles?: readonly StaffRole[] }> = {
   '/sign-in': { file: 'sign-in.html' },
   '/roll': { file: 'roll.html', roles: ['teacher', 'office', 'admin'] },
   '/office': { file: 'office.html', roles: ['office', 'admin'] },
+  '/students': { file: 'students.html', roles: ['office', 'admin'] },
+  '/staff': { file: 'staff.html', roles: ['admin'] },
   '/admin': { file: 'admin.html', roles: ['admin'] },
 };
 
