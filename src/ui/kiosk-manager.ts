@@ -7,6 +7,7 @@ import type { KioskDirection, KioskView, ScanMode } from '../shared/people-proto
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { confirmDialog } from './confirm-dialog.ts';
 import { element, make } from './dom.ts';
+import { rowButton } from './row-button.ts';
 import { DIRECTION_WORDS, kioskStateText, SCAN_MODE_WORDS } from './people-text.ts';
 import { callChecked, type Refused } from './staff-api.ts';
 import { assertKioskAnswer, assertKioskList } from './staff-guards.ts';
@@ -29,20 +30,14 @@ export function startKioskManager(options: KioskManagerOptions): { load: () => P
   const status = element<HTMLElement>('kiosks-status');
   let editing: KioskView | null = null;
 
-  function button(text: string, label: string, onClick: () => void): HTMLButtonElement {
-    const made = make('button', { text, attrs: { type: 'button', 'aria-label': label } });
-    made.addEventListener('click', onClick);
-    return made;
-  }
-
   function kioskRow(kiosk: KioskView): HTMLTableRowElement {
     const retired = kiosk.retiredAt !== null;
     const row = make('tr', { className: retired ? 'inactive' : '', attrs: { 'aria-label': kiosk.name } });
     const actions = make('td', { className: 'row-actions' });
     if (!retired)
       actions.append(
-        button('Edit', `Edit ${kiosk.name}`, () => startEditing(kiosk)),
-        button('Retire', `Retire ${kiosk.name}`, () => void retire(kiosk)),
+        rowButton('Edit', kiosk.name, () => startEditing(kiosk)),
+        rowButton('Retire', kiosk.name, () => void retire(kiosk)),
       );
     row.append(
       make('th', { text: kiosk.name, attrs: { scope: 'row' } }),

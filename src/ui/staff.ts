@@ -9,6 +9,7 @@ import type { OneTimePasswordAnswer, StaffList, StaffView } from '../shared/peop
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { confirmDialog } from './confirm-dialog.ts';
 import { element, make } from './dom.ts';
+import { rowButton } from './row-button.ts';
 import { homeroomsText, oneTimePasswordText, staffStateText } from './people-text.ts';
 import { callChecked, type Refused } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
@@ -78,24 +79,18 @@ async function start(): Promise<void> {
     return [...homeroomChoices.querySelectorAll<HTMLInputElement>('input[name="homeroom"]:checked')].map((box) => box.value);
   }
 
-  function button(text: string, label: string, onClick: () => void): HTMLButtonElement {
-    const made = make('button', { text, attrs: { type: 'button', 'aria-label': label } });
-    made.addEventListener('click', onClick);
-    return made;
-  }
-
   function staffRow(member: StaffView): HTMLTableRowElement {
     const active = member.deactivatedAt === null;
     const row = make('tr', { className: active ? '' : 'inactive', attrs: { 'aria-label': member.name } });
     const actions = make('td', { className: 'row-actions' });
-    if (active) actions.append(button('Edit', `Edit ${member.name}`, () => startEditing(member)));
+    if (active) actions.append(rowButton('Edit', member.name, () => startEditing(member)));
     // Your own account is changed by another admin: nobody locks themselves out.
     if (member.id !== myId) {
-      if (active) actions.append(button('Reset password', `Reset the password of ${member.name}`, () => void resetPassword(member)));
+      if (active) actions.append(rowButton('Reset password', member.name, () => void resetPassword(member)));
       actions.append(
         active
-          ? button('Deactivate', `Deactivate ${member.name}`, () => void setActive(member, false))
-          : button('Reactivate', `Reactivate ${member.name}`, () => void setActive(member, true)),
+          ? rowButton('Deactivate', member.name, () => void setActive(member, false))
+          : rowButton('Reactivate', member.name, () => void setActive(member, true)),
       );
     }
     row.append(

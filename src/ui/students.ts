@@ -8,6 +8,7 @@ import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { confirmDialog } from './confirm-dialog.ts';
 import { element, make } from './dom.ts';
 import { studentCountText, studentStateText } from './people-text.ts';
+import { rowButton } from './row-button.ts';
 import { callChecked, type Refused } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
 import { assertStudentAnswer, assertStudentList } from './staff-guards.ts';
@@ -46,13 +47,11 @@ async function start(): Promise<void> {
 
   function studentRow(student: StudentView): HTMLTableRowElement {
     const row = make('tr', { className: student.leftAt === null ? '' : 'left', attrs: { 'aria-label': student.name } });
-    const edit = make('button', { text: 'Edit', attrs: { type: 'button', 'aria-label': `Edit ${student.name}` } });
-    edit.addEventListener('click', () => startEditing(student));
+    const edit = rowButton('Edit', student.name, () => startEditing(student));
     const leave =
       student.leftAt === null
-        ? make('button', { text: 'Mark as left', attrs: { type: 'button', 'aria-label': `Mark ${student.name} as left` } })
-        : make('button', { text: 'Bring back', attrs: { type: 'button', 'aria-label': `Bring ${student.name} back` } });
-    leave.addEventListener('click', () => void setLeft(student, student.leftAt === null));
+        ? rowButton('Mark as left', student.name, () => void setLeft(student, true))
+        : rowButton('Bring back', student.name, () => void setLeft(student, false));
     row.append(
       make('th', { text: student.name, attrs: { scope: 'row' } }),
       make('td', { text: student.id }),
