@@ -33,7 +33,7 @@ export function startKioskManager(options: KioskManagerOptions): { load: () => P
   function kioskRow(kiosk: KioskView): HTMLTableRowElement {
     const retired = kiosk.retiredAt !== null;
     const row = make('tr', { className: retired ? 'inactive' : '', attrs: { 'aria-label': kiosk.name } });
-    const actions = make('td', { className: 'row-actions' });
+    const actions = make('div', { className: 'row-actions' });
     if (!retired)
       actions.append(
         rowButton('Edit', kiosk.name, () => startEditing(kiosk)),
@@ -44,7 +44,7 @@ export function startKioskManager(options: KioskManagerOptions): { load: () => P
       make('td', { text: SCAN_MODE_WORDS[kiosk.scanMode] }),
       make('td', { text: DIRECTION_WORDS[kiosk.direction] }),
       make('td', { text: kioskStateText(kiosk, options.timeZone, Date.now()) }),
-      actions,
+      make('td', {}, [actions]),
     );
     return row;
   }

@@ -82,7 +82,7 @@ async function start(): Promise<void> {
   function staffRow(member: StaffView): HTMLTableRowElement {
     const active = member.deactivatedAt === null;
     const row = make('tr', { className: active ? '' : 'inactive', attrs: { 'aria-label': member.name } });
-    const actions = make('td', { className: 'row-actions' });
+    const actions = make('div', { className: 'row-actions' });
     if (active) actions.append(rowButton('Edit', member.name, () => startEditing(member)));
     // Your own account is changed by another admin: nobody locks themselves out.
     if (member.id !== myId) {
@@ -99,7 +99,7 @@ async function start(): Promise<void> {
       make('td', { text: ROLE_WORDS[member.role] }),
       make('td', { text: homeroomsText(member.homerooms) }),
       make('td', { text: staffStateText(member, timeZone, Date.now()) }),
-      actions,
+      make('td', {}, [actions]),
     );
     return row;
   }

@@ -26,7 +26,7 @@ const cancel = element<HTMLButtonElement>('student-cancel');
 const alert = element<HTMLElement>('students-error');
 const status = element<HTMLElement>('students-status');
 const fields = {
-  studentId: element<HTMLInputElement>('student-id'),
+  studentId: element<HTMLInputElement>('card-number'),
   givenName: element<HTMLInputElement>('given-name'),
   familyName: element<HTMLInputElement>('family-name'),
   homeroom: element<HTMLInputElement>('homeroom'),
@@ -58,7 +58,7 @@ async function start(): Promise<void> {
       make('td', { text: student.homeroom }),
       make('td', { text: student.grade ?? '—' }),
       make('td', { text: studentStateText(student, timeZone, Date.now()) }),
-      make('td', { className: 'row-actions' }, [edit, leave]),
+      make('td', {}, [make('div', { className: 'row-actions' }, [edit, leave])]),
     );
     return row;
   }
