@@ -112,6 +112,7 @@ export function startKioskManager(options: KioskManagerOptions): { load: () => P
         resetForm();
         await load();
         options.onChanged();
+        nameInput.focus();
       } finally {
         submit.disabled = false;
       }

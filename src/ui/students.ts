@@ -153,6 +153,8 @@ async function start(): Promise<void> {
         resetForm();
         search.value = student.id;
         await load();
+        // Ready for the next student; the status line has said what happened.
+        fields.studentId.focus();
       } finally {
         submit.disabled = false;
       }
