@@ -42,6 +42,18 @@ function toView(row: StudentRow): StudentView {
   };
 }
 
+/** What a change may touch: leaving and coming back are their own actions. */
+function editable(student: StudentView): Omit<StudentView, 'leftAt'> {
+  return {
+    id: student.id,
+    givenName: student.givenName,
+    familyName: student.familyName,
+    name: student.name,
+    homeroom: student.homeroom,
+    grade: student.grade,
+  };
+}
+
 /** The school's homerooms, in the order people read them (7A before 10A). */
 export async function schoolHomerooms(db: Kysely<Database>, schoolId: string): Promise<string[]> {
   const rows = await db.selectFrom('homerooms').select('name').where('school_id', '=', schoolId).execute();
@@ -201,12 +213,10 @@ export async function changeStudent(
       })
       .where('id', '=', row.id)
       .execute();
-    const { leftAt: _left, ...shownBefore } = before;
-    const { leftAt: _leftAfter, ...shownAfter } = after;
     await logAdminAction(
       trx,
       actor,
-      { action: 'student-changed', subject: after.id, details: changedFields(shownBefore, shownAfter) },
+      { action: 'student-changed', subject: after.id, details: changedFields(editable(before), editable(after)) },
       now,
     );
     return after;
