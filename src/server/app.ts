@@ -21,6 +21,8 @@ import { officeRoutes } from './routes/office.ts';
 import { schoolRoutes } from './routes/schools.ts';
 import { rosterImportRoutes } from './routes/roster-import.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { staffRoutes } from './routes/staff.ts';
+import { studentRoutes } from './routes/students.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 
@@ -109,6 +111,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   schoolRoutes(app, auth, announcer);
   rosterImportRoutes(app, auth, announcer);
   eventRoutes(app, auth, bus, options.eventHeartbeatMs);
+  studentRoutes(app, auth, announcer);
+  staffRoutes(app, auth);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);
   return app;
 }

@@ -38,6 +38,8 @@ export interface SessionInfo {
   schools?: Array<{ id: string; name: string }>;
   mustChangePassword: boolean;
   expiresAt: number;
+  /** A teacher's homerooms in this school, the first one the roll opens on; absent from an older server. */
+  homerooms?: string[];
 }
 
 /** `POST /api/account/password`. */

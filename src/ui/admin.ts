@@ -1,4 +1,4 @@
-/** The admin page: pairing codes for kiosks, every device with what it last reported, and revocation. */
+/** The admin page: kiosks, pairing codes for them, every device with what it last reported, and revocation. */
 import type { DeviceList, DeviceSummary } from '../shared/account-protocol.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { confirmDialog } from './confirm-dialog.ts';
@@ -9,6 +9,7 @@ import { call, callChecked, type Refused } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
 import { startRosterImport } from './roster-import.ts';
 import { assertDeviceList, assertPairingCode } from './staff-guards.ts';
+import { startKioskManager } from './kiosk-manager.ts';
 import { followRefusal, requireStaff } from './staff-session.ts';
 
 /** The device list is re-read this often while the page is visible. */
@@ -104,7 +105,8 @@ async function start(): Promise<void> {
     })();
   });
 
-  await load();
+  const kiosks = startKioskManager({ timeZone, onRefused: showRefusal, onChanged: () => void load() });
+  await Promise.all([kiosks.load(), load()]);
   setInterval(() => {
     if (document.visibilityState === 'visible') void load();
   }, REFRESH_MS);

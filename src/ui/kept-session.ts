@@ -19,6 +19,7 @@ export function keepSession(store: Store, session: SessionInfo & { school: Schoo
     name: session.staff.name,
     role: session.staff.role,
     school: { name: session.school.name, timeZone: session.school.timeZone, bellTime: session.school.bellTime },
+    ...(session.homerooms ? { homerooms: session.homerooms } : {}),
   };
   try {
     store.setItem(KEY, JSON.stringify(kept));

@@ -49,6 +49,7 @@ async function start(): Promise<void> {
   });
   if (!staff) return;
   const timeZone = staff.school.timeZone;
+  const homerooms = staff.homerooms ?? [];
   let view: RollView | null = null;
   /** Marks posted and not yet answered: a roll read meanwhile would hide them for a moment. */
   let marksInFlight = 0;
@@ -75,7 +76,10 @@ async function start(): Promise<void> {
 
   async function load(): Promise<void> {
     const read = ++reads;
-    const answer = await callChecked(rollPath(readRollChoice(localStorage)), assertRollView);
+    const choice = readRollChoice(localStorage);
+    // Nothing chosen on this device yet: a teacher's roll opens on their own first homeroom, from the server or the worker alike.
+    const first = choice.group === null ? homerooms[0] : undefined;
+    const answer = await callChecked(rollPath(first === undefined ? choice : { ...choice, group: first }), assertRollView);
     // Only the latest read counts, and none while a mark is on its way.
     if (read !== reads || marksInFlight > 0) return;
     if (!answer.ok) {

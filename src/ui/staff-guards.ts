@@ -10,6 +10,20 @@ import { ATTENDANCE_STATUSES, type RecordState } from '../shared/attendance-mode
 import { OP_ERROR_CODES } from '../shared/error-codes.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectString, fail } from '../shared/guard.ts';
 import type { ActorRef, ConflictList, ConflictView, HistoryEntry, RecordHistory, ResolveResult } from '../shared/office-protocol.ts';
+import {
+  KIOSK_DIRECTIONS,
+  SCAN_MODES,
+  type KioskAnswer,
+  type KioskList,
+  type KioskView,
+  type OneTimePasswordAnswer,
+  type StaffAnswer,
+  type StaffList,
+  type StaffView,
+  type StudentAnswer,
+  type StudentList,
+  type StudentView,
+} from '../shared/people-protocol.ts';
 import { LATEST_TIME } from '../shared/protocol-guards.ts';
 
 const TIME = { min: 0, max: LATEST_TIME };
@@ -47,6 +61,13 @@ export function assertSessionInfo(value: unknown): asserts value is SessionInfo 
     });
   }
   if (typeof value.mustChangePassword !== 'boolean') fail('bad-response', '$.mustChangePassword', 'must be a boolean');
+  // An older server sends no homerooms.
+  if (value.homerooms !== undefined) expectTexts(value.homerooms, '$.homerooms', 64);
+}
+
+function expectTexts(value: unknown, path: string, max: number): asserts value is string[] {
+  expectArray(value, path, 'bad-response');
+  value.forEach((text, i) => expectText(text, `${path}[${i}]`, max));
 }
 
 /** What a page keeps between visits so the roll opens offline: never a secret. */
@@ -54,6 +75,8 @@ export interface KeptSession {
   name: string;
   role: StaffRole;
   school: { name: string; timeZone: string; bellTime: string };
+  /** A teacher's homerooms, the first one the roll opens on; absent from what an older page kept. */
+  homerooms?: string[];
 }
 
 export function assertKeptSession(value: unknown): asserts value is KeptSession {
@@ -64,6 +87,7 @@ export function assertKeptSession(value: unknown): asserts value is KeptSession 
   expectText(value.school.name, '$.school.name', 200);
   expectText(value.school.timeZone, '$.school.timeZone', 100);
   expectText(value.school.bellTime, '$.school.bellTime', 5);
+  if (value.homerooms !== undefined) expectTexts(value.homerooms, '$.homerooms', 64);
 }
 
 export function assertDeviceList(value: unknown): asserts value is DeviceList {
@@ -205,4 +229,79 @@ export function assertResolveResult(value: unknown): asserts value is ResolveRes
   expectFields(value, '$', ['type', 'results']);
   expectOneOf(value.type, '$.type', ['resolutions'], 'bad-response');
   expectArray(value.results, '$.results', 'bad-response');
+}
+
+function expectStudent(value: unknown, path: string): asserts value is StudentView {
+  expectFields(value, path, ['id', 'givenName', 'familyName', 'name', 'homeroom', 'grade', 'leftAt']);
+  for (const key of ['id', 'givenName', 'familyName', 'name', 'homeroom']) expectText(value[key], `${path}.${key}`, 200);
+  if (value.grade !== null) expectText(value.grade, `${path}.grade`, 20);
+  expectTimeOrNull(value.leftAt, `${path}.leftAt`);
+}
+
+export function assertStudentList(value: unknown): asserts value is StudentList {
+  expectFields(value, '$', ['type', 'students', 'more', 'homerooms']);
+  expectOneOf(value.type, '$.type', ['students'], 'bad-response');
+  expectArray(value.students, '$.students', 'bad-response');
+  value.students.forEach((student, i) => expectStudent(student, `$.students[${i}]`));
+  if (typeof value.more !== 'boolean') fail('bad-response', '$.more', 'must be a boolean');
+  expectTexts(value.homerooms, '$.homerooms', 64);
+}
+
+export function assertStudentAnswer(value: unknown): asserts value is StudentAnswer {
+  expectFields(value, '$', ['type', 'student']);
+  expectOneOf(value.type, '$.type', ['student'], 'bad-response');
+  expectStudent(value.student, '$.student');
+}
+
+function expectStaffMember(value: unknown, path: string): asserts value is StaffView {
+  expectFields(value, path, ['id', 'name', 'email', 'role', 'homerooms', 'deactivatedAt', 'mustChangePassword']);
+  for (const key of ['id', 'name', 'email']) expectText(value[key], `${path}.${key}`, 254);
+  expectOneOf(value.role, `${path}.role`, STAFF_ROLES, 'bad-response');
+  expectTexts(value.homerooms, `${path}.homerooms`, 64);
+  expectTimeOrNull(value.deactivatedAt, `${path}.deactivatedAt`);
+  if (typeof value.mustChangePassword !== 'boolean') fail('bad-response', `${path}.mustChangePassword`, 'must be a boolean');
+}
+
+export function assertStaffList(value: unknown): asserts value is StaffList {
+  expectFields(value, '$', ['type', 'staff', 'homerooms']);
+  expectOneOf(value.type, '$.type', ['staff'], 'bad-response');
+  expectArray(value.staff, '$.staff', 'bad-response');
+  value.staff.forEach((member, i) => expectStaffMember(member, `$.staff[${i}]`));
+  expectTexts(value.homerooms, '$.homerooms', 64);
+}
+
+export function assertStaffAnswer(value: unknown): asserts value is StaffAnswer {
+  expectFields(value, '$', ['type', 'staff']);
+  expectOneOf(value.type, '$.type', ['staff-member'], 'bad-response');
+  expectStaffMember(value.staff, '$.staff');
+}
+
+export function assertOneTimePassword(value: unknown): asserts value is OneTimePasswordAnswer {
+  expectFields(value, '$', ['type', 'staff', 'oneTimePassword']);
+  expectOneOf(value.type, '$.type', ['one-time-password'], 'bad-response');
+  expectStaffMember(value.staff, '$.staff');
+  expectText(value.oneTimePassword, '$.oneTimePassword', 100);
+}
+
+function expectKiosk(value: unknown, path: string): asserts value is KioskView {
+  expectFields(value, path, ['id', 'name', 'scanMode', 'direction', 'retiredAt', 'pairedDevices']);
+  expectText(value.id, `${path}.id`, 64);
+  expectText(value.name, `${path}.name`, 200);
+  expectOneOf(value.scanMode, `${path}.scanMode`, SCAN_MODES, 'bad-response');
+  expectOneOf(value.direction, `${path}.direction`, KIOSK_DIRECTIONS, 'bad-response');
+  expectTimeOrNull(value.retiredAt, `${path}.retiredAt`);
+  expectInteger(value.pairedDevices, `${path}.pairedDevices`, COUNT, 'bad-response');
+}
+
+export function assertKioskList(value: unknown): asserts value is KioskList {
+  expectFields(value, '$', ['type', 'kiosks']);
+  expectOneOf(value.type, '$.type', ['kiosks'], 'bad-response');
+  expectArray(value.kiosks, '$.kiosks', 'bad-response');
+  value.kiosks.forEach((kiosk, i) => expectKiosk(kiosk, `$.kiosks[${i}]`));
+}
+
+export function assertKioskAnswer(value: unknown): asserts value is KioskAnswer {
+  expectFields(value, '$', ['type', 'kiosk']);
+  expectOneOf(value.type, '$.type', ['kiosk'], 'bad-response');
+  expectKiosk(value.kiosk, '$.kiosk');
 }

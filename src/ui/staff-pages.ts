@@ -2,19 +2,21 @@
 import type { StaffRole } from '../shared/account-protocol.ts';
 
 export interface StaffPage {
-  path: '/roll' | '/office' | '/admin' | '/school';
+  path: '/roll' | '/office' | '/students' | '/staff' | '/admin' | '/school';
   label: string;
 }
 
 const ROLL: StaffPage = { path: '/roll', label: 'Roll' };
 const OFFICE: StaffPage = { path: '/office', label: 'Office' };
+const STUDENTS: StaffPage = { path: '/students', label: 'Students' };
+const STAFF: StaffPage = { path: '/staff', label: 'Staff' };
 const ADMIN: StaffPage = { path: '/admin', label: 'Admin' };
 const SCHOOL: StaffPage = { path: '/school', label: 'School settings' };
 
 export const PAGES_FOR: Readonly<Record<StaffRole, readonly StaffPage[]>> = {
   teacher: [ROLL],
-  office: [ROLL, OFFICE],
-  admin: [ROLL, OFFICE, ADMIN, SCHOOL],
+  office: [ROLL, OFFICE, STUDENTS],
+  admin: [ROLL, OFFICE, STUDENTS, STAFF, ADMIN, SCHOOL],
 };
 
 /** Where a person lands after signing in when no page asked for them. */
@@ -38,7 +40,7 @@ export function signInPath(next: string, reason?: SignInReason): string {
   return `/sign-in?next=${encodeURIComponent(next)}${reason ? `&reason=${reason}` : ''}`;
 }
 
-const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/admin', '/school', '/setup']);
+const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/students', '/staff', '/admin', '/school', '/setup']);
 
 /**
  * Where to go after signing in: the page asked for (`next`, already checked

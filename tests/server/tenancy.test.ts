@@ -13,7 +13,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 let t: TestApp;
 let hill: OtherSchool;
 let conflictId: string;
-const riverside = { studentNames: [] as string[] };
+const riverside = { studentNames: [] as string[], teacherId: '' };
 describe.each(databases())('on %s', (database) => {
   beforeAll(async () => {
     t = await startTestApp({ database });
@@ -47,6 +47,9 @@ describe.each(databases())('on %s', (database) => {
       payload: { v: 1, type: 'sync', deviceId: 'riverside-desk-001', kioskId: 'staff-browser', ops: [status('late', 1)] },
     });
     conflictId = opened.json().receipts[0].conflictId;
+    riverside.teacherId = (
+      await t.db.selectFrom('staff').select('id').where('email', '=', 'teacher@riverside.example').executeTakeFirstOrThrow()
+    ).id;
     riverside.studentNames = (await t.db.selectFrom('students').select('name').where('school_id', '=', t.schoolId).execute()).map(
       (r) => r.name,
     );
@@ -155,6 +158,25 @@ describe.each(databases())('on %s', (database) => {
         },
       }),
     ],
+    ['GET /api/students', () => ({ url: '/api/students?q=Lovelace' })],
+    [
+      'POST /api/students/:id of a demo student',
+      () => ({ method: 'POST', url: '/api/students/100006', payload: { v: 1, givenName: 'X' } }),
+    ],
+    ['POST /api/students/:id/leave of a demo student', () => ({ method: 'POST', url: '/api/students/100006/leave' })],
+    ['GET /api/staff', () => ({ url: '/api/staff' })],
+    [
+      'POST /api/staff/:id of the demo teacher',
+      () => ({ method: 'POST', url: `/api/staff/${riverside.teacherId}`, payload: { v: 1, name: 'X' } }),
+    ],
+    ['POST /api/staff/:id/deactivate of the demo teacher', () => ({ method: 'POST', url: `/api/staff/${riverside.teacherId}/deactivate` })],
+    [
+      'POST /api/staff/:id/password-reset of the demo teacher',
+      () => ({ method: 'POST', url: `/api/staff/${riverside.teacherId}/password-reset` }),
+    ],
+    ['GET /api/kiosks', () => ({ url: '/api/kiosks' })],
+    ['POST /api/kiosks/:id of the demo kiosk', () => ({ method: 'POST', url: `/api/kiosks/${t.kioskId}`, payload: { v: 1, name: 'X' } })],
+    ['POST /api/kiosks/:id/retire of the demo kiosk', () => ({ method: 'POST', url: `/api/kiosks/${t.kioskId}/retire` })],
     [
       'POST /api/marks of a demo student',
       () => ({
@@ -212,10 +234,14 @@ describe.each(databases())('on %s', (database) => {
         [{ method: 'POST', url: `/api/devices/${t.deviceId}/revoke` }, 404, 'device-not-found'],
         [{ url: '/api/records/history?studentId=100002&date=2026-11-24&session=day' }, 404, 'student-not-found'],
         [{ method: 'POST', url: '/api/session/school', payload: { v: 1, schoolId: t.schoolId } }, 404, 'school-not-found'],
+        [{ method: 'POST', url: '/api/students/100006/leave' }, 404, 'student-not-found'],
+        [{ method: 'POST', url: `/api/staff/${riverside.teacherId}/deactivate` }, 404, 'staff-not-found'],
+        [{ method: 'POST', url: `/api/kiosks/${t.kioskId}/retire` }, 404, 'kiosk-not-found'],
       ];
       for (const [request, status, code] of refusals) {
         const url = String(request.url);
-        const role = url.startsWith('/api/records') || url.startsWith('/api/conflicts') ? 'office' : 'admin';
+        const role =
+          url.startsWith('/api/records') || url.startsWith('/api/conflicts') || url.startsWith('/api/students') ? 'office' : 'admin';
         const response = await t.app.inject({ ...request, headers: hill.as[role] });
         expect([response.statusCode, response.json().error.code]).toEqual([status, code]);
       }

@@ -4,8 +4,8 @@ import { destinationAfterSignIn, HOME_OF, PAGES_FOR, signInPath } from '../../sr
 describe('where staff may go', () => {
   it('lets each role open its own pages only', () => {
     expect(PAGES_FOR.teacher.map((p) => p.path)).toEqual(['/roll']);
-    expect(PAGES_FOR.office.map((p) => p.path)).toEqual(['/roll', '/office']);
-    expect(PAGES_FOR.admin.map((p) => p.path)).toEqual(['/roll', '/office', '/admin', '/school']);
+    expect(PAGES_FOR.office.map((p) => p.path)).toEqual(['/roll', '/office', '/students']);
+    expect(PAGES_FOR.admin.map((p) => p.path)).toEqual(['/roll', '/office', '/students', '/staff', '/admin', '/school']);
     expect(HOME_OF).toEqual({ teacher: '/roll', office: '/office', admin: '/admin' });
   });
 
@@ -15,6 +15,10 @@ describe('where staff may go', () => {
     [null, 'admin', '/admin'],
     ['/roll?x=1', 'office', '/roll?x=1'],
     ['/office', 'admin', '/office'],
+    ['/students', 'teacher', '/roll'],
+    ['/students', 'office', '/students'],
+    ['/staff', 'office', '/office'],
+    ['/staff', 'admin', '/staff'],
     ['/admin', 'teacher', '/roll'],
     ['/office?from=mail', 'teacher', '/roll'],
     ['/kiosk', 'teacher', '/kiosk'],

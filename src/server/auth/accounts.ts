@@ -122,7 +122,11 @@ export class SignIn {
     const email = normalizeEmail(input.email);
     const now = this.now();
     const pair = `${email}\u0000${address}`;
-    const staff = await this.db.selectFrom('staff').select(['id', 'password_hash', 'role']).where('email', '=', email).executeTakeFirst();
+    const staff = await this.db
+      .selectFrom('staff')
+      .select(['id', 'password_hash', 'role', 'deactivated_at'])
+      .where('email', '=', email)
+      .executeTakeFirst();
     const known =
       staff !== undefined &&
       (await this.db
@@ -139,6 +143,8 @@ export class SignIn {
     if (wait > 0) throw new DoorlineError('too-many-attempts', { retryAfterSeconds: Math.ceil(wait / 1000) });
     const ok = await verifyPassword(input.password, staff?.password_hash ?? (await this.decoy));
     if (!staff || !ok) throw new DoorlineError('sign-in-failed');
+    // Said only to someone who knows the password: a switched-off account opens no session.
+    if (staff.deactivated_at !== null) throw new DoorlineError('account-deactivated');
     await this.byAccountAndAddress.succeed(pair);
     await releaseAttempt(this.db, limits.slice(1), now);
     await this.db

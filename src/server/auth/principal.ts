@@ -113,6 +113,8 @@ export class Auth {
         'staff.must_change_password',
       ])
       .where('staff_sessions.id_hash', '=', sha256(cookie))
+      // A deactivated account's sessions are deleted; this holds even for one opened as it was switched off.
+      .where('staff.deactivated_at', 'is', null)
       .executeTakeFirst();
     if (!row) return { principal: null, expired: false };
     if (Number(row.expires_at) <= this.now()) return { principal: null, expired: true };

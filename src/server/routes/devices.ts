@@ -2,8 +2,10 @@
  * Kiosk pairing and the device list: an admin makes a one-time code, the
  * kiosk's worker trades it for a device token, the admin sees every device
  * and can revoke one. The office imports a revoked kiosk's queue file.
+ * Kiosks themselves (the places devices pair to) are added, renamed, set up
+ * and retired here too.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   assertPairingCodeRequest,
   assertPairRequest,
@@ -20,13 +22,27 @@ import { LIMITS } from '../../shared/limits.ts';
 import { PROTOCOL_VERSION, type ReceiptRun, type SyncResponse } from '../../shared/protocol.ts';
 import { fromRuns, toRuns } from '../../shared/receipts.ts';
 import { AttemptLimiter } from '../auth/attempt-limiter.ts';
-import { ADMIN_ROLES, OFFICE_ROLES, type Auth } from '../auth/principal.ts';
+import { ADMIN_ROLES, OFFICE_ROLES, type Auth, type StaffPrincipal } from '../auth/principal.ts';
+import type { AdminActor } from '../admin-log.ts';
 import { newSecret, normalizePairingCode, sha256 } from '../auth/secrets.ts';
 import { createPairingCode } from '../pairing.ts';
 import { ingestBatch } from '../ingest.ts';
 import { deviceConfig, findKiosk } from '../school-queries.ts';
 import { bodyOf } from '../request-body.ts';
 import { writtenBy, type Announcer } from '../events/announce.ts';
+import { assertKioskChange, assertNewKiosk, type KioskAnswer, type KioskList } from '../../shared/people-protocol.ts';
+import { addKiosk, changeKiosk, listKiosks, retireKiosk } from '../kiosks.ts';
+
+function kioskIdParam(request: FastifyRequest): string {
+  const params: unknown = request.params;
+  expectRecord(params, '$params', ['kioskId'], [], 'invalid-query');
+  expectString(params.kioskId, '$params.kioskId', { max: LIMITS.maxDeviceIdLength, pattern: DEVICE_ID_PATTERN }, 'invalid-query');
+  return params.kioskId;
+}
+
+function actorOf(staff: StaffPrincipal): AdminActor {
+  return { staffId: staff.staffId, name: staff.name, schoolId: staff.schoolId };
+}
 
 export function deviceRoutes(app: FastifyInstance, auth: Auth, announcer: Announcer): void {
   const { db } = auth;
@@ -41,6 +57,8 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
       throw new DoorlineError('kiosk-not-found', { kioskId: body.kioskId });
     });
     if (school.id !== admin.schoolId) throw new DoorlineError('kiosk-not-found', { kioskId: body.kioskId });
+    const { retired_at } = await db.selectFrom('kiosks').select('retired_at').where('id', '=', kiosk.id).executeTakeFirstOrThrow();
+    if (retired_at !== null) throw new DoorlineError('kiosk-retired', { kioskId: body.kioskId });
     const { code, expiresAt } = await createPairingCode(db, {
       schoolId: school.id,
       kioskId: kiosk.id,
@@ -69,6 +87,8 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
         .where('code_hash', '=', sha256(normalizePairingCode(body.code)))
         .executeTakeFirst();
       if (!code || code.used_at !== null || Number(code.expires_at) <= now) return null;
+      const kiosk = await trx.selectFrom('kiosks').select('retired_at').where('id', '=', code.kiosk_id).executeTakeFirst();
+      if (!kiosk || kiosk.retired_at !== null) return null;
       const existing = await trx.selectFrom('devices').select(['school_id', 'kind']).where('id', '=', body.deviceId).executeTakeFirst();
       if (existing && existing.school_id !== code.school_id) throw new DoorlineError('device-in-other-school', { deviceId: body.deviceId });
       // Only the first of two kiosks typing the same code at once finds it unused.
@@ -136,7 +156,14 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
       .where('devices.school_id', '=', admin.schoolId)
       .orderBy('devices.last_seen_at', 'desc')
       .execute();
-    const kiosks = await db.selectFrom('kiosks').select(['id', 'name']).where('school_id', '=', admin.schoolId).orderBy('name').execute();
+    // Only kiosks in use can be paired; a retired kiosk's devices still show, by its name.
+    const kiosks = await db
+      .selectFrom('kiosks')
+      .select(['id', 'name'])
+      .where('school_id', '=', admin.schoolId)
+      .where('retired_at', 'is', null)
+      .orderBy('name')
+      .execute();
     // What each device sent that was refused for good: the kiosk no longer shows this to students, staff see it here.
     const refusedRows = await db
       .selectFrom('ops')
@@ -198,6 +225,43 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
     await announcer.announce(admin.schoolId, { deviceId: params.deviceId });
     // The token hash stays, so the kiosk is told "revoked" rather than "unknown" and keeps its queue.
     return reply.status(204).send();
+  });
+
+  app.get('/api/kiosks', async (request, reply) => {
+    const admin = await auth.requireStaff(request, ADMIN_ROLES);
+    const list: KioskList = { v: PROTOCOL_VERSION, type: 'kiosks', kiosks: await listKiosks(db, admin.schoolId) };
+    void reply.header('cache-control', 'no-store');
+    return list;
+  });
+
+  app.post('/api/kiosks', async (request, reply) => {
+    const admin = await auth.requireStaff(request, ADMIN_ROLES);
+    const body = bodyOf(request);
+    assertNewKiosk(body);
+    const answer: KioskAnswer = { v: PROTOCOL_VERSION, type: 'kiosk', kiosk: await addKiosk(db, actorOf(admin), body, auth.now()) };
+    void reply.status(201).header('cache-control', 'no-store');
+    return answer;
+  });
+
+  app.post('/api/kiosks/:kioskId', async (request, reply) => {
+    const admin = await auth.requireStaff(request, ADMIN_ROLES);
+    const kioskId = kioskIdParam(request);
+    const body = bodyOf(request);
+    assertKioskChange(body);
+    const kiosk = await changeKiosk(db, actorOf(admin), kioskId, body, auth.now());
+    const answer: KioskAnswer = { v: PROTOCOL_VERSION, type: 'kiosk', kiosk };
+    void reply.header('cache-control', 'no-store');
+    return answer;
+  });
+
+  app.post('/api/kiosks/:kioskId/retire', async (request, reply) => {
+    const admin = await auth.requireStaff(request, ADMIN_ROLES);
+    const kioskId = kioskIdParam(request);
+    const { kiosk, revoked } = await retireKiosk(db, actorOf(admin), kioskId, auth.now());
+    for (const deviceId of revoked) await announcer.announce(admin.schoolId, { deviceId });
+    const answer: KioskAnswer = { v: PROTOCOL_VERSION, type: 'kiosk', kiosk };
+    void reply.header('cache-control', 'no-store');
+    return answer;
   });
 
   app.post('/api/queue-imports', async (request, reply) => {

@@ -10,6 +10,7 @@ import { sessionsOf } from '../../shared/sessions.ts';
 import type { ConflictList, RecordHistory } from '../../shared/office-protocol.ts';
 import { OFFICE_ROLES, type Auth } from '../auth/principal.ts';
 import { changePage, serverRoll } from '../change-feed.ts';
+import { homeroomsOf } from '../auth/staff-admin.ts';
 import { noteVisit } from '../ingest.ts';
 import { deviceReport } from './sync.ts';
 import { sendJson } from '../compressed-json.ts';
@@ -93,6 +94,8 @@ export function officeRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
     const school = await findSchool(auth.db, staff.schoolId);
     expectOneOf(session, '$query.session', sessionsOf(await schoolPeriods(auth.db, school)), 'invalid-query');
     void reply.header('cache-control', 'no-store');
-    return sendJson(request, reply, await serverRoll(auth.db, school, query.group ?? null, session, auth.now()));
+    // Nothing chosen yet: a teacher's roll opens on their own first homeroom.
+    const group = query.group ?? (await homeroomsOf(auth.db, staff.staffId, staff.schoolId))[0] ?? null;
+    return sendJson(request, reply, await serverRoll(auth.db, school, group, session, auth.now()));
   });
 }

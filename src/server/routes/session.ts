@@ -7,6 +7,7 @@ import type { SignIn } from '../auth/accounts.ts';
 import { sessionCookie, type AccountPrincipal, type Auth } from '../auth/principal.ts';
 import { assertSchoolSwitch } from '../../shared/school-settings.ts';
 import { schoolInfo, staffSchools } from '../school-queries.ts';
+import { homeroomsOf } from '../auth/staff-admin.ts';
 import { bodyOf } from '../request-body.ts';
 
 export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn): void {
@@ -18,6 +19,7 @@ export function sessionRoutes(app: FastifyInstance, auth: Auth, accounts: SignIn
     schools: await staffSchools(auth.db, principal.staffId),
     mustChangePassword: principal.mustChangePassword,
     expiresAt: principal.expiresAt,
+    homerooms: principal.schoolId === null ? [] : await homeroomsOf(auth.db, principal.staffId, principal.schoolId),
   });
 
   app.post('/api/session', async (request, reply) => {
