@@ -140,9 +140,13 @@ export interface SchoolInfo {
   bellTime: string;
 }
 
+export type ScanMode = 'keyboard' | 'camera';
+
 export interface KioskInfo {
   id: string;
   name: string;
+  /** How the kiosk reads cards: a scanner typing into the ID field, or its camera. Absent from older servers: keyboard. */
+  scanMode?: ScanMode;
 }
 
 /** The largest sync request the server takes; a client never sends more. */

@@ -91,8 +91,16 @@ function show(message: Message): void {
   }, ANSWER_SHOWN_MS);
 }
 
+let camera = false;
+
 function useConfig(next: KioskConfig): void {
   config = next;
+  // The reader is its own bundle, named in the page (build.mjs), so a kiosk on the keyboard never loads it.
+  const reader = document.querySelector<HTMLMetaElement>('meta[name=camera-reader]')?.content;
+  if (next.kiosk?.scanMode === 'camera' && !camera && reader) {
+    camera = true;
+    void import(reader).then((m: typeof import('./kiosk-camera.ts')) => m.startCamera({ before: form, submit: checkStudent }));
+  }
   schoolName.textContent = next.school.name;
   kioskName.textContent = next.kiosk?.name ?? 'Door kiosk';
   document.title = `${next.kiosk?.name ?? 'Kiosk'} — Doorline`;
@@ -159,11 +167,8 @@ element<HTMLAnchorElement>('export-queue').addEventListener('click', (event) => 
   })();
 });
 
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const studentId = input.value.trim();
-  input.value = '';
-  input.focus();
+/** A typed, scanned or camera-read ID: checks the student in and shows the answer. */
+function checkStudent(studentId: string): void {
   if (studentId === '') return;
   void (async () => {
     const kiosk = config ?? (await loadConfig());
@@ -175,6 +180,14 @@ form.addEventListener('submit', (event) => {
       show(FAILURE_MESSAGE);
     }
   })();
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const studentId = input.value.trim();
+  input.value = '';
+  input.focus();
+  checkStudent(studentId);
 });
 
 // A kiosk keeps its cursor in the input, so a scanner always types into it.

@@ -27,6 +27,7 @@ const PAGES: Record<string, { file: string; roles?: readonly StaffRole[] }> = {
   '/roll': { file: 'roll.html', roles: ['teacher', 'office', 'admin'] },
   '/office': { file: 'office.html', roles: ['office', 'admin'] },
   '/admin': { file: 'admin.html', roles: ['admin'] },
+  '/cards': { file: 'cards.html', roles: ['admin'] },
 };
 
 /**
@@ -35,7 +36,7 @@ const PAGES: Record<string, { file: string; roles?: readonly StaffRole[] }> = {
  * keeps them a year without asking. Everything else is revalidated, which
  * keeps updates prompt; the worker's precache manifest versions it.
  */
-const FINGERPRINTED = /\.[0-9A-Z]{8}\.(?:js|css|svg)(?:\.map)?$/;
+const FINGERPRINTED = /\.[0-9A-Z]{8}\.(?:js|css|svg|wasm)(?:\.map)?$/;
 const COMPRESSED_COPY = /\.(?:br|gz)$/;
 
 export async function appShellRoutes(app: FastifyInstance, publicDir: string, auth: Auth): Promise<void> {
