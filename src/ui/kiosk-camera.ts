@@ -52,9 +52,7 @@ export interface CameraOptions {
 export async function startCamera(options: CameraOptions): Promise<void> {
   const region = document.createElement('section');
   region.className = 'kiosk-camera';
-  region.setAttribute('aria-labelledby', 'camera-heading');
-  const heading = Object.assign(document.createElement('h2'), { id: 'camera-heading', textContent: 'Camera' });
-  heading.className = 'visually-hidden';
+  region.setAttribute('aria-label', 'Camera');
   const video = Object.assign(document.createElement('video'), { muted: true, playsInline: true, autoplay: true });
   video.setAttribute('aria-label', 'Camera view');
   video.hidden = true;
@@ -63,7 +61,7 @@ export async function startCamera(options: CameraOptions): Promise<void> {
   // The page's style sheet is shared by every device; these few rules are only for kiosks with a camera.
   Object.assign(region.style, { display: 'grid', justifyItems: 'center', gap: '0.5rem', margin: '0 auto 1rem', maxWidth: '32rem' });
   Object.assign(video.style, { width: '100%', borderRadius: '12px', background: '#000', transform: 'scaleX(-1)' });
-  region.append(heading, video, note);
+  region.append(video, note);
   options.before.before(region);
 
   let stream: MediaStream;
