@@ -18,7 +18,8 @@ export async function findKiosk(db: Reader, kioskId: string): Promise<{ school: 
     .executeTakeFirst();
   if (!row) throw new DoorlineError('kiosk-not-found', { kioskId });
   const { kiosk_id, kiosk_name, kiosk_scan_mode, ...school } = row;
-  return { school, kiosk: { id: kiosk_id, name: kiosk_name, scanMode: kiosk_scan_mode } };
+  // Said only for the camera: absent means the keyboard, and every keyboard kiosk's configuration stays as small as it was.
+  return { school, kiosk: { id: kiosk_id, name: kiosk_name, ...(kiosk_scan_mode === 'camera' ? { scanMode: kiosk_scan_mode } : {}) } };
 }
 
 export async function findSchool(db: Reader, schoolId: string): Promise<School> {

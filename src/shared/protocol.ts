@@ -145,7 +145,7 @@ export type ScanMode = 'keyboard' | 'camera';
 export interface KioskInfo {
   id: string;
   name: string;
-  /** How the kiosk reads cards: a scanner typing into the ID field, or its camera. Absent from older servers: keyboard. */
+  /** How the kiosk reads cards: a scanner typing into the ID field, or also its camera. Absent: the keyboard. */
   scanMode?: ScanMode;
 }
 

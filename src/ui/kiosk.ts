@@ -17,6 +17,7 @@ import {
   type Message,
 } from './kiosk-text.ts';
 import { startBridge } from './sw-bridge.ts';
+import type * as CameraModule from './kiosk-camera.ts';
 
 /** How long an answer stays on screen before the kiosk is ready-looking again. */
 const ANSWER_SHOWN_MS = 8000;
@@ -99,7 +100,7 @@ function useConfig(next: KioskConfig): void {
   const reader = document.querySelector<HTMLMetaElement>('meta[name=camera-reader]')?.content;
   if (next.kiosk?.scanMode === 'camera' && !camera && reader) {
     camera = true;
-    void import(reader).then((m: typeof import('./kiosk-camera.ts')) => m.startCamera({ before: form, submit: checkStudent }));
+    void import(reader).then((m: typeof CameraModule) => m.startCamera({ before: form, submit: checkStudent }));
   }
   schoolName.textContent = next.school.name;
   kioskName.textContent = next.kiosk?.name ?? 'Door kiosk';

@@ -47,7 +47,12 @@ describe('sheetsOf', () => {
   });
 
   it('puts 17 Letter cards on three sheets of eight, eight and one', () => {
-    expect(sheetsOf(Array.from({ length: 17 }, (_, i) => i), sheetLayout('letter')).map((s) => s.length)).toEqual([8, 8, 1]);
+    expect(
+      sheetsOf(
+        Array.from({ length: 17 }, (_, i) => i),
+        sheetLayout('letter'),
+      ).map((s) => s.length),
+    ).toEqual([8, 8, 1]);
   });
 });
 
