@@ -12,7 +12,7 @@ import { chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './support/axe.ts';
 import { decodePng, writeY4m } from './support/card-pictures.ts';
-import { LAUNCH, openKiosk } from './support/kiosk-browser.ts';
+import { LAUNCH, openKiosk, scan } from './support/kiosk-browser.ts';
 import { useBrowserAndServer } from './support/lifecycle.ts';
 import { signInAs } from './support/staff-browser.ts';
 
@@ -122,5 +122,23 @@ describe('student cards', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it('says plainly when a camera kiosk may not use a camera, and takes typed IDs as before', async () => {
+    const db = new Database(e2e.server.dbFile);
+    db.prepare("update kiosks set scan_mode = 'camera'").run();
+    db.close();
+    const context = await e2e.browser.newContext();
+    await context.clearPermissions();
+    const kiosk = await openKiosk(context, e2e.server.url, () => e2e.server.pairingCode());
+    await kiosk
+      .getByRole('status')
+      .filter({ hasText: /(not allowed to use its camera|No camera was found on this kiosk)\. .*Scan or type the ID below instead\./ })
+      .waitFor({ timeout: 20_000 });
+    expect(await kiosk.getByLabel('Camera view').isVisible()).toBe(false);
+    await scan(kiosk, '100001', /^Ada Lovelace — (checked in|late)/);
+    expect(await axeViolations(kiosk)).toEqual([]);
+    await photograph(kiosk, 'kiosk-camera-refused');
+    await context.close();
   });
 });
