@@ -206,12 +206,12 @@ async function removeStale(dir, current) {
   }
 }
 
-/** The scripts esbuild has just written, by file name. */
+/** The scripts (and the WebAssembly they import) esbuild has just written, by file name. */
 const scriptFiles = (metafile) =>
   new Set(
     Object.keys(metafile.outputs)
       .map((output) => path.basename(output))
-      .filter((name) => name.endsWith('.js')),
+      .filter((name) => name.endsWith('.js') || name.endsWith('.wasm')),
   );
 
 /**

@@ -84,7 +84,7 @@ describe('student cards', () => {
     await close();
   });
 
-  it('checks a student in from the card held up to a camera kiosk, once, as a typed ID', async () => {
+  it('checks a student in from the card held up to a camera kiosk, once, as a typed ID, online and offline', async () => {
     const { page: cards, png, name, close } = await printHomeroom();
     const video = path.join(e2e.server.dir, 'card.y4m');
     await writeY4m(cards, png, video);
@@ -119,6 +119,12 @@ describe('student cards', () => {
       const kept = await kiosk.evaluate(async () => (await (await caches.open('doorline-camera-pages')).keys()).map((r) => r.url));
       expect(kept.some((url) => /\/ui\/kiosk-camera\.[0-9A-Z]{8}\.js$/.test(url))).toBe(true);
       expect(kept.some((url) => /\/ui\/zxing_reader\.[0-9A-Z]{8}\.wasm$/.test(url))).toBe(true);
+
+      // With the network gone the kiosk reopens with its camera reader and checks the next card in from its own copy.
+      await context.setOffline(true);
+      await kiosk.reload();
+      await kiosk.getByText('Hold your card up to the camera').waitFor({ timeout: 20_000 });
+      await headline.filter({ hasText: new RegExp(`^${name} — already checked in`) }).waitFor({ timeout: 20_000 });
     } finally {
       await browser.close();
     }
