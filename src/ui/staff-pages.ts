@@ -2,18 +2,19 @@
 import type { StaffRole } from '../shared/account-protocol.ts';
 
 export interface StaffPage {
-  path: '/roll' | '/office' | '/admin';
+  path: '/roll' | '/office' | '/admin' | '/cards';
   label: string;
 }
 
 const ROLL: StaffPage = { path: '/roll', label: 'Roll' };
 const OFFICE: StaffPage = { path: '/office', label: 'Office' };
 const ADMIN: StaffPage = { path: '/admin', label: 'Admin' };
+const CARDS: StaffPage = { path: '/cards', label: 'Cards' };
 
 export const PAGES_FOR: Readonly<Record<StaffRole, readonly StaffPage[]>> = {
   teacher: [ROLL],
   office: [ROLL, OFFICE],
-  admin: [ROLL, OFFICE, ADMIN],
+  admin: [ROLL, OFFICE, ADMIN, CARDS],
 };
 
 /** Where a person lands after signing in when no page asked for them. */
@@ -33,7 +34,7 @@ export function signInPath(next: string, reason?: SignInReason): string {
   return `/sign-in?next=${encodeURIComponent(next)}${reason ? `&reason=${reason}` : ''}`;
 }
 
-const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/admin']);
+const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/admin', '/cards']);
 
 /**
  * Where to go after signing in: the page asked for (`next`, already checked

@@ -46,6 +46,9 @@ describe('student cards', () => {
     expect(await page.getByRole('region', { name: 'Cards to print on A4' }).getByRole('region').count()).toBe(
       Math.ceil((expected?.n ?? 0) / 10),
     );
+    // An admin finds the page among their staff pages.
+    const link = page.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'Cards' });
+    expect(await link.getAttribute('aria-current')).toBe('page');
     expect(await axeViolations(page)).toEqual([]);
     await photograph(page, 'cards');
 

@@ -5,7 +5,7 @@ describe('where staff may go', () => {
   it('lets each role open its own pages only', () => {
     expect(PAGES_FOR.teacher.map((p) => p.path)).toEqual(['/roll']);
     expect(PAGES_FOR.office.map((p) => p.path)).toEqual(['/roll', '/office']);
-    expect(PAGES_FOR.admin.map((p) => p.path)).toEqual(['/roll', '/office', '/admin']);
+    expect(PAGES_FOR.admin.map((p) => p.path)).toEqual(['/roll', '/office', '/admin', '/cards']);
     expect(HOME_OF).toEqual({ teacher: '/roll', office: '/office', admin: '/admin' });
   });
 
@@ -16,6 +16,8 @@ describe('where staff may go', () => {
     ['/roll?x=1', 'office', '/roll?x=1'],
     ['/office', 'admin', '/office'],
     ['/admin', 'teacher', '/roll'],
+    ['/cards', 'office', '/office'],
+    ['/cards', 'admin', '/cards'],
     ['/office?from=mail', 'teacher', '/roll'],
     ['/kiosk', 'teacher', '/kiosk'],
   ] as const)('after signing in with next=%j, a %s goes to %s', (next, role, where) => {
