@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
+  "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
@@ -22,6 +22,14 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The kiosk page may also compile WebAssembly: a camera kiosk's barcode
+ * reader is ZXing compiled to it (src/ui/kiosk-camera.ts). Still no eval of
+ * script text, and no other page may.
+ */
+const KIOSK_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'");
+const KIOSK_PAGE = new Set(['/kiosk', '/kiosk.html']);
+
 /** The one script that runs as a worker, and so is governed by its own content policy. */
 const WORKER_SCRIPT = '/sw.js';
 
@@ -30,8 +38,9 @@ export function addSecurityHeaders(app: FastifyInstance): void {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     const type = String(reply.getHeader('content-type') ?? '');
-    if (type.startsWith('text/html') || request.url.split('?')[0] === WORKER_SCRIPT) {
-      reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    const path = request.url.split('?')[0] ?? '';
+    if (type.startsWith('text/html') || path === WORKER_SCRIPT) {
+      reply.header('content-security-policy', KIOSK_PAGE.has(path) ? KIOSK_POLICY : CONTENT_SECURITY_POLICY);
       reply.header('x-frame-options', 'DENY');
     }
     return payload;
