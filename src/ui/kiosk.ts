@@ -100,7 +100,11 @@ function useConfig(next: KioskConfig): void {
   const reader = document.querySelector<HTMLMetaElement>('meta[name=camera-reader]')?.content;
   if (next.kiosk?.scanMode === 'camera' && !camera && reader) {
     camera = true;
-    void import(reader).then((m: typeof CameraModule) => m.startCamera({ before: form, submit: checkStudent }));
+    // A reader that could not load (offline before it was ever kept) is asked for again with the next configuration.
+    import(reader).then(
+      (m: typeof CameraModule) => m.startCamera({ before: form, submit: checkStudent }),
+      () => (camera = false),
+    );
   }
   schoolName.textContent = next.school.name;
   kioskName.textContent = next.kiosk?.name ?? 'Door kiosk';
