@@ -30,10 +30,10 @@ const watch = process.argv.includes('--watch');
  * precaches it without a revision, taking it from the browser's HTTP cache
  * when the page has just loaded it instead of downloading it again.
  */
-const FINGERPRINTED = /\.[0-9A-Z]{8}\.(?:js|css|svg)$/;
+const FINGERPRINTED = /\.[0-9A-Z]{8}\.(?:js|css|svg|wasm)$/;
 
 /** Files the browser may load; the server sends each as its .br or .gz copy when those are smaller. */
-const COMPRESSIBLE = /\.(?:html|js|css|svg|webmanifest)$/;
+const COMPRESSIBLE = /\.(?:html|js|css|svg|webmanifest|wasm)$/;
 
 /**
  * What each device precaches. Every device takes `shared` as its worker
@@ -62,8 +62,12 @@ const PRECACHE_PARTS = [
       'ui/{sign-in,roll,office,admin,setup,school-settings,students,staff}.*.js',
     ],
   },
+  // The barcode library is most of the cards page: only an admin who prints cards takes it.
+  { name: 'cards', injectionPoint: 'self.__CARDS_MANIFEST', globPatterns: ['cards.html', 'cards.*.css', 'ui/cards.*.js'] },
+  // A kiosk reading cards by camera takes the barcode reader and its WebAssembly the first time it loads them.
+  { name: 'camera', injectionPoint: 'self.__CAMERA_MANIFEST', globPatterns: ['ui/kiosk-camera.*.js', 'ui/zxing_reader.*.wasm'] },
 ];
-const PRECACHABLE = ['**/*.{html,js,css,svg,webmanifest}'];
+const PRECACHABLE = ['**/*.{html,js,css,svg,webmanifest,wasm}'];
 // The icon file is only for installing the app, which needs the network anyway; pages carry the icon inside them.
 const NEVER_PRECACHED = ['sw.js', '**/*.map', '**/*.br', '**/*.gz', 'icon.*.svg'];
 
@@ -97,8 +101,15 @@ const builds = {
       'school-settings': 'src/ui/school-settings.ts',
       students: 'src/ui/students.ts',
       staff: 'src/ui/staff.ts',
+      cards: 'src/ui/cards.ts',
+      // Loaded by the kiosk page only when its kiosk reads cards by camera (src/ui/kiosk.ts).
+      'kiosk-camera': 'src/ui/kiosk-camera.ts',
     },
     entryNames: '[name].[hash]',
+    // The barcode reader's WebAssembly, imported as a file: written beside the scripts under a hashed name.
+    loader: { '.wasm': 'file' },
+    assetNames: '[name].[hash]',
+    publicPath: '/ui/',
     metafile: true,
     outdir: path.join(publicOut, 'ui'),
     format: 'esm',
@@ -204,12 +215,12 @@ async function removeStale(dir, current) {
   }
 }
 
-/** The scripts esbuild has just written, by file name. */
+/** The scripts (and the WebAssembly they import) esbuild has just written, by file name. */
 const scriptFiles = (metafile) =>
   new Set(
     Object.keys(metafile.outputs)
       .map((output) => path.basename(output))
-      .filter((name) => name.endsWith('.js')),
+      .filter((name) => name.endsWith('.js') || name.endsWith('.wasm')),
   );
 
 /**

@@ -14,7 +14,9 @@
  *             (the page that registered the worker, on a first visit), or
  *             whose cache holds files from an earlier worker
  *   fetch     a part's file: from its cache, else from the network; a
- *             navigation to a page of a role part not yet whole starts filling it
+ *             request for a file of a role part not yet whole starts filling
+ *             it (a page opened; for the camera part, which has no page, the
+ *             kiosk loading its barcode reader)
  *   activate  each part drops the files its new manifest no longer lists
  *
  * Each part is a Workbox PrecacheController with a cache of its own (the
@@ -166,7 +168,7 @@ export function precacheByRole(parts: PrecacheParts): void {
       if (!params) continue;
       event.respondWith(part.answer(event, params));
       // Filling waits for nothing the page needs; a fill cut short (the link dropped) is taken up at the next visit.
-      if (event.request.mode === 'navigate' && part !== shared) event.waitUntil(part.fill(event).catch(() => undefined));
+      if (part !== shared) event.waitUntil(part.fill(event).catch(() => undefined));
       return;
     }
   });

@@ -26,11 +26,16 @@ declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: PrecacheEntry[];
   __KIOSK_MANIFEST: PrecacheEntry[];
   __STAFF_MANIFEST: PrecacheEntry[];
+  __CARDS_MANIFEST: PrecacheEntry[];
+  __CAMERA_MANIFEST: PrecacheEntry[];
 };
 
 export const SYNC_TAG = 'doorline-outbox';
 
-precacheByRole({ shared: self.__WB_MANIFEST, roles: { kiosk: self.__KIOSK_MANIFEST, staff: self.__STAFF_MANIFEST } });
+precacheByRole({
+  shared: self.__WB_MANIFEST,
+  roles: { kiosk: self.__KIOSK_MANIFEST, staff: self.__STAFF_MANIFEST, cards: self.__CARDS_MANIFEST, camera: self.__CAMERA_MANIFEST },
+});
 
 const stores = workerStores(openOutboxDb());
 const credentials = new DeviceCredentials(stores.meta);

@@ -13,6 +13,7 @@ import { MemoryEventBus } from './events/memory-event-bus.ts';
 import { PostgresEventBus } from './events/postgres-event-bus.ts';
 import { acceptBodies } from './request-body.ts';
 import { appShellRoutes } from './routes/app-shell.ts';
+import { cardRoutes } from './routes/cards.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -113,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   eventRoutes(app, auth, bus, options.eventHeartbeatMs);
   studentRoutes(app, auth, announcer);
   staffRoutes(app, auth);
+  cardRoutes(app, auth);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);
   return app;
 }

@@ -5,6 +5,7 @@ import { LIMITS } from '../shared/limits.ts';
 import {
   PROTOCOL_VERSION,
   type KioskConfig,
+  type KioskInfo,
   type Roster,
   type SchoolClosure,
   type SchoolInfo,
@@ -16,17 +17,18 @@ import type { Database, School } from './db/schema.ts';
 
 type Reader = Kysely<Database>;
 
-export async function findKiosk(db: Reader, kioskId: string): Promise<{ school: School; kiosk: { id: string; name: string } }> {
+export async function findKiosk(db: Reader, kioskId: string): Promise<{ school: School; kiosk: KioskInfo }> {
   const row = await db
     .selectFrom('kiosks')
     .innerJoin('schools', 'schools.id', 'kiosks.school_id')
     .selectAll('schools')
-    .select(['kiosks.id as kiosk_id', 'kiosks.name as kiosk_name'])
+    .select(['kiosks.id as kiosk_id', 'kiosks.name as kiosk_name', 'kiosks.scan_mode as kiosk_scan_mode'])
     .where('kiosks.id', '=', kioskId)
     .executeTakeFirst();
   if (!row) throw new DoorlineError('kiosk-not-found', { kioskId });
-  const { kiosk_id, kiosk_name, ...school } = row;
-  return { school, kiosk: { id: kiosk_id, name: kiosk_name } };
+  const { kiosk_id, kiosk_name, kiosk_scan_mode, ...school } = row;
+  // Said only for the camera: absent means the keyboard, and every keyboard kiosk's configuration stays as small as it was.
+  return { school, kiosk: { id: kiosk_id, name: kiosk_name, ...(kiosk_scan_mode === 'camera' ? { scanMode: kiosk_scan_mode } : {}) } };
 }
 
 export async function findSchool(db: Reader, schoolId: string): Promise<School> {

@@ -24,6 +24,13 @@ const CONTENT_SECURITY_POLICY = [
 
 /** On every answer, refusals before routing included (error-handler.ts sets them there). */
 export const EVERY_ANSWER_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' } as const;
+/**
+ * The kiosk page may also compile WebAssembly: a camera kiosk's barcode
+ * reader is ZXing compiled to it (src/ui/kiosk-camera.ts). Still no eval of
+ * script text, and no other page may.
+ */
+const KIOSK_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'");
+const KIOSK_PAGE = new Set(['/kiosk', '/kiosk.html']);
 
 /** The one script that runs as a worker, and so is governed by its own content policy. */
 const WORKER_SCRIPT = '/sw.js';
@@ -32,8 +39,9 @@ export function addSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
     reply.headers(EVERY_ANSWER_HEADERS);
     const type = String(reply.getHeader('content-type') ?? '');
-    if (type.startsWith('text/html') || request.url.split('?')[0] === WORKER_SCRIPT) {
-      reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    const path = request.url.split('?')[0] ?? '';
+    if (type.startsWith('text/html') || path === WORKER_SCRIPT) {
+      reply.header('content-security-policy', KIOSK_PAGE.has(path) ? KIOSK_POLICY : CONTENT_SECURITY_POLICY);
       reply.header('x-frame-options', 'DENY');
     }
     return payload;

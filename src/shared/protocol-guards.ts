@@ -189,7 +189,11 @@ export function assertKioskConfig(value: unknown): asserts value is KioskConfig 
   expectInteger(value.syncLimits.maxOps, '$.syncLimits.maxOps', { min: 1, max: 1_000_000 }, 'bad-response');
   expectOneOf(value.type, '$.type', ['kiosk-config'], 'bad-response');
   assertSchoolInfo(value.school, '$.school');
-  if (value.kiosk !== null) expectFields(value.kiosk, '$.kiosk', ['id', 'name']);
+  if (value.kiosk !== null) {
+    expectFields(value.kiosk, '$.kiosk', ['id', 'name']);
+    // A mode a newer server adds is read as the keyboard, which every kiosk has (see kiosk.ts).
+    if (value.kiosk.scanMode !== undefined) expectString(value.kiosk.scanMode, '$.kiosk.scanMode', { max: 32 }, 'bad-response');
+  }
   expectString(value.rosterVersion, '$.rosterVersion', { max: 128 }, 'bad-response');
 }
 

@@ -170,9 +170,13 @@ export interface SchoolInfo {
   settingsVersion?: number;
 }
 
+export type ScanMode = 'keyboard' | 'camera';
+
 export interface KioskInfo {
   id: string;
   name: string;
+  /** How the kiosk reads cards: a scanner typing into the ID field, or also its camera. Absent: the keyboard. */
+  scanMode?: ScanMode;
 }
 
 /** The largest sync request the server takes; a client never sends more. */

@@ -125,3 +125,17 @@ export function unpairedDetail(status: WorkerStatus | null): string {
   if (waiting === 0) return 'Nothing is waiting on this kiosk: every check-in reached the server.';
   return `${plural(waiting, 'check-in is', 'check-ins are')} kept on this kiosk and could not be sent.`;
 }
+
+/** Under the camera view while it is reading. */
+export const CAMERA_READY = 'Hold your card up to the camera, or scan or type the ID below.';
+
+/** Why the camera view is not there, by the DOMException name getUserMedia rejected with; the form below always works. */
+export function cameraProblem(errorName: string): string {
+  const fallback = 'Scan or type the ID below instead.';
+  if (errorName === 'NotAllowedError' || errorName === 'SecurityError')
+    return `This kiosk is not allowed to use its camera. Allow the camera for this page in the browser's settings, or ask the office. ${fallback}`;
+  if (errorName === 'NotFoundError' || errorName === 'OverconstrainedError') return `No camera was found on this kiosk. ${fallback}`;
+  if (errorName === 'NotReadableError') return `The camera is in use by another program or not working. ${fallback}`;
+  if (errorName === 'reader-unavailable') return `The card reader could not be loaded on this kiosk. ${fallback}`;
+  return `The camera could not be started. ${fallback}`;
+}

@@ -17,6 +17,7 @@ import {
   type Message,
 } from './kiosk-text.ts';
 import { startBridge } from './sw-bridge.ts';
+import type * as CameraModule from './kiosk-camera.ts';
 
 /** How long an answer stays on screen before the kiosk is ready-looking again. */
 const ANSWER_SHOWN_MS = 8000;
@@ -91,8 +92,20 @@ function show(message: Message): void {
   }, ANSWER_SHOWN_MS);
 }
 
+let camera = false;
+
 function useConfig(next: KioskConfig): void {
   config = next;
+  // The reader is its own bundle, named in the page (build.mjs), so a kiosk on the keyboard never loads it.
+  const reader = document.querySelector<HTMLMetaElement>('meta[name=camera-reader]')?.content;
+  if (next.kiosk?.scanMode === 'camera' && !camera && reader) {
+    camera = true;
+    // A reader that could not load (offline before it was ever kept) is asked for again with the next configuration.
+    import(reader).then(
+      (m: typeof CameraModule) => m.startCamera({ before: form, submit: checkStudent }),
+      () => (camera = false),
+    );
+  }
   schoolName.textContent = next.school.name;
   kioskName.textContent = next.kiosk?.name ?? 'Door kiosk';
   document.title = `${next.kiosk?.name ?? 'Kiosk'} — Doorline`;
@@ -159,11 +172,8 @@ element<HTMLAnchorElement>('export-queue').addEventListener('click', (event) => 
   })();
 });
 
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const studentId = input.value.trim();
-  input.value = '';
-  input.focus();
+/** A typed, scanned or camera-read ID: checks the student in and shows the answer. */
+function checkStudent(studentId: string): void {
   if (studentId === '') return;
   void (async () => {
     const kiosk = config ?? (await loadConfig());
@@ -175,6 +185,14 @@ form.addEventListener('submit', (event) => {
       show(FAILURE_MESSAGE);
     }
   })();
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const studentId = input.value.trim();
+  input.value = '';
+  input.focus();
+  checkStudent(studentId);
 });
 
 // A kiosk keeps its cursor in the input, so a scanner always types into it.

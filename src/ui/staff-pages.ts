@@ -2,7 +2,7 @@
 import type { StaffRole } from '../shared/account-protocol.ts';
 
 export interface StaffPage {
-  path: '/roll' | '/office' | '/students' | '/staff' | '/admin' | '/school';
+  path: '/roll' | '/office' | '/students' | '/staff' | '/admin' | '/school' | '/cards';
   label: string;
 }
 
@@ -12,11 +12,12 @@ const STUDENTS: StaffPage = { path: '/students', label: 'Students' };
 const STAFF: StaffPage = { path: '/staff', label: 'Staff' };
 const ADMIN: StaffPage = { path: '/admin', label: 'Admin' };
 const SCHOOL: StaffPage = { path: '/school', label: 'School settings' };
+const CARDS: StaffPage = { path: '/cards', label: 'Cards' };
 
 export const PAGES_FOR: Readonly<Record<StaffRole, readonly StaffPage[]>> = {
   teacher: [ROLL],
   office: [ROLL, OFFICE, STUDENTS],
-  admin: [ROLL, OFFICE, STUDENTS, STAFF, ADMIN, SCHOOL],
+  admin: [ROLL, OFFICE, STUDENTS, STAFF, ADMIN, CARDS, SCHOOL],
 };
 
 /** Where a person lands after signing in when no page asked for them. */
@@ -40,7 +41,7 @@ export function signInPath(next: string, reason?: SignInReason): string {
   return `/sign-in?next=${encodeURIComponent(next)}${reason ? `&reason=${reason}` : ''}`;
 }
 
-const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/students', '/staff', '/admin', '/school', '/setup']);
+const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/students', '/staff', '/admin', '/cards', '/school', '/setup']);
 
 /**
  * Where to go after signing in: the page asked for (`next`, already checked

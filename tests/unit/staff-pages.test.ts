@@ -5,7 +5,7 @@ describe('where staff may go', () => {
   it('lets each role open its own pages only', () => {
     expect(PAGES_FOR.teacher.map((p) => p.path)).toEqual(['/roll']);
     expect(PAGES_FOR.office.map((p) => p.path)).toEqual(['/roll', '/office', '/students']);
-    expect(PAGES_FOR.admin.map((p) => p.path)).toEqual(['/roll', '/office', '/students', '/staff', '/admin', '/school']);
+    expect(PAGES_FOR.admin.map((p) => p.path)).toEqual(['/roll', '/office', '/students', '/staff', '/admin', '/cards', '/school']);
     expect(HOME_OF).toEqual({ teacher: '/roll', office: '/office', admin: '/admin' });
   });
 
@@ -20,6 +20,8 @@ describe('where staff may go', () => {
     ['/staff', 'office', '/office'],
     ['/staff', 'admin', '/staff'],
     ['/admin', 'teacher', '/roll'],
+    ['/cards', 'office', '/office'],
+    ['/cards', 'admin', '/cards'],
     ['/office?from=mail', 'teacher', '/roll'],
     ['/kiosk', 'teacher', '/kiosk'],
     ['/setup', 'admin', '/setup'],

@@ -32,6 +32,7 @@ const PAGES: Record<string, { file: string; roles?: readonly StaffRole[]; before
   // The one page an admin with no school yet can open: where they create it (and admins add more schools).
   '/setup': { file: 'setup.html', roles: ['admin'], beforeSchool: true },
   '/school': { file: 'school.html', roles: ['admin'] },
+  '/cards': { file: 'cards.html', roles: ['admin'] },
 };
 
 /**
@@ -40,7 +41,7 @@ const PAGES: Record<string, { file: string; roles?: readonly StaffRole[]; before
  * keeps them a year without asking. Everything else is revalidated, which
  * keeps updates prompt; the worker's precache manifest versions it.
  */
-const FINGERPRINTED = /\.[0-9A-Z]{8}\.(?:js|css|svg)(?:\.map)?$/;
+const FINGERPRINTED = /\.[0-9A-Z]{8}\.(?:js|css|svg|wasm)(?:\.map)?$/;
 const COMPRESSED_COPY = /\.(?:br|gz)$/;
 const SOURCE_MAP = /\.map$/;
 
