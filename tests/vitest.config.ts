@@ -34,6 +34,8 @@ export default defineConfig({
           setupFiles: ['tests/support/server-setup.ts'],
           // Sign-in tests hash with scrypt on purpose, on a machine with two shared cores.
           testTimeout: 20_000,
+          // A file's set-up seeds a school or two (600 students each) on both databases.
+          hookTimeout: 30_000,
         },
       },
       ...('skip' in e2e

@@ -26,6 +26,8 @@ export interface BackPressureOptions {
   maxWaitingPerDevice: number;
   /** What Retry-After tells a refused client. */
   retryAfterSeconds: number;
+  /** How long writes are refused after a stall was seen: long enough for the backlog it caused to clear. */
+  stallHoldMs: number;
 }
 
 export const DEFAULT_BACK_PRESSURE: BackPressureOptions = {
@@ -33,13 +35,12 @@ export const DEFAULT_BACK_PRESSURE: BackPressureOptions = {
   maxEventLoopDelayMs: 2_000,
   maxWaitingPerDevice: 4,
   retryAfterSeconds: 5,
+  stallHoldMs: 1_000,
 };
 
 const WRITES = new Set(['/api/sync', '/api/marks', '/api/queue-imports', '/api/conflicts/resolve']);
 /** How often the event-loop delay is read and started afresh. */
 const SAMPLE_MS = 250;
-/** How long writes are refused after a stall was seen: long enough for the backlog it caused to clear. */
-const STALL_HOLD_MS = 1_000;
 
 const isWrite = (request: FastifyRequest): boolean => request.method === 'POST' && WRITES.has(request.url.split('?')[0] ?? '');
 
@@ -55,7 +56,7 @@ export function addBackPressure(app: FastifyInstance, options: BackPressureOptio
   const delay = monitorEventLoopDelay({ resolution: 20 });
   delay.enable();
   const sampler = setInterval(() => {
-    if (delay.max / 1e6 > options.maxEventLoopDelayMs) stalledUntil = Date.now() + STALL_HOLD_MS;
+    if (delay.max / 1e6 > options.maxEventLoopDelayMs) stalledUntil = Date.now() + options.stallHoldMs;
     delay.reset();
   }, SAMPLE_MS);
   sampler.unref();

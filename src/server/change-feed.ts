@@ -11,7 +11,7 @@ import { PROTOCOL_VERSION, type Change, type ChangePage } from '../shared/protoc
 import { localMoment } from '../shared/school-time.ts';
 import { sessionsOf } from '../shared/sessions.ts';
 import type { Database, School } from './db/schema.ts';
-import { hasSettings, schoolPeriods } from './school-queries.ts';
+import { schoolPeriods } from './school-queries.ts';
 
 const CHANGE_PAGE_SIZE = 500;
 
@@ -48,7 +48,7 @@ export async function changePage(
       .execute();
     const changes: Change[] = [
       { kind: 'roster', version: String(school.roster_version) },
-      ...(hasSettings(school) ? [{ kind: 'settings', version: Number(school.settings_version) } as const] : []),
+      { kind: 'settings', version: Number(school.settings_version) } as const,
       ...rows.map((r): Change => ({
         kind: 'record',
         studentId: r.student_number,

@@ -54,19 +54,8 @@ export async function findSchoolForWriting(trx: Transaction<Database>, schoolId:
   return school;
 }
 
-/**
- * Whether the school's row carries the settings school set-up added
- * (migration 0010). A row read from a database not yet migrated that far
- * lacks them: its school keeps the rules from before (no timetable of its
- * own, no grace, every day a school day).
- */
-export function hasSettings(school: School): boolean {
-  return school.settings_version !== undefined;
-}
-
 /** The school's timetable, in order. */
 export async function schoolPeriods(db: Reader, school: School): Promise<SchoolPeriod[]> {
-  if (!hasSettings(school)) return [];
   const rows = await db
     .selectFrom('school_periods')
     .select(['name', 'starts_at', 'ends_at'])
@@ -78,7 +67,6 @@ export async function schoolPeriods(db: Reader, school: School): Promise<SchoolP
 
 /** The school's days without school, earliest first. */
 export async function schoolClosures(db: Reader, school: School): Promise<SchoolClosure[]> {
-  if (!hasSettings(school)) return [];
   const rows = await db
     .selectFrom('school_closures')
     .select(['first_day', 'last_day', 'reason'])
@@ -99,7 +87,6 @@ export function weekdaysOffOf(school: Pick<School, 'weekdays_off'>): number[] {
 
 async function toSchoolInfo(db: Reader, school: School): Promise<SchoolInfo> {
   const info: SchoolInfo = { id: school.id, name: school.name, timeZone: school.time_zone, bellTime: school.bell_time };
-  if (!hasSettings(school)) return info;
   const [periods, closures] = await Promise.all([schoolPeriods(db, school), schoolClosures(db, school)]);
   return {
     ...info,
@@ -117,7 +104,7 @@ export function latenessRule(school: School, periods: readonly SchoolPeriod[]): 
   return {
     timeZone: school.time_zone,
     bellTime: school.bell_time,
-    lateGraceMinutes: hasSettings(school) ? Number(school.late_grace_minutes) : 0,
+    lateGraceMinutes: Number(school.late_grace_minutes),
     periods,
   };
 }

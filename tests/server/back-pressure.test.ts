@@ -75,7 +75,8 @@ describe.each(databases())('on %s', (database) => {
   });
 
   it('refuses writes for a moment after the event loop stalls, then takes them again', async () => {
-    t = await startTestApp({ database, backPressure: limits({ maxEventLoopDelayMs: 100 }) });
+    // Held for 3 s, so that a loaded machine still reaches the check inside the hold.
+    t = await startTestApp({ database, backPressure: limits({ maxEventLoopDelayMs: 100, stallHoldMs: 3_000 }) });
     const stalledUntil = Date.now() + 400;
     while (Date.now() < stalledUntil) {
       // A stall: the event loop serves nothing meanwhile.
@@ -84,7 +85,7 @@ describe.each(databases())('on %s', (database) => {
     const refused = await t.syncAsKiosk(batch(1, 5));
     expect(refused.statusCode).toBe(503);
     expect(refused.json().error.code).toBe('server-busy');
-    await new Promise((resolve) => setTimeout(resolve, 1300));
+    await new Promise((resolve) => setTimeout(resolve, 3_300));
     expect((await t.syncAsKiosk(batch(1, 5))).statusCode).toBe(200);
   });
 });
