@@ -115,7 +115,9 @@ describe("a real school's first morning", () => {
     await admin.getByRole('heading', { name: 'Northfield Academy is set up' }).waitFor();
     await checked(admin, 'setup-done');
 
-    await admin.goto(`${server.url}/admin`);
+    // The set-up's next steps lead on, in the order a school takes them.
+    await admin.getByRole('link', { name: 'Import the roster' }).click();
+    await admin.waitForURL(`${server.url}/admin#roster-import`);
     await importExport(admin, fixture, 'northfield-september.zip', '8 0 0 0');
     expect(server.query<{ n: number }>('select count(*) as n from students where left_at is null')[0]?.n).toBe(8);
     await checked(admin, 'imported');
@@ -183,9 +185,10 @@ describe("a real school's first morning", () => {
     const row = admin.getByRole('row', { name: teacherName });
     await expect.poll(async () => (await row.getByRole('cell').allTextContents()).slice(0, 3)).toEqual([teacher.email, 'Teacher', '7A']);
     await checked(admin, 'staff');
-    await row.getByRole('button', { name: `Reset password (${teacherName})` }).click();
-    await admin.getByRole('dialog').getByRole('button', { name: 'Reset the password' }).click();
-    await admin.getByRole('region', { name: 'One-time password' }).waitFor();
+    await row.getByRole('button', { name: `Give a one-time password (${teacherName})` }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Make a one-time password' }).click();
+    const shownOnce = admin.getByRole('region', { name: 'One-time password' });
+    await expect.poll(() => shownOnce.textContent()).toContain(`${teacherName}’s account is ready`);
     const oneTime = ((await admin.locator('#one-time-secret').textContent()) ?? '').trim();
     expect(oneTime).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
     await checked(admin, 'staff-one-time-password');
