@@ -122,6 +122,16 @@ describe("a real school's first morning", () => {
     expect(server.query<{ n: number }>('select count(*) as n from students where left_at is null')[0]?.n).toBe(8);
     await checked(admin, 'imported');
 
+    // Cards for the imported homeroom, with the school's name on them.
+    await admin.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'Cards' }).click();
+    await admin.waitForURL(`${server.url}/cards`);
+    await admin.getByLabel('Homeroom').selectOption('7A');
+    await expect.poll(() => admin.getByRole('article').count(), { timeout: 20_000 }).toBe(4);
+    expect(await admin.getByRole('article').first().textContent()).toContain('Northfield Academy');
+    await checked(admin, 'cards');
+    await admin.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'Admin' }).click();
+    await admin.waitForURL(`${server.url}/admin`);
+
     // A kiosk of the school's own, paired with a code the admin reads out.
     const kiosks = admin.getByRole('region', { name: 'Kiosks' });
     await kiosks.getByLabel('Name', { exact: true }).fill('Main door');
