@@ -58,6 +58,9 @@ export function needsSignIn(status: WorkerStatus | null): boolean {
 }
 
 export function sourceText(view: RollView): string {
+  // A new school's roll before its roster: say where the students come from, not only that there are none.
+  if (view.groups.length === 0)
+    return 'No students on the roster yet: an admin imports the roster on the Admin page, or the office adds students.';
   return view.source === 'device'
     ? 'From this device’s copy: marks are kept here and sent when online.'
     : 'Straight from the server: this device is not ready to work offline yet.';

@@ -115,6 +115,17 @@ describe("a real school's first morning", () => {
     await admin.getByRole('heading', { name: 'Northfield Academy is set up' }).waitFor();
     await checked(admin, 'setup-done');
 
+    // Before the roster, the pages say what is missing rather than showing nothing.
+    const early = await admin.context().newPage();
+    for (const page of ['students', 'roll']) {
+      await early.goto(`${server.url}/${page}`);
+      await early.getByRole('heading', { level: 1 }).waitFor();
+      await early.waitForLoadState('networkidle');
+      await early.getByText(/no students (yet|on the roster yet): .*import/i).waitFor();
+      await checked(early, `${page}-before-the-roster`);
+    }
+    await early.close();
+
     // The set-up's next steps lead on, in the order a school takes them.
     await admin.getByRole('link', { name: 'Import the roster' }).click();
     await admin.waitForURL(`${server.url}/admin#roster-import`);

@@ -103,6 +103,7 @@ describe('what the roll says', () => {
     };
     expect(sourceText(view)).toMatch(/^From this device’s copy/);
     expect(sourceText({ ...view, source: 'server' })).toMatch(/not ready to work offline yet/);
+    expect(sourceText({ ...view, groups: [], group: '', rows: [] })).toMatch(/^No students on the roster yet: an admin imports the roster/);
     expect(rollSummary(view)).toBe('2 students, 1 marked');
   });
 
