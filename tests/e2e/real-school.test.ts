@@ -225,5 +225,23 @@ describe("a real school's first morning", () => {
     await expect.poll(() => rollRow(roll, "Zoë O'Brien").textContent()).toMatch(/At the door \d\d:\d\d/);
     expect(await rollRow(roll, "Ana-María O'Brien").textContent()).toContain('Not scanned at the door');
     await checked(roll, 'teacher-roll');
+
+    // A closure made today on School settings: the roll says there is no school rather than showing a register to take.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+    await admin.getByRole('navigation', { name: 'Staff pages' }).getByRole('link', { name: 'School settings' }).click();
+    await admin.waitForURL(`${server.url}/school`);
+    await admin.getByRole('button', { name: 'Add a closure' }).click();
+    const closure = admin.getByRole('group', { name: 'Closure 1' });
+    await closure.getByLabel('First day').fill(today);
+    await closure.getByLabel('Last day').fill(today);
+    await closure.getByLabel('Reason').fill('Staff training day');
+    await admin.getByRole('button', { name: 'Save the settings' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await checked(admin, 'school-settings-closure');
+    await roll.reload();
+    await expect
+      .poll(() => roll.locator('#roll-subtitle').textContent(), { timeout: 30_000 })
+      .toContain('No school today: Staff training day');
+    await checked(roll, 'teacher-roll-closed');
   });
 });
