@@ -51,7 +51,7 @@ describe('the admin page', () => {
     await admin.page.reload();
     const row = admin.page.getByRole('row', { name: 'Main entrance' });
     await row.getByText('0.2.0').waitFor();
-    await row.getByText('Paired').waitFor();
+    await row.getByText('Paired', { exact: true }).waitFor();
     await row.getByRole('button', { name: 'Revoke' }).click();
     await admin.page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
     await row.getByText(/^Revoked/).waitFor();
