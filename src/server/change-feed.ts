@@ -111,7 +111,7 @@ export async function newestSeq(db: Kysely<Database>, schoolId: string): Promise
   return Number(row?.seq ?? 0);
 }
 
-/** The roll for one homeroom and session today, straight from the server (a page no worker controls). */
+/** The roll for one homeroom and session today, straight from the server (a page no worker controls): the students on the roster, and any leaver with a record today. */
 export async function serverRoll(
   db: Kysely<Database>,
   school: School,
@@ -121,7 +121,9 @@ export async function serverRoll(
 ): Promise<RollView> {
   const date = localMoment(now, school.time_zone).date;
   const periods = await schoolPeriods(db, school);
-  const groups = (await db.selectFrom('students').select('homeroom').distinct().where('school_id', '=', school.id).execute())
+  const groups = (
+    await db.selectFrom('students').select('homeroom').distinct().where('school_id', '=', school.id).where('left_at', 'is', null).execute()
+  )
     .map((r) => r.homeroom)
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const chosen = group !== null && groups.includes(group) ? group : (groups[0] ?? '');
@@ -153,6 +155,10 @@ export async function serverRoll(
     ])
     .where('students.school_id', '=', school.id)
     .where('students.homeroom', '=', chosen)
+    // Those who left are off the roll, as on the kiosks; one a kiosk still holding the old roster let in today stays, so the office sees who is in.
+    .where((eb) =>
+      eb.or([eb('students.left_at', 'is', null), eb('attendance.student_id', 'is not', null), eb('door.student_id', 'is not', null)]),
+    )
     .orderBy('students.name')
     .execute();
   return {

@@ -18,7 +18,14 @@ export function keepSession(store: Store, session: SessionInfo & { school: Schoo
   const kept: KeptSession = {
     name: session.staff.name,
     role: session.staff.role,
-    school: { name: session.school.name, timeZone: session.school.timeZone, bellTime: session.school.bellTime },
+    school: {
+      name: session.school.name,
+      timeZone: session.school.timeZone,
+      bellTime: session.school.bellTime,
+      // The roll says "No school today" offline too.
+      ...(session.school.weekdaysOff ? { weekdaysOff: session.school.weekdaysOff } : {}),
+      ...(session.school.closures ? { closures: session.school.closures } : {}),
+    },
     ...(session.homerooms ? { homerooms: session.homerooms } : {}),
   };
   try {

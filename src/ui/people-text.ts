@@ -12,7 +12,10 @@ export function studentStateText(student: StudentView, timeZone: string, now: nu
 
 /** "12 students", "1 student", with "the first 100 shown" when the server has more. */
 export function studentCountText(count: number, more: boolean, searched: boolean): string {
-  if (count === 0) return searched ? 'No student matches that search.' : 'This school has no students yet.';
+  if (count === 0)
+    return searched
+      ? 'No student matches that search.'
+      : 'This school has no students yet: import the roster on the Admin page, or add them above.';
   const shown = `${count.toLocaleString('en')} student${count === 1 ? '' : 's'}`;
   return more ? `The first ${shown} shown: type more of a name or ID to narrow the list.` : `${shown} found.`;
 }

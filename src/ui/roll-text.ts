@@ -2,6 +2,8 @@
 import { DAY_SESSION } from '../shared/attendance-model.ts';
 import type { OpErrorCode } from '../shared/error-codes.ts';
 import type { RollRow, RollView } from '../shared/office-protocol.ts';
+import type { SchoolClosure } from '../shared/protocol.ts';
+import { isSchoolDay } from '../shared/school-days.ts';
 import { ulidTime } from '../shared/ulid.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
 import { clockTime } from './format-time.ts';
@@ -56,6 +58,9 @@ export function needsSignIn(status: WorkerStatus | null): boolean {
 }
 
 export function sourceText(view: RollView): string {
+  // A new school's roll before its roster: say where the students come from, not only that there are none.
+  if (view.groups.length === 0)
+    return 'No students on the roster yet: an admin imports the roster on the Admin page, or the office adds students.';
   return view.source === 'device'
     ? 'From this device’s copy: marks are kept here and sent when online.'
     : 'Straight from the server: this device is not ready to work offline yet.';
@@ -65,4 +70,11 @@ export function sourceText(view: RollView): string {
 export function rollSummary(view: RollView): string {
   const marked = view.rows.filter((row) => row.status !== null).length;
   return `${plural(view.rows.length, 'student', 'students')}, ${marked.toLocaleString('en')} marked`;
+}
+
+/** "No school today: Christmas holidays" on a closure or a weekday off, so an empty roll is not taken for a missing one; '' on a school day. */
+export function noSchoolText(date: string, calendar: { weekdaysOff?: readonly number[]; closures?: readonly SchoolClosure[] }): string {
+  if (isSchoolDay(date, calendar)) return '';
+  const closure = (calendar.closures ?? []).find((c) => c.firstDay <= date && date <= c.lastDay);
+  return closure && closure.reason.trim() !== '' ? `No school today: ${closure.reason.trim()}` : 'No school today';
 }

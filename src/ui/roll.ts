@@ -14,7 +14,7 @@ import { element } from './dom.ts';
 import { dayText } from './format-time.ts';
 import { readRollChoice, rollPath, saveRollChoice } from './roll-choice.ts';
 import { renderRollRows } from './roll-row.ts';
-import { needsSignIn, refusalOf, rollQueueText, rollSummary, sessionLabel, sourceText } from './roll-text.ts';
+import { needsSignIn, noSchoolText, refusalOf, rollQueueText, rollSummary, sessionLabel, sourceText } from './roll-text.ts';
 import { call, callChecked } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
 import { signInPath } from './staff-pages.ts';
@@ -49,6 +49,7 @@ async function start(): Promise<void> {
   });
   if (!staff) return;
   const timeZone = staff.school.timeZone;
+  const school = staff.school;
   const homerooms = staff.homerooms ?? [];
   let view: RollView | null = null;
   /** Marks posted and not yet answered: a roll read meanwhile would hide them for a moment. */
@@ -67,7 +68,13 @@ async function start(): Promise<void> {
     groupSelect.replaceChildren(...current.groups.map((g) => new Option(g, g, false, g === current.group)));
     sessionSelect.replaceChildren(...current.sessions.map((s) => new Option(sessionLabel(s), s, false, s === current.session)));
     // A school with no students yet has no homeroom to name.
-    subtitle.textContent = [current.group, sessionLabel(current.session), dayText(current.date), rollSummary(current)]
+    subtitle.textContent = [
+      current.group,
+      sessionLabel(current.session),
+      dayText(current.date),
+      noSchoolText(current.date, school),
+      rollSummary(current),
+    ]
       .filter((part) => part !== '')
       .join(' · ');
     source.textContent = sourceText(current);

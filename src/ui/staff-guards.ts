@@ -25,6 +25,7 @@ import {
   type StudentView,
 } from '../shared/people-protocol.ts';
 import { LATEST_TIME } from '../shared/protocol-guards.ts';
+import type { SchoolClosure } from '../shared/protocol.ts';
 
 const TIME = { min: 0, max: LATEST_TIME };
 const COUNT = { min: 0, max: Number.MAX_SAFE_INTEGER };
@@ -74,7 +75,8 @@ function expectTexts(value: unknown, path: string, max: number): asserts value i
 export interface KeptSession {
   name: string;
   role: StaffRole;
-  school: { name: string; timeZone: string; bellTime: string };
+  /** The days off and closures are absent from what an older page kept, and from an older server. */
+  school: { name: string; timeZone: string; bellTime: string; weekdaysOff?: number[]; closures?: SchoolClosure[] };
   /** A teacher's homerooms, the first one the roll opens on; absent from what an older page kept. */
   homerooms?: string[];
 }
@@ -87,6 +89,20 @@ export function assertKeptSession(value: unknown): asserts value is KeptSession 
   expectText(value.school.name, '$.school.name', 200);
   expectText(value.school.timeZone, '$.school.timeZone', 100);
   expectText(value.school.bellTime, '$.school.bellTime', 5);
+  if (value.school.weekdaysOff !== undefined) {
+    expectArray(value.school.weekdaysOff, '$.school.weekdaysOff', 'bad-response');
+    value.school.weekdaysOff.forEach((day, i) => expectInteger(day, `$.school.weekdaysOff[${i}]`, { min: 1, max: 7 }, 'bad-response'));
+  }
+  if (value.school.closures !== undefined) {
+    expectArray(value.school.closures, '$.school.closures', 'bad-response');
+    value.school.closures.forEach((closure, i) => {
+      const at = `$.school.closures[${i}]`;
+      expectFields(closure, at, ['firstDay', 'lastDay', 'reason']);
+      expectText(closure.firstDay, `${at}.firstDay`, 10);
+      expectText(closure.lastDay, `${at}.lastDay`, 10);
+      expectText(closure.reason, `${at}.reason`, 200);
+    });
+  }
   if (value.homerooms !== undefined) expectTexts(value.homerooms, '$.homerooms', 64);
 }
 

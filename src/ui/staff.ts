@@ -86,7 +86,15 @@ async function start(): Promise<void> {
     if (active) actions.append(rowButton('Edit', member.name, () => startEditing(member)));
     // Your own account is changed by another admin: nobody locks themselves out.
     if (member.id !== myId) {
-      if (active) actions.append(rowButton('Reset password', member.name, () => void resetPassword(member)));
+      // An account made by hand or by the import has no password of its own yet: it is given one, not reset.
+      if (active)
+        actions.append(
+          rowButton(
+            member.mustChangePassword ? 'Give a one-time password' : 'Reset password',
+            member.name,
+            () => void resetPassword(member),
+          ),
+        );
       actions.append(
         active
           ? rowButton('Deactivate', member.name, () => void setActive(member, false))
@@ -165,18 +173,26 @@ async function start(): Promise<void> {
   }
 
   async function resetPassword(member: StaffView): Promise<void> {
-    const sure = await confirmDialog({
-      heading: `Reset the password of ${member.name}?`,
-      text: `${member.name}’s password stops working and they are signed out. You get a one-time password to give them.`,
-      confirm: 'Reset the password',
-    });
+    const sure = await confirmDialog(
+      member.mustChangePassword
+        ? {
+            heading: `Give ${member.name} a one-time password?`,
+            text: `${member.name} has not chosen a password yet. Any one-time password given before stops working. You get a new one to give them.`,
+            confirm: 'Make a one-time password',
+          }
+        : {
+            heading: `Reset the password of ${member.name}?`,
+            text: `${member.name}’s password stops working and they are signed out. You get a one-time password to give them.`,
+            confirm: 'Reset the password',
+          },
+    );
     if (!sure) return;
     alert.textContent = '';
     const answer = await callChecked(`/api/staff/${encodeURIComponent(member.id)}/password-reset`, assertOneTimePassword, {
       method: 'POST',
     });
     if (!answer.ok) showRefusal(answer, `The password of ${member.name} was not reset`);
-    else showOneTimePassword(answer.body, true);
+    else showOneTimePassword(answer.body, !member.mustChangePassword);
     await load();
   }
 

@@ -36,6 +36,19 @@ describe('the session kept for working offline', () => {
     expect(keptSession(store)).toEqual(stored);
   });
 
+  it('keeps the school’s days off and closures, so the roll says "No school today" offline', () => {
+    const store = memory();
+    const closures = [{ firstDay: '2026-12-21', lastDay: '2027-01-05', reason: 'Christmas holidays' }];
+    keepSession(store, { ...session, school: { ...session.school, weekdaysOff: [6, 7], closures } });
+    expect(keptSession(store)?.school).toEqual({
+      name: 'Riverside Community School',
+      timeZone: 'Europe/London',
+      bellTime: '08:45',
+      weekdaysOff: [6, 7],
+      closures,
+    });
+  });
+
   it('forgets it on sign-out', () => {
     const store = memory();
     keepSession(store, session);
@@ -47,6 +60,8 @@ describe('the session kept for working offline', () => {
     ['not json'],
     ['{"name":"Eve","role":"superuser","school":{"name":"x","timeZone":"UTC","bellTime":"08:00"}}'],
     ['{"name":"Eve","role":"admin"}'],
+    ['{"name":"Eve","role":"admin","school":{"name":"x","timeZone":"UTC","bellTime":"08:00","weekdaysOff":[8]}}'],
+    ['{"name":"Eve","role":"admin","school":{"name":"x","timeZone":"UTC","bellTime":"08:00","closures":[{"firstDay":"2026-12-21"}]}}'],
   ])('trusts nothing it cannot check: %s', (stored) => {
     const store = memory();
     store.setItem('doorline.session', stored);

@@ -37,7 +37,7 @@ describe('words on the students, staff and kiosk pages', () => {
   });
 
   it.each([
-    [0, false, false, 'This school has no students yet.'],
+    [0, false, false, 'This school has no students yet: import the roster on the Admin page, or add them above.'],
     [0, false, true, 'No student matches that search.'],
     [1, false, true, '1 student found.'],
     [100, true, false, 'The first 100 students shown: type more of a name or ID to narrow the list.'],

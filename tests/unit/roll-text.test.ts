@@ -6,6 +6,7 @@ import {
   doorText,
   markText,
   needsSignIn,
+  noSchoolText,
   refusalOf,
   rollQueueText,
   rollSummary,
@@ -102,6 +103,24 @@ describe('what the roll says', () => {
     };
     expect(sourceText(view)).toMatch(/^From this device’s copy/);
     expect(sourceText({ ...view, source: 'server' })).toMatch(/not ready to work offline yet/);
+    expect(sourceText({ ...view, groups: [], group: '', rows: [] })).toMatch(/^No students on the roster yet: an admin imports the roster/);
     expect(rollSummary(view)).toBe('2 students, 1 marked');
+  });
+
+  it.each([
+    ['2026-12-02', 'a Wednesday in term', ''],
+    ['2026-12-05', 'a Saturday', 'No school today'],
+    ['2026-12-22', 'a day of the Christmas closure', 'No school today: Christmas holidays'],
+    ['2027-01-05', 'the closure’s last day', 'No school today: Christmas holidays'],
+    ['2026-10-28', 'a closure given no reason', 'No school today'],
+  ])('says whether %s (%s) is a school day', (date, _what, words) => {
+    const calendar = {
+      weekdaysOff: [6, 7],
+      closures: [
+        { firstDay: '2026-12-21', lastDay: '2027-01-05', reason: 'Christmas holidays' },
+        { firstDay: '2026-10-26', lastDay: '2026-10-30', reason: ' ' },
+      ],
+    };
+    expect(noSchoolText(date, calendar)).toBe(words);
   });
 });
