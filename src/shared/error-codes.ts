@@ -122,6 +122,12 @@ export const ERROR_CODES = {
   'database-unsupported': { status: 0, message: 'This DATABASE_URL is not supported.' },
   'invalid-config': { status: 0, message: 'The configuration is not valid.' },
   'database-unreachable': { status: 0, message: 'The database named by DATABASE_URL cannot be reached.' },
+
+  // The command line's backup and restore.
+  'not-a-backup': { status: 0, message: 'This file is not a Doorline database.' },
+  'backup-too-new': { status: 0, message: 'This backup was made by a newer Doorline: restore it with that version or a later one.' },
+  'database-in-use': { status: 0, message: 'A Doorline server has the database open: stop it before restoring.' },
+  'backup-needs-sqlite': { status: 0, message: 'A PostgreSQL database is backed up with pg_dump and restored with pg_restore.' },
 } as const satisfies Record<string, { status: number; message: string; retryable?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
