@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   'sign-in-failed': { status: 401, message: 'That sign-in name and password do not match.' },
   'too-many-attempts': { status: 429, message: 'Too many failed attempts; wait a few minutes and try again.' },
   forbidden: { status: 403, message: 'Your role does not allow this.' },
+  'metrics-token-invalid': { status: 401, message: 'Send the metrics token (METRICS_TOKEN) as Authorization: Bearer TOKEN.' },
   'origin-mismatch': { status: 403, message: "This request did not come from Doorline's own pages." },
   'password-change-required': { status: 403, message: 'Choose a new password before going on.' },
   'weak-password': {
