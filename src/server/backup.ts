@@ -78,6 +78,21 @@ export function checkBackup(file: string): BackupFacts {
   }
 }
 
+/**
+ * The copy carries the source's WAL mode in its header, and each opening
+ * would leave a -wal and a -shm file beside it; in rollback mode it is one
+ * file that can be moved, copied and opened read-only alone. The server
+ * turns WAL back on when it opens a restored database.
+ */
+function makeSelfContained(file: string): void {
+  const db = new SQLite(file, { fileMustExist: true });
+  try {
+    db.pragma('journal_mode = DELETE');
+  } finally {
+    db.close();
+  }
+}
+
 /** Refuses to write over `file`: a backup never replaces another one. */
 function mustBeNew(file: string): void {
   if (fs.existsSync(file)) throw new DoorlineError('invalid-config', { file }, `${file} already exists: name a new file for the backup.`);
@@ -100,12 +115,13 @@ export async function backupDatabase(source: string, destination: string): Promi
     // The server may be mid-batch: wait for its write lock rather than fail.
     db.pragma('busy_timeout = 5000');
     await db.backup(partial, { progress: () => ALL_PAGES });
+    makeSelfContained(partial);
     const facts = checkBackup(partial);
     mustBeNew(destination);
     fs.renameSync(partial, destination);
     return { ...facts, file: destination };
   } catch (error) {
-    fs.rmSync(partial, { force: true });
+    for (const leftover of [partial, `${partial}-wal`, `${partial}-shm`]) fs.rmSync(leftover, { force: true });
     throw error;
   } finally {
     db.close();
@@ -171,6 +187,7 @@ export async function restoreDatabase(backup: string, target: string, now = Date
     } finally {
       source.close();
     }
+    makeSelfContained(incoming);
     checkBackup(incoming);
     let keptAs: string | null = null;
     if (lock) {
@@ -181,7 +198,7 @@ export async function restoreDatabase(backup: string, target: string, now = Date
     fs.renameSync(incoming, target);
     return { ...facts, file: target, keptAs };
   } catch (error) {
-    fs.rmSync(incoming, { force: true });
+    for (const leftover of [incoming, `${incoming}-wal`, `${incoming}-shm`]) fs.rmSync(leftover, { force: true });
     throw error;
   } finally {
     lock?.close();

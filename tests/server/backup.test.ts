@@ -151,9 +151,12 @@ describe('a backup of the live SQLite file', () => {
     await loop.done;
 
     expect(facts.schema).toBe(checkBackup(server.file).schema);
+    // One file, whole by itself: nothing beside it to keep with it.
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('backup.db'))).toEqual(['backup.db']);
     const restored = path.join(dir, 'restored', 'doorline.db');
     const restoredFacts = await restoreDatabase(backup, restored);
     expect(restoredFacts.keptAs).toBeNull();
+    expect(fs.readdirSync(path.dirname(restored))).toEqual(['doorline.db']);
     const copy = opIdsIn(restored);
     const whole = wholeBatchesIn(copy, loop.batches);
     expect(whole).toBeGreaterThanOrEqual(acknowledgedBefore);
