@@ -10,14 +10,17 @@ import { handleClientError, handleError } from './error-handler.ts';
 import { Announcer } from './events/announce.ts';
 import type { EventBus } from './events/event-bus.ts';
 import { MemoryEventBus } from './events/memory-event-bus.ts';
+import { Metrics } from './metrics.ts';
 import { PostgresEventBus } from './events/postgres-event-bus.ts';
 import { acceptBodies } from './request-body.ts';
+import { loggerOptions, RequestLog } from './request-log.ts';
 import { appShellRoutes } from './routes/app-shell.ts';
 import { cardRoutes } from './routes/cards.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kioskRoutes } from './routes/kiosk.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { officeRoutes } from './routes/office.ts';
 import { schoolRoutes } from './routes/schools.ts';
 import { rosterImportRoutes } from './routes/roster-import.ts';
@@ -32,6 +35,10 @@ export interface AppOptions {
   /** The built app to serve; omitted in API-only tests. */
   publicDir?: string;
   logLevel?: string;
+  /** Where log lines go; standard output unless given (tests read them). */
+  logStream?: { write: (line: string) => void };
+  /** The bearer token `GET /api/metrics` asks for; without one the endpoint answers 404. */
+  metricsToken?: string | null;
   /** The server's clock; tests move it to expire sessions and codes. */
   now?: () => number;
   /** Whose X-Forwarded-For (and -Proto, -Host) to believe: nobody's unless set (see config.ts). */
@@ -77,7 +84,8 @@ function busFor(db: Db): EventBus {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
-    logger: { level: options.logLevel ?? 'silent' },
+    logger: loggerOptions(options.logLevel ?? 'silent', options.logStream),
+    logController: new RequestLog(),
     bodyLimit: LIMITS.maxBodyBytes,
     http: { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkEveryMs },
     requestTimeout: timeouts.requestMs,
@@ -94,6 +102,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await bus.start();
   app.addHook('onClose', () => bus.close());
   const announcer = new Announcer(bus, options.db);
+  const metrics = new Metrics();
+  metrics.countRequests(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request) => {
     throw new DoorlineError('not-found', { method: request.method, url: request.url.split('?')[0] });
@@ -107,14 +117,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   sessionRoutes(app, auth, new SignIn(options.db, auth.now));
   deviceRoutes(app, auth, announcer);
   kioskRoutes(app, auth);
-  syncRoutes(app, auth, announcer);
+  syncRoutes(app, auth, announcer, metrics);
   officeRoutes(app, auth, announcer);
   schoolRoutes(app, auth, announcer);
   rosterImportRoutes(app, auth, announcer);
-  eventRoutes(app, auth, bus, options.eventHeartbeatMs);
+  eventRoutes(app, auth, bus, metrics, options.eventHeartbeatMs);
   studentRoutes(app, auth, announcer);
   staffRoutes(app, auth);
   cardRoutes(app, auth);
+  metricsRoutes(app, metrics, options.metricsToken ?? null);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);
   return app;
 }

@@ -23,6 +23,10 @@ export interface Config {
   trustProxy: boolean | string;
   /** Server processes sharing the port (`WORKERS`, through node:cluster); more than one only on PostgreSQL. */
   workers: number;
+  /** pino's level for the server's log (`LOG_LEVEL`). */
+  logLevel: string;
+  /** The bearer token a scraper sends to `GET /api/metrics` (`METRICS_TOKEN`); null: no metrics endpoint. */
+  metricsToken: string | null;
 }
 
 const DEFAULT_DATABASE_FILE = './data/doorline.db';
@@ -119,7 +123,32 @@ export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): Config {
     seedDemo: env.DOORLINE_DEMO !== '0',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     workers: parseWorkers(env.WORKERS, database),
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    metricsToken: parseMetricsToken(env.METRICS_TOKEN),
   };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parseLogLevel(raw: string | undefined): string {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === '') return 'warn';
+  if (!LOG_LEVELS.includes(value))
+    throw new DoorlineError('invalid-config', { LOG_LEVEL: raw }, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${raw}".`);
+  return value;
+}
+
+/** A token short enough to guess, or one no header can carry, is refused rather than served. */
+function parseMetricsToken(raw: string | undefined): string | null {
+  const value = (raw ?? '').trim();
+  if (value === '') return null;
+  if (!/^[\x21-\x7e]{16,200}$/.test(value))
+    throw new DoorlineError(
+      'invalid-config',
+      { METRICS_TOKEN: '***' },
+      'METRICS_TOKEN must be 16 to 200 printable characters without spaces (such as the output of: openssl rand -hex 32).',
+    );
+  return value;
 }
 
 const MAX_WORKERS = 64;

@@ -32,7 +32,13 @@ async function prepareDatabase(config: Config) {
 
 /** Serves HTTP on an open database until SIGTERM or SIGINT, then finishes what it holds. */
 async function serve(config: Config, db: Db): Promise<string> {
-  const app = await buildApp({ db, publicDir: config.publicDir, logLevel: process.env.LOG_LEVEL ?? 'warn', trustProxy: config.trustProxy });
+  const app = await buildApp({
+    db,
+    publicDir: config.publicDir,
+    logLevel: config.logLevel,
+    metricsToken: config.metricsToken,
+    trustProxy: config.trustProxy,
+  });
   const close = async (): Promise<void> => {
     await app.close();
     await db.destroy();

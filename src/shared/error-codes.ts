@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   'sign-in-failed': { status: 401, message: 'That sign-in name and password do not match.' },
   'too-many-attempts': { status: 429, message: 'Too many failed attempts; wait a few minutes and try again.' },
   forbidden: { status: 403, message: 'Your role does not allow this.' },
+  'metrics-token-invalid': { status: 401, message: 'Send the metrics token (METRICS_TOKEN) as Authorization: Bearer TOKEN.' },
   'origin-mismatch': { status: 403, message: "This request did not come from Doorline's own pages." },
   'password-change-required': { status: 403, message: 'Choose a new password before going on.' },
   'weak-password': {
@@ -122,6 +123,12 @@ export const ERROR_CODES = {
   'database-unsupported': { status: 0, message: 'This DATABASE_URL is not supported.' },
   'invalid-config': { status: 0, message: 'The configuration is not valid.' },
   'database-unreachable': { status: 0, message: 'The database named by DATABASE_URL cannot be reached.' },
+
+  // The command line's backup and restore.
+  'not-a-backup': { status: 0, message: 'This file is not a Doorline database.' },
+  'backup-too-new': { status: 0, message: 'This backup was made by a newer Doorline: restore it with that version or a later one.' },
+  'database-in-use': { status: 0, message: 'A Doorline server has the database open: stop it before restoring.' },
+  'backup-needs-sqlite': { status: 0, message: 'A PostgreSQL database is backed up with pg_dump and restored with pg_restore.' },
 } as const satisfies Record<string, { status: number; message: string; retryable?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
-import { buildApp, type ServerTimeouts } from '../../src/server/app.ts';
+import { buildApp, type AppOptions, type ServerTimeouts } from '../../src/server/app.ts';
 import type { BackPressureOptions } from '../../src/server/back-pressure.ts';
 import { migrate, openDatabase, type Db } from '../../src/server/db/open-database.ts';
 import { DEMO_ACCOUNTS, ensureDemoAccounts, ensureDemoSchool } from '../../src/server/demo-school.ts';
@@ -64,7 +64,12 @@ async function emptyDatabase(kind: TestDatabase): Promise<Db> {
 }
 
 export async function startTestApp(
-  options: { database?: TestDatabase; publicDir?: string; backPressure?: BackPressureOptions; timeouts?: Partial<ServerTimeouts> } = {},
+  options: {
+    database?: TestDatabase;
+    publicDir?: string;
+    backPressure?: BackPressureOptions;
+    timeouts?: Partial<ServerTimeouts>;
+  } & Pick<AppOptions, 'logLevel' | 'logStream' | 'metricsToken'> = {},
 ): Promise<TestApp> {
   const { database = 'sqlite', ...appOptions } = options;
   const db = await emptyDatabase(database);

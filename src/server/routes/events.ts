@@ -14,6 +14,7 @@ import { LIVE_EVENTS_VERSION, type LiveEvent } from '../../shared/live-events.ts
 import type { Auth } from '../auth/principal.ts';
 import { newestSeq } from '../change-feed.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { Metrics } from '../metrics.ts';
 
 /** Under the minute most proxies allow an idle response. */
 export const HEARTBEAT_MS = 20_000;
@@ -31,7 +32,7 @@ function resumeFrom(value: unknown, where: string): number | null {
   return Number(value);
 }
 
-export function eventRoutes(app: FastifyInstance, auth: Auth, bus: EventBus, heartbeatMs = HEARTBEAT_MS): void {
+export function eventRoutes(app: FastifyInstance, auth: Auth, bus: EventBus, metrics: Metrics, heartbeatMs = HEARTBEAT_MS): void {
   const open = new Set<PassThrough>();
   // Fastify waits for open responses before it closes: end the streams first.
   app.addHook('preClose', async () => {
@@ -61,7 +62,9 @@ export function eventRoutes(app: FastifyInstance, auth: Auth, bus: EventBus, hea
     // Listening before the first read: nothing between the two is lost.
     const unsubscribe = bus.subscribe(schoolId, { events: (events) => events.forEach(write), gap: catchUp });
     const heartbeat = setInterval(() => void stream.write(': still here\n\n'), heartbeatMs);
+    const closed = metrics.eventStreamOpened();
     const finish = () => {
+      closed();
       clearInterval(heartbeat);
       unsubscribe();
       open.delete(stream);

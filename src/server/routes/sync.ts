@@ -16,6 +16,8 @@ import type { Auth, Principal } from '../auth/principal.ts';
 import { ingestBatch, ingestDirectMark, type DeviceReport, type Sender, type SyncBatch } from '../ingest.ts';
 import { BatchBody, bodyOf } from '../request-body.ts';
 import { writtenBy, type Announcer } from '../events/announce.ts';
+import type { Metrics } from '../metrics.ts';
+import { logDevice } from '../request-log.ts';
 
 function senderOf(principal: Principal, deviceId: string | null): Sender {
   return principal.kind === 'device'
@@ -55,7 +57,7 @@ function clockOffset(request: FastifyRequest, now: number): number | null {
   return now - Number(header);
 }
 
-export function syncRoutes(app: FastifyInstance, auth: Auth, announcer: Announcer): void {
+export function syncRoutes(app: FastifyInstance, auth: Auth, announcer: Announcer, metrics: Metrics): void {
   app.post('/api/sync', { onRequest: auth.before('sender') }, async (request, reply) => {
     const principal = await auth.requireSender(request);
     const body = bodyOf(request);
@@ -71,6 +73,9 @@ export function syncRoutes(app: FastifyInstance, auth: Auth, announcer: Announce
     if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d{1,15}$/.test(cursor)))
       throw new DoorlineError('invalid-header', { header: CURSOR_HEADER, expected: 'a change-feed cursor' });
     const answer = await ingestBatch(auth.db, senderOf(principal, batch.deviceId), batch, report, now, clockOffset(request, now));
+    logDevice(request, batch.deviceId);
+    metrics.countReceipts(answer.receipts);
+    metrics.deviceReported(batch.deviceId, report.queueDepth);
     await announcer.announce(principal.schoolId, {
       ...writtenBy(answer.receipts),
       ...(principal.kind === 'device' ? { deviceId: principal.deviceId } : {}),
@@ -87,6 +92,7 @@ export function syncRoutes(app: FastifyInstance, auth: Auth, announcer: Announce
     const body = bodyOf(request);
     assertMarkInput(body);
     const result = await ingestDirectMark(auth.db, senderOf(principal, null), body, auth.now());
+    metrics.countOutcome(result.duplicate ? 'duplicate' : result.outcome.status);
     if (result.outcome.status === 'rejected') throw new DoorlineError(result.outcome.code, { opId: body.opId, studentId: body.studentId });
     if (!result.duplicate)
       await announcer.announce(principal.schoolId, {
