@@ -14,6 +14,7 @@ import { PostgresEventBus } from './events/postgres-event-bus.ts';
 import { acceptBodies } from './request-body.ts';
 import { appShellRoutes } from './routes/app-shell.ts';
 import { cardRoutes } from './routes/cards.ts';
+import { todayRoutes } from './routes/today.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -115,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   studentRoutes(app, auth, announcer);
   staffRoutes(app, auth);
   cardRoutes(app, auth);
+  todayRoutes(app, auth);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);
   return app;
 }
