@@ -5,10 +5,13 @@
  */
 import type { Kysely } from 'kysely';
 import type { Actor } from '../shared/attendance-model.ts';
+import { DoorlineError } from '../shared/error-codes.ts';
+import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { localMoment } from '../shared/school-time.ts';
 import { todaySummary } from '../shared/today.ts';
-import type { TodayView } from '../shared/today-protocol.ts';
+import type { StudentHistory, TodayView } from '../shared/today-protocol.ts';
 import type { Database } from './db/schema.ts';
+import { parseStored } from './record-book.ts';
 import { findSchool, latenessRule, schoolClosures, schoolPeriods, weekdaysOffOf } from './school-queries.ts';
 
 export async function schoolToday(db: Kysely<Database>, schoolId: string, now: number): Promise<TodayView> {
@@ -65,4 +68,76 @@ export async function schoolToday(db: Kysely<Database>, schoolId: string, now: n
     }),
     teachers,
   });
+}
+
+/** How far back a student's history goes on the office's page. */
+export const HISTORY_DAYS = 14;
+
+/** A student's last fortnight: every change to their records, with who made it and from which kiosk, and every note. */
+export async function studentHistory(db: Kysely<Database>, schoolId: string, studentId: string, now: number): Promise<StudentHistory> {
+  const school = await findSchool(db, schoolId);
+  const student = await db
+    .selectFrom('students')
+    .select(['id', 'name', 'homeroom'])
+    .where('school_id', '=', school.id)
+    .where('student_number', '=', studentId)
+    .executeTakeFirst();
+  if (!student) throw new DoorlineError('student-not-found', { studentId });
+  const since = localMoment(now - (HISTORY_DAYS - 1) * 86_400_000, school.time_zone).date;
+  const [entries, notes] = await Promise.all([
+    db
+      .selectFrom('audit_log')
+      .leftJoin('devices', (join) =>
+        join.onRef('devices.id', '=', 'audit_log.device_id').onRef('devices.school_id', '=', 'audit_log.school_id'),
+      )
+      .leftJoin('kiosks', 'kiosks.id', 'devices.kiosk_id')
+      .select([
+        'audit_log.date',
+        'audit_log.session',
+        'audit_log.at',
+        'audit_log.action',
+        'audit_log.actor_name',
+        'audit_log.note',
+        'audit_log.after',
+        'audit_log.id',
+        'kiosks.name as kiosk_name',
+      ])
+      .where('audit_log.school_id', '=', school.id)
+      .where('audit_log.student_id', '=', student.id)
+      .where('audit_log.date', '>=', since)
+      .orderBy('audit_log.id', 'desc')
+      .execute(),
+    db
+      .selectFrom('notes')
+      .select(['date', 'session', 'written_at', 'author', 'text'])
+      .where('school_id', '=', school.id)
+      .where('student_id', '=', student.id)
+      .where('date', '>=', since)
+      .orderBy('written_at', 'desc')
+      .execute(),
+  ]);
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'student-history',
+    studentId,
+    name: student.name,
+    homeroom: student.homeroom,
+    since,
+    entries: entries.map((row) => {
+      const after = parseStored(row.after);
+      return {
+        date: row.date,
+        session: row.session,
+        at: Number(row.at),
+        action: row.action,
+        by: row.actor_name,
+        kiosk: row.kiosk_name ?? null,
+        status: after.status,
+        checkInAt: after.checkInAt,
+        checkOutAt: after.checkOutAt,
+        note: row.note,
+      };
+    }),
+    notes: notes.map((n) => ({ date: n.date, session: n.session, at: Number(n.written_at), by: n.author, text: n.text })),
+  };
 }

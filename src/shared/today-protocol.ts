@@ -162,3 +162,70 @@ export function assertTodayView(value: unknown): asserts value is TodayView {
   expectStudents(value.missing, '$.missing');
   expectStudents(value.leftEarly, '$.leftEarly');
 }
+
+/** One change to one of the student's records: a mark, a merge, a conflict or its settling. */
+export interface StudentHistoryEntry {
+  date: string;
+  session: string;
+  at: number;
+  action: 'mark' | 'merge' | 'conflict' | 'resolve';
+  /** Who: a person's name or the kiosk's. */
+  by: string;
+  /** The kiosk the change came from, when a kiosk sent it. */
+  kiosk: string | null;
+  /** The record after the change. */
+  status: AttendanceStatus | null;
+  checkInAt: number | null;
+  checkOutAt: number | null;
+  note: string | null;
+}
+
+export interface StudentNoteEntry {
+  date: string;
+  session: string;
+  at: number;
+  by: string;
+  text: string;
+}
+
+/** `GET /api/today/student?studentId=`: a student's recent days, newest first. */
+export interface StudentHistory {
+  v: ProtocolVersion;
+  type: 'student-history';
+  studentId: string;
+  name: string;
+  homeroom: string;
+  /** The first day shown, YYYY-MM-DD. */
+  since: string;
+  entries: StudentHistoryEntry[];
+  notes: StudentNoteEntry[];
+}
+
+export function assertStudentHistory(value: unknown): asserts value is StudentHistory {
+  expectFields(value, '$', ['type', 'studentId', 'name', 'homeroom', 'since', 'entries', 'notes']);
+  expectOneOf(value.type, '$.type', ['student-history'], 'bad-response');
+  expectString(value.name, '$.name', { min: 0, max: 200 }, 'bad-response');
+  expectString(value.homeroom, '$.homeroom', { min: 0, max: 64 }, 'bad-response');
+  expectArray(value.entries, '$.entries', 'bad-response');
+  value.entries.forEach((e, i) => {
+    const path = `$.entries[${i}]`;
+    expectFields(e, path, ['date', 'session', 'at', 'action', 'by', 'kiosk', 'status', 'checkInAt', 'checkOutAt', 'note']);
+    expectString(e.date, `${path}.date`, { max: 10 }, 'bad-response');
+    expectString(e.session, `${path}.session`, { max: 32 }, 'bad-response');
+    expectInteger(e.at, `${path}.at`, TIME, 'bad-response');
+    expectString(e.by, `${path}.by`, { min: 0, max: 200 }, 'bad-response');
+    if (e.kiosk !== null) expectString(e.kiosk, `${path}.kiosk`, { min: 0, max: 200 }, 'bad-response');
+    if (e.status !== null) expectOneOf(e.status, `${path}.status`, STATUSES, 'bad-response');
+    expectTimeOrNull(e.checkInAt, `${path}.checkInAt`);
+    expectTimeOrNull(e.checkOutAt, `${path}.checkOutAt`);
+    if (e.note !== null) expectString(e.note, `${path}.note`, { min: 0, max: 10_000 }, 'bad-response');
+  });
+  expectArray(value.notes, '$.notes', 'bad-response');
+  value.notes.forEach((n, i) => {
+    const path = `$.notes[${i}]`;
+    expectFields(n, path, ['date', 'session', 'at', 'by', 'text']);
+    expectInteger(n.at, `${path}.at`, TIME, 'bad-response');
+    expectString(n.by, `${path}.by`, { min: 0, max: 200 }, 'bad-response');
+    expectString(n.text, `${path}.text`, { min: 0, max: 10_000 }, 'bad-response');
+  });
+}

@@ -108,6 +108,50 @@ describe.each(databases())('on %s', (database) => {
     expect(after.periods.map((p: { name: string }) => p.name)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6']);
   });
 
+  it('opens a student’s recent days: every change with who made it and from which kiosk, and every note', async () => {
+    t.clock.now = at('09:40');
+    const [, late, , , excused] = await homeroomOf('7A');
+    const note = await t.app.inject({
+      method: 'POST',
+      url: '/api/marks',
+      headers: office,
+      payload: {
+        v: 1,
+        opId: opId(),
+        kind: 'note',
+        studentId: excused,
+        at: t.clock.now,
+        session: 'day',
+        text: 'Excused: Medical appointment',
+      },
+    });
+    expect(note.statusCode).toBeLessThan(300);
+    const kioskDay = await t.app.inject({ url: `/api/today/student?studentId=${late}`, headers: office });
+    expect(kioskDay.statusCode).toBe(200);
+    expect(kioskDay.json()).toMatchObject({ type: 'student-history', studentId: late, homeroom: '7A', since: '2026-11-11' });
+    expect(kioskDay.json().entries).toEqual([
+      expect.objectContaining({
+        date: '2026-11-24',
+        session: 'day',
+        by: 'Main entrance',
+        kiosk: 'Main entrance',
+        status: 'late',
+        checkInAt: at('08:20'),
+      }),
+    ]);
+    const officeDay = (await t.app.inject({ url: `/api/today/student?studentId=${excused}`, headers: office })).json();
+    expect(officeDay.entries[0]).toMatchObject({ by: 'Katherine Johnson', kiosk: null, status: 'excused' });
+    expect(officeDay.notes).toEqual([
+      { date: '2026-11-24', session: 'day', at: at('09:40'), by: 'Katherine Johnson', text: 'Excused: Medical appointment' },
+    ]);
+    const unknown = await t.app.inject({ url: '/api/today/student?studentId=nobody', headers: office });
+    expect(unknown.json().error.code).toBe('student-not-found');
+    const ours = await t.app.inject({ url: `/api/today/student?studentId=${late}`, headers: hill.as.office });
+    expect(ours.statusCode).toBe(404);
+    const teacher = await t.app.inject({ url: `/api/today/student?studentId=${late}`, headers: await t.signIn('teacher') });
+    expect(teacher.statusCode).toBe(403);
+  });
+
   it('expects nobody on a Saturday or on a closure day', async () => {
     t.clock.now = at('10:00', '2026-11-28');
     const saturday = await today();
