@@ -1,0 +1,98 @@
+/**
+ * The office's day at a glance in Chromium: the counts on /office, a door
+ * check-in reaching them without a reload, a missing student excused from
+ * the list by keyboard, a student's history, axe, and a screenshot under
+ * tests/e2e/output/ for review.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { axeViolations } from './support/axe.ts';
+import { nudgeSync, openKiosk, scan, until } from './support/kiosk-browser.ts';
+import { useBrowserAndServer } from './support/lifecycle.ts';
+import { signInAs } from './support/staff-browser.ts';
+
+const e2e = useBrowserAndServer();
+const output = fileURLToPath(new URL('./output/', import.meta.url));
+
+/** A figure of the day, read by its label as a screen reader does. */
+function count(page: Page, label: string) {
+  return page.getByRole('definition', { name: label, exact: true });
+}
+
+function statusOf(studentId: string): string | undefined {
+  return e2e.server.query<{ status: string }>(
+    "select a.status from attendance a join students s on s.id = a.student_id where s.student_number = ? and a.session = 'day'",
+    studentId,
+  )[0]?.status;
+}
+
+describe('today, at a glance', () => {
+  it('counts the day, follows a check-in live and excuses a missing student from the list', async () => {
+    const office = await signInAs(e2e.browser, e2e.server.url, 'office', '/office');
+    const page = office.page;
+    await page.getByRole('heading', { name: 'Today, at a glance' }).waitFor();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    const inBuilding = count(page, 'In the building');
+    await expect.poll(() => inBuilding.textContent(), { timeout: 10_000 }).toBe('0');
+    const expected = Number((await count(page, 'Expected today').textContent())?.replace(/,/g, ''));
+    // A weekend run expects nobody; on a school day the whole roster is expected.
+    expect([0, 600]).toContain(expected);
+
+    // A kiosk checks a student in; the office's count follows without a reload.
+    const kiosk = await e2e.browser.newContext();
+    const door = await openKiosk(kiosk, e2e.server.url, e2e.server.pairingCode);
+    await scan(door, '100001', /Ada Lovelace — (checked in|late)/);
+    await nudgeSync(door);
+    await until('the check-in on the server', () => statusOf('100001') !== undefined);
+    const reached = Date.now();
+    await expect.poll(() => inBuilding.textContent(), { timeout: 5_000, interval: 100 }).toBe('1');
+    expect(Date.now() - reached).toBeLessThan(5_000);
+    await expect.poll(() => page.getByText(/^Live — updated \d\d:\d\d$/).count()).toBe(1);
+
+    if (expected > 0) {
+      // Find Alan by his ID, open his day, and excuse him, by keyboard alone.
+      const search = page.getByLabel('Find a student (name or ID) or a homeroom');
+      await search.focus();
+      await page.keyboard.type('100002');
+      const missing = page.getByRole('table', { name: 'Missing' });
+      await expect.poll(() => missing.getByRole('row').count()).toBe(2);
+      const name = (await missing.getByRole('rowheader').getByRole('button').textContent()) ?? '';
+      await missing.getByRole('button', { name, exact: true }).focus();
+      await page.keyboard.press('Enter');
+      const history = page.getByRole('dialog', { name: `${name}: today and the last two weeks` });
+      await history.getByText('Nothing recorded in these two weeks.').waitFor();
+      await page.keyboard.press('Escape');
+      await history.waitFor({ state: 'detached' });
+
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: new RegExp(`^Mark ${name}`) });
+      await dialog.waitFor();
+      expect(await dialog.getByLabel('Excused').isChecked()).toBe(true);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('Medical appointment');
+      await page.keyboard.press('Enter');
+      await dialog.waitFor({ state: 'detached' });
+      await page
+        .getByRole('status')
+        .filter({ hasText: `${name} marked excused.` })
+        .waitFor();
+      await until('the excuse on the server', () => statusOf('100002') === 'excused');
+      await expect.poll(() => count(page, 'Excused').textContent(), { timeout: 10_000 }).toBe('1');
+      await expect.poll(() => missing.getByRole('row').count()).toBe(1);
+      const [note] = e2e.server.query<{ text: string }>('select text from notes');
+      expect(note?.text).toBe('Excused: Medical appointment');
+      await search.fill('');
+    }
+
+    expect(await axeViolations(page)).toEqual([]);
+    fs.mkdirSync(output, { recursive: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: path.join(output, 'dashboard.png'), fullPage: true });
+    await kiosk.close();
+    await office.context.close();
+  });
+});
