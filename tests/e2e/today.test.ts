@@ -19,7 +19,7 @@ const output = fileURLToPath(new URL('./output/', import.meta.url));
 
 /** A figure of the day, read by its label as a screen reader does. */
 function count(page: Page, label: string) {
-  return page.getByRole('definition', { name: label, exact: true });
+  return page.getByRole('definition').and(page.getByLabel(label, { exact: true }));
 }
 
 function statusOf(studentId: string): string | undefined {
@@ -74,6 +74,8 @@ describe('today, at a glance', () => {
       expect(await dialog.getByLabel('Excused').isChecked()).toBe(true);
       await page.keyboard.press('Tab');
       await page.keyboard.type('Medical appointment');
+      fs.mkdirSync(output, { recursive: true });
+      await page.screenshot({ path: path.join(output, 'dashboard-mark.png') });
       await page.keyboard.press('Enter');
       await dialog.waitFor({ state: 'detached' });
       await page
@@ -88,10 +90,29 @@ describe('today, at a glance', () => {
       await search.fill('');
     }
 
+    // The breakdowns open by keyboard: Ada's homeroom counts her in, and every period is listed.
+    for (const summary of ['By homeroom', 'By period']) {
+      await page.getByText(summary, { exact: true }).focus();
+      await page.keyboard.press('Enter');
+    }
+    const ada = e2e.server.query<{ homeroom: string }>("select homeroom from students where student_number = '100001'")[0];
+    const adaRow = page
+      .getByRole('table', { name: 'Today by homeroom' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${ada?.homeroom}`) }) });
+    await expect.poll(() => adaRow.getByRole('cell').nth(1).textContent()).toBe('1');
+    expect(await page.getByRole('table', { name: 'Today by period' }).getByRole('rowheader').count()).toBe(6);
+
     expect(await axeViolations(page)).toEqual([]);
     fs.mkdirSync(output, { recursive: true });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: path.join(output, 'dashboard.png'), fullPage: true });
+
+    // Offline, the page keeps the day it last knew and says when that was.
+    await office.context.setOffline(true);
+    await page.getByRole('button', { name: 'Refresh today' }).press('Enter');
+    await page.getByText(/^Offline — showing the day as it was at \d\d:\d\d$/).waitFor();
+    expect(await inBuilding.textContent()).toBe('1');
     await kiosk.close();
     await office.context.close();
   });
