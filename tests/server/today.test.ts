@@ -70,6 +70,8 @@ describe.each(databases())('on %s', (database) => {
       leftEarly: 0,
     });
 
+    const teacher = await t.db.selectFrom('staff').select('id').where('email', '=', 'teacher@riverside.example').executeTakeFirstOrThrow();
+    await t.db.insertInto('staff_homerooms').values({ staff_id: teacher.id, school_id: t.schoolId, homeroom: '7B' }).execute();
     const [onTime, late, leaving, absent, excused] = await homeroomOf('7A');
     t.clock.now = at('09:30');
     const synced = await t.syncAsKiosk([
@@ -105,6 +107,17 @@ describe.each(databases())('on %s', (database) => {
     const dayRolls = after.rollsNotTaken.filter((r: { session: string }) => r.session === 'day');
     expect(dayRolls.map((r: { homeroom: string }) => r.homeroom)).not.toContain('7A');
     expect(dayRolls[0]).toMatchObject({ minutesLate: 90 });
+    expect(dayRolls.find((r: { homeroom: string }) => r.homeroom === '7B')).toEqual({
+      homeroom: '7B',
+      session: 'day',
+      teachers: ['Grace Hopper'],
+      minutesLate: 90,
+    });
+    expect(after.homerooms.find((h: { name: string }) => h.name === '7B').teachers).toEqual(['Grace Hopper']);
+    // P1 began at 08:10: its rolls are 80 minutes late, 7A's too (the office marked the day, not P1).
+    expect(after.rollsNotTaken.find((r: { homeroom: string; session: string }) => r.homeroom === '7A' && r.session === 'P1')).toMatchObject(
+      { minutesLate: 80 },
+    );
     expect(after.periods.map((p: { name: string }) => p.name)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6']);
   });
 
