@@ -31,6 +31,8 @@ import { countHead, countList, homeroomRows, lateRow, leftRow, missingRow, perio
 /** Read again this often while the event stream is open (a safety net), and while it is not. */
 const LIVE_POLL_MS = 60_000;
 const FALLBACK_POLL_MS = 10_000;
+/** How long, online, a mark made here is shown as sending before the server's figures are trusted over it. */
+const WAITING_MS = 120_000;
 
 export interface TodayOptions {
   timeZone: string;
@@ -50,8 +52,8 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
   let view: TodayView | null = null;
   let live = false;
   let freshness: Freshness = { kind: 'loading' };
-  /** Marks made here that the server has not counted yet, by student. */
-  const waiting = new Map<string, AttendanceStatus>();
+  /** Marks made here that the server has not counted yet, by student, with when they were made. */
+  const waiting = new Map<string, { status: AttendanceStatus; since: number }>();
 
   function table(rowsId: string, emptyId: string, rows: HTMLTableRowElement[], emptyText: string): void {
     element<HTMLElement>(rowsId).replaceChildren(...rows);
@@ -71,7 +73,7 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
     const query = search.value;
     const shown = (s: TodayStudent) => matchesSearch(s, query);
     const missing = sortStudents(
-      view.missing.filter((s) => shown(s) && waiting.get(s.studentId) !== 'excused'),
+      view.missing.filter((s) => shown(s) && waiting.get(s.studentId)?.status !== 'excused'),
       missingSort.value as StudentSort,
     );
     table(
@@ -81,9 +83,7 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
         missingRow(s, {
           onOpen: open,
           onMark: (student) => void mark(student),
-          waiting: waiting.has(s.studentId)
-            ? `Marked ${STATUS_WORDS[waiting.get(s.studentId) ?? 'absent'].toLowerCase()} here — sending`
-            : null,
+          waiting: waitingText(s.studentId),
         }),
       ),
       query.trim() === '' ? 'Nobody is missing: every expected student is in, marked or excused.' : 'Nobody missing matches the search.',
@@ -108,6 +108,11 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
     table('homerooms-rows', 'homerooms-empty', homeroomRows(view), 'No homerooms on the roster yet.');
     element<HTMLElement>('periods-head').replaceWith(Object.assign(countHead('Period'), { id: 'periods-head' }));
     table('periods-rows', 'periods-empty', periodRows(view), 'This school has no periods: only the day’s roll is kept.');
+  }
+
+  function waitingText(studentId: string): string | null {
+    const mark = waiting.get(studentId);
+    return mark ? `Marked ${STATUS_WORDS[mark.status].toLowerCase()} here — sending` : null;
   }
 
   function open(student: TodayStudent): void {
@@ -137,7 +142,9 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
         alert.textContent = '';
         for (const [studentId, marked] of waiting) {
           const still = view.missing.find((s) => s.studentId === studentId);
-          if (!still || still.status === marked) waiting.delete(studentId);
+          // Online, a mark the server has not counted within the wait was refused or is stuck: the list shows the server's word again.
+          const stale = navigator.onLine && Date.now() - marked.since > WAITING_MS;
+          if (!still || still.status === marked.status || stale) waiting.delete(studentId);
         }
         const time = clockTime(view.asOf, timeZone);
         freshness = live ? { kind: 'live', time } : { kind: 'polling', time };
@@ -195,7 +202,7 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
       });
       if (!note.ok) showRefusal(note, `The reason for ${student.name} was not saved`);
     }
-    waiting.set(student.studentId, choice.status);
+    waiting.set(student.studentId, { status: choice.status, since: Date.now() });
     const word = STATUS_WORDS[choice.status].toLowerCase();
     status.textContent =
       answer.body.queued && !navigator.onLine
