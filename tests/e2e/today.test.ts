@@ -1,7 +1,8 @@
 /**
  * The office's day at a glance in Chromium: the counts on /office, a door
  * check-in reaching them without a reload, a missing student excused from
- * the list by keyboard, a student's history, axe, and a screenshot under
+ * the list by keyboard, a student’s history, the day kept offline and a mark
+ * made offline, axe, and a screenshot under
  * tests/e2e/output/ for review.
  */
 import fs from 'node:fs';
@@ -113,6 +114,22 @@ describe('today, at a glance', () => {
     await page.getByRole('button', { name: 'Refresh today' }).press('Enter');
     await page.getByText(/^Offline — showing the day as it was at \d\d:\d\d$/).waitFor();
     expect(await inBuilding.textContent()).toBe('1');
+    if (expected > 0) {
+      // A mark made offline waits in the worker and reaches the server once back online.
+      await page.getByLabel('Find a student (name or ID) or a homeroom').fill('100003');
+      const missing = page.getByRole('table', { name: 'Missing' });
+      await missing.getByRole('button', { name: /^Mark .* absent or excused$/ }).click();
+      const dialog = page.getByRole('dialog', { name: /^Mark / });
+      await dialog.getByLabel('Absent').check();
+      await dialog.getByRole('button', { name: 'Save the mark' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /marked absent\. Saved on this computer — will send when online\.$/ })
+        .waitFor();
+      await office.context.setOffline(false);
+      await nudgeSync(page);
+      await until('the offline absent on the server', () => statusOf('100003') === 'absent');
+    }
     await kiosk.close();
     await office.context.close();
   });
