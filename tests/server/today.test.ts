@@ -215,5 +215,14 @@ describe.each(databases())('on %s', (database) => {
     const extra = await t.app.inject({ url: '/api/today?school=other', headers: office });
     expect(extra.statusCode).toBe(400);
     expect(extra.json().error.code).toBe('invalid-query');
+    for (const url of [
+      '/api/today/student',
+      '/api/today/student?studentId=',
+      '/api/today/student?studentId=a%20b',
+      '/api/today/student?studentId=1&x=2',
+    ]) {
+      const refused = await t.app.inject({ url, headers: office });
+      expect([refused.statusCode, refused.json().error.code]).toEqual([400, 'invalid-query']);
+    }
   });
 });
