@@ -32,9 +32,16 @@ export function countCells(counts: TodayCounts): HTMLTableCellElement[] {
   return COUNT_FIELDS.map((field) => make('td', { className: 'number', text: counts[field].toLocaleString('en') }));
 }
 
-/** The student's name as a button that opens their day. */
-export function nameButton(student: TodayStudent, open: (student: TodayStudent) => void): HTMLButtonElement {
-  const button = make('button', { className: 'link-button', text: student.name, attrs: { type: 'button' } });
+/**
+ * The student's name as a button that opens their day. `data-key` names the
+ * control across redraws, so the focus stays on it when the lists change.
+ */
+export function nameButton(student: TodayStudent, list: string, open: (student: TodayStudent) => void): HTMLButtonElement {
+  const button = make('button', {
+    className: 'link-button',
+    text: student.name,
+    attrs: { type: 'button', 'data-key': `${list}:open:${student.studentId}` },
+  });
   button.addEventListener('click', () => open(student));
   return button;
 }
@@ -47,11 +54,14 @@ export interface MissingRowOptions {
 }
 
 export function missingRow(student: TodayStudent, options: MissingRowOptions): HTMLTableRowElement {
-  const mark = make('button', { text: 'Mark…', attrs: { type: 'button', 'aria-label': `Mark ${student.name} absent or excused` } });
+  const mark = make('button', {
+    text: 'Mark…',
+    attrs: { type: 'button', 'aria-label': `Mark ${student.name} absent or excused`, 'data-key': `missing:mark:${student.studentId}` },
+  });
   mark.addEventListener('click', () => options.onMark(student));
   return make('tr', {}, [
     make('th', { attrs: { scope: 'row' } }, [
-      nameButton(student, options.onOpen),
+      nameButton(student, 'missing', options.onOpen),
       make('span', { className: 'hint id', text: ` ${student.studentId}` }),
     ]),
     make('td', { text: student.homeroom }),
@@ -62,7 +72,7 @@ export function missingRow(student: TodayStudent, options: MissingRowOptions): H
 
 export function lateRow(student: TodayStudent, timeZone: string, onOpen: (student: TodayStudent) => void): HTMLTableRowElement {
   return make('tr', {}, [
-    make('th', { attrs: { scope: 'row' } }, [nameButton(student, onOpen)]),
+    make('th', { attrs: { scope: 'row' } }, [nameButton(student, 'late', onOpen)]),
     make('td', { text: student.homeroom }),
     make('td', { text: student.checkInAt === null ? 'Marked late, no door scan' : clockTime(student.checkInAt, timeZone) }),
   ]);
@@ -70,7 +80,7 @@ export function lateRow(student: TodayStudent, timeZone: string, onOpen: (studen
 
 export function leftRow(student: TodayStudent, timeZone: string, onOpen: (student: TodayStudent) => void): HTMLTableRowElement {
   return make('tr', {}, [
-    make('th', { attrs: { scope: 'row' } }, [nameButton(student, onOpen)]),
+    make('th', { attrs: { scope: 'row' } }, [nameButton(student, 'left', onOpen)]),
     make('td', { text: student.homeroom }),
     make('td', { text: student.checkOutAt === null ? '' : clockTime(student.checkOutAt, timeZone) }),
     make('td', { text: student.status === null ? '' : STATUS_WORDS[student.status] }),

@@ -17,7 +17,7 @@ import { assertTodayView, type TodayStudent, type TodayView } from '../shared/to
 import { ulid } from '../shared/ulid.ts';
 import { element } from './dom.ts';
 import { clockTime, dayText } from './format-time.ts';
-import { onLiveEvents } from './live-events.ts';
+import { liveStreamOpen, onLiveEvents } from './live-events.ts';
 import { callChecked, type Refused } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
 import { followRefusal } from './staff-session.ts';
@@ -51,6 +51,8 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
 
   let view: TodayView | null = null;
   let live = false;
+  /** When the figures shown were last read, by this computer's clock. */
+  let lastRead = 0;
   let freshness: Freshness = { kind: 'loading' };
   /** Marks made here that the server has not counted yet, by student, with when they were made. */
   const waiting = new Map<string, { status: AttendanceStatus; since: number }>();
@@ -62,7 +64,23 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
     empty.textContent = emptyText;
   }
 
+  /** The redrawn control that had the focus, found again by its key. */
+  function refocus(key: string | undefined): void {
+    if (key === undefined) return;
+    document.querySelector<HTMLElement>(`#today-section [data-key="${CSS.escape(key)}"]`)?.focus();
+  }
+
   function render(): void {
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.key : undefined;
+    try {
+      draw();
+    } finally {
+      if (focused !== undefined && !(document.activeElement instanceof HTMLElement && document.activeElement.dataset.key === focused))
+        refocus(focused);
+    }
+  }
+
+  function draw(): void {
     freshnessLine.textContent = freshnessText(freshness);
     freshnessLine.dataset.state = freshness.kind;
     if (!view) return;
@@ -116,10 +134,8 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
   }
 
   function open(student: TodayStudent): void {
-    const from = document.activeElement;
-    void historyDialog(student, timeZone).then(() => {
-      if (from instanceof HTMLElement && from.isConnected) from.focus();
-    });
+    const from = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.key : undefined;
+    void historyDialog(student, timeZone).then(() => refocus(from));
   }
 
   function showRefusal(answer: Refused, doing: string): void {
@@ -139,6 +155,7 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
       const answer = await callChecked('/api/today', assertTodayView);
       if (answer.ok) {
         view = answer.body;
+        lastRead = Date.now();
         alert.textContent = '';
         for (const [studentId, marked] of waiting) {
           const still = view.missing.find((s) => s.studentId === studentId);
@@ -223,16 +240,12 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
     if (event.kind === 'ready' || event.kind === 'catch-up') live = true;
     void load();
   });
-  const poll = (): void => {
-    setTimeout(
-      () => {
-        if (document.visibilityState === 'visible') void load().finally(poll);
-        else poll();
-      },
-      live ? LIVE_POLL_MS : FALLBACK_POLL_MS,
-    );
-  };
-  poll();
+  setInterval(() => {
+    // A stream that closed (a proxy that buffers it, a server that went away) leaves the page on this timer until it opens again.
+    if (!liveStreamOpen()) live = false;
+    if (document.visibilityState !== 'visible') return;
+    if (!live || view === null || Date.now() - lastRead >= LIVE_POLL_MS) void load();
+  }, FALLBACK_POLL_MS);
   window.addEventListener('online', () => void load());
   window.addEventListener('offline', () => {
     live = false;
