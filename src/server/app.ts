@@ -16,6 +16,7 @@ import { acceptBodies } from './request-body.ts';
 import { loggerOptions, RequestLog } from './request-log.ts';
 import { appShellRoutes } from './routes/app-shell.ts';
 import { cardRoutes } from './routes/cards.ts';
+import { todayRoutes } from './routes/today.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -126,6 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   staffRoutes(app, auth);
   cardRoutes(app, auth);
   metricsRoutes(app, metrics, options.metricsToken ?? null);
+  todayRoutes(app, auth);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);
   return app;
 }

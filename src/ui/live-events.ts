@@ -111,3 +111,8 @@ export function onLiveEvents(kinds: readonly LiveEventKind[], handle: Handler): 
   }
   open();
 }
+
+/** Whether the page's stream is open now: a page that cannot hold it reads what it shows on a timer instead. */
+export function liveStreamOpen(): boolean {
+  return source !== null && source.readyState === EventSource.OPEN;
+}

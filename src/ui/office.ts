@@ -1,5 +1,5 @@
 /**
- * The office: open conflicts, each settled in a dialog (or several alike at
+ * The office: today at a glance (today.ts), open conflicts, each settled in a dialog (or several alike at
  * once), new ones announced in one banner however many arrive, and a revoked
  * kiosk's saved check-ins imported from its file.
  */
@@ -20,6 +20,7 @@ import { followRefusal, requireStaff } from './staff-session.ts';
 import { newConflictsText } from './staff-text.ts';
 import { startBridge } from './sw-bridge.ts';
 import { onLiveEvents } from './live-events.ts';
+import { startToday } from './today.ts';
 
 /** The list is read again this often while the page is visible. */
 const REFRESH_MS = 60_000;
@@ -163,7 +164,7 @@ async function start(): Promise<void> {
   });
 
   // New conflicts arrive with the worker's pulls: one banner, however many.
-  startBridge(
+  const bridge = startBridge(
     () => undefined,
     (pulled) => {
       const next = afterPull(notice, pulled);
@@ -174,6 +175,7 @@ async function start(): Promise<void> {
       } else if (next.action === 'reload-quietly') void load();
     },
   );
+  startToday({ timeZone, bridge });
   onLiveEvents(['conflicts-opened', 'conflicts-resolved', 'catch-up'], () => void load());
   setInterval(() => {
     if (document.visibilityState === 'visible') void load();

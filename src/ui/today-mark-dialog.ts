@@ -1,0 +1,63 @@
+/**
+ * Marks a missing student absent or excused, with a reason typed or chosen
+ * from a short list, in a modal `<dialog>` (focus stays inside, Escape
+ * cancels). Resolves with what the person chose, or null.
+ */
+import { make } from './dom.ts';
+import { REASONS } from './today-text.ts';
+
+export interface MarkChoice {
+  status: 'absent' | 'excused';
+  /** Empty when none was given. */
+  reason: string;
+}
+
+let dialogs = 0;
+
+export function markDialog(student: { name: string; homeroom: string }): Promise<MarkChoice | null> {
+  const n = ++dialogs;
+  const headingId = `mark-heading-${n}`;
+  const radio = (value: MarkChoice['status'], text: string, checked: boolean) => {
+    const input = make('input', { attrs: { type: 'radio', name: `mark-status-${n}`, value, id: `mark-${value}-${n}` } });
+    input.checked = checked;
+    return make('div', { className: 'choice' }, [input, make('label', { text, attrs: { for: input.id } })]);
+  };
+  const reason = make('input', {
+    attrs: { id: `mark-reason-${n}`, type: 'text', list: `mark-reasons-${n}`, maxlength: '200', autocomplete: 'off' },
+  });
+  const reasons = make(
+    'datalist',
+    { attrs: { id: `mark-reasons-${n}` } },
+    REASONS.map((r) => make('option', { attrs: { value: r } })),
+  );
+  const cancel = make('button', { text: 'Cancel', attrs: { type: 'button' } });
+  const save = make('button', { className: 'primary', text: 'Save the mark', attrs: { type: 'submit' } });
+  const form = make('form', { attrs: { method: 'dialog' } }, [
+    make('fieldset', {}, [make('legend', { text: 'Mark as' }), radio('excused', 'Excused', true), radio('absent', 'Absent', false)]),
+    make('label', { text: 'Reason (type one or choose from the list)', attrs: { for: reason.id } }),
+    reason,
+    reasons,
+    make('div', { className: 'actions' }, [cancel, save]),
+  ]);
+  const dialog = make('dialog', { className: 'mark-dialog', attrs: { 'aria-labelledby': headingId } }, [
+    make('h2', { text: `Mark ${student.name} (${student.homeroom})`, attrs: { id: headingId } }),
+    form,
+  ]);
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    let choice: MarkChoice | null = null;
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const chosen = form.querySelector<HTMLInputElement>('input[type="radio"]:checked');
+      choice = { status: chosen?.value === 'absent' ? 'absent' : 'excused', reason: reason.value.trim() };
+      dialog.close('save');
+    });
+    cancel.addEventListener('click', () => dialog.close('cancel'));
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(choice);
+    });
+    dialog.showModal();
+    form.querySelector<HTMLInputElement>('input[type="radio"]:checked')?.focus();
+  });
+}

@@ -1,0 +1,70 @@
+/** The words of "Today, at a glance": pure, so they are tested as a table. */
+import type { TodayCounts, TodayStudent } from '../shared/today-protocol.ts';
+
+export const COUNT_WORDS: Record<keyof TodayCounts, string> = {
+  expected: 'Expected today',
+  inBuilding: 'In the building',
+  present: 'Present',
+  late: 'Late',
+  absent: 'Absent',
+  excused: 'Excused',
+  unaccounted: 'Not yet accounted for',
+  leftEarly: 'Left early',
+};
+
+/** The reasons offered when marking from the missing list; any other can be typed. */
+export const REASONS: readonly string[] = ['Ill', 'Medical appointment', 'Family reasons', 'School trip', 'Religious observance'];
+
+export type Freshness =
+  { kind: 'loading' } | { kind: 'live'; time: string } | { kind: 'polling'; time: string } | { kind: 'offline'; time: string | null };
+
+/** What the line beside the heading says about how current the figures are. */
+export function freshnessText(freshness: Freshness): string {
+  switch (freshness.kind) {
+    case 'loading':
+      return 'Counting today…';
+    case 'live':
+      return `Live — updated ${freshness.time}`;
+    case 'polling':
+      return `Updated ${freshness.time}`;
+    case 'offline':
+      return freshness.time === null
+        ? 'Offline: today’s figures show once this computer reaches the server.'
+        : `Offline — showing the day as it was at ${freshness.time}`;
+  }
+}
+
+export function minutesText(minutes: number): string {
+  if (minutes < 60) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return `${hours} h ${String(rest).padStart(2, '0')} min`;
+}
+
+/** The missing list's words for what is known so far. */
+export function missingStateText(student: Pick<TodayStudent, 'status'>): string {
+  return student.status === 'absent' ? 'Marked absent, no reason yet' : 'No scan, no mark';
+}
+
+/** Whether a student matches what was typed in the search box: the start of their ID, or any part of their name or homeroom. */
+export function matchesSearch(student: Pick<TodayStudent, 'studentId' | 'name' | 'homeroom'>, query: string): boolean {
+  const q = query.trim().toLocaleLowerCase('en');
+  if (q === '') return true;
+  return (
+    student.studentId.toLocaleLowerCase('en').startsWith(q) ||
+    student.name.toLocaleLowerCase('en').includes(q) ||
+    student.homeroom.toLocaleLowerCase('en') === q
+  );
+}
+
+export type StudentSort = 'homeroom' | 'name' | 'time';
+
+const byText = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
+export function sortStudents(students: readonly TodayStudent[], by: StudentSort): TodayStudent[] {
+  const copy = [...students];
+  if (by === 'name') copy.sort((a, b) => byText(a.name, b.name) || byText(a.studentId, b.studentId));
+  else if (by === 'homeroom') copy.sort((a, b) => byText(a.homeroom, b.homeroom) || byText(a.name, b.name));
+  else copy.sort((a, b) => (a.checkInAt ?? Infinity) - (b.checkInAt ?? Infinity) || byText(a.name, b.name));
+  return copy;
+}

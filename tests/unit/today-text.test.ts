@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { TodayStudent } from '../../src/shared/today-protocol.ts';
+import { freshnessText, matchesSearch, minutesText, sortStudents, type Freshness } from '../../src/ui/today-text.ts';
+
+const student = (studentId: string, name: string, homeroom: string, checkInAt: number | null = null): TodayStudent => ({
+  studentId,
+  name,
+  homeroom,
+  status: null,
+  checkInAt,
+  checkOutAt: null,
+  version: 0,
+});
+const ADA = student('100001', 'Ada Lovelace', '7A', 300);
+const ALAN = student('100002', 'Alan Turing', '10B', 100);
+const GRACE = student('200001', 'Grace Hopper', '7A', 200);
+
+describe('the words of today, at a glance', () => {
+  it.each<[Freshness, string]>([
+    [{ kind: 'loading' }, 'Counting today…'],
+    [{ kind: 'live', time: '08:14' }, 'Live — updated 08:14'],
+    [{ kind: 'polling', time: '08:14' }, 'Updated 08:14'],
+    [{ kind: 'offline', time: '08:14' }, 'Offline — showing the day as it was at 08:14'],
+    [{ kind: 'offline', time: null }, 'Offline: today’s figures show once this computer reaches the server.'],
+  ])('says %j as %s', (freshness, text) => {
+    expect(freshnessText(freshness)).toBe(text);
+  });
+
+  it.each([
+    [1, '1 minute'],
+    [45, '45 minutes'],
+    [60, '1 h 00 min'],
+    [135, '2 h 15 min'],
+  ])('writes %i minutes late as %s', (minutes, text) => {
+    expect(minutesText(minutes)).toBe(text);
+  });
+
+  it.each([
+    ['', [ADA, ALAN, GRACE]],
+    ['1000', [ADA, ALAN]],
+    ['0001', []],
+    ['lOVe', [ADA]],
+    ['7a', [ADA, GRACE]],
+    ['7', []],
+    ['  turing ', [ALAN]],
+  ])('finds %j among the students', (query, found) => {
+    expect([ADA, ALAN, GRACE].filter((s) => matchesSearch(s, query))).toEqual(found);
+  });
+
+  it('sorts by homeroom in number order, by name, or by time in', () => {
+    expect(sortStudents([ALAN, GRACE, ADA], 'homeroom').map((s) => s.studentId)).toEqual(['100001', '200001', '100002']);
+    expect(sortStudents([GRACE, ALAN, ADA], 'name').map((s) => s.name)).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper']);
+    expect(sortStudents([ADA, GRACE, ALAN, student('3', 'No Scan', '7A')], 'time').map((s) => s.studentId)).toEqual([
+      '100002',
+      '200001',
+      '100001',
+      '3',
+    ]);
+  });
+});
