@@ -159,6 +159,9 @@ describe.each(databases())('on %s', (database) => {
       }),
     ],
     ['GET /api/students', () => ({ url: '/api/students?q=Lovelace' })],
+    ['GET /api/today', () => ({ url: '/api/today' })],
+    ['GET /api/today/student of a demo student', () => ({ url: '/api/today/student?studentId=100001' })],
+    ['GET /api/cards', () => ({ url: '/api/cards' })],
     [
       'POST /api/students/:id of a demo student',
       () => ({ method: 'POST', url: '/api/students/100006', payload: { v: 1, givenName: 'X' } }),
