@@ -227,14 +227,15 @@ export function parseDemoPasswords(raw: string | undefined): Partial<Record<Staf
   const value = (raw ?? '').trim();
   const passwords: Partial<Record<StaffRole, string>> = {};
   if (value === '') return passwords;
-  for (const entry of value.split(',')) {
+  for (const [index, entry] of value.split(',').entries()) {
     const eq = entry.indexOf('=');
     const role = entry.slice(0, eq).trim();
     const password = entry.slice(eq + 1);
     if (eq < 1 || password === '' || !(STAFF_ROLES as readonly string[]).includes(role) || role in passwords)
       throw new DoorlineError(
         'invalid-config',
-        { DOORLINE_DEMO_PASSWORDS: role },
+        // Which entry, never its text: it may be a password.
+        { DOORLINE_DEMO_PASSWORDS: `entry ${index + 1}` },
         'DOORLINE_DEMO_PASSWORDS must be role=password pairs separated by commas, each of teacher, office and admin at most once.',
       );
     passwords[role as StaffRole] = password;
