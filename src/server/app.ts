@@ -44,6 +44,8 @@ export interface AppOptions {
   now?: () => number;
   /** Whose X-Forwarded-For (and -Proto, -Host) to believe: nobody's unless set (see config.ts). */
   trustProxy?: boolean | string;
+  /** The origin people open (config.ts PUBLIC_URL); omitted only when listening on loopback. */
+  publicOrigin?: string | null;
   /** How streams hear of writes; by default in memory on SQLite, over LISTEN/NOTIFY on PostgreSQL. Closed with the app. */
   events?: EventBus;
   /** Between two heartbeat comments on an event stream (tests shorten it). */
@@ -110,7 +112,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     throw new DoorlineError('not-found', { method: request.method, url: request.url.split('?')[0] });
   });
   addSecurityHeaders(app);
-  checkOrigin(app);
+  checkOrigin(app, options.publicOrigin ?? null);
   addBackPressure(app, options.backPressure);
   checkSenderBeforeBody(app, auth);
   acceptBodies(app);

@@ -1,6 +1,7 @@
 /** Configuration from the environment, checked once at start-up. */
 import path from 'node:path';
 import { DoorlineError } from '../shared/error-codes.ts';
+import { STAFF_ROLES, type StaffRole } from '../shared/account-protocol.ts';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string }
@@ -9,12 +10,24 @@ export type DatabaseConfig =
 
 export interface Config {
   port: number;
+  /** Where to listen: the loopback address unless the school opens it up (with a PUBLIC_URL). */
   host: string;
+  /**
+   * The origin people open (`PUBLIC_URL`, such as https://doorline.school.example):
+   * state-changing requests must come from its pages, and an https one makes
+   * cookies Secure. Null only on a loopback HOST, where the browser is on the same machine.
+   */
+  publicOrigin: string | null;
   database: DatabaseConfig;
   /** The built app (HTML, scripts, the service worker). */
   publicDir: string;
   /** Creates the demo school on an empty database. */
   seedDemo: boolean;
+  /**
+   * `DOORLINE_DEMO_PASSWORDS`: fixed passwords for the demo accounts (one per
+   * role) as they are created, for test runs and scripted demos; otherwise each gets a generated one.
+   */
+  demoPasswords: Partial<Record<StaffRole, string>>;
   /**
    * Whose X-Forwarded-For to believe for the client's address (sign-in and
    * pairing limits count per address): nobody's by default, else `true` or
@@ -113,15 +126,21 @@ function parsePort(raw: string | undefined): number {
   return port;
 }
 
+export const DEFAULT_HOST = '127.0.0.1';
+
 export function loadConfig(env: NodeJS.ProcessEnv, appRoot: string): Config {
   const database = parseDatabaseUrl(env.DATABASE_URL, env.DATABASE_POOL);
+  const host = env.HOST?.trim() || DEFAULT_HOST;
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   return {
     port: parsePort(env.PORT),
-    host: env.HOST?.trim() || '0.0.0.0',
+    host,
+    publicOrigin: parsePublicUrl(env.PUBLIC_URL, host, trustProxy),
     database,
     publicDir: env.DOORLINE_PUBLIC_DIR ?? path.join(appRoot, 'dist', 'public'),
     seedDemo: env.DOORLINE_DEMO !== '0',
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    demoPasswords: parseDemoPasswords(env.DOORLINE_DEMO_PASSWORDS),
+    trustProxy,
     workers: parseWorkers(env.WORKERS, database),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     metricsToken: parseMetricsToken(env.METRICS_TOKEN),
@@ -183,4 +202,72 @@ function parseTrustProxy(raw: string | undefined): boolean | string {
       'TRUST_PROXY must be 0, 1, or a comma-separated list of proxy addresses (such as 10.0.0.1,10.0.1.0/24).',
     );
   return value;
+}
+
+/** Addresses only this machine can reach: a browser sending to them runs here. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+/**
+ * `PUBLIC_URL`: the address people type, as an origin (scheme, host, port).
+ * Required off loopback and behind a proxy: the Host header a request
+ * carries is the requester's to choose, so it cannot say which origin is
+ * this server's own.
+ */
+export function parsePublicUrl(raw: string | undefined, host: string, trustProxy: boolean | string = false): string | null {
+  const value = (raw ?? '').trim();
+  if (value === '') {
+    if (isLoopback(host) && trustProxy === false) return null;
+    const why = isLoopback(host) ? 'TRUST_PROXY is set' : `HOST is ${host}`;
+    throw new DoorlineError(
+      'invalid-config',
+      { HOST: host, PUBLIC_URL: null },
+      `PUBLIC_URL is required when ${why}: set it to the address people open, such as https://doorline.school.example.`,
+    );
+  }
+  let url: URL | null;
+  try {
+    url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (
+    url === null ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.pathname !== '/'
+  ) {
+    throw new DoorlineError(
+      'invalid-config',
+      { PUBLIC_URL: value },
+      `PUBLIC_URL must be an http:// or https:// address with no path, such as https://doorline.school.example, not "${value}".`,
+    );
+  }
+  return url.origin;
+}
+
+/** `DOORLINE_DEMO_PASSWORDS`: `teacher=…,office=…,admin=…`, any of them; a password holds no comma. */
+export function parseDemoPasswords(raw: string | undefined): Partial<Record<StaffRole, string>> {
+  const value = (raw ?? '').trim();
+  const passwords: Partial<Record<StaffRole, string>> = {};
+  if (value === '') return passwords;
+  for (const [index, entry] of value.split(',').entries()) {
+    const eq = entry.indexOf('=');
+    const role = entry.slice(0, eq).trim();
+    const password = entry.slice(eq + 1);
+    if (eq < 1 || password === '' || !(STAFF_ROLES as readonly string[]).includes(role) || role in passwords)
+      throw new DoorlineError(
+        'invalid-config',
+        // Which entry, never its text: it may be a password.
+        { DOORLINE_DEMO_PASSWORDS: `entry ${index + 1}` },
+        'DOORLINE_DEMO_PASSWORDS must be role=password pairs separated by commas, each of teacher, office and admin at most once.',
+      );
+    passwords[role as StaffRole] = password;
+  }
+  return passwords;
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createStaff } from './auth/accounts.ts';
-import { hashPassword } from './auth/password.ts';
+import { hashPassword, oneTimePassword } from './auth/password.ts';
 import { createPairingCode } from './pairing.ts';
 import { insertInSlices } from './db/in-slices.ts';
 import type { Db } from './db/open-database.ts';
@@ -181,29 +181,56 @@ export async function ensureDemoSchool(db: Db, now = Date.now()): Promise<SeedRe
   });
 }
 
-/** The demo school's people, documented in the README. Never use them outside a demo. */
+/** The demo school's people. Their passwords are made at the first start and printed once (main.ts). */
 export const DEMO_ACCOUNTS = [
-  { email: 'teacher@riverside.example', password: 'riverside-teacher', name: 'Grace Hopper', role: 'teacher' },
-  { email: 'office@riverside.example', password: 'riverside-office', name: 'Katherine Johnson', role: 'office' },
-  { email: 'admin@riverside.example', password: 'riverside-admin', name: 'Alan Turing', role: 'admin' },
+  { email: 'teacher@riverside.example', name: 'Grace Hopper', role: 'teacher' },
+  { email: 'office@riverside.example', name: 'Katherine Johnson', role: 'office' },
+  { email: 'admin@riverside.example', name: 'Alan Turing', role: 'admin' },
 ] as const;
 
-/** The demo passwords are public, so one hash of each serves every database a process seeds (tests seed hundreds). */
-const demoHashes = new Map<string, Promise<string>>();
+export type DemoRole = (typeof DEMO_ACCOUNTS)[number]['role'];
 
-/** Adds any missing demo account to the demo school. */
-export async function ensureDemoAccounts(db: Db, now = Date.now()): Promise<void> {
+/** A demo account made just now, with the password it was given: to be shown once. */
+export interface NewDemoAccount {
+  email: string;
+  role: DemoRole;
+  password: string;
+}
+
+/** Passwords given by the caller repeat (tests seed hundreds of databases with the same ones): one hash of each serves them all. */
+const givenHashes = new Map<string, Promise<string>>();
+
+/**
+ * Adds any missing demo account to the demo school, with the password
+ * `passwords` gives its role or else a generated one (a demo reachable from
+ * the school's network must not open to a password printed in a README).
+ */
+export async function ensureDemoAccounts(
+  db: Db,
+  now = Date.now(),
+  passwords: Partial<Record<DemoRole, string>> = {},
+): Promise<NewDemoAccount[]> {
   const school = await db.selectFrom('schools').select('id').where('name', '=', DEMO_SCHOOL.name).orderBy('created_at').executeTakeFirst();
-  if (!school) return;
+  if (!school) return [];
+  const made: NewDemoAccount[] = [];
   for (const account of DEMO_ACCOUNTS) {
     const exists = await db.selectFrom('staff').select('id').where('email', '=', account.email).executeTakeFirst();
     if (exists) continue;
-    if (!demoHashes.has(account.password)) demoHashes.set(account.password, hashPassword(account.password));
-    await createStaff(db, { ...account, schoolIds: [school.id], passwordHash: await demoHashes.get(account.password) }, now);
+    const given = passwords[account.role];
+    const password = given ?? oneTimePassword();
+    let passwordHash: Promise<string>;
+    if (given === undefined) passwordHash = hashPassword(password);
+    else {
+      passwordHash = givenHashes.get(given) ?? hashPassword(given);
+      givenHashes.set(given, passwordHash);
+    }
+    await createStaff(db, { ...account, password, schoolIds: [school.id], passwordHash: await passwordHash }, now);
+    made.push({ email: account.email, role: account.role, password });
   }
+  return made;
 }
 
-/** A fresh pairing code for the demo school's kiosk, good for a day, printed at start-up. */
+/** A fresh pairing code for the demo school's kiosk, printed at start-up: it lasts as long as any other (pairing.ts). */
 export async function demoPairingCode(db: Db, now = Date.now()): Promise<{ code: string; kioskName: string } | null> {
   const kiosk = await db
     .selectFrom('kiosks')
@@ -218,7 +245,6 @@ export async function demoPairingCode(db: Db, now = Date.now()): Promise<{ code:
     kioskId: kiosk.id,
     createdBy: 'start-up',
     now,
-    lifetimeMs: 24 * 60 * 60 * 1000,
   });
   return { code, kioskName: kiosk.name };
 }

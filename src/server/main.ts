@@ -23,9 +23,9 @@ async function prepareDatabase(config: Config) {
     const seed = config.seedDemo ? await ensureDemoSchool(db) : undefined;
     // Before the demo accounts: a fresh server always gets its own admin with a one-time password.
     const firstAdmin = await ensureFirstAdmin(db);
-    if (config.seedDemo) await ensureDemoAccounts(db);
+    const demoAccounts = config.seedDemo ? await ensureDemoAccounts(db, Date.now(), config.demoPasswords) : [];
     const pairing = config.seedDemo ? await demoPairingCode(db) : null;
-    return { seed, firstAdmin, pairing };
+    return { seed, firstAdmin, demoAccounts, pairing };
   });
   return { db, ...facts };
 }
@@ -38,6 +38,7 @@ async function serve(config: Config, db: Db): Promise<string> {
     logLevel: config.logLevel,
     metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
+    publicOrigin: config.publicOrigin,
   });
   const close = async (): Promise<void> => {
     await app.close();
@@ -51,7 +52,7 @@ async function serve(config: Config, db: Db): Promise<string> {
 
 /** What a person starting the server needs to know, printed once however many processes serve. */
 function announce(config: Config, port: number, startUp: Omit<StartUp, 'db'>): void {
-  const { seed, firstAdmin, pairing } = startUp;
+  const { seed, firstAdmin, demoAccounts, pairing } = startUp;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   if (seed) {
     console.log(
@@ -60,17 +61,23 @@ function announce(config: Config, port: number, startUp: Omit<StartUp, 'db'>): v
         : `Using "${seed.schoolName}" (${seed.studentCount} students) from ${config.database.kind === 'sqlite' ? config.database.file : config.database.shown}.`,
     );
   }
-  const base = `http://${shown}:${port}`;
-  console.log(`Doorline is listening on ${base}${config.workers > 1 ? ` (${config.workers} server processes)` : ''}`);
+  const listening = `http://${shown}:${port}`;
+  console.log(
+    `Doorline is listening on ${listening}${config.workers > 1 ? ` (${config.workers} server processes)` : ''}${config.publicOrigin ? ` (opened at ${config.publicOrigin})` : ''}`,
+  );
+  const base = config.publicOrigin ?? listening;
   if (firstAdmin) {
     console.log(`First start: sign in at ${base}/sign-in as "${firstAdmin.email}" with the one-time password ${firstAdmin.password}`);
     console.log('  (shown only now; you choose a new password at the first sign-in).');
     if (!seed) console.log(`  There is no school yet: after signing in you are taken to ${base}/setup to create yours.`);
   }
-  if (seed) console.log(`Demo accounts (sign-in / password): ${DEMO_ACCOUNTS.map((a) => `${a.email} / ${a.password}`).join(', ')}`);
+  if (demoAccounts.length > 0) {
+    console.log(`Demo accounts (sign-in / password): ${demoAccounts.map((a) => `${a.email} / ${a.password}`).join(', ')}`);
+    console.log('  (their passwords are shown only now; an admin can set new ones on the staff page).');
+  } else if (seed) console.log(`Demo accounts: ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')} (passwords as shown at the first start).`);
   if (pairing)
     console.log(
-      `Open the door kiosk at ${base}/kiosk and pair it as "${pairing.kioskName}" with the code ${pairing.code} (valid 24 hours).`,
+      `Open the door kiosk at ${base}/kiosk and pair it as "${pairing.kioskName}" with the code ${pairing.code} (valid 15 minutes; an admin makes new ones at ${base}/admin).`,
     );
   console.log(`Teachers take the roll at ${base}/roll; the office works at ${base}/office; admins pair kiosks at ${base}/admin.`);
 }

@@ -32,12 +32,22 @@ export const EVERY_ANSWER_HEADERS = { 'x-content-type-options': 'nosniff', 'refe
 const KIOSK_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'");
 const KIOSK_PAGE = new Set(['/kiosk', '/kiosk.html']);
 
+/**
+ * Once a browser has reached the server over TLS it keeps to TLS for a year,
+ * so a later visit over plain http on a school's network is never offered a
+ * page (or a session cookie) an onlooker could change or read. Not for
+ * subdomains: a school's other sites are not this server's to decide.
+ */
+const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
+
 /** The one script that runs as a worker, and so is governed by its own content policy. */
 const WORKER_SCRIPT = '/sw.js';
 
 export function addSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
     reply.headers(EVERY_ANSWER_HEADERS);
+    // Set by checkOrigin (principal.ts) on every routed request.
+    if (request.viaHttps) reply.header('strict-transport-security', STRICT_TRANSPORT_SECURITY);
     const type = String(reply.getHeader('content-type') ?? '');
     const path = request.url.split('?')[0] ?? '';
     if (type.startsWith('text/html') || path === WORKER_SCRIPT) {

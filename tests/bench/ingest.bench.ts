@@ -35,6 +35,7 @@ import { createTestDatabase, dropTestDatabase, postgresHost, postgresProblem } f
 import { checkInRows, sqliteWriter, writePostgres, type DayRows, type Kiosk } from './support/ingest-rows.ts';
 import { migrate, openDatabase, type Db } from '../../src/server/db/open-database.ts';
 import { DEMO_ACCOUNTS, ensureDemoAccounts, ensureDemoSchool } from '../../src/server/demo-school.ts';
+import { DEMO_PASSWORDS } from '../support/demo-passwords.ts';
 import { BATCH_MEDIA_TYPE, encodeBatch } from '../../src/shared/batch-codec.ts';
 import type { AttendanceStatus } from '../../src/shared/attendance-model.ts';
 import type { Op } from '../../src/shared/protocol.ts';
@@ -60,7 +61,7 @@ async function measure(conflictShare: number): Promise<Run> {
   try {
     await migrate(db);
     await ensureDemoSchool(db);
-    await ensureDemoAccounts(db);
+    await ensureDemoAccounts(db, Date.now(), DEMO_PASSWORDS);
     const app = await buildApp({ db, backPressure: MEASURING });
     const origin = 'http://localhost:80';
     const signIn = async (role: 'teacher' | 'office'): Promise<Record<string, string>> => {
@@ -69,7 +70,7 @@ async function measure(conflictShare: number): Promise<Run> {
         method: 'POST',
         url: '/api/session',
         headers: { origin },
-        payload: { v: 1, email: account?.email, password: account?.password },
+        payload: { v: 1, email: account?.email, password: DEMO_PASSWORDS[role] },
       });
       return { cookie: String(response.headers['set-cookie']).split(';')[0] ?? '', origin };
     };

@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { buildApp } from '../../src/server/app.ts';
 import { migrate, openDatabase } from '../../src/server/db/open-database.ts';
 import { DEMO_ACCOUNTS, ensureDemoAccounts, ensureDemoSchool } from '../../src/server/demo-school.ts';
+import { DEMO_PASSWORDS } from '../support/demo-passwords.ts';
 import { exportFiles, makeExport, zipExport } from '../support/roster-export.ts';
 
 const STUDENTS = 10_000;
@@ -23,7 +24,7 @@ export async function run(): Promise<void> {
   const db = openDatabase({ kind: 'sqlite', file: path.join(dir, 'doorline.db') });
   await migrate(db);
   await ensureDemoSchool(db);
-  await ensureDemoAccounts(db);
+  await ensureDemoAccounts(db, Date.now(), DEMO_PASSWORDS);
   const app = await buildApp({ db });
   try {
     const account = DEMO_ACCOUNTS.find((a) => a.role === 'admin');
@@ -31,7 +32,7 @@ export async function run(): Promise<void> {
       method: 'POST',
       url: '/api/session',
       headers: { origin: ORIGIN },
-      payload: { v: 1, email: account?.email, password: account?.password },
+      payload: { v: 1, email: account?.email, password: DEMO_PASSWORDS.admin },
     });
     const headers = { cookie: String(signIn.headers['set-cookie']).split(';')[0] ?? '', origin: ORIGIN, 'content-type': 'application/zip' };
     const zip = Buffer.from(

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS } from '../../src/server/demo-school.ts';
 import { databases } from '../support/databases.ts';
+import { DEMO_ACCOUNTS } from '../../src/server/demo-school.ts';
+import { DEMO_PASSWORDS } from '../support/demo-passwords.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -16,7 +17,7 @@ describe.each(databases())('on %s, changing a password', (database) => {
       method: 'POST',
       url: '/api/account/password',
       headers: await t.signIn('teacher'),
-      payload: { v: 1, currentPassword: teacher?.password, newPassword },
+      payload: { v: 1, currentPassword: DEMO_PASSWORDS.teacher, newPassword },
     });
 
   it.each(['aaaaaaaaaa', ' '.repeat(10), 'password123', 'qwertyuiop', '1234567890'])(

@@ -12,6 +12,7 @@ import { DEMO_ACCOUNTS, ensureDemoAccounts, ensureDemoSchool } from '../../src/s
 import { createPairingCode } from '../../src/server/pairing.ts';
 import type { Op } from '../../src/shared/protocol.ts';
 import { postgresForThisFile, type TestDatabase } from './databases.ts';
+import { DEMO_PASSWORDS } from './demo-passwords.ts';
 
 /** The Origin of requests made by the test app's own pages. */
 export const ORIGIN = 'http://localhost:80';
@@ -69,12 +70,16 @@ export async function startTestApp(
     publicDir?: string;
     backPressure?: BackPressureOptions;
     timeouts?: Partial<ServerTimeouts>;
+    /** As config.ts PUBLIC_URL gives it; none by default, as on a server listening on loopback. */
+    publicOrigin?: string;
+    /** Whose X-Forwarded-* to believe; by default the tests' own (see below). */
+    trustProxy?: boolean;
   } & Pick<AppOptions, 'logLevel' | 'logStream' | 'metricsToken'> = {},
 ): Promise<TestApp> {
   const { database = 'sqlite', ...appOptions } = options;
   const db = await emptyDatabase(database);
   await ensureDemoSchool(db);
-  await ensureDemoAccounts(db);
+  await ensureDemoAccounts(db, Date.now(), DEMO_PASSWORDS);
   const clock = { now: Date.now() };
   // Tests play the school's proxy: X-Forwarded-For names the client.
   const app = await buildApp({ db, now: () => clock.now, trustProxy: true, ...appOptions });
@@ -105,7 +110,7 @@ export async function startTestApp(
       method: 'POST',
       url: '/api/session',
       headers: { origin: ORIGIN },
-      payload: { v: 1, email: account.email, password: account.password },
+      payload: { v: 1, email: account.email, password: DEMO_PASSWORDS[role] },
     });
     if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.body}`);
     const cookie = String(response.headers['set-cookie']).split(';')[0] ?? '';

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import type { Db } from '../db/open-database.ts';
 import { STAFF_ROLES, type StaffRole } from '../../shared/account-protocol.ts';
+import { isLoopback } from '../config.ts';
 import { bodyRuleOf, carriesBody } from '../request-body.ts';
 import { sha256 } from './secrets.ts';
 
@@ -201,26 +202,51 @@ export class Auth {
   }
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Whether the browser reached this server over TLS: set by `checkOrigin`, read for Secure cookies and HSTS. */
+    viaHttps: boolean;
+  }
+}
+
 /**
  * Cross-site request forgery: a browser attaches the session cookie to a
  * request another site makes, but it always says where the request came
  * from in `Origin`. A state-changing request that carries a cookie (or signs
- * in) must come from this server's own pages.
+ * in) must come from this server's own pages: from `publicOrigin` (config.ts
+ * PUBLIC_URL). The Host header alone proves nothing: a page on a DNS name
+ * rebound to this server sends its own name as Host and as Origin. Without a
+ * public origin (a server on loopback, config.ts) a page of its own is one on
+ * a loopback name at the address asked, or, for an app built behind a
+ * trusted proxy, at the address the proxy says was asked.
+ *
+ * It also marks whether the request came over TLS: the server's own (through a
+ * trusted proxy's X-Forwarded-Proto) or an https public origin's.
  */
-export function checkOrigin(app: FastifyInstance): void {
+export function checkOrigin(app: FastifyInstance, publicOrigin: string | null = null): void {
+  const publicHttps = publicOrigin?.startsWith('https:') ?? false;
+  app.decorateRequest('viaHttps', false);
   app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
+    request.viaHttps = publicHttps || request.protocol === 'https';
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
     const carriesSession = readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined;
     const signsIn = request.url.split('?')[0] === '/api/session';
     if (!carriesSession && !signsIn) return;
-    const expected = `${request.protocol}://${request.host}`;
     const origin = request.headers.origin;
-    if (origin !== expected) throw new DoorlineError('origin-mismatch', { origin: origin ?? null });
+    if (origin === undefined || !isOwnOrigin(origin, request, publicOrigin))
+      throw new DoorlineError('origin-mismatch', { origin: origin ?? null });
   });
 }
 
+function isOwnOrigin(origin: string, request: FastifyRequest, publicOrigin: string | null): boolean {
+  if (publicOrigin !== null) return origin === publicOrigin;
+  // Fastify reads the host from X-Forwarded-Host only when the proxy is trusted (app.ts trustProxy).
+  const forwarded = request.host !== request.headers.host;
+  return (isLoopback(request.hostname) || forwarded) && origin === `${request.protocol}://${request.host}`;
+}
+
 export function sessionCookie(value: string, request: FastifyRequest, maxAgeSeconds: number): string {
-  const secure = request.protocol === 'https' ? '; Secure' : '';
+  const secure = request.viaHttps ? '; Secure' : '';
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
 }
 

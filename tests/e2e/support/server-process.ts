@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { DEMO_PASSWORDS, DEMO_PASSWORDS_ENV } from '../../support/demo-passwords.ts';
 
 /** The app root: the nearest folder above this file with a package.json (this file is also bundled into dist/bench/). */
 function appRoot(): string {
@@ -58,6 +59,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
       HOST: '127.0.0.1',
       DATABASE_URL: options.databaseUrl ?? `sqlite:${dbFile}`,
       LOG_LEVEL: 'warn',
+      // Demo accounts the tests can sign in as; a server of its own generates their passwords.
+      DOORLINE_DEMO_PASSWORDS: DEMO_PASSWORDS_ENV,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,7 +94,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     const signIn = await fetch(`${url}/api/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin },
-      body: JSON.stringify({ v: 1, email: `${role}@riverside.example`, password: `riverside-${role}` }),
+      body: JSON.stringify({ v: 1, email: `${role}@riverside.example`, password: DEMO_PASSWORDS[role] }),
     });
     if (!signIn.ok) throw new Error(`Demo ${role} could not sign in: ${await signIn.text()}`);
     return (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
