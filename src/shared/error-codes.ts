@@ -76,7 +76,6 @@ export const ERROR_CODES = {
     status: 409,
     message: 'The roster or the file changed since this preview; nothing was imported. Check the file again and apply the new preview.',
   },
-  'roster-file-unreadable': { status: 400, message: 'This file is neither a OneRoster export (.zip) nor a CSV file.' },
   'student-id-taken': { status: 409, message: 'Another student of this school already has that ID.' },
   'student-already-left': { status: 409, message: 'This student has already left the school.' },
   'student-not-left': { status: 409, message: 'This student has not left the school.' },

@@ -16,6 +16,7 @@ import { createPairingCode } from '../../src/server/pairing.ts';
 import { BATCH_MEDIA_TYPE, encodeBatch } from '../../src/shared/batch-codec.ts';
 import type { Op } from '../../src/shared/protocol.ts';
 import { startServer, type ServerProcess } from '../e2e/support/server-process.ts';
+import { insertHillside } from '../support/hillside.ts';
 
 const BATCHES = 50;
 const OPS = 2_000;
@@ -55,31 +56,7 @@ async function otherSchool(server: ServerProcess): Promise<string> {
     const now = Date.now();
     const schoolId = randomUUID();
     const kioskId = randomUUID();
-    await db
-      .insertInto('schools')
-      .values({
-        id: schoolId,
-        name: 'Hillside Academy',
-        time_zone: 'Europe/London',
-        bell_time: '08:30',
-        roster_version: 1,
-        created_at: now,
-      })
-      .execute();
-    await db
-      .insertInto('students')
-      .values(
-        Array.from({ length: 20 }, (_, i) => ({
-          id: randomUUID(),
-          school_id: schoolId,
-          student_number: String(200001 + i),
-          name: `Hillside Student ${i + 1}`,
-          homeroom: 'H1',
-          created_at: now,
-        })),
-      )
-      .execute();
-    await db.insertInto('kiosks').values({ id: kioskId, school_id: schoolId, name: 'Hillside gate', created_at: now }).execute();
+    await insertHillside(db, { schoolId, kioskId, now, timeZone: 'Europe/London' });
     return (await createPairingCode(db, { schoolId, kioskId, createdBy: 'bench', now })).code;
   } finally {
     await db.destroy();

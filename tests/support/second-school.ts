@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createStaff } from '../../src/server/auth/accounts.ts';
 import type { Db } from '../../src/server/db/open-database.ts';
 import { createPairingCode } from '../../src/server/pairing.ts';
+import { insertHillside } from './hillside.ts';
 import { ORIGIN, type TestApp } from './test-app.ts';
 
 export interface OtherSchool {
@@ -21,31 +22,7 @@ export async function addSecondSchool(t: TestApp): Promise<OtherSchool> {
   const schoolId = randomUUID();
   const kioskId = randomUUID();
   const now = t.clock.now;
-  await db
-    .insertInto('schools')
-    .values({
-      id: schoolId,
-      name: 'Hillside Academy',
-      time_zone: 'America/New_York',
-      bell_time: '08:30',
-      roster_version: 1,
-      created_at: now + 1,
-    })
-    .execute();
-  await db
-    .insertInto('students')
-    .values(
-      Array.from({ length: 20 }, (_, i) => ({
-        id: randomUUID(),
-        school_id: schoolId,
-        student_number: String(200001 + i),
-        name: `Hillside Student ${i + 1}`,
-        homeroom: 'H1',
-        created_at: now,
-      })),
-    )
-    .execute();
-  await db.insertInto('kiosks').values({ id: kioskId, school_id: schoolId, name: 'Hillside gate', created_at: now }).execute();
+  await insertHillside(db, { schoolId, kioskId, now, timeZone: 'America/New_York' });
   const as = {} as OtherSchool['as'];
   for (const role of ['teacher', 'office', 'admin'] as const) {
     await createStaff(db, { email: `${role}@hillside.example`, name: `Hillside ${role}`, role, password: PASSWORD, schoolIds: [schoolId] });

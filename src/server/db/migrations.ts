@@ -493,9 +493,7 @@ function autoIncrementKey(db: Kysely<unknown>, column: ColumnDefinitionBuilder):
 
 /** 0003 on SQLite: `devices` rebuilt with `kiosk_id` nullable and the pairing columns. */
 async function rebuildDevices(db: Kysely<unknown>): Promise<void> {
-  await sql`PRAGMA foreign_keys = OFF`.execute(db);
-  await sql`BEGIN`.execute(db);
-  try {
+  await rebuildingTables(db, 'devices', async () => {
     await db.schema
       .createTable('devices_next')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -516,25 +514,15 @@ async function rebuildDevices(db: Kysely<unknown>): Promise<void> {
       .addColumn('staff_id', 'text')
       .execute();
     await sql`INSERT INTO devices_next (id, school_id, kiosk_id, first_seen_at, last_seen_at, last_seq)
-              SELECT id, school_id, kiosk_id, first_seen_at, last_seen_at, last_seq FROM devices`.execute(db);
+            SELECT id, school_id, kiosk_id, first_seen_at, last_seen_at, last_seq FROM devices`.execute(db);
     await sql`DROP TABLE devices`.execute(db);
     await sql`ALTER TABLE devices_next RENAME TO devices`.execute(db);
-    const broken = await sql`PRAGMA foreign_key_check`.execute(db);
-    if (broken.rows.length > 0) throw new Error(`devices rebuild broke ${broken.rows.length} references`);
-    await sql`COMMIT`.execute(db);
-  } catch (error) {
-    await sql`ROLLBACK`.execute(db);
-    throw error;
-  } finally {
-    await sql`PRAGMA foreign_keys = ON`.execute(db);
-  }
+  });
 }
 
 /** 0011 on SQLite: `staff_sessions` rebuilt with `school_id` nullable, every session kept. */
 async function rebuildStaffSessions(db: Kysely<unknown>): Promise<void> {
-  await sql`PRAGMA foreign_keys = OFF`.execute(db);
-  await sql`BEGIN`.execute(db);
-  try {
+  await rebuildingTables(db, 'staff_sessions', async () => {
     await db.schema
       .createTable('staff_sessions_next')
       .addColumn('id_hash', 'text', (c) => c.primaryKey())
@@ -544,18 +532,10 @@ async function rebuildStaffSessions(db: Kysely<unknown>): Promise<void> {
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .execute();
     await sql`INSERT INTO staff_sessions_next (id_hash, staff_id, school_id, created_at, expires_at)
-              SELECT id_hash, staff_id, school_id, created_at, expires_at FROM staff_sessions`.execute(db);
+            SELECT id_hash, staff_id, school_id, created_at, expires_at FROM staff_sessions`.execute(db);
     await sql`DROP TABLE staff_sessions`.execute(db);
     await sql`ALTER TABLE staff_sessions_next RENAME TO staff_sessions`.execute(db);
-    const broken = await sql`PRAGMA foreign_key_check`.execute(db);
-    if (broken.rows.length > 0) throw new Error(`staff_sessions rebuild broke ${broken.rows.length} references`);
-    await sql`COMMIT`.execute(db);
-  } catch (error) {
-    await sql`ROLLBACK`.execute(db);
-    throw error;
-  } finally {
-    await sql`PRAGMA foreign_keys = ON`.execute(db);
-  }
+  });
 }
 
 /**
@@ -563,9 +543,7 @@ async function rebuildStaffSessions(db: Kysely<unknown>): Promise<void> {
  * SQLite cannot change a primary key in place (https://www.sqlite.org/lang_altertable.html#otheralter).
  */
 async function rebuildAttendance(db: Kysely<unknown>): Promise<void> {
-  await sql`PRAGMA foreign_keys = OFF`.execute(db);
-  await sql`BEGIN`.execute(db);
-  try {
+  await rebuildingTables(db, 'attendance', async () => {
     await db.schema
       .createTable('attendance_next')
       .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
@@ -594,15 +572,7 @@ async function rebuildAttendance(db: Kysely<unknown>): Promise<void> {
     );
     await sql`DROP TABLE attendance`.execute(db);
     await sql`ALTER TABLE attendance_next RENAME TO attendance`.execute(db);
-    const broken = await sql`PRAGMA foreign_key_check`.execute(db);
-    if (broken.rows.length > 0) throw new Error(`attendance rebuild broke ${broken.rows.length} references`);
-    await sql`COMMIT`.execute(db);
-  } catch (error) {
-    await sql`ROLLBACK`.execute(db);
-    throw error;
-  } finally {
-    await sql`PRAGMA foreign_keys = ON`.execute(db);
-  }
+  });
 }
 
 /**
@@ -610,9 +580,7 @@ async function rebuildAttendance(db: Kysely<unknown>): Promise<void> {
  * SQLite cannot change a primary key in place (https://www.sqlite.org/lang_altertable.html#otheralter).
  */
 async function rebuildOpsAndNotes(db: Kysely<unknown>): Promise<void> {
-  await sql`PRAGMA foreign_keys = OFF`.execute(db);
-  await sql`BEGIN`.execute(db);
-  try {
+  await rebuildingTables(db, 'ops', async () => {
     await db.schema
       .createTable('ops_next')
       .addColumn('op_id', 'text', (c) => c.notNull())
@@ -660,14 +628,27 @@ async function rebuildOpsAndNotes(db: Kysely<unknown>): Promise<void> {
     await sql`INSERT INTO notes_next (${noteColumns}) SELECT ${noteColumns} FROM notes`.execute(db);
     // The indexes go with the old tables; the ones the queries lean on are made again.
     const indexes = await sql<{ name: string; sql: string }>`
-      SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('ops', 'notes') AND sql IS NOT NULL`.execute(db);
+    SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('ops', 'notes') AND sql IS NOT NULL`.execute(db);
     await sql`DROP TABLE ops`.execute(db);
     await sql`DROP TABLE notes`.execute(db);
     await sql`ALTER TABLE ops_next RENAME TO ops`.execute(db);
     await sql`ALTER TABLE notes_next RENAME TO notes`.execute(db);
     for (const index of indexes.rows) await sql.raw(index.sql).execute(db);
+  });
+}
+
+/**
+ * SQLite's way to change what ALTER TABLE cannot (https://www.sqlite.org/lang_altertable.html#otheralter):
+ * `rebuild` makes the new tables, copies every row and renames them into place, in one transaction with foreign
+ * keys off, and every reference must still hold before it commits.
+ */
+async function rebuildingTables(db: Kysely<unknown>, what: string, rebuild: () => Promise<void>): Promise<void> {
+  await sql`PRAGMA foreign_keys = OFF`.execute(db);
+  await sql`BEGIN`.execute(db);
+  try {
+    await rebuild();
     const broken = await sql`PRAGMA foreign_key_check`.execute(db);
-    if (broken.rows.length > 0) throw new Error(`ops rebuild broke ${broken.rows.length} references`);
+    if (broken.rows.length > 0) throw new Error(`${what} rebuild broke ${broken.rows.length} references`);
     await sql`COMMIT`.execute(db);
   } catch (error) {
     await sql`ROLLBACK`.execute(db);
