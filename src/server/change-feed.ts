@@ -101,6 +101,18 @@ export async function feedChange(trx: Transaction<Database>, schoolId: string, c
     .execute();
 }
 
+/**
+ * The school's roster changed (by hand or by an import): its roster version rises and the feed says so, so a kiosk
+ * that sees the new version pulls the roster again. Inside the writer's transaction; the new version.
+ */
+export async function rosterChanged(trx: Transaction<Database>, schoolId: string, now: number): Promise<number> {
+  const school = await trx.selectFrom('schools').select('roster_version').where('id', '=', schoolId).executeTakeFirstOrThrow();
+  const version = Number(school.roster_version) + 1;
+  await trx.updateTable('schools').set({ roster_version: version }).where('id', '=', schoolId).execute();
+  await feedChange(trx, schoolId, { kind: 'roster', version: String(version) }, now);
+  return version;
+}
+
 /** The school's highest change number; 0 before its first change. */
 export async function newestSeq(db: Kysely<Database>, schoolId: string): Promise<number> {
   const row = await db

@@ -9,6 +9,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { DoorlineError } from '../shared/error-codes.ts';
 import type { NewStudentInput, StudentChange, StudentView } from '../shared/people-protocol.ts';
 import { changedFields, logAdminAction, type AdminActor } from './admin-log.ts';
+import { rosterChanged } from './change-feed.ts';
 import type { Database } from './db/schema.ts';
 import { findSchoolForWriting } from './school-queries.ts';
 
@@ -114,25 +115,6 @@ async function ensureHomeroom(trx: Kysely<Database>, schoolId: string, homeroom:
     .insertInto('homerooms')
     .values({ school_id: schoolId, name: homeroom, source_id: null, created_at: now })
     .onConflict((oc) => oc.columns(['school_id', 'name']).doNothing())
-    .execute();
-}
-
-/** Raises the roster version and tells the feed: a kiosk that sees the new version pulls the roster again. */
-async function rosterChanged(trx: Transaction<Database>, schoolId: string, now: number): Promise<void> {
-  await trx
-    .updateTable('schools')
-    .set((eb) => ({ roster_version: eb('roster_version', '+', 1) }))
-    .where('id', '=', schoolId)
-    .execute();
-  const { roster_version } = await trx.selectFrom('schools').select('roster_version').where('id', '=', schoolId).executeTakeFirstOrThrow();
-  await trx
-    .insertInto('changes')
-    .values({
-      school_id: schoolId,
-      at: now,
-      payload: JSON.stringify({ kind: 'roster', version: String(roster_version) }),
-      origin_device: null,
-    })
     .execute();
 }
 

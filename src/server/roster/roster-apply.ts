@@ -7,6 +7,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import { rosterChanged } from '../change-feed.ts';
 import { insertInSlices } from '../db/in-slices.ts';
 import type { Database } from '../db/schema.ts';
 import { fullName } from './incoming-roster.ts';
@@ -136,19 +137,8 @@ export async function applyRosterPlan(trx: Transaction<Database>, schoolId: stri
     }
   }
 
-  const rosterChanged = students.added.length + students.changed.length + students.leaving.length > 0;
+  const changed = students.added.length + students.changed.length + students.leaving.length > 0;
+  if (changed) return { rosterChanged: true, rosterVersion: await rosterChanged(trx, schoolId, now) };
   const school = await trx.selectFrom('schools').select('roster_version').where('id', '=', schoolId).executeTakeFirstOrThrow();
-  if (!rosterChanged) return { rosterChanged, rosterVersion: Number(school.roster_version) };
-  const rosterVersion = Number(school.roster_version) + 1;
-  await trx.updateTable('schools').set({ roster_version: rosterVersion }).where('id', '=', schoolId).execute();
-  await trx
-    .insertInto('changes')
-    .values({
-      school_id: schoolId,
-      at: now,
-      payload: JSON.stringify({ kind: 'roster', version: String(rosterVersion) }),
-      origin_device: null,
-    })
-    .execute();
-  return { rosterChanged, rosterVersion };
+  return { rosterChanged: false, rosterVersion: Number(school.roster_version) };
 }
