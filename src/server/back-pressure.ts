@@ -75,6 +75,7 @@ export function addBackPressure(app: FastifyInstance, options: BackPressureOptio
       throw new DoorlineError('server-busy', { retryAfterSeconds: options.retryAfterSeconds });
     const key = request.url.startsWith('/api/sync') ? senderKey(request) : null;
     let turn: Promise<void> = Promise.resolve();
+    let leaveChain = (): void => undefined;
     if (key !== null) {
       const device = devices.get(key) ?? { tail: Promise.resolve(), waiting: 0 };
       if (device.waiting > options.maxWaitingPerDevice) throw new DoorlineError('sync-in-progress', { retryAfterSeconds: 1 });
@@ -84,17 +85,16 @@ export function addBackPressure(app: FastifyInstance, options: BackPressureOptio
       device.tail = turn.then(() => done);
       device.waiting += 1;
       devices.set(key, device);
-      released.set(request, () => {
+      leaveChain = () => {
         device.waiting -= 1;
         if (device.waiting === 0) devices.delete(key);
         release();
-      });
+      };
     }
     pending += 1;
-    const previous = released.get(request);
     released.set(request, () => {
       pending -= 1;
-      previous?.();
+      leaveChain();
     });
     await turn;
   });

@@ -57,15 +57,8 @@ export type StudentField = (typeof STUDENT_FIELDS)[number];
 export const STAFF_FIELDS = ['email', 'name', 'role', 'sourcedId', 'returned', 'school', 'homerooms'] as const;
 export type StaffField = (typeof STAFF_FIELDS)[number];
 
-export interface StudentRow {
-  student_number: string;
-  source_id: string | null;
-  given_name: string;
-  family_name: string;
-  name: string;
-  grade: string | null;
-  homeroom: string;
-}
+/** A student's row as the import writes it. */
+export type StudentRow = Omit<CurrentStudent, 'id' | 'left_at'>;
 
 export interface StudentChange {
   id: string;
