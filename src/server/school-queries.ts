@@ -130,8 +130,7 @@ export async function staffSchools(db: Reader, staffId: string): Promise<Array<{
  * kiosk the kiosk it stands at (null for a staff browser).
  */
 export async function deviceConfig(db: Reader, schoolId: string, kioskId: string | null): Promise<KioskConfig> {
-  const school = kioskId === null ? await findSchool(db, schoolId) : (await findKiosk(db, kioskId)).school;
-  const kiosk = kioskId === null ? null : (await findKiosk(db, kioskId)).kiosk;
+  const { school, kiosk } = kioskId === null ? { school: await findSchool(db, schoolId), kiosk: null } : await findKiosk(db, kioskId);
   if (school.id !== schoolId) throw new DoorlineError('kiosk-not-found', { kioskId });
   return {
     v: PROTOCOL_VERSION,
