@@ -60,6 +60,13 @@ export function addBackPressure(app: FastifyInstance, options: BackPressureOptio
     delay.reset();
   }, SAMPLE_MS);
   sampler.unref();
+  /**
+   * Behind: a stall seen by the sampler, or one the histogram holds now. The
+   * second covers a stall that ended just after a sample was taken: the
+   * histogram records it only when its own timer next fires, which may come
+   * after the sampler's, so it would otherwise be seen a sample late.
+   */
+  const stalled = (): boolean => Date.now() < stalledUntil || delay.max / 1e6 > options.maxEventLoopDelayMs;
   app.addHook('onClose', async () => {
     clearInterval(sampler);
     delay.disable();
@@ -71,7 +78,7 @@ export function addBackPressure(app: FastifyInstance, options: BackPressureOptio
 
   app.addHook('onRequest', async (request) => {
     if (!isWrite(request)) return;
-    if (pending >= options.maxPendingWrites || Date.now() < stalledUntil)
+    if (pending >= options.maxPendingWrites || stalled())
       throw new DoorlineError('server-busy', { retryAfterSeconds: options.retryAfterSeconds });
     const key = request.url.startsWith('/api/sync') ? senderKey(request) : null;
     let turn: Promise<void> = Promise.resolve();
