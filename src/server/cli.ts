@@ -23,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DoorlineError, type ErrorCode } from '../shared/error-codes.ts';
+import { messageOf } from '../shared/error-messages.ts';
 import { backupDatabase, restoreDatabase } from './backup.ts';
 import { loadConfig, type DatabaseConfig } from './config.ts';
 import { connectDatabase, migrate } from './db/open-database.ts';
@@ -172,7 +173,7 @@ main(process.argv.slice(2)).then(
       console.error(`doorline: ${error.message}\n${USAGE}`);
       process.exitCode = 2;
     } else if (error instanceof DoorlineError) {
-      console.error(`doorline: ${error.message} [${error.code}]`);
+      console.error(`doorline: ${messageOf(error)} [${error.code}]`);
       process.exitCode = EXIT_CODES[error.code] ?? 1;
     } else {
       console.error('doorline: the command failed:', error);

@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DoorlineError, errorBody, type ErrorCode } from '../shared/error-codes.ts';
+import { messageOf } from '../shared/error-messages.ts';
 import { EVERY_ANSWER_HEADERS } from './security-headers.ts';
 
 /** Fastify's own errors (body parsing, routing) mapped onto our catalog. */
@@ -60,7 +61,10 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     void reply.header('retry-after', String(Math.ceil(retryAfter)));
   // Errors Fastify meets before routing skip the hooks that add these; they are set here for every refusal.
   void reply.headers(EVERY_ANSWER_HEADERS);
-  void reply.status(doorlineError.status).header('cache-control', 'no-store').send(errorBody(doorlineError));
+  void reply
+    .status(doorlineError.status)
+    .header('cache-control', 'no-store')
+    .send(errorBody(doorlineError, messageOf(doorlineError)));
 }
 
 /**
@@ -77,7 +81,7 @@ export function handleClientError(error: Error & { code?: string }, socket: Dupl
         ? 'request-timeout'
         : 'malformed-request';
   const refusal = new DoorlineError(code);
-  const body = JSON.stringify(errorBody(refusal));
+  const body = JSON.stringify(errorBody(refusal, messageOf(refusal)));
   const headers = Object.entries({
     'content-type': 'application/json; charset=utf-8',
     ...EVERY_ANSWER_HEADERS,

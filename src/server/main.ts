@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DoorlineError, type ErrorCode } from '../shared/error-codes.ts';
+import { messageOf } from '../shared/error-messages.ts';
 import { buildApp } from './app.ts';
 import { superviseWorkers } from './cluster.ts';
 import { loadConfig, type Config } from './config.ts';
@@ -108,7 +109,7 @@ const EXIT_CODES: Partial<Record<ErrorCode, number>> = { 'invalid-config': 2, 'd
 
 main().catch((error: unknown) => {
   if (error instanceof DoorlineError) {
-    console.error(`Doorline cannot start: ${error.message} [${error.code}]`);
+    console.error(`Doorline cannot start: ${messageOf(error)} [${error.code}]`);
     process.exit(EXIT_CODES[error.code] ?? 1);
   }
   console.error('Doorline cannot start:', error);

@@ -1,6 +1,9 @@
 /**
  * The one catalog of error codes. A code is a stable contract: clients branch
- * on it, people read `message`. Add codes; never rename or reuse one.
+ * on it, people read the words for it (the server's in error-messages.ts,
+ * which answers carry as `message`; a page's own, by code). Add codes; never
+ * rename or reuse one. The words stay out of this module, which the kiosk page
+ * and the worker bundle: they are half its size, and those two speak by code.
  * `retryable`: the server was not reached or not understood, or asked to be
  * asked again later (its answer's Retry-After says when), so the same request
  * is worth sending again; every other code waits for a person (or, for a size
@@ -8,127 +11,97 @@
  */
 export const ERROR_CODES = {
   // Request-level: the whole request is refused, nothing is applied.
-  'bad-json': { status: 400, message: 'The request body is not valid JSON.' },
-  'invalid-body': { status: 400, message: 'The request body does not match what this endpoint accepts.' },
-  'invalid-header': { status: 400, message: 'A request header does not match what this endpoint accepts.' },
-  'invalid-query': { status: 400, message: 'The query string does not match what this endpoint accepts.' },
-  'unsupported-version': { status: 400, message: 'This protocol version is not supported; reload the app.' },
-  'update-required': { status: 400, message: 'This device needs an update: reload the page.' },
-  'empty-body': { status: 400, message: 'The request needs a body.' },
-  'unsupported-media-type': { status: 415, message: 'Send the body as application/json (or the Doorline batch format to /api/sync).' },
-  'body-too-large': { status: 413, message: 'The request body is larger than the server accepts.' },
-  'inflated-too-large': { status: 413, message: 'The request body grows larger than the server accepts when it is decompressed.' },
-  'unsupported-encoding': { status: 415, message: 'Send the body uncompressed or gzip-compressed.' },
-  'bad-encoding': { status: 400, message: 'The compressed request body is corrupt.' },
-  'too-deep': { status: 400, message: 'The request body nests deeper than the server reads.' },
-  'body-not-expected': { status: 400, message: 'This endpoint takes no request body; send the request without one.' },
-  'headers-too-large': { status: 431, message: 'The request headers are larger than the server accepts.' },
-  'url-too-long': { status: 414, message: 'The address is longer than the server accepts.' },
-  'file-refused': { status: 400, message: 'This address does not name a file the server serves.' },
-  'malformed-request': { status: 400, message: 'The request could not be read as HTTP.' },
-  'request-timeout': { status: 408, message: 'The request arrived too slowly; send it again.' },
-  'device-taken': {
-    status: 409,
-    message: "This browser's device id already sends for someone else: sign out and in again, or clear this site's data.",
-  },
-  'too-many-ops': { status: 413, message: 'The batch holds more operations than the server accepts at once.' },
-  'not-found': { status: 404, message: 'Nothing is here.' },
-  'method-not-allowed': { status: 405, message: 'This method is not allowed here.' },
-  'kiosk-not-found': { status: 404, message: 'This kiosk is not known to the server.' },
-  'device-unauthorized': { status: 401, message: 'This kiosk needs to be paired again.' },
-  'device-revoked': { status: 403, message: 'This kiosk was unpaired by the office.' },
-  'not-signed-in': { status: 401, message: 'Sign in first (or pair this kiosk).' },
-  'session-expired': { status: 401, message: 'Your session has ended; sign in again.' },
-  'sign-in-failed': { status: 401, message: 'That sign-in name and password do not match.' },
-  'too-many-attempts': { status: 429, message: 'Too many failed attempts; wait a few minutes and try again.' },
-  forbidden: { status: 403, message: 'Your role does not allow this.' },
-  'metrics-token-invalid': { status: 401, message: 'Send the metrics token (METRICS_TOKEN) as Authorization: Bearer TOKEN.' },
-  'origin-mismatch': { status: 403, message: "This request did not come from Doorline's own pages." },
-  'password-change-required': { status: 403, message: 'Choose a new password before going on.' },
-  'weak-password': {
-    status: 400,
-    message: 'Choose a stronger password: at least 10 characters, and not a common password, a keyboard run or one character repeated.',
-  },
-  'no-school': { status: 403, message: 'This account is not linked to any school yet.' },
-  'school-not-found': { status: 404, message: 'That school is not one of yours.' },
-  'invalid-time-zone': { status: 400, message: 'That time zone is not one this server knows: choose one from the list.' },
-  'invalid-time': { status: 400, message: 'Write times as HH:MM on the 24-hour clock, such as 08:45.' },
-  'period-ends-before-start': { status: 400, message: 'A period must end after it starts.' },
-  'periods-overlap': { status: 400, message: 'Two periods overlap: each must end before the next one starts.' },
-  'duplicate-period': { status: 400, message: 'Two periods have the same name: give each its own.' },
-  'closure-ends-before-start': { status: 400, message: 'A closure cannot end before its first day.' },
-  'pairing-code-invalid': { status: 400, message: 'That pairing code is not valid: it may be mistyped, used or expired.' },
-  'device-unpaired': { status: 401, message: 'This kiosk is not paired yet: ask an admin for a pairing code.' },
-  'device-in-other-school': { status: 409, message: 'This browser already sends for another school.' },
-  'device-not-revoked': {
-    status: 409,
-    message: 'This kiosk is still paired: it sends its own check-ins. Revoke it first to import its file.',
-  },
-  'device-not-found': { status: 404, message: 'No such device in this school.' },
-  'conflict-not-found': { status: 404, message: 'No such conflict in this school.' },
-  'conflict-already-resolved': { status: 409, message: 'Someone has already resolved this conflict.' },
-  'student-not-found': { status: 404, message: 'No such student in this school.' },
-  'roster-has-problems': {
-    status: 422,
-    message: 'The roster was not imported: the export has problems (listed with their file, row and column). Nothing changed.',
-  },
-  'roster-preview-stale': {
-    status: 409,
-    message: 'The roster or the file changed since this preview; nothing was imported. Check the file again and apply the new preview.',
-  },
-  'student-id-taken': { status: 409, message: 'Another student of this school already has that ID.' },
-  'student-already-left': { status: 409, message: 'This student has already left the school.' },
-  'student-not-left': { status: 409, message: 'This student has not left the school.' },
-  'staff-not-found': { status: 404, message: 'No such staff account in this school.' },
-  'email-taken': { status: 409, message: 'Another account already signs in with that email.' },
-  'unknown-homeroom': { status: 400, message: 'This school has no homeroom of that name.' },
-  'own-account': { status: 409, message: 'You cannot do this to your own account; ask another admin.' },
-  'last-admin': { status: 409, message: 'This is the school’s last admin: make someone else an admin first.' },
-  'account-deactivated': { status: 403, message: 'This account has been switched off; ask an admin of your school.' },
-  'kiosk-retired': { status: 409, message: 'This kiosk has been retired and cannot be paired or changed.' },
-  'kiosk-name-taken': { status: 409, message: 'Another kiosk of this school already has that name.' },
-  'server-busy': {
-    status: 503,
-    retryable: true,
-    message: 'The server is busy; nothing from this request was read. Send it again after the Retry-After pause.',
-  },
-  'sync-in-progress': {
-    status: 429,
-    retryable: true,
-    message: 'This device already has a sync in progress; send this one after it, after the Retry-After pause.',
-  },
-  internal: { status: 500, message: 'The server failed; nothing from this request was saved.' },
+  'bad-json': { status: 400 },
+  'invalid-body': { status: 400 },
+  'invalid-header': { status: 400 },
+  'invalid-query': { status: 400 },
+  'unsupported-version': { status: 400 },
+  'update-required': { status: 400 },
+  'empty-body': { status: 400 },
+  'unsupported-media-type': { status: 415 },
+  'body-too-large': { status: 413 },
+  'inflated-too-large': { status: 413 },
+  'unsupported-encoding': { status: 415 },
+  'bad-encoding': { status: 400 },
+  'too-deep': { status: 400 },
+  'body-not-expected': { status: 400 },
+  'headers-too-large': { status: 431 },
+  'url-too-long': { status: 414 },
+  'file-refused': { status: 400 },
+  'malformed-request': { status: 400 },
+  'request-timeout': { status: 408 },
+  'device-taken': { status: 409 },
+  'too-many-ops': { status: 413 },
+  'not-found': { status: 404 },
+  'method-not-allowed': { status: 405 },
+  'kiosk-not-found': { status: 404 },
+  'device-unauthorized': { status: 401 },
+  'device-revoked': { status: 403 },
+  'not-signed-in': { status: 401 },
+  'session-expired': { status: 401 },
+  'sign-in-failed': { status: 401 },
+  'too-many-attempts': { status: 429 },
+  forbidden: { status: 403 },
+  'metrics-token-invalid': { status: 401 },
+  'origin-mismatch': { status: 403 },
+  'password-change-required': { status: 403 },
+  'weak-password': { status: 400 },
+  'no-school': { status: 403 },
+  'school-not-found': { status: 404 },
+  'invalid-time-zone': { status: 400 },
+  'invalid-time': { status: 400 },
+  'period-ends-before-start': { status: 400 },
+  'periods-overlap': { status: 400 },
+  'duplicate-period': { status: 400 },
+  'closure-ends-before-start': { status: 400 },
+  'pairing-code-invalid': { status: 400 },
+  'device-unpaired': { status: 401 },
+  'device-in-other-school': { status: 409 },
+  'device-not-revoked': { status: 409 },
+  'device-not-found': { status: 404 },
+  'conflict-not-found': { status: 404 },
+  'conflict-already-resolved': { status: 409 },
+  'student-not-found': { status: 404 },
+  'roster-has-problems': { status: 422 },
+  'roster-preview-stale': { status: 409 },
+  'student-id-taken': { status: 409 },
+  'student-already-left': { status: 409 },
+  'student-not-left': { status: 409 },
+  'staff-not-found': { status: 404 },
+  'email-taken': { status: 409 },
+  'unknown-homeroom': { status: 400 },
+  'own-account': { status: 409 },
+  'last-admin': { status: 409 },
+  'account-deactivated': { status: 403 },
+  'kiosk-retired': { status: 409 },
+  'kiosk-name-taken': { status: 409 },
+  'server-busy': { status: 503, retryable: true },
+  'sync-in-progress': { status: 429, retryable: true },
+  internal: { status: 500 },
 
   // Per-operation: one op in a batch is refused, the rest are applied.
-  'unknown-student': { status: 422, message: "This ID is not on the school's roster." },
-  'op-identity-mismatch': { status: 409, message: 'This device sent a different operation under a sequence number it already used.' },
-  'time-out-of-range': { status: 422, message: 'The time of this operation is too far from the server clock.' },
-  'base-from-the-future': {
-    status: 409,
-    message: 'This operation is based on a version of the record the server never issued; take the mark again from the current record.',
-  },
+  'unknown-student': { status: 422 },
+  'op-identity-mismatch': { status: 409 },
+  'time-out-of-range': { status: 422 },
+  'base-from-the-future': { status: 409 },
 
   // Client-side: the service worker's sync loop and the page.
-  'network-error': { status: 0, retryable: true, message: 'The server could not be reached.' },
-  'server-error': { status: 0, retryable: true, message: 'The server answered with an error; the data stays queued.' },
-  'captive-portal': {
-    status: 0,
-    retryable: true,
-    message: 'The network answered with a web page instead of the server (a sign-in page?).',
-  },
-  'bad-response': { status: 0, retryable: true, message: 'The server answer could not be understood; the data stays queued.' },
+  'network-error': { status: 0, retryable: true },
+  'server-error': { status: 0, retryable: true },
+  'captive-portal': { status: 0, retryable: true },
+  'bad-response': { status: 0, retryable: true },
 
   // Configuration and start-up.
-  'database-unsupported': { status: 0, message: 'This DATABASE_URL is not supported.' },
-  'invalid-config': { status: 0, message: 'The configuration is not valid.' },
-  'database-unreachable': { status: 0, message: 'The database named by DATABASE_URL cannot be reached.' },
+  'database-unsupported': { status: 0 },
+  'invalid-config': { status: 0 },
+  'database-unreachable': { status: 0 },
 
   // The command line's backup and restore.
-  'not-a-backup': { status: 0, message: 'This file is not a Doorline database.' },
-  'backup-too-new': { status: 0, message: 'This backup was made by a newer Doorline: restore it with that version or a later one.' },
-  'database-in-use': { status: 0, message: 'A Doorline server has the database open: stop it before restoring.' },
-  'backup-needs-sqlite': { status: 0, message: 'A PostgreSQL database is backed up with pg_dump and restored with pg_restore.' },
-} as const satisfies Record<string, { status: number; message: string; retryable?: true }>;
+  'not-a-backup': { status: 0 },
+  'backup-too-new': { status: 0 },
+  'database-in-use': { status: 0 },
+  'backup-needs-sqlite': { status: 0 },
+} as const satisfies Record<string, { status: number; retryable?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -155,12 +128,15 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export class DoorlineError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
+  /** Words for this one case, instead of its code's (error-messages.ts `messageOf`). */
+  readonly ownMessage: string | undefined;
 
   constructor(code: ErrorCode, details?: Record<string, unknown>, message?: string) {
-    super(message ?? ERROR_CODES[code].message);
+    super(message ?? code);
     this.name = 'DoorlineError';
     this.code = code;
     this.details = details;
+    this.ownMessage = message;
   }
 
   /** The HTTP status for this code; 0 for codes that never leave a client. */
@@ -169,16 +145,20 @@ export class DoorlineError extends Error {
   }
 }
 
-/** The JSON shape of every error response. */
+/**
+ * The JSON shape of every error response. The server's always carry a
+ * message; the worker's answers to its own pages carry one only when the
+ * error has its own words, and the page finds the words for the code.
+ */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+  error: { code: ErrorCode; message?: string; details?: Record<string, unknown> };
 }
 
-export function errorBody(error: DoorlineError): ErrorBody {
+export function errorBody(error: DoorlineError, message: string | undefined = error.ownMessage): ErrorBody {
   return {
     error: {
       code: error.code,
-      message: error.message,
+      ...(message === undefined ? {} : { message }),
       ...(error.details ? { details: error.details } : {}),
     },
   };

@@ -48,7 +48,7 @@ function heldReason(code: ErrorCode | null): string {
   if (code === 'device-unauthorized') return 'This kiosk needs to be paired again';
   if (code === 'device-revoked') return 'This kiosk was unpaired by the office';
   if (code === 'kiosk-not-found') return 'The server does not know this kiosk';
-  if (code === 'unsupported-version') return 'This kiosk needs an update — reload the page';
+  if (code === 'unsupported-version' || code === 'update-required') return 'This kiosk needs an update — reload the page';
   return `Sending paused — please tell the office (${code ?? 'error'})`;
 }
 

@@ -5,7 +5,8 @@
  * the same file back with the preview's id so exactly what was shown is
  * applied. Uploads go through XMLHttpRequest for its upload progress.
  */
-import { ERROR_CODES, isErrorCode } from '../shared/error-codes.ts';
+import { isErrorCode } from '../shared/error-codes.ts';
+import { ERROR_MESSAGES } from '../shared/error-messages.ts';
 import {
   assertRosterColumns,
   assertRosterPreview,
@@ -84,7 +85,7 @@ function send(url: string, file: File, onProgress: (fraction: number | null) => 
       const error = (body as { error?: { code?: unknown; message?: unknown } }).error;
       const code = error?.code;
       const message =
-        typeof error?.message === 'string' ? error.message : isErrorCode(code) ? ERROR_CODES[code].message : 'The server refused this.';
+        typeof error?.message === 'string' ? error.message : isErrorCode(code) ? ERROR_MESSAGES[code] : 'The server refused this.';
       resolve({ ok: false, message });
     });
     xhr.send(file);

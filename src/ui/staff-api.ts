@@ -2,7 +2,8 @@
  * The staff pages' requests. Every answer is read once here: a body that
  * passed its `asserts` guard, or a refusal with its stable code.
  */
-import { ERROR_CODES, type ErrorCode } from '../shared/error-codes.ts';
+import type { ErrorCode } from '../shared/error-codes.ts';
+import { ERROR_MESSAGES } from '../shared/error-messages.ts';
 import { errorCodeOf } from '../shared/protocol-guards.ts';
 
 export type Refused = { ok: false; status: number; code: ErrorCode; message: string; details: Record<string, unknown> };
@@ -15,7 +16,7 @@ export interface CallInit {
 }
 
 function refused(status: number, code: ErrorCode, message?: string, details: Record<string, unknown> = {}): Refused {
-  return { ok: false, status, code, message: message ?? ERROR_CODES[code].message, details };
+  return { ok: false, status, code, message: message ?? ERROR_MESSAGES[code], details };
 }
 
 function errorOf(body: unknown): { message?: unknown; details?: unknown } {

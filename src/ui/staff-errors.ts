@@ -44,6 +44,7 @@ export function refusalText({ code, message, details }: Refusal): string {
     case 'device-not-found':
       return 'That device is no longer on this school’s list.';
     case 'unsupported-version':
+    case 'update-required':
       return 'This page is out of date. Reload it and try again.';
     case 'bad-response':
       return 'The server’s answer could not be understood. Reload the page and try again.';

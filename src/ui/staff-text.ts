@@ -72,7 +72,8 @@ export function rollNetworkText(online: boolean, status: WorkerStatus | null): s
   if (status?.phase === 'held') {
     if (status.lastError === 'not-signed-in' || status.lastError === 'session-expired')
       return 'Your session has ended: sign in again to send the marks saved here';
-    if (status.lastError === 'unsupported-version') return 'This device needs an update — reload the page; marks are kept here';
+    if (status.lastError === 'unsupported-version' || status.lastError === 'update-required')
+      return 'This device needs an update — reload the page; marks are kept here';
     return `Sending paused (${status.lastError ?? 'error'}) — marks are kept on this device`;
   }
   return 'Online';

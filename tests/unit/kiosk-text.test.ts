@@ -75,6 +75,9 @@ describe('what the kiosk says', () => {
     expect(networkText(true, { ...idle, phase: 'held', waiting: 4, lastError: 'unsupported-version' })).toBe(
       'This kiosk needs an update — reload the page',
     );
+    expect(networkText(true, { ...idle, phase: 'held', waiting: 4, lastError: 'update-required' })).toBe(
+      'This kiosk needs an update — reload the page',
+    );
   });
 
   it('shows the progress bar only while sending', () => {

@@ -3,7 +3,10 @@ import { DoorlineError } from '../../src/shared/error-codes.ts';
 import { assertChangePage } from '../../src/shared/office-guards.ts';
 import { assertKioskConfig, assertMarkInput, assertSyncResponse, expectVersion } from '../../src/shared/protocol-guards.ts';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol.ts';
+import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
 import { assertPageMessage, assertWorkerMessage } from '../../src/shared/worker-messages.ts';
+import { networkText } from '../../src/ui/kiosk-text.ts';
+import { rollNetworkText } from '../../src/ui/staff-text.ts';
 import { readSyncAnswer } from '../../sw/sync-client.ts';
 import { idleStatus } from '../support/worker-status.ts';
 
@@ -126,12 +129,12 @@ describe('a worker older than the server', () => {
   const json = (value: unknown, status = 200) =>
     new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
 
-  it("hears update-required when the server no longer takes its version, with the catalog's plain message", async () => {
+  it('hears update-required when the server no longer takes its version, and its pages say so in their own words', async () => {
     const refusal = json({ error: { code: 'update-required', message: 'This device needs an update: reload the page.' } }, 400);
-    await expect(readSyncAnswer(refusal)).rejects.toMatchObject({
-      code: 'update-required',
-      message: 'This device needs an update: reload the page.',
-    });
+    await expect(readSyncAnswer(refusal)).rejects.toMatchObject({ code: 'update-required' });
+    const held = { phase: 'held', lastError: 'update-required' } as unknown as WorkerStatus;
+    expect(networkText(true, held)).toBe('This kiosk needs an update — reload the page');
+    expect(rollNetworkText(true, held)).toBe('This device needs an update — reload the page; marks are kept here');
   });
 
   it('hears update-required when the server answers in a newer version, and keeps an answer with a new field', async () => {

@@ -75,5 +75,7 @@ describe('the staff pages’ words', () => {
   it('says plainly when the device needs an update to go on sending', () => {
     const held = { phase: 'held', lastError: 'unsupported-version' } as unknown as WorkerStatus;
     expect(rollNetworkText(true, held)).toBe('This device needs an update — reload the page; marks are kept here');
+    const told = { phase: 'held', lastError: 'update-required' } as unknown as WorkerStatus;
+    expect(rollNetworkText(true, told)).toBe('This device needs an update — reload the page; marks are kept here');
   });
 });
