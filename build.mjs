@@ -45,22 +45,19 @@ const COMPRESSIBLE = /\.(?:html|js|css|svg|webmanifest|wasm)$/;
 const PRECACHE_PARTS = [
   { name: 'shared', injectionPoint: 'self.__WB_MANIFEST', globPatterns: ['styles.*.css', 'manifest.webmanifest'] },
   { name: 'kiosk', injectionPoint: 'self.__KIOSK_MANIFEST', globPatterns: ['kiosk.html', 'ui/kiosk.*.js'] },
+  // Every staff device: the pages a teacher opens, and the style sheet every staff page loads.
   {
     name: 'staff',
     injectionPoint: 'self.__STAFF_MANIFEST',
-    globPatterns: [
-      'index.html',
-      'sign-in.html',
-      'roll.html',
-      'office.html',
-      'admin.html',
-      'setup.html',
-      'school.html',
-      'students.html',
-      'staff.html',
-      'staff.*.css',
-      'ui/{sign-in,roll,office,admin,setup,school-settings,students,staff}.*.js',
-    ],
+    globPatterns: ['index.html', 'sign-in.html', 'roll.html', 'staff.*.css', 'ui/{sign-in,roll}.*.js'],
+  },
+  // The office's day and its students: only on a device that opens one of them.
+  { name: 'office', injectionPoint: 'self.__OFFICE_MANIFEST', globPatterns: ['office.html', 'students.html', 'ui/{office,students}.*.js'] },
+  // An admin's pages: set-up, the school's settings, staff accounts, kiosks and the roster import.
+  {
+    name: 'admin',
+    injectionPoint: 'self.__ADMIN_MANIFEST',
+    globPatterns: ['admin.html', 'setup.html', 'school.html', 'staff.html', 'ui/{admin,setup,school-settings,staff}.*.js'],
   },
   // The barcode library is most of the cards page: only an admin who prints cards takes it.
   { name: 'cards', injectionPoint: 'self.__CARDS_MANIFEST', globPatterns: ['cards.html', 'cards.*.css', 'ui/cards.*.js'] },

@@ -4,9 +4,11 @@
  *
  * Every device precaches the shared part (styles, the web manifest and its
  * icon) as its worker installs. A role's part (the kiosk page and its script;
- * the staff pages and theirs) is precached once the device opens one of that
- * part's pages, so a kiosk never downloads the staff pages it never shows,
- * nor a teacher's tablet the kiosk. A device keeps the roles it took: a later
+ * a teacher's pages; the office's; an admin's) is precached once the device
+ * opens one of that part's pages, with the parts it needs (the office's and
+ * the admin's pages load the staff style sheet, which is the teacher's part),
+ * so a kiosk never downloads the staff pages it never shows, nor a teacher's
+ * tablet the kiosk or the admin's pages. A device keeps the roles it took: a later
  * worker finds the part's cache not empty and precaches the part's new files
  * as it installs.
  *
@@ -41,11 +43,17 @@ import { PrecacheController, PrecacheRoute, cleanupOutdatedCaches, type Precache
 
 declare const self: ServiceWorkerGlobalScope;
 
+export interface RolePart {
+  entries: PrecacheEntry[];
+  /** Parts whose files this part's pages load too (the staff style sheet): filled whenever this one is. */
+  needs?: readonly string[];
+}
+
 export interface PrecacheParts {
   /** What every device precaches. */
   shared: PrecacheEntry[];
   /** What a device precaches once it opens one of the part's pages, by role. */
-  roles: Record<string, PrecacheEntry[]>;
+  roles: Record<string, RolePart>;
 }
 
 /**
@@ -145,15 +153,30 @@ export function precacheByRole(parts: PrecacheParts): void {
   cleanupOutdatedCaches();
   const shared = new PrecachePart(parts.shared);
   // Not Workbox's "…-precache-…-<scope>" naming, which cleanupOutdatedCaches would take for an old precache and delete.
-  const roles = Object.entries(parts.roles).map(([role, entries]) => new PrecachePart(entries, `doorline-${role}-pages`));
+  const byName = new Map(
+    Object.entries(parts.roles).map(([role, { entries }]) => [role, new PrecachePart(entries, `doorline-${role}-pages`)]),
+  );
+  const roles = [...byName.values()];
   const all = [shared, ...roles];
+  /** A role part with the parts it needs: a page of it opened offline finds every file it loads. */
+  const withNeeds = new Map(
+    Object.entries(parts.roles).map(([role, { needs = [] }]) => [
+      byName.get(role),
+      [role, ...needs].map((name) => byName.get(name)).filter((part) => part !== undefined),
+    ]),
+  );
+  const fillRole = (part: PrecachePart, event: ExtendableEvent): Promise<unknown> =>
+    Promise.all((withNeeds.get(part) ?? [part]).map((each) => each.fill(event)));
 
   self.addEventListener('install', (event) => {
     event.waitUntil(
       (async () => {
         const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
         const opened = (part: PrecachePart): boolean => windows.some((client) => part.match(new Request(client.url), event) !== undefined);
-        await Promise.all([shared.fill(event), ...roles.map(async (part) => (opened(part) || (await part.held())) && part.fill(event))]);
+        await Promise.all([
+          shared.fill(event),
+          ...roles.map(async (part) => (opened(part) || (await part.held())) && fillRole(part, event)),
+        ]);
       })(),
     );
   });
@@ -168,7 +191,7 @@ export function precacheByRole(parts: PrecacheParts): void {
       if (!params) continue;
       event.respondWith(part.answer(event, params));
       // Filling waits for nothing the page needs; a fill cut short (the link dropped) is taken up at the next visit.
-      if (part !== shared) event.waitUntil(part.fill(event).catch(() => undefined));
+      if (part !== shared) event.waitUntil(fillRole(part, event).catch(() => undefined));
       return;
     }
   });

@@ -26,6 +26,8 @@ declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: PrecacheEntry[];
   __KIOSK_MANIFEST: PrecacheEntry[];
   __STAFF_MANIFEST: PrecacheEntry[];
+  __OFFICE_MANIFEST: PrecacheEntry[];
+  __ADMIN_MANIFEST: PrecacheEntry[];
   __CARDS_MANIFEST: PrecacheEntry[];
   __CAMERA_MANIFEST: PrecacheEntry[];
 };
@@ -34,7 +36,14 @@ export const SYNC_TAG = 'doorline-outbox';
 
 precacheByRole({
   shared: self.__WB_MANIFEST,
-  roles: { kiosk: self.__KIOSK_MANIFEST, staff: self.__STAFF_MANIFEST, cards: self.__CARDS_MANIFEST, camera: self.__CAMERA_MANIFEST },
+  roles: {
+    kiosk: { entries: self.__KIOSK_MANIFEST },
+    camera: { entries: self.__CAMERA_MANIFEST },
+    staff: { entries: self.__STAFF_MANIFEST },
+    office: { entries: self.__OFFICE_MANIFEST, needs: ['staff'] },
+    admin: { entries: self.__ADMIN_MANIFEST, needs: ['staff'] },
+    cards: { entries: self.__CARDS_MANIFEST, needs: ['staff'] },
+  },
 });
 
 const stores = workerStores(openOutboxDb());
