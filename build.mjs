@@ -221,6 +221,29 @@ const scriptFiles = (metafile) =>
   );
 
 /**
+ * A file's revision is the start of the SHA-256 of its content (Workbox's
+ * own is an MD5, which a worker cannot compute): the worker can then take a
+ * page the browser has just loaded from its HTTP cache, check it against the
+ * manifest, and skip asking the server for it again (sw/precache.ts).
+ */
+async function contentRevisions(entries) {
+  const manifest = await Promise.all(
+    entries.map(async (entry) =>
+      entry.revision === null
+        ? entry
+        : {
+            ...entry,
+            revision: createHash('sha256')
+              .update(await fs.readFile(path.join(publicOut, entry.url)))
+              .digest('hex')
+              .slice(0, 32),
+          },
+    ),
+  );
+  return { manifest };
+}
+
+/**
  * Injects each precache part at its own point: from the bundle in dist/sw-build
  * through intermediate files there, the last pass writing dist/public/sw.js.
  */
@@ -238,6 +261,7 @@ async function injectPrecache() {
       globPatterns: part.globPatterns,
       globIgnores: [...NEVER_PRECACHED],
       dontCacheBustURLsMatching: FINGERPRINTED,
+      manifestTransforms: [contentRevisions],
     });
     for (const entry of (await getManifest(globs())).manifestEntries ?? []) placed.get(entry.url)?.push(part.name);
     const { count, size, warnings } = await injectManifest({

@@ -40,6 +40,7 @@
  * not open, at its file's URL.
  */
 import { PrecacheController, PrecacheRoute, cleanupOutdatedCaches, type PrecacheEntry } from 'workbox-precaching';
+import { keptByBrowser } from './kept-by-browser.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -68,6 +69,8 @@ const IGNORED_PARAMETERS = [/^utm_/, /^fbclid$/, /^next$/, /^reason$/];
  * the URL a window loaded it at, if one did. Refuses anything but the file.
  */
 async function fetchForPrecache(entry: PrecacheEntry, opened: string | undefined): Promise<Response> {
+  const kept = entry.revision ? await keptByBrowser(entry, opened) : null;
+  if (kept) return kept;
   const init: RequestInit = {
     cache: entry.revision ? 'no-cache' : 'default',
     credentials: 'same-origin',

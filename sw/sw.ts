@@ -158,5 +158,17 @@ self.addEventListener('message', (event) => {
   event.waitUntil(event.data.type === 'sync-now' ? syncAndPull() : engine.publish());
 });
 
+/**
+ * A kiosk waiting for its pairing code (no token, no school, nothing queued,
+ * only kiosk pages open) has nothing to send and nothing it may pull:
+ * pairing starts both. Asking would cost a refused request on a new kiosk's
+ * first minute, at 64 kbit/s.
+ */
+async function awaitingPairing(): Promise<boolean> {
+  if ((await credentials.token()) !== null || (await kiosk.config()) !== null || (await stores.outbox.size()) > 0) return false;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  return windows.length > 0 && windows.every((client) => /^\/kiosk(?:\.html)?$/.test(new URL(client.url).pathname));
+}
+
 // Every start of the worker is a chance to send what an earlier one could not, and to catch up.
-void syncAndPull();
+void awaitingPairing().then((waiting) => (waiting ? undefined : syncAndPull()));

@@ -11,9 +11,18 @@ const count = (sql: string): number => Number(Object.values(e2e.server.query(sql
 describe('pairing a kiosk', () => {
   it('asks for a pairing code, refuses a wrong one, and works once paired', async () => {
     const context = await e2e.browser.newContext();
+    const asked: string[] = [];
+    context.on('request', (request) => {
+      if (request.serviceWorker()) asked.push(new URL(request.url()).pathname);
+    });
     const page = await context.newPage();
     await page.goto(`${e2e.server.url}/kiosk`);
     await page.getByRole('heading', { name: 'Set up this kiosk' }).waitFor();
+    await until('the worker to be active', () =>
+      page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated'),
+    );
+    // Waiting for its code, the kiosk's worker asks the server nothing it would refuse.
+    expect(asked.filter((path) => path.startsWith('/api/'))).toEqual([]);
     await page.getByLabel('Pairing code').fill('ZZZZ-ZZZZ');
     await page.getByRole('button', { name: 'Pair this kiosk' }).click();
     await page.getByText(/That code is not valid/).waitFor();
