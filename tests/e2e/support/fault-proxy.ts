@@ -11,18 +11,29 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
-export type SyncMode = 'pass' | 'error-500' | 'html-200' | 'drop-after-commit' | 'error-401' | 'down';
+export type SyncMode = 'pass' | 'error-500' | 'html-200' | 'drop-after-commit' | 'error-401' | 'down' | 'flaky';
 
 export interface FaultProxy {
   url: string;
   mode: SyncMode;
   /** When set, a sync body larger than this is answered 413, as a server with a smaller cap would. */
   maxSyncBodyBytes: number | null;
+  /** How long each sync waits at the proxy before it goes on to the server: a slow link, so a drain takes a while. */
+  syncDelayMs: number;
   /** Sizes of the sync bodies that passed. */
   passedBodies: number[];
   tooLarge: number;
   /** How many sync requests were answered in each mode. */
   seen: Record<SyncMode, number>;
+  /**
+   * In `flaky` mode, the share of requests whose connection is cut, spread
+   * evenly over them (so a short drain meets its share too), each at one of
+   * two points in turn: before the server sees it, or after it committed and
+   * before its answer. The rest pass.
+   */
+  cutShare: number;
+  /** Connections cut in `flaky` mode, by where. */
+  cut: { before: number; after: number };
   /** When true, answers of `/api/sync` and `/api/changes` carry fields a newer server might add. */
   newerServer: boolean;
   /** How many answers were given the newer server's fields. */
@@ -32,13 +43,23 @@ export interface FaultProxy {
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
+  /** Requests seen in `flaky` mode, and which of them to cut: the n-th when the share's running total passes a whole number. */
+  let flakyRequests = 0;
+  const cutThis = (): 'before' | 'after' | null => {
+    const n = flakyRequests++;
+    if (Math.floor((n + 1) * proxy.cutShare) === Math.floor(n * proxy.cutShare)) return null;
+    return (proxy.cut.before + proxy.cut.after) % 2 === 0 ? 'before' : 'after';
+  };
   const proxy: FaultProxy = {
     url: '',
     mode: 'pass',
     maxSyncBodyBytes: null,
+    syncDelayMs: 0,
     passedBodies: [],
     tooLarge: 0,
-    seen: { pass: 0, 'error-500': 0, 'html-200': 0, 'drop-after-commit': 0, 'error-401': 0, down: 0 },
+    seen: { pass: 0, 'error-500': 0, 'html-200': 0, 'drop-after-commit': 0, 'error-401': 0, down: 0, flaky: 0 },
+    cutShare: 0.3,
+    cut: { before: 0, after: 0 },
     newerServer: false,
     widened: { sync: 0, changes: 0 },
     close: async () => undefined,
@@ -48,13 +69,25 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const isSync = req.method === 'POST' && req.url === '/api/sync';
+      if (isSync && proxy.syncDelayMs > 0) setTimeout(() => handle(isSync), proxy.syncDelayMs);
+      else handle(isSync);
+    });
+    const handle = (isSync: boolean): void => {
       if (proxy.mode === 'down') {
         if (isSync) proxy.seen.down++;
         req.socket.destroy();
         return;
       }
-      const mode = isSync ? proxy.mode : 'pass';
-      if (isSync) proxy.seen[mode]++;
+      if (isSync) proxy.seen[proxy.mode]++;
+      // A flaky link cuts any request, syncs and the rest alike; a request it spares passes.
+      const cutAt = proxy.mode === 'flaky' ? cutThis() : null;
+      if (cutAt === 'before') {
+        proxy.cut.before++;
+        req.socket.destroy();
+        return;
+      }
+      const mode = cutAt === 'after' ? 'drop-after-commit' : isSync && proxy.mode !== 'flaky' ? proxy.mode : 'pass';
+      if (cutAt === 'after') proxy.cut.after++;
       if (mode === 'error-500') {
         res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal","message":"overloaded"}}');
         return;
@@ -106,7 +139,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       );
       forward.on('error', () => req.socket.destroy());
       forward.end(body);
-    });
+    };
   });
   /** Answers with the server's JSON plus a field at the top, on the change page and on each change. */
   function widen(answer: http.IncomingMessage, res: http.ServerResponse, which: 'sync' | 'changes'): void {

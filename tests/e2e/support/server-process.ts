@@ -29,6 +29,8 @@ export interface ServerProcess {
   dbFile: string;
   dir: string;
   stop: () => Promise<void>;
+  /** Kills the process at once (SIGKILL), as a crash or the OOM killer would; its database is kept. */
+  kill: () => Promise<void>;
   /** What the server has printed so far (the one-time password of an empty server's first admin, for one). */
   output: () => string;
   /** Runs a read-only query against the server's database. */
@@ -42,15 +44,17 @@ export interface ServerProcess {
 export interface ServerOptions {
   /** A database to use instead of a fresh SQLite file (`query` reads only that file). */
   databaseUrl?: string;
-  /** More environment for the process, such as DATABASE_POOL. */
+  /** More environment for the process, such as DATABASE_POOL or PORT. */
   env?: Record<string, string>;
+  /** An existing SQLite file to serve (a restart on the same database); kept when the server stops. */
+  dbFile?: string;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<ServerProcess> {
   const main = path.join(root, 'dist', 'server', 'main.js');
   if (!fs.existsSync(main)) throw new Error('dist/server/main.js is missing: run "node build.mjs" first (npm test does).');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doorline-e2e-'));
-  const dbFile = path.join(dir, 'doorline.db');
+  const dbFile = options.dbFile ?? path.join(dir, 'doorline.db');
   const child: ChildProcess = spawn(process.execPath, [main], {
     cwd: root,
     env: {
@@ -129,8 +133,14 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     api,
     pairingCode,
     output: () => output,
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
     stop: async () => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;
