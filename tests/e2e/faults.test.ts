@@ -1,12 +1,16 @@
 /**
  * Faults a school's network and server meet, with a real kiosk in Chromium:
  * answers lost after the server committed, several in a row; a link that
- * cuts connections at random; the server killed mid-batch and restarted on
- * the same database. Each ends with every check-in stored exactly once.
+ * cuts connections; the server killed mid-batch and restarted on the same
+ * database; the browser killed mid-drain and started again on its profile. Each ends with every check-in stored exactly once.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { nudgeSync, openKiosk, until } from './support/kiosk-browser.ts';
+import { launchProfile, nudgeSync, openKiosk, until } from './support/kiosk-browser.ts';
 import { useBrowserAndServer, useFaultProxy } from './support/lifecycle.ts';
 import { startServer, type ServerProcess } from './support/server-process.ts';
 
@@ -46,6 +50,11 @@ function opsFor(server: ServerProcess, studentIds: string[]): Array<{ student_nu
 }
 const exactlyOnce = (studentIds: string[]) => [...studentIds].sort().map((id) => ({ student_number: id, n: 1 }));
 const countOps = (server: ServerProcess): number => Number(server.query<{ n: number }>('select count(*) as n from ops')[0]?.n);
+
+/** Kills (SIGKILL) every Chromium process of a profile, as a crash or a pulled plug would. */
+function killBrowser(profile: string): void {
+  execFileSync('pkill', ['-KILL', '-f', `user-data-dir=${profile}`]);
+}
 
 /** What the kiosk's worker says is still waiting, from its own status. */
 const waiting = (page: Page): Promise<number> =>
@@ -136,5 +145,37 @@ describe('a kiosk on a faulty link or server', () => {
       await restarted.stop();
     }
     await context.close();
+  });
+
+  it('delivers every check-in exactly once when the browser is killed mid-drain over a slow link and started again', async () => {
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'doorline-profile-'));
+    try {
+      const first = await launchProfile(profile);
+      const page = await openKiosk(first, faults.proxy.url, e2e.server.pairingCode);
+      const students = ids(100001, 600);
+      await first.setOffline(true);
+      await postCheckIns(page, students);
+      // Small batches on a slow link: the drain takes seconds, and the kill lands inside it.
+      faults.proxy.maxSyncBodyBytes = 800;
+      faults.proxy.syncDelayMs = 400;
+      await first.setOffline(false);
+      await until('the server to have taken part of the backlog', () => countOps(e2e.server) > 0, 60_000);
+      killBrowser(profile);
+      await first.close().catch(() => undefined);
+      const taken = countOps(e2e.server);
+      expect(taken).toBeLessThan(600);
+
+      // The same profile again: the worker takes up the pending sync, and the page a person opens nudges it.
+      const again = await launchProfile(profile);
+      try {
+        const kiosk = await openKiosk(again, faults.proxy.url);
+        await drainUntil(kiosk, 'the queue to empty after the restart', async () => (await waiting(kiosk)) === 0);
+        expect(opsFor(e2e.server, students)).toEqual(exactlyOnce(students));
+      } finally {
+        await again.close();
+      }
+    } finally {
+      fs.rmSync(profile, { recursive: true, force: true });
+    }
   });
 });
