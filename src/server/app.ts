@@ -99,6 +99,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: handleError,
     // Behind a school's proxy the client's address is in X-Forwarded-For; believed only from a proxy named in the configuration.
     trustProxy: options.trustProxy ?? false,
+    // Stopping (SIGTERM in a rolling restart), a request already on an open connection is served, with
+    // `Connection: close`, rather than answered a bare 503: the kiosk behind the balancer sees no 5xx.
+    return503OnClosing: false,
   });
   const auth = new Auth(options.db, options.now ?? Date.now);
   const bus = options.events ?? busFor(options.db);
