@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_MEDIA_TYPE, encodeBatch } from '../../src/shared/batch-codec.ts';
 import type { Op } from '../../src/shared/protocol.ts';
 import { createTestDatabase, dropTestDatabase, postgresHost, postgresProblem } from '../support/postgres-admin.ts';
-import { startServer, type ServerProcess } from './support/server-process.ts';
+import { startServer } from './support/server-process.ts';
 
 const problem = await postgresProblem();
 if (problem !== null && process.env.CI === 'true')
