@@ -27,9 +27,20 @@ const BY_STATUS: Record<number, ErrorCode> = {
   415: 'unsupported-media-type',
 };
 
+/**
+ * The database's answer when its disk is full: SQLite's SQLITE_FULL (better-sqlite3's
+ * `code`), PostgreSQL's SQLSTATE 53100 (disk_full, pg's `code`). The transaction
+ * has rolled back, so nothing is half-written; the device sends it again later.
+ */
+const STORAGE_FULL = new Set(['SQLITE_FULL', '53100']);
+/** How long a device waits before sending again to a server whose disk is full: someone must free space. */
+const STORAGE_FULL_RETRY_SECONDS = 60;
+
 function toDoorlineError(error: unknown, request: FastifyRequest): DoorlineError {
   if (error instanceof DoorlineError) return error;
   const e = error as Partial<FastifyError>;
+  if (typeof e.code === 'string' && STORAGE_FULL.has(e.code))
+    return new DoorlineError('storage-full', { retryAfterSeconds: STORAGE_FULL_RETRY_SECONDS });
   const mapped = e.code ? FASTIFY_CODES[e.code] : undefined;
   if (mapped) return new DoorlineError(mapped);
   // A file name longer than any file system takes (NAME_MAX, 255) names no file: the address is too long, not forbidden.
@@ -55,6 +66,8 @@ function toDoorlineError(error: unknown, request: FastifyRequest): DoorlineError
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const doorlineError = toDoorlineError(error, request);
   if (doorlineError.code === 'internal') request.log.error({ err: error }, 'request failed');
+  // Someone must free space: said where the person running the server looks.
+  if (doorlineError.code === 'storage-full') request.log.error({ err: error }, 'the database disk is full');
   // Refusals that say when to come back (busy, too many attempts) say it in the header clients and proxies read.
   const retryAfter = doorlineError.details?.retryAfterSeconds;
   if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter > 0)

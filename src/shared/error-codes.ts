@@ -77,6 +77,7 @@ export const ERROR_CODES = {
   'kiosk-name-taken': { status: 409 },
   'server-busy': { status: 503, retryable: true },
   'sync-in-progress': { status: 429, retryable: true },
+  'storage-full': { status: 503, retryable: true },
   internal: { status: 500 },
 
   // Per-operation: one op in a batch is refused, the rest are applied.

@@ -77,6 +77,8 @@ export const ERROR_MESSAGES = {
   'kiosk-name-taken': 'Another kiosk of this school already has that name.',
   'server-busy': 'The server is busy; nothing from this request was read. Send it again after the Retry-After pause.',
   'sync-in-progress': 'This device already has a sync in progress; send this one after it, after the Retry-After pause.',
+  'storage-full':
+    "The server's disk is full; nothing from this request was saved. The device keeps it and sends it again after the Retry-After pause.",
   internal: 'The server failed; nothing from this request was saved.',
 
   // Per-operation: one op in a batch is refused, the rest are applied.

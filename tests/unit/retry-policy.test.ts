@@ -11,6 +11,7 @@ describe('which failures are retried', () => {
       'network-error',
       'server-busy',
       'server-error',
+      'storage-full',
       'sync-in-progress',
     ]);
   });

@@ -56,6 +56,7 @@ describe('reading the server answer', () => {
 
   it.each([
     [503, { error: { code: 'server-busy', message: '…' } }, '7', 'server-busy', 7_000],
+    [503, { error: { code: 'storage-full', message: '…' } }, '60', 'storage-full', 60_000],
     [429, { error: { code: 'sync-in-progress', message: '…' } }, '1', 'sync-in-progress', 1_000],
     [503, { error: { code: 'internal', message: '…' } }, null, 'server-error', null],
     [429, { error: { code: 'too-many-attempts', message: '…' } }, '60', 'server-busy', 60_000],
