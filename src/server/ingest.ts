@@ -311,7 +311,20 @@ async function noteDevice(trx: Trx, sender: Sender, deviceId: string, maxSeq: nu
     .execute();
 }
 
-/** `POST /api/sync`: a device's batch, applied in one transaction. */
+/**
+ * Ops applied in one transaction. A long batch (a kiosk's backlog) goes in
+ * slices of this many, each committed on its own, with the event loop free
+ * between them: another school's kiosk, a health check or the office's
+ * screens wait for one slice, not for the whole batch. A batch cut off
+ * between slices loses nothing: its receipts were never sent, so the device
+ * sends it again, and the ops already stored are answered `duplicate` with
+ * their first outcome (their op id and seq are stored with them).
+ */
+export const OPS_PER_TRANSACTION = 600;
+
+const eventLoopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** `POST /api/sync`: a device's batch, applied a slice at a time (OPS_PER_TRANSACTION), receipts in batch order. */
 /** `clockOffset`: ours minus the device's clock as it sent the batch, for ops that carry no offset of their own. */
 export async function ingestBatch(
   db: Db,
@@ -323,22 +336,22 @@ export async function ingestBatch(
 ): Promise<SyncResponse> {
   if (sender.deviceId !== null && sender.deviceId !== batch.deviceId)
     throw new DoorlineError('device-unauthorized', { deviceId: batch.deviceId, problem: 'the batch names another device' });
-  const receipts = await db.transaction().execute(async (trx) => {
-    const school = await findSchoolForWriting(trx, sender.schoolId);
-    const maxSeq = batch.ops.reduce((max, op) => Math.max(max, op.seq), 0);
-    await noteDevice(trx, sender, batch.deviceId, maxSeq, report, now);
-    const incoming = batch.ops.map((op) => ({ seq: op.seq, opId: storedOpId(batch.deviceId, op.seq, op.opId), raw: op }));
-    const settled = await applyOps(
-      trx,
-      school,
-      batch.deviceId,
-      { ...actorOf(sender), deviceId: batch.deviceId },
-      incoming,
-      clockOffset,
-      now,
-    );
-    return settled.map((s) => s.receipt);
-  });
+  const incoming = batch.ops.map((op) => ({ seq: op.seq, opId: storedOpId(batch.deviceId, op.seq, op.opId), raw: op }));
+  const actor = { ...actorOf(sender), deviceId: batch.deviceId };
+  const receipts: Receipt[] = [];
+  // An empty batch still records the device's visit.
+  for (let start = 0; start < incoming.length || start === 0; start += OPS_PER_TRANSACTION) {
+    if (start > 0) await eventLoopTurn();
+    const slice = incoming.slice(start, start + OPS_PER_TRANSACTION);
+    const settled = await db.transaction().execute(async (trx) => {
+      const school = await findSchoolForWriting(trx, sender.schoolId);
+      // The highest seq stored so far: a batch cut off after this slice has sent no more than this.
+      const maxSeq = slice.reduce((max, op) => Math.max(max, op.seq ?? 0), 0);
+      await noteDevice(trx, sender, batch.deviceId, maxSeq, report, now);
+      return applyOps(trx, school, batch.deviceId, actor, slice, clockOffset, now);
+    });
+    for (const s of settled) receipts.push(s.receipt);
+  }
   return { v: PROTOCOL_VERSION, type: 'sync-result', receipts: toRuns(receipts), serverTime: now };
 }
 

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isLate, localMoment } from '../../src/shared/school-time.ts';
 import { LIMITS } from '../../src/shared/limits.ts';
 import { fromRuns } from '../../src/shared/receipts.ts';
+import { ingestBatch, type Sender } from '../../src/server/ingest.ts';
+import type { Db } from '../../src/server/db/open-database.ts';
 import { databases } from '../support/databases.ts';
 import { checkIn, countRows, opId, startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -222,6 +224,79 @@ describe.each(databases())('on %s', (database) => {
       const response = await sync([]);
       expect(response.statusCode).toBe(200);
       expect(response.json().receipts).toEqual([]);
+    });
+  });
+
+  describe('a long batch, applied a slice at a time', () => {
+    const kiosk = (deviceId = t.deviceId): Sender => ({
+      kind: 'kiosk',
+      schoolId: t.schoolId,
+      deviceId,
+      kioskId: t.kioskId,
+      name: 'Main entrance',
+    });
+    /** A kiosk's long backlog: every demo student tapping in, over and over, a second apart. */
+    const backlog = (length: number) =>
+      Array.from({ length }, (_, i) => ({
+        seq: i + 1,
+        kind: 'check-in',
+        studentId: String(100001 + (i % 600)),
+        at: EARLY + i * 1000,
+        session: 'day',
+        base: 0,
+      }));
+
+    it("lets another kiosk's batch in between its slices instead of holding the database for the whole batch", async () => {
+      const other = 'other-kiosk-at-the-side-door-0000001';
+      await t.pair(other);
+      const finished: string[] = [];
+      const long = ingestBatch(t.db, kiosk(), { deviceId: t.deviceId, ops: backlog(LIMITS.maxOpsPerBatch) }, {}, t.clock.now).then(() =>
+        finished.push('long'),
+      );
+      const short = ingestBatch(t.db, kiosk(other), { deviceId: other, ops: [checkIn(1, '100001', EARLY)] }, {}, t.clock.now).then(() =>
+        finished.push('short'),
+      );
+      await Promise.all([long, short]);
+      expect(finished).toEqual(['short', 'long']);
+      expect(await opCount()).toBe(LIMITS.maxOpsPerBatch + 1);
+    });
+
+    it('applies each op once when a batch cut off after its first slice is sent again', async () => {
+      // The database stops answering after the first slice's transaction, as when the server is stopped mid-batch.
+      let transactions = 0;
+      const stopping = new Proxy(t.db, {
+        get(target, property) {
+          if (property === 'transaction')
+            return () => {
+              transactions++;
+              if (transactions === 1) return target.transaction();
+              return { execute: () => Promise.reject(new Error('the server stopped')) };
+            };
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      }) as Db;
+      const ops = backlog(LIMITS.maxOpsPerBatch);
+      await expect(ingestBatch(stopping, kiosk(), { deviceId: t.deviceId, ops }, {}, t.clock.now)).rejects.toThrow('the server stopped');
+      const kept = await opCount();
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThan(ops.length);
+
+      const again = fromRuns((await ingestBatch(t.db, kiosk(), { deviceId: t.deviceId, ops }, {}, t.clock.now)).receipts);
+      expect(again.slice(0, kept)).toEqual(Array.from({ length: kept }, () => ({ status: 'duplicate', original: { status: 'applied' } })));
+      expect(again.slice(kept)).toEqual(Array.from({ length: ops.length - kept }, () => ({ status: 'applied' })));
+      expect(await opCount()).toBe(ops.length);
+      // Each student's first tap made their record; the later taps changed nothing, so nothing is in the audit log twice.
+      const records = await attendance();
+      expect(records).toHaveLength(600);
+      expect(records.every((r) => r.version === 1)).toBe(true);
+      const audited = await t.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(audited.n)).toBe(600);
+      const device = await t.db.selectFrom('devices').select('last_seq').where('id', '=', t.deviceId).executeTakeFirstOrThrow();
+      expect(Number(device.last_seq)).toBe(ops.length);
     });
   });
 
