@@ -4,7 +4,7 @@
  * answered `duplicate` with the outcome it got the first time, and is never
  * applied twice. A bad op is rejected alone; the ops around it still apply.
  */
-import { inSlices, insertInSlices } from './db/in-slices.ts';
+import { insertInSlices, selectInSlices } from './db/in-slices.ts';
 import type { Transaction } from 'kysely';
 import { DAY_SESSION } from '../shared/attendance-model.ts';
 import { DoorlineError, type OpErrorCode } from '../shared/error-codes.ts';
@@ -58,8 +58,10 @@ const rejected = (code: OpErrorCode): Outcome => ({ status: 'rejected', code });
 function storedOpId(deviceId: string | null, seq: number | null, opId: string | undefined): string {
   if (opId !== undefined) return opId;
   if (deviceId === null || seq === null) throw new DoorlineError('invalid-body', { problem: 'an op without a device needs an opId' });
-  return `${deviceId}/${seq}`;
+  return derivedOpId(deviceId, seq);
 }
+
+const derivedOpId = (deviceId: string, seq: number): string => `${deviceId}/${seq}`;
 
 /** Applies ops from one device (or from a page posting directly, device null) inside `trx`. */
 async function applyOps(
@@ -76,26 +78,38 @@ async function applyOps(
   const bySeq = new Map<number, Seen>();
   const seqs = ops.flatMap((op) => (op.seq === null ? [] : [op.seq]));
   if (deviceId !== null && seqs.length > 0) {
-    const rows = await inSlices(seqs, (slice) =>
-      trx
-        .selectFrom('ops')
-        .select(['seq', ...seenColumns])
-        .where('school_id', '=', school.id)
-        .where('device_id', '=', deviceId)
-        .where('seq', 'in', slice)
-        .execute(),
-    );
+    const rows = await selectInSlices<Seen & { seq: number }>(trx, {
+      table: 'ops',
+      columns: ['seq', ...seenColumns],
+      where: [
+        ['school_id', school.id],
+        ['device_id', deviceId],
+      ],
+      in: ['seq', seqs],
+    });
     for (const row of rows) bySeq.set(Number(row.seq), row);
   }
-  const byOpId = new Map<string, Seen>();
-  const opIdRows = await inSlices(
-    ops.map((op) => op.opId),
-    (slice) => trx.selectFrom('ops').select(seenColumns).where('school_id', '=', school.id).where('op_id', 'in', slice).execute(),
+  // An op id made from (device, seq) is stored only under that device and seq, so the seq lookup has found it;
+  // an op id a device chose (a ULID, never one of those) may have come under another seq or device.
+  const chosenIds = ops.flatMap((op) =>
+    op.seq !== null && deviceId !== null && op.opId === derivedOpId(deviceId, op.seq) ? [] : [op.opId],
   );
+  const byOpId = new Map<string, Seen>();
+  const opIdRows = await selectInSlices<Seen>(trx, {
+    table: 'ops',
+    columns: seenColumns,
+    where: [['school_id', school.id]],
+    in: ['op_id', chosenIds],
+  });
   for (const row of opIdRows) byOpId.set(row.op_id, row);
 
   const students = await studentsByNumber(trx, school.id, ops);
-  const book = new RecordBook(trx, school, now, await schoolPeriods(trx, school));
+  // The periods judge lateness only in a period's register; the day's is judged by the bell.
+  const periodRegister = ops.some((op) => {
+    const session = (op.raw as { session?: unknown }).session;
+    return session !== undefined && session !== DAY_SESSION;
+  });
+  const book = new RecordBook(trx, school, now, periodRegister ? await schoolPeriods(trx, school) : []);
   const local = localMoments(school.time_zone);
   const keyOf = (op: Partial<Op>, student: Student | undefined): RecordKey | null => {
     if (!student || typeof op.at !== 'number' || !Number.isSafeInteger(op.at)) return null;
@@ -147,7 +161,7 @@ async function applyOps(
     settled.push({ receipt: outcome, student });
   }
   await book.flush();
-  await insertInSlices(trx, 'ops', newRows);
+  await insertInSlices(trx, 'ops', newRows, OPS_COLUMNS);
   return settled;
 }
 
@@ -166,16 +180,38 @@ async function studentsByNumber(trx: Trx, schoolId: string, ops: IncomingOp[]): 
     const id = (op.raw as { studentId?: unknown }).studentId;
     if (typeof id === 'string' && id.length <= LIMITS.maxStudentIdLength) numbers.add(id);
   }
-  const rows = await inSlices([...numbers], (slice) =>
-    trx
-      .selectFrom('students')
-      .select(['id', 'student_number', 'name', 'homeroom'])
-      .where('school_id', '=', schoolId)
-      .where('student_number', 'in', slice)
-      .execute(),
-  );
+  const rows = await selectInSlices<{ id: string; student_number: string; name: string; homeroom: string }>(trx, {
+    table: 'students',
+    columns: ['id', 'student_number', 'name', 'homeroom'],
+    where: [['school_id', schoolId]],
+    in: ['student_number', [...numbers]],
+  });
   return new Map(rows.map((row) => [row.student_number, { id: row.id, name: row.name, homeroom: row.homeroom }]));
 }
+
+/** Every column opRow fills. */
+const OPS_COLUMNS = [
+  'op_id',
+  'device_id',
+  'seq',
+  'school_id',
+  'kind',
+  'student_number',
+  'device_time',
+  'received_at',
+  'status',
+  'code',
+  'session',
+  'mark_status',
+  'note_text',
+  'base_version',
+  'actor_kind',
+  'actor_id',
+  'corrected_time',
+  'clock_offset',
+  'rule',
+  'conflict_id',
+] as const satisfies ReadonlyArray<keyof OpsTable>;
 
 /** What is stored of an op, valid or not, so that a replay finds its first outcome. */
 function opRow(

@@ -201,6 +201,33 @@ describe.each(databases())('on %s', (database) => {
       expect((await attendance())[0]).toMatchObject({ status: 'late', date: localMoment(at, 'Europe/London').date });
     });
 
+    it("judges a period's check-in by the period's start and the day's by the bell, whatever else the batch holds", async () => {
+      // 08:05 and 11:05 in London in winter: after the bell (08:00); before P4 starts (11:10), after P1 (08:10) is not.
+      const afterBell = Date.parse('2026-11-25T08:05:00Z');
+      const beforeP4 = Date.parse('2026-11-25T11:05:00Z');
+      await sync([checkIn(1, '100001', afterBell)]);
+      await sync([{ ...checkIn(2, '100002', beforeP4), session: 'P4' }]);
+      await sync([
+        checkIn(3, '100003', afterBell),
+        { ...checkIn(4, '100003', beforeP4), session: 'P4' },
+        { ...checkIn(5, '100004', afterBell), session: 'P1' },
+      ]);
+      const rows = await t.db
+        .selectFrom('attendance')
+        .innerJoin('students', 'students.id', 'attendance.student_id')
+        .select(['student_number', 'session', 'status'])
+        .orderBy('student_number')
+        .orderBy('session')
+        .execute();
+      expect(rows).toEqual([
+        { student_number: '100001', session: 'day', status: 'late' },
+        { student_number: '100002', session: 'P4', status: 'present' },
+        { student_number: '100003', session: 'P4', status: 'present' },
+        { student_number: '100003', session: 'day', status: 'late' },
+        { student_number: '100004', session: 'P1', status: 'present' },
+      ]);
+    });
+
     it('refuses a different op under a sequence number the device already used', async () => {
       await sync([checkIn(1, '100001', EARLY)]);
       expect(await receipts([checkIn(1, '100002', EARLY)])).toEqual([{ status: 'rejected', code: 'op-identity-mismatch' }]);
