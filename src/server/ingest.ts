@@ -110,14 +110,14 @@ async function applyOps(
     return session !== undefined && session !== DAY_SESSION;
   });
   const book = new RecordBook(trx, school, now, periodRegister ? await schoolPeriods(trx, school) : []);
-  const local = localMoments(school.time_zone);
+  const dateOf = localDates(school.time_zone);
   const keyOf = (op: Partial<Op>, student: Student | undefined): RecordKey | null => {
     if (!student || typeof op.at !== 'number' || !Number.isSafeInteger(op.at)) return null;
     const at = correctedTime(op, clockOffset);
     return {
       student_id: student.id,
       student_number: op.studentId ?? '',
-      date: local(at).date,
+      date: dateOf(at),
       session: typeof op.session === 'string' ? op.session : DAY_SESSION,
     };
   };
@@ -163,6 +163,28 @@ async function applyOps(
   await book.flush();
   await insertInSlices(trx, 'ops', newRows, OPS_COLUMNS);
   return settled;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The school's date at a moment, for many moments (a batch's ops, often
+ * seconds apart): a minute whose first and last millisecond fall on one date
+ * is on that date throughout, so its date is worked out once.
+ */
+export function localDates(timeZone: string): (epochMs: number) => string {
+  const local = localMoments(timeZone);
+  const byMinute = new Map<number, string | null>();
+  return (epochMs) => {
+    const minute = Math.floor(epochMs / MINUTE_MS);
+    let date = byMinute.get(minute);
+    if (date === undefined) {
+      const first = local(minute * MINUTE_MS).date;
+      date = first === local((minute + 1) * MINUTE_MS - 1).date ? first : null;
+      byMinute.set(minute, date);
+    }
+    return date ?? local(epochMs).date;
+  };
 }
 
 /**
