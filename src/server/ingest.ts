@@ -370,22 +370,26 @@ async function noteDevice(trx: Trx, sender: Sender, deviceId: string, maxSeq: nu
 }
 
 /**
- * Ops applied in one transaction. A long batch (a kiosk's backlog) goes in
- * slices of this many, each committed on its own, with the event loop free
+ * A long batch (a kiosk's backlog) is applied in slices of
+ * OPS_PER_TRANSACTION, each committed on its own, with the event loop free
  * between them: another school's kiosk, a health check or the office's
  * screens wait for one slice, not for the whole batch. A batch cut off
  * between slices loses nothing: its receipts were never sent, so the device
  * sends it again, and the ops already stored are answered `duplicate` with
- * their first outcome (their op id and seq are stored with them). 200:
- * on the stall bench (2,000-op batches) 600 left another school's kiosk at
- * 1.6 s p95 and the health check at 171 ms; 200 gave 34 ms and 23 ms, and a
- * 600-op batch's rate stayed within the bench's noise.
+ * their first outcome (their op id and seq are stored with them).
+ *
+ * On the stall bench (2,000-op batches) slices of 600 left another school's
+ * kiosk at 1.6 s p95 and slices of 200 at 34-136 ms. But each commit writes
+ * the same hot index pages to the WAL again: a 600-op batch in three
+ * transactions ran at about half the rate of one on the ingest bench. So a
+ * batch up to a school's morning (WHOLE_BATCH_OPS) stays one transaction.
  */
 export const OPS_PER_TRANSACTION = 200;
+export const WHOLE_BATCH_OPS = 600;
 
 const eventLoopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** `POST /api/sync`: a device's batch, applied a slice at a time (OPS_PER_TRANSACTION), receipts in batch order. */
+/** `POST /api/sync`: a device's batch, in one transaction or a slice at a time (see above), receipts in batch order. */
 /** `clockOffset`: ours minus the device's clock as it sent the batch, for ops that carry no offset of their own. */
 export async function ingestBatch(
   db: Db,
@@ -401,9 +405,10 @@ export async function ingestBatch(
   const actor = { ...actorOf(sender), deviceId: batch.deviceId };
   const receipts: Receipt[] = [];
   // An empty batch still records the device's visit.
-  for (let start = 0; start < incoming.length || start === 0; start += OPS_PER_TRANSACTION) {
+  const sliceLength = incoming.length <= WHOLE_BATCH_OPS ? WHOLE_BATCH_OPS : OPS_PER_TRANSACTION;
+  for (let start = 0; start < incoming.length || start === 0; start += sliceLength) {
     if (start > 0) await eventLoopTurn();
-    const slice = incoming.slice(start, start + OPS_PER_TRANSACTION);
+    const slice = incoming.slice(start, start + sliceLength);
     const settled = await db.transaction().execute(async (trx) => {
       const school = await findSchoolForWriting(trx, sender.schoolId);
       // The highest seq stored so far: a batch cut off after this slice has sent no more than this.

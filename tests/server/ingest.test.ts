@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isLate, localMoment } from '../../src/shared/school-time.ts';
 import { LIMITS } from '../../src/shared/limits.ts';
 import { fromRuns } from '../../src/shared/receipts.ts';
-import { ingestBatch, type Sender } from '../../src/server/ingest.ts';
+import { ingestBatch, OPS_PER_TRANSACTION, WHOLE_BATCH_OPS, type Sender } from '../../src/server/ingest.ts';
 import type { Db } from '../../src/server/db/open-database.ts';
 import { databases } from '../support/databases.ts';
 import { checkIn, countRows, opId, startTestApp, type TestApp } from '../support/test-app.ts';
@@ -286,6 +286,28 @@ describe.each(databases())('on %s', (database) => {
       await Promise.all([long, short]);
       expect(finished).toEqual(['short', 'long']);
       expect(await opCount()).toBe(LIMITS.maxOpsPerBatch + 1);
+    });
+
+    it("applies a batch up to a school's morning in one transaction", async () => {
+      let transactions = 0;
+      const counting = new Proxy(t.db, {
+        get(target, property) {
+          if (property === 'transaction')
+            return () => {
+              transactions++;
+              return target.transaction();
+            };
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      }) as Db;
+      await ingestBatch(counting, kiosk(), { deviceId: t.deviceId, ops: backlog(WHOLE_BATCH_OPS) }, {}, t.clock.now);
+      expect(transactions).toBe(1);
+      // One more than that goes in slices.
+      const longer = backlog(WHOLE_BATCH_OPS + 1).map((op) => ({ ...op, seq: op.seq + WHOLE_BATCH_OPS }));
+      await ingestBatch(counting, kiosk(), { deviceId: t.deviceId, ops: longer }, {}, t.clock.now);
+      expect(transactions).toBe(1 + Math.ceil((WHOLE_BATCH_OPS + 1) / OPS_PER_TRANSACTION));
+      expect(await opCount()).toBe(2 * WHOLE_BATCH_OPS + 1);
     });
 
     it('applies each op once when a batch cut off after its first slice is sent again', async () => {
