@@ -17,7 +17,7 @@ import { mergeRecord } from '../shared/merge.ts';
 import type { ActorRef } from '../shared/office-protocol.ts';
 import type { Change, Op, Outcome, SchoolPeriod } from '../shared/protocol.ts';
 import { latenessOf } from '../shared/school-time.ts';
-import { inSlices, insertInSlices } from './db/in-slices.ts';
+import { insertInSlices, selectInSlices } from './db/in-slices.ts';
 import { latenessRule } from './school-queries.ts';
 import type { AttendanceTable, AuditLogTable, ConflictsTable, Database, NotesTable, School } from './db/schema.ts';
 
@@ -71,6 +71,61 @@ interface Entry {
   made: Map<number, StoredRecord>;
 }
 
+const LOADED_COLUMNS = [
+  'student_id',
+  'date',
+  'session',
+  'status',
+  'check_in_at',
+  'check_in_op_id',
+  'check_out_at',
+  'check_out_op_id',
+  'version',
+  'status_by',
+  'status_by_name',
+  'status_saw_check_in',
+  'last_actor_id',
+] as const;
+type LoadedRow = Pick<Selectable<AttendanceTable>, (typeof LOADED_COLUMNS)[number]>;
+
+/** The columns flush writes, each row having every one. */
+const ATTENDANCE_COLUMNS = [
+  'school_id',
+  'student_id',
+  'date',
+  'session',
+  'status',
+  'check_in_at',
+  'check_in_op_id',
+  'check_out_at',
+  'check_out_op_id',
+  'status_by',
+  'status_by_name',
+  'status_saw_check_in',
+  'last_actor_id',
+  'version',
+  'updated_at',
+] as const;
+const AUDIT_COLUMNS = [
+  'school_id',
+  'student_id',
+  'date',
+  'session',
+  'version',
+  'at',
+  'action',
+  'actor_kind',
+  'actor_id',
+  'actor_name',
+  'device_id',
+  'op_id',
+  'rule',
+  'note',
+  'before',
+  'after',
+] as const;
+const CHANGE_COLUMNS = ['school_id', 'at', 'payload', 'origin_device', 'echo'] as const;
+
 const toNumber = (value: number | null): number | null => (value === null ? null : Number(value));
 
 /** An `attendance` row's record fields, as the record book works with them. */
@@ -93,6 +148,21 @@ function storedOf(
 /** Who wrote a record last, for "follows on from its own change": the sending device; none for a page posting directly. */
 function writerOf(actor: OpActor): string | null {
   return actor.deviceId;
+}
+
+/**
+ * A record as the audit log keeps it. A record's `after` is the next
+ * change's `before`, and every new record starts from NO_RECORD: each is
+ * written out once. Stored records are never changed once made.
+ */
+const recordJsons = new WeakMap<StoredRecord, string>();
+function recordJson(record: StoredRecord): string {
+  let json = recordJsons.get(record);
+  if (json === undefined) {
+    json = JSON.stringify(record);
+    recordJsons.set(record, json);
+  }
+  return json;
 }
 
 export function toRecordState(record: StoredRecord): RecordState {
@@ -140,31 +210,17 @@ export class RecordBook {
     const dates = [...new Set([...wanted.values()].map((k) => k.date))];
     const sessions = [...new Set([...wanted.values()].map((k) => k.session))];
     if (students.length === 0) return;
-    const rows = await inSlices(students, (slice) =>
-      this.trx
-        .selectFrom('attendance')
-        .select([
-          'student_id',
-          'date',
-          'session',
-          'status',
-          'check_in_at',
-          'check_in_op_id',
-          'check_out_at',
-          'check_out_op_id',
-          'version',
-          'status_by',
-          'status_by_name',
-          'status_saw_check_in',
-          'last_actor_id',
-        ])
-        // Every key column named, so the lookup walks the key (school, date, session, student) instead of a day's records.
-        .where('school_id', '=', this.school.id)
-        .where('date', 'in', dates)
-        .where('session', 'in', sessions)
-        .where('student_id', 'in', slice)
-        .execute(),
-    );
+    // Every key column named, so the lookup walks the key (school, date, session, student) instead of a day's records.
+    const rows = await selectInSlices<LoadedRow>(this.trx, {
+      table: 'attendance',
+      columns: LOADED_COLUMNS,
+      where: [
+        ['school_id', this.school.id],
+        ['date', dates],
+        ['session', sessions],
+      ],
+      in: ['student_id', students],
+    });
     for (const row of rows) {
       const key = wanted.get(RecordBook.id(row));
       if (!key) continue;
@@ -402,8 +458,8 @@ export class RecordBook {
       op_id: what.opId,
       rule: what.rule,
       note: what.note,
-      before: JSON.stringify(what.before),
-      after: JSON.stringify(what.after),
+      before: recordJson(what.before),
+      after: recordJson(what.after),
     });
   }
 
@@ -429,6 +485,7 @@ export class RecordBook {
       changed
         .filter((e) => !e.stored)
         .map((e) => ({ school_id: this.school.id, student_id: e.key.student_id, date: e.key.date, session: e.key.session, ...row(e) })),
+      ATTENDANCE_COLUMNS,
     );
     for (const e of changed) {
       if (!e.stored) continue;
@@ -443,7 +500,7 @@ export class RecordBook {
     }
     await insertInSlices(this.trx, 'notes', this.notes);
     await insertInSlices(this.trx, 'conflicts', this.conflicts);
-    await insertInSlices(this.trx, 'audit_log', this.audit);
+    await insertInSlices(this.trx, 'audit_log', this.audit, AUDIT_COLUMNS);
     await insertInSlices(
       this.trx,
       'changes',
@@ -454,6 +511,7 @@ export class RecordBook {
         origin_device: e.origin,
         echo: e.echo ? 1 : 0,
       })),
+      CHANGE_COLUMNS,
     );
   }
 }

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isLate, localMoment } from '../../src/shared/school-time.ts';
 import { LIMITS } from '../../src/shared/limits.ts';
 import { fromRuns } from '../../src/shared/receipts.ts';
+import { ingestBatch, OPS_PER_TRANSACTION, WHOLE_BATCH_OPS, type Sender } from '../../src/server/ingest.ts';
+import type { Db } from '../../src/server/db/open-database.ts';
 import { databases } from '../support/databases.ts';
 import { checkIn, countRows, opId, startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -199,6 +201,33 @@ describe.each(databases())('on %s', (database) => {
       expect((await attendance())[0]).toMatchObject({ status: 'late', date: localMoment(at, 'Europe/London').date });
     });
 
+    it("judges a period's check-in by the period's start and the day's by the bell, whatever else the batch holds", async () => {
+      // 08:05 and 11:05 in London in winter: after the bell (08:00); before P4 starts (11:10), after P1 (08:10) is not.
+      const afterBell = Date.parse('2026-11-25T08:05:00Z');
+      const beforeP4 = Date.parse('2026-11-25T11:05:00Z');
+      await sync([checkIn(1, '100001', afterBell)]);
+      await sync([{ ...checkIn(2, '100002', beforeP4), session: 'P4' }]);
+      await sync([
+        checkIn(3, '100003', afterBell),
+        { ...checkIn(4, '100003', beforeP4), session: 'P4' },
+        { ...checkIn(5, '100004', afterBell), session: 'P1' },
+      ]);
+      const rows = await t.db
+        .selectFrom('attendance')
+        .innerJoin('students', 'students.id', 'attendance.student_id')
+        .select(['student_number', 'session', 'status'])
+        .orderBy('student_number')
+        .orderBy('session')
+        .execute();
+      expect(rows).toEqual([
+        { student_number: '100001', session: 'day', status: 'late' },
+        { student_number: '100002', session: 'P4', status: 'present' },
+        { student_number: '100003', session: 'P4', status: 'present' },
+        { student_number: '100003', session: 'day', status: 'late' },
+        { student_number: '100004', session: 'P1', status: 'present' },
+      ]);
+    });
+
     it('refuses a different op under a sequence number the device already used', async () => {
       await sync([checkIn(1, '100001', EARLY)]);
       expect(await receipts([checkIn(1, '100002', EARLY)])).toEqual([{ status: 'rejected', code: 'op-identity-mismatch' }]);
@@ -222,6 +251,101 @@ describe.each(databases())('on %s', (database) => {
       const response = await sync([]);
       expect(response.statusCode).toBe(200);
       expect(response.json().receipts).toEqual([]);
+    });
+  });
+
+  describe('a long batch, applied a slice at a time', () => {
+    const kiosk = (deviceId = t.deviceId): Sender => ({
+      kind: 'kiosk',
+      schoolId: t.schoolId,
+      deviceId,
+      kioskId: t.kioskId,
+      name: 'Main entrance',
+    });
+    /** A kiosk's long backlog: every demo student tapping in, over and over, a second apart. */
+    const backlog = (length: number) =>
+      Array.from({ length }, (_, i) => ({
+        seq: i + 1,
+        kind: 'check-in',
+        studentId: String(100001 + (i % 600)),
+        at: EARLY + i * 1000,
+        session: 'day',
+        base: 0,
+      }));
+
+    it("lets another kiosk's batch in between its slices instead of holding the database for the whole batch", async () => {
+      const other = 'other-kiosk-at-the-side-door-0000001';
+      await t.pair(other);
+      const finished: string[] = [];
+      const long = ingestBatch(t.db, kiosk(), { deviceId: t.deviceId, ops: backlog(LIMITS.maxOpsPerBatch) }, {}, t.clock.now).then(() =>
+        finished.push('long'),
+      );
+      const short = ingestBatch(t.db, kiosk(other), { deviceId: other, ops: [checkIn(1, '100001', EARLY)] }, {}, t.clock.now).then(() =>
+        finished.push('short'),
+      );
+      await Promise.all([long, short]);
+      expect(finished).toEqual(['short', 'long']);
+      expect(await opCount()).toBe(LIMITS.maxOpsPerBatch + 1);
+    });
+
+    it("applies a batch up to a school's morning in one transaction", async () => {
+      let transactions = 0;
+      const counting = new Proxy(t.db, {
+        get(target, property) {
+          if (property === 'transaction')
+            return () => {
+              transactions++;
+              return target.transaction();
+            };
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      }) as Db;
+      await ingestBatch(counting, kiosk(), { deviceId: t.deviceId, ops: backlog(WHOLE_BATCH_OPS) }, {}, t.clock.now);
+      expect(transactions).toBe(1);
+      // One more than that goes in slices.
+      const longer = backlog(WHOLE_BATCH_OPS + 1).map((op) => ({ ...op, seq: op.seq + WHOLE_BATCH_OPS }));
+      await ingestBatch(counting, kiosk(), { deviceId: t.deviceId, ops: longer }, {}, t.clock.now);
+      expect(transactions).toBe(1 + Math.ceil((WHOLE_BATCH_OPS + 1) / OPS_PER_TRANSACTION));
+      expect(await opCount()).toBe(2 * WHOLE_BATCH_OPS + 1);
+    });
+
+    it('applies each op once when a batch cut off after its first slice is sent again', async () => {
+      // The database stops answering after the first slice's transaction, as when the server is stopped mid-batch.
+      let transactions = 0;
+      const stopping = new Proxy(t.db, {
+        get(target, property) {
+          if (property === 'transaction')
+            return () => {
+              transactions++;
+              if (transactions === 1) return target.transaction();
+              return { execute: () => Promise.reject(new Error('the server stopped')) };
+            };
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      }) as Db;
+      const ops = backlog(LIMITS.maxOpsPerBatch);
+      await expect(ingestBatch(stopping, kiosk(), { deviceId: t.deviceId, ops }, {}, t.clock.now)).rejects.toThrow('the server stopped');
+      const kept = await opCount();
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThan(ops.length);
+
+      const again = fromRuns((await ingestBatch(t.db, kiosk(), { deviceId: t.deviceId, ops }, {}, t.clock.now)).receipts);
+      expect(again.slice(0, kept)).toEqual(Array.from({ length: kept }, () => ({ status: 'duplicate', original: { status: 'applied' } })));
+      expect(again.slice(kept)).toEqual(Array.from({ length: ops.length - kept }, () => ({ status: 'applied' })));
+      expect(await opCount()).toBe(ops.length);
+      // Each student's first tap made their record; the later taps changed nothing, so nothing is in the audit log twice.
+      const records = await attendance();
+      expect(records).toHaveLength(600);
+      expect(records.every((r) => r.version === 1)).toBe(true);
+      const audited = await t.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(audited.n)).toBe(600);
+      const device = await t.db.selectFrom('devices').select('last_seq').where('id', '=', t.deviceId).executeTakeFirstOrThrow();
+      expect(Number(device.last_seq)).toBe(ops.length);
     });
   });
 
