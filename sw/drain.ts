@@ -17,7 +17,11 @@
  *
  * Receipts settle behind the answers, one chunk after another, while the
  * next request is on the wire: the link is timed without the settle, and a
- * pass ends only once every answer it had is settled.
+ * pass ends only once every answer it had is settled. An answered op leaves
+ * the window at once: the server has it, so the ops the lanes hold behind it
+ * go without waiting for its settle (the scheduler ends a pass when take()
+ * finds nothing with nothing in flight), and a settle that fails stops the
+ * drain with the op still queued, to be answered as a duplicate next time.
  */
 import { encodeBatch } from '../src/shared/batch-codec.ts';
 import { DoorlineError, isErrorCode, type ErrorCode } from '../src/shared/error-codes.ts';
@@ -105,6 +109,8 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   let nextId = 1;
   let bytesPerOp = INITIAL_BYTES_PER_OP;
   let done = 0;
+  /** Ops answered by the server whose receipts have not settled yet. */
+  let unsettled = 0;
   let bytesSent = 0;
   let total = await d.outbox.size();
   let serverTime: number | null = null;
@@ -126,7 +132,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       room -= page.length;
       if (page.length < READ_PAGE_OPS) break;
     }
-    total = Math.max(total, done + window.size);
+    total = Math.max(total, done + unsettled + window.size);
   };
 
   const encode = async (ops: OutboxOp[]): Promise<{ body: Uint8Array; encoding: BodyEncoding }> => {
@@ -186,7 +192,14 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
         throw new DoorlineError('bad-response', { problem: `${receipts.length} receipts for ${entry.ops.length} ops` });
       }
       // The answer is in: the scheduler times the link up to here, and the next request
-      // goes out while these receipts settle. The ops stay in flight until they are settled.
+      // goes out while these receipts settle. The server has these ops now, so the ops that
+      // waited for them may go at once; they leave the window here and the outbox once settled.
+      forget(chunk.id);
+      for (const op of entry.ops) {
+        window.delete(op.seq);
+        daysInWindow.delete(op.seq);
+      }
+      unsettled += entry.ops.length;
       settling = settling.then(async () => {
         if (settleFailure) return;
         try {
@@ -195,11 +208,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
           settleFailure = { error };
           return;
         }
-        forget(chunk.id);
-        for (const op of entry.ops) {
-          window.delete(op.seq);
-          daysInWindow.delete(op.seq);
-        }
+        unsettled -= entry.ops.length;
         done += entry.ops.length;
         bytesSent += entry.body.length;
         serverTime = response.serverTime;

@@ -164,6 +164,46 @@ describe('drain', () => {
     expect(await outbox.size()).toBe(0);
   });
 
+  it('sends the ops that wait for an answered chunk while its receipts still settle, and the whole backlog in one pass', async () => {
+    // Three students on two days, with no clock offset measured: each op waits for the earlier op of its student.
+    for (const day of [0, 1]) {
+      for (const student of ['100001', '100002', '100003']) {
+        n++;
+        await saveMark(stores, {
+          v: 1,
+          opId: `01JD${String(n).padStart(22, '0')}`,
+          kind: 'check-in',
+          kioskId: 'kiosk-0001',
+          studentId: student,
+          at: 1_790_000_000_000 + day * 86_400_000 + n * 1000,
+        });
+      }
+    }
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const server = fakeServer((ops) => {
+      events.push(`sent ${ops.map((op) => op.seq).join(',')}`);
+      if (ops[0]?.seq === 4) release();
+      return ops.map((): Receipt => ({ status: 'applied' }));
+    });
+    const summary = await drainOutbox(
+      delegate(server.post, {
+        limits: { maxBodyBytes: 1024 * 1024, maxOps: 3 },
+        timeZone: 'Europe/London',
+        settle: async (sent, receipts) => {
+          // The first answer's receipts settle only once the ops that waited for it have been answered too.
+          if (sent[0]?.seq === 1) await Promise.race([held, new Promise((resolve) => setTimeout(resolve, 200))]);
+          events.push(`settled ${sent.map((op) => op.seq).join(',')}`);
+          return settleReceipts(stores, sent, receipts);
+        },
+      }),
+    );
+    expect(events).toEqual(['sent 1,2,3', 'sent 4,5,6', 'settled 1,2,3', 'settled 4,5,6']);
+    expect(summary.ops).toBe(6);
+    expect(await outbox.size()).toBe(0);
+  });
+
   it('sends the same students on different school days in overlapping requests once it knows the school time zone', async () => {
     const morning = Date.parse('2026-11-30T08:00:00Z');
     for (const day of [0, 1]) {
