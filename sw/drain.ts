@@ -120,8 +120,8 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   const daysInWindow = new Map<number, readonly string[] | undefined>();
   const recordDays = recordDaysIn(d.timeZone);
   let readTo = 0;
-  const refill = async (): Promise<void> => {
-    let room = Math.min(WINDOW_OPS - window.size, 2 * d.limits.maxOps);
+  const refill = async (most = Infinity): Promise<void> => {
+    let room = Math.min(WINDOW_OPS - window.size, 2 * d.limits.maxOps, most);
     while (room > 0) {
       const page = await d.outbox.waitingAfter(readTo, Math.min(room, READ_PAGE_OPS));
       for (const op of page) {
@@ -133,6 +133,20 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       if (page.length < READ_PAGE_OPS) break;
     }
     total = Math.max(total, done + unsettled + window.size);
+  };
+  /**
+   * The pages for the next chunk are read while this one is on the wire: a
+   * read waits behind each settle transaction on the outbox, and eight of
+   * them in a row after an answer held the next request back. The next take
+   * still reads a page of what was saved since, so a check-in made meanwhile
+   * is not a chunk late.
+   */
+  let readingAhead = null as Promise<void> | null;
+  const readAhead = (): void => {
+    const reading = refill();
+    // A failed read is met again by the next take, which awaits it.
+    reading.catch(() => undefined);
+    readingAhead = reading;
   };
 
   const encode = async (ops: OutboxOp[]): Promise<{ body: Uint8Array; encoding: BodyEncoding }> => {
@@ -154,7 +168,11 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   const delegate: SchedulerDelegate = {
     async take(targetBytes, maxOps) {
       if (settleFailure) throw settleFailure.error;
-      await refill();
+      const ahead = readingAhead;
+      readingAhead = null;
+      await ahead;
+      // After a read ahead, one page picks up what was saved since it began.
+      await refill(ahead ? READ_PAGE_OPS : Infinity);
       const candidates = selectNext([...window.values()], {
         max: Math.min(maxOps, d.limits.maxOps),
         inFlight: inFlightSeqs,
@@ -180,6 +198,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       const id = nextId++;
       inFlight.set(id, { ops, ...encoded });
       for (const op of ops) inFlightSeqs.add(op.seq);
+      readAhead();
       return { id, ops: n, bytes: encoded.body.length };
     },
 
@@ -243,6 +262,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   } finally {
     // No settle outlives the pass: the next pass (one at a time) reads the outbox as settled.
     await settling;
+    await readingAhead?.catch(() => undefined);
   }
   if (settleFailure) throw settleFailure.error;
   return { ops: done, bytes: bytesSent, serverTime };

@@ -138,6 +138,33 @@ describe('drain', () => {
     expect(await outbox.size()).toBe(0);
   });
 
+  it('reads the next ops from the outbox while a request is on the wire, not after its answer', async () => {
+    await queue(1200);
+    let sending = 0;
+    const pagesReadWhileSending: number[] = [];
+    const reading = Object.create(outbox) as Outbox;
+    reading.waitingAfter = async (seq, limit) => {
+      const rows = await outbox.waitingAfter(seq, limit);
+      if (sending > 0 && rows.length > 0) pagesReadWhileSending.push(rows.length);
+      return rows;
+    };
+    const server = fakeServer();
+    await drainOutbox(
+      delegate(
+        async (body, encoding, timeoutMs) => {
+          sending++;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          sending--;
+          return server.post(body, encoding, timeoutMs);
+        },
+        { outbox: reading, limits: { maxBodyBytes: 1024 * 1024, maxOps: 200 } },
+      ),
+    );
+    expect(pagesReadWhileSending.length).toBeGreaterThan(0);
+    expect(server.requests.flatMap((r) => r.ops.map((op) => op.seq))).toEqual(Array.from({ length: 1200 }, (_, i) => i + 1));
+    expect(await outbox.size()).toBe(0);
+  });
+
   it("sends the next chunk while the last answer's receipts settle, and removes each op only once it is settled", async () => {
     await queue(6);
     const events: string[] = [];
