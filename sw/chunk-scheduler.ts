@@ -120,6 +120,8 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
   };
 
   let size = clampBytes(estimateBytes() ?? options.initialBytes ?? DEFAULT_INITIAL_BYTES);
+  /** The last chunk was held below the size the link estimate asks for by the server's cap (ops or bytes). */
+  let heldByCap = false;
 
   let failures = 0;
   /** Requests launched in one epoch fail together in one outage; only the first of them counts as an attempt. */
@@ -137,6 +139,14 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
    * to cover the round trip with transfers (the bandwidth-delay product):
    * 1 + ceil(rtt / transfer), up to maxInFlight. Below that threshold extra
    * requests gain little and cost a resend each when the link drops.
+   *
+   * A chunk held below the estimate by the server's cap (ops or bytes)
+   * cannot grow to hide the round trip, and on a slow link a small chunk's
+   * time is mostly the round trip and the server's answer, too little
+   * transfer for the fit to tell apart from their jitter. Once the round
+   * trip has been fitted, such chunks also overlap as many as the estimate
+   * would carry in one request: no more bytes in flight, and no more to
+   * resend when the link drops, than one uncapped request.
    */
   const inFlightLimit = (): number => {
     if (failures > 0 || link.sampleCount === 0) return 1;
@@ -144,8 +154,10 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
     const goodput = link.goodputBytesPerSec();
     if (rtt === null || goodput === null) return 1;
     const transferMs = (size / goodput) * 1000;
-    if (rtt <= transferMs / 2) return 1;
-    return Math.min(maxInFlight, 1 + Math.ceil(rtt / transferMs));
+    const hidingRtt = rtt <= transferMs / 2 ? 1 : 1 + Math.ceil(rtt / transferMs);
+    const estimate = estimateBytes();
+    const underCap = heldByCap && link.fitsRoundTrip && estimate !== null ? Math.floor(estimate / size) : 1;
+    return Math.min(maxInFlight, Math.max(hidingRtt, underCap));
   };
 
   const flights = new Map<number, Promise<Landed>>();
@@ -185,9 +197,12 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
     const estimate = estimateBytes();
     let next = estimate === null ? size * 2 : Math.min(size * 2, estimate);
     // Asking for more bytes than a chunk stopped by the ops cap would bring no more ops.
-    if (landed.chunk.ops >= opsCeiling) next = Math.min(next, landed.chunk.bytes);
+    const opsCapped = landed.chunk.ops >= opsCeiling;
+    heldByCap = opsCapped || next > Math.min(options.maxBytes, byteCeiling);
+    if (opsCapped) next = Math.min(next, landed.chunk.bytes);
     // Same-size chunks cannot separate round trip from transfer (see SIZE_CONTRAST): send one half-size chunk to measure.
-    if (link.rttMs() === null && next < landed.chunk.bytes * SIZE_CONTRAST && next > landed.chunk.bytes / SIZE_CONTRAST) {
+    // A round trip from the browser's connection hints does not count: goodput cannot be split with it.
+    if (!link.fitsRoundTrip && next < landed.chunk.bytes * SIZE_CONTRAST && next > landed.chunk.bytes / SIZE_CONTRAST) {
       next = landed.chunk.bytes / 2;
     }
     size = clampBytes(next);
@@ -346,6 +361,11 @@ export class LinkEstimator {
 
   get sampleCount(): number {
     return this.samples.length;
+  }
+
+  /** Whether requests of different sizes have told the round trip from transfer time (a prior has not). */
+  get fitsRoundTrip(): boolean {
+    return this.fittedRtt !== null;
   }
 
   observe(bytes: number, elapsedMs: number): void {

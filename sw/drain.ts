@@ -17,7 +17,11 @@
  *
  * Receipts settle behind the answers, one chunk after another, while the
  * next request is on the wire: the link is timed without the settle, and a
- * pass ends only once every answer it had is settled.
+ * pass ends only once every answer it had is settled. An answered op leaves
+ * the window at once: the server has it, so the ops the lanes hold behind it
+ * go without waiting for its settle (the scheduler ends a pass when take()
+ * finds nothing with nothing in flight), and a settle that fails stops the
+ * drain with the op still queued, to be answered as a duplicate next time.
  */
 import { encodeBatch } from '../src/shared/batch-codec.ts';
 import { DoorlineError, isErrorCode, type ErrorCode } from '../src/shared/error-codes.ts';
@@ -105,6 +109,8 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   let nextId = 1;
   let bytesPerOp = INITIAL_BYTES_PER_OP;
   let done = 0;
+  /** Ops answered by the server whose receipts have not settled yet. */
+  let unsettled = 0;
   let bytesSent = 0;
   let total = await d.outbox.size();
   let serverTime: number | null = null;
@@ -114,8 +120,8 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   const daysInWindow = new Map<number, readonly string[] | undefined>();
   const recordDays = recordDaysIn(d.timeZone);
   let readTo = 0;
-  const refill = async (): Promise<void> => {
-    let room = Math.min(WINDOW_OPS - window.size, 2 * d.limits.maxOps);
+  const refill = async (most = Infinity): Promise<void> => {
+    let room = Math.min(WINDOW_OPS - window.size, 2 * d.limits.maxOps, most);
     while (room > 0) {
       const page = await d.outbox.waitingAfter(readTo, Math.min(room, READ_PAGE_OPS));
       for (const op of page) {
@@ -126,7 +132,21 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       room -= page.length;
       if (page.length < READ_PAGE_OPS) break;
     }
-    total = Math.max(total, done + window.size);
+    total = Math.max(total, done + unsettled + window.size);
+  };
+  /**
+   * The pages for the next chunk are read while this one is on the wire: a
+   * read waits behind each settle transaction on the outbox, and eight of
+   * them in a row after an answer held the next request back. The next take
+   * still reads a page of what was saved since, so a check-in made meanwhile
+   * is not a chunk late.
+   */
+  let readingAhead = null as Promise<void> | null;
+  const readAhead = (): void => {
+    const reading = refill();
+    // A failed read is met again by the next take, which awaits it.
+    reading.catch(() => undefined);
+    readingAhead = reading;
   };
 
   const encode = async (ops: OutboxOp[]): Promise<{ body: Uint8Array; encoding: BodyEncoding }> => {
@@ -148,7 +168,11 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   const delegate: SchedulerDelegate = {
     async take(targetBytes, maxOps) {
       if (settleFailure) throw settleFailure.error;
-      await refill();
+      const ahead = readingAhead;
+      readingAhead = null;
+      await ahead;
+      // After a read ahead, one page picks up what was saved since it began.
+      await refill(ahead ? READ_PAGE_OPS : Infinity);
       const candidates = selectNext([...window.values()], {
         max: Math.min(maxOps, d.limits.maxOps),
         inFlight: inFlightSeqs,
@@ -174,6 +198,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       const id = nextId++;
       inFlight.set(id, { ops, ...encoded });
       for (const op of ops) inFlightSeqs.add(op.seq);
+      readAhead();
       return { id, ops: n, bytes: encoded.body.length };
     },
 
@@ -186,7 +211,14 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
         throw new DoorlineError('bad-response', { problem: `${receipts.length} receipts for ${entry.ops.length} ops` });
       }
       // The answer is in: the scheduler times the link up to here, and the next request
-      // goes out while these receipts settle. The ops stay in flight until they are settled.
+      // goes out while these receipts settle. The server has these ops now, so the ops that
+      // waited for them may go at once; they leave the window here and the outbox once settled.
+      forget(chunk.id);
+      for (const op of entry.ops) {
+        window.delete(op.seq);
+        daysInWindow.delete(op.seq);
+      }
+      unsettled += entry.ops.length;
       settling = settling.then(async () => {
         if (settleFailure) return;
         try {
@@ -195,11 +227,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
           settleFailure = { error };
           return;
         }
-        forget(chunk.id);
-        for (const op of entry.ops) {
-          window.delete(op.seq);
-          daysInWindow.delete(op.seq);
-        }
+        unsettled -= entry.ops.length;
         done += entry.ops.length;
         bytesSent += entry.body.length;
         serverTime = response.serverTime;
@@ -234,6 +262,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   } finally {
     // No settle outlives the pass: the next pass (one at a time) reads the outbox as settled.
     await settling;
+    await readingAhead?.catch(() => undefined);
   }
   if (settleFailure) throw settleFailure.error;
   return { ops: done, bytes: bytesSent, serverTime };

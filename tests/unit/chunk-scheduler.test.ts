@@ -31,6 +31,8 @@ interface LinkSetup {
   random?: () => number;
   /** Ops from this index on wait until every op before it is acknowledged (a dependency). */
   barrier?: number;
+  /** How long the server takes to answer the n-th send (1-based), on top of the round trip. */
+  answerMs?: (call: number) => number;
 }
 
 /**
@@ -88,7 +90,7 @@ function simulatedLink(setup: LinkSetup) {
             events.push([Date.now(), 'ack', chunk.id]);
             resolve();
           },
-          transferred + setup.rttMs - Date.now(),
+          transferred + setup.rttMs + (setup.answerMs?.(calls) ?? 0) - Date.now(),
         );
       });
     },
@@ -294,6 +296,50 @@ describe('chunk scheduler: sizing', () => {
       [3200, 'ack', 11],
       [3200, 'done'],
     ]);
+  });
+
+  it("measures the round trip with a half-size chunk, and then pipelines, even when the browser's connection hints gave one", async () => {
+    const capped = simulatedLink({ bytesPerSec: KBIT_256, rttMs: 400, ops: 1000 });
+    // What Chromium's navigator.connection says on a link it has not measured: too coarse to split a request's time with.
+    const hinted = new LinkEstimator();
+    hinted.seed({ rttMs: 100, downlinkKbps: 10_000 });
+    await run(capped, { maxOps: 100, link: hinted });
+    expect(capped.sends().map(([t, , , bytes]) => [t, bytes])).toEqual([
+      [0, 6400],
+      [600, 3200],
+      [1100, 6400],
+      [1100, 6400],
+      [1100, 6400],
+      [1700, 6400],
+      [1900, 6400],
+      [2100, 6400],
+      [2300, 6400],
+      [2500, 6400],
+      [2700, 3200],
+    ]);
+    expect(capped.mostInFlight()).toBe(3);
+  });
+
+  it("overlaps chunks held small by the server's ops cap even when the server's answer times hide the link's bandwidth", async () => {
+    const answers = [250, 0, 300, 50, 200, 0, 350, 100];
+    const link = simulatedLink({
+      bytesPerSec: KBIT_256,
+      rttMs: 400,
+      ops: 3000,
+      answerMs: (call) => answers[(call - 1) % answers.length] as number,
+    });
+    const hinted = new LinkEstimator();
+    hinted.seed({ rttMs: 100, downlinkKbps: 10_000 });
+    await run(link, { maxOps: 100, link: hinted });
+    // 100 ops are 6,400 bytes, 200 ms on this link: alone, each request would leave it idle two thirds of the time.
+    expect(link.mostInFlight()).toBe(3);
+    expect(
+      link
+        .sends()
+        .slice(0, 2)
+        .map(([, , , bytes]) => bytes),
+    ).toEqual([6400, 3200]);
+    expect(link.queued()).toBe(0);
   });
 
   it('halves the chunk after a timeout', async () => {

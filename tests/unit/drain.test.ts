@@ -138,6 +138,33 @@ describe('drain', () => {
     expect(await outbox.size()).toBe(0);
   });
 
+  it('reads the next ops from the outbox while a request is on the wire, not after its answer', async () => {
+    await queue(1200);
+    let sending = 0;
+    const pagesReadWhileSending: number[] = [];
+    const reading = Object.create(outbox) as Outbox;
+    reading.waitingAfter = async (seq, limit) => {
+      const rows = await outbox.waitingAfter(seq, limit);
+      if (sending > 0 && rows.length > 0) pagesReadWhileSending.push(rows.length);
+      return rows;
+    };
+    const server = fakeServer();
+    await drainOutbox(
+      delegate(
+        async (body, encoding, timeoutMs) => {
+          sending++;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          sending--;
+          return server.post(body, encoding, timeoutMs);
+        },
+        { outbox: reading, limits: { maxBodyBytes: 1024 * 1024, maxOps: 200 } },
+      ),
+    );
+    expect(pagesReadWhileSending.length).toBeGreaterThan(0);
+    expect(server.requests.flatMap((r) => r.ops.map((op) => op.seq))).toEqual(Array.from({ length: 1200 }, (_, i) => i + 1));
+    expect(await outbox.size()).toBe(0);
+  });
+
   it("sends the next chunk while the last answer's receipts settle, and removes each op only once it is settled", async () => {
     await queue(6);
     const events: string[] = [];
@@ -154,6 +181,46 @@ describe('drain', () => {
         settle: async (sent, receipts) => {
           // The first answer's receipts settle only once the second request has been answered.
           if (sent[0]?.seq === 1) await held;
+          events.push(`settled ${sent.map((op) => op.seq).join(',')}`);
+          return settleReceipts(stores, sent, receipts);
+        },
+      }),
+    );
+    expect(events).toEqual(['sent 1,2,3', 'sent 4,5,6', 'settled 1,2,3', 'settled 4,5,6']);
+    expect(summary.ops).toBe(6);
+    expect(await outbox.size()).toBe(0);
+  });
+
+  it('sends the ops that wait for an answered chunk while its receipts still settle, and the whole backlog in one pass', async () => {
+    // Three students on two days, with no clock offset measured: each op waits for the earlier op of its student.
+    for (const day of [0, 1]) {
+      for (const student of ['100001', '100002', '100003']) {
+        n++;
+        await saveMark(stores, {
+          v: 1,
+          opId: `01JD${String(n).padStart(22, '0')}`,
+          kind: 'check-in',
+          kioskId: 'kiosk-0001',
+          studentId: student,
+          at: 1_790_000_000_000 + day * 86_400_000 + n * 1000,
+        });
+      }
+    }
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const server = fakeServer((ops) => {
+      events.push(`sent ${ops.map((op) => op.seq).join(',')}`);
+      if (ops[0]?.seq === 4) release();
+      return ops.map((): Receipt => ({ status: 'applied' }));
+    });
+    const summary = await drainOutbox(
+      delegate(server.post, {
+        limits: { maxBodyBytes: 1024 * 1024, maxOps: 3 },
+        timeZone: 'Europe/London',
+        settle: async (sent, receipts) => {
+          // The first answer's receipts settle only once the ops that waited for it have been answered too.
+          if (sent[0]?.seq === 1) await Promise.race([held, new Promise((resolve) => setTimeout(resolve, 200))]);
           events.push(`settled ${sent.map((op) => op.seq).join(',')}`);
           return settleReceipts(stores, sent, receipts);
         },
