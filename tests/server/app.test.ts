@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/shared/limits.ts';
 import { DEMO_SCHOOL, ensureDemoSchool } from '../../src/server/demo-school.ts';
@@ -83,6 +84,29 @@ describe.each(databases())('on %s', (database) => {
       const plain = await t.asKiosk({ url: `/api/roster?kioskId=${t.kioskId}`, headers: { 'accept-encoding': 'identity' } });
       expect(plain.headers['content-encoding']).toBeUndefined();
       expect(plain.json().studentIds).toHaveLength(DEMO_SCHOOL.studentCount);
+    });
+
+    it("sends the roster at brotli's best, the same bytes to every kiosk, and new bytes once it changes", async () => {
+      const ask = () => t.asKiosk({ url: '/api/roster', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      const first = await ask();
+      const json = brotliDecompressSync(first.rawPayload);
+      const best = brotliCompressSync(json, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        },
+      });
+      expect(first.rawPayload.length).toBe(best.length);
+      expect((await ask()).rawPayload.equals(first.rawPayload)).toBe(true);
+      // A student leaves: the roster's content, and so its bytes, change.
+      await t.db.updateTable('students').set({ left_at: Date.now() }).where('student_number', '=', '100001').execute();
+      await t.db
+        .updateTable('schools')
+        .set({ roster_version: sql`roster_version + 1` })
+        .execute();
+      const changed = await ask();
+      expect(changed.rawPayload.equals(first.rawPayload)).toBe(false);
+      expect(JSON.parse(brotliDecompressSync(changed.rawPayload).toString()).studentIds).toHaveLength(DEMO_SCHOOL.studentCount - 1);
     });
 
     it('advertises the largest batch it takes', async () => {

@@ -14,6 +14,6 @@ export function kioskRoutes(app: FastifyInstance, auth: Auth): void {
   app.get('/api/roster', async (request, reply) => {
     const principal = await auth.requireSender(request);
     void reply.header('cache-control', 'no-cache');
-    return sendJson(request, reply, await roster(auth.db, principal.schoolId));
+    return sendJson(request, reply, await roster(auth.db, principal.schoolId), { lasting: true });
   });
 }
