@@ -175,7 +175,7 @@ async function start(): Promise<void> {
       } else if (next.action === 'reload-quietly') void load();
     },
   );
-  startToday({ timeZone, bridge });
+  startToday({ school: staff.school.name, timeZone, bridge });
   onLiveEvents(['conflicts-opened', 'conflicts-resolved', 'catch-up'], () => void load());
   setInterval(() => {
     if (document.visibilityState === 'visible') void load();

@@ -13,6 +13,7 @@
 import type { AttendanceStatus } from '../shared/attendance-model.ts';
 import { assertMarkAnswer } from '../shared/protocol-guards.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
+import { localMoment } from '../shared/school-time.ts';
 import { assertTodayView, type TodayStudent, type TodayView } from '../shared/today-protocol.ts';
 import { ulid } from '../shared/ulid.ts';
 import { element } from './dom.ts';
@@ -35,11 +36,42 @@ const FALLBACK_POLL_MS = 10_000;
 const WAITING_MS = 120_000;
 
 export interface TodayOptions {
+  /** Which school the figures are of: the session kept on this device names it (and its zone), not its id. */
+  school: string;
   timeZone: string;
   bridge: Bridge;
 }
 
-export function startToday({ timeZone, bridge }: TodayOptions): void {
+/**
+ * The last figures this tab read, kept for the tab's life (sessionStorage,
+ * gone when it closes): a page reloaded with the network down shows the day
+ * as it last knew it, labelled with that time, instead of nothing. Only
+ * today's, and only this school's.
+ */
+function keptFigures(school: string, timeZone: string) {
+  const key = `doorline-today:${school}:${timeZone}`;
+  return {
+    read(): TodayView | null {
+      try {
+        const kept: unknown = JSON.parse(sessionStorage.getItem(key) ?? 'null');
+        assertTodayView(kept);
+        return kept.date === localMoment(Date.now(), timeZone).date ? kept : null;
+      } catch {
+        return null;
+      }
+    },
+    keep(view: TodayView): void {
+      try {
+        sessionStorage.setItem(key, JSON.stringify(view));
+      } catch {
+        // A full or refused storage keeps nothing: the page still shows what it has.
+      }
+    },
+  };
+}
+
+export function startToday({ school, timeZone, bridge }: TodayOptions): void {
+  const kept = keptFigures(school, timeZone);
   const freshnessLine = element<HTMLElement>('today-freshness');
   const dayLine = element<HTMLElement>('today-day');
   const alert = element<HTMLElement>('today-error');
@@ -155,6 +187,7 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
       const answer = await callChecked('/api/today', assertTodayView);
       if (answer.ok) {
         view = answer.body;
+        kept.keep(view);
         lastRead = Date.now();
         alert.textContent = '';
         for (const [studentId, marked] of waiting) {
@@ -167,6 +200,7 @@ export function startToday({ timeZone, bridge }: TodayOptions): void {
         freshness = live ? { kind: 'live', time } : { kind: 'polling', time };
       } else if (answer.code === 'network-error') {
         live = false;
+        view ??= kept.read();
         freshness = { kind: 'offline', time: view ? clockTime(view.asOf, timeZone) : null };
       } else showRefusal(answer, 'Today’s figures could not be read');
       render();

@@ -114,6 +114,11 @@ describe('today, at a glance', () => {
     await page.getByRole('button', { name: 'Refresh today' }).press('Enter');
     await page.getByText(/^Offline — showing the day as it was at \d\d:\d\d$/).waitFor();
     expect(await inBuilding.textContent()).toBe('1');
+    // Reloaded with the network down, the page still shows the day as it last knew it.
+    await page.reload();
+    await page.getByText(/^Offline — showing the day as it was at \d\d:\d\d$/).waitFor();
+    expect(await inBuilding.textContent()).toBe('1');
+    await page.screenshot({ path: path.join(output, 'dashboard-offline.png') });
     if (expected > 0) {
       // A mark made offline waits in the worker and reaches the server once back online.
       await page.getByLabel('Find a student (name or ID) or a homeroom').fill('100003');
