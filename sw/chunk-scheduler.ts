@@ -198,8 +198,11 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
     let next = estimate === null ? size * 2 : Math.min(size * 2, estimate);
     // Asking for more bytes than a chunk stopped by the ops cap would bring no more ops.
     const opsCapped = landed.chunk.ops >= opsCeiling;
-    heldByCap = opsCapped || next > Math.min(options.maxBytes, byteCeiling);
     if (opsCapped) next = Math.min(next, landed.chunk.bytes);
+    // Held by the cap: this chunk was, or the next one will be (its bytes at this chunk's bytes per op reach the ops cap).
+    // Judged for the next chunk too, so the chunk after the probe already overlaps instead of going alone.
+    const bytesPerOp = landed.chunk.bytes / Math.max(1, landed.chunk.ops);
+    heldByCap = opsCapped || next / bytesPerOp >= opsCeiling || next > Math.min(options.maxBytes, byteCeiling);
     // Same-size chunks cannot separate round trip from transfer (see SIZE_CONTRAST): send one half-size chunk to measure.
     // A round trip from the browser's connection hints does not count: goodput cannot be split with it.
     if (!link.fitsRoundTrip && next < landed.chunk.bytes * SIZE_CONTRAST && next > landed.chunk.bytes / SIZE_CONTRAST) {

@@ -339,6 +339,9 @@ describe('chunk scheduler: sizing', () => {
         .slice(0, 2)
         .map(([, , , bytes]) => bytes),
     ).toEqual([6400, 3200]);
+    // Once the probe has fitted the round trip, the next chunks (held by the cap) overlap at once: none goes alone first.
+    const [, probeAck] = link.events.filter(([, kind]) => kind === 'ack') as Array<[number, string]>;
+    expect(link.events.filter(([at, kind]) => kind === 'send' && at === probeAck?.[0])).toHaveLength(3);
     expect(link.queued()).toBe(0);
   });
 
@@ -418,10 +421,11 @@ describe('chunk scheduler: sizing', () => {
       // Chunks of the same size cannot separate round trip from transfer: one half-size chunk measures it.
       [556, 'send', 4, 4096],
       [720, 'ack', 4],
+      // The ops cap holds the next chunks: they overlap as many as the estimate carries, the last few ops with them.
       [720, 'send', 5, 8192],
       [720, 'send', 6, 8192],
+      [720, 'send', 7, 1536],
       [948, 'ack', 5],
-      [948, 'send', 7, 1536],
       [1076, 'ack', 6],
       [1100, 'ack', 7],
       [1100, 'done'],
