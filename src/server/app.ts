@@ -110,6 +110,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const announcer = new Announcer(bus, options.db);
   const metrics = new Metrics();
   metrics.countRequests(app);
+  // Stopping, every answer from now on closes its connection, those already under way included: a
+  // keep-alive connection left idle after close() began would hold the process until its timeout.
+  let stopping = false;
+  app.addHook('preClose', async () => {
+    stopping = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (stopping) void reply.header('connection', 'close');
+    return payload;
+  });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request) => {
     throw new DoorlineError('not-found', { method: request.method, url: request.url.split('?')[0] });
