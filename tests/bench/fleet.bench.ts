@@ -22,6 +22,7 @@ import { BATCH_MEDIA_TYPE, encodeBatch } from '../../src/shared/batch-codec.ts';
 import type { Op } from '../../src/shared/protocol.ts';
 import { APP_VERSION_HEADER, DEVICE_CLOCK_HEADER, QUEUE_HEADER } from '../../src/shared/sync-headers.ts';
 import { startServer, type ServerProcess } from '../e2e/support/server-process.ts';
+import { pairSimulatedKiosk, type SimulatedKiosk } from '../support/kiosk-sync.ts';
 import { createTestDatabase, dropTestDatabase, postgresProblem } from '../support/postgres-admin.ts';
 
 const option = (name: string, fallback: number): number => {
@@ -37,11 +38,7 @@ const PAIRING_CONCURRENCY = 8;
 const STUDENTS = 600;
 const FIRST_STUDENT = 100001;
 
-interface Kiosk {
-  deviceId: string;
-  kioskId: string;
-  token: string;
-}
+type Kiosk = SimulatedKiosk;
 
 interface Tally {
   latencies: number[];
@@ -57,15 +54,7 @@ async function pairAll(server: ServerProcess): Promise<Kiosk[]> {
     while (next < KIOSKS) {
       const k = next++;
       const deviceId = `fleet-kiosk-${String(k).padStart(6, '0')}-0000000000000`;
-      const code = await server.pairingCode();
-      const answer = await fetch(`${server.url}/api/pair`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ v: 1, code, deviceId, appVersion: '0.2.0' }),
-      });
-      if (!answer.ok) throw new Error(`pairing kiosk ${k} answered ${answer.status}: ${await answer.text()}`);
-      const paired = (await answer.json()) as { token: string; config: { kiosk: { id: string } } };
-      kiosks[k] = { deviceId, kioskId: paired.config.kiosk.id, token: paired.token };
+      kiosks[k] = await pairSimulatedKiosk(server.url, await server.pairingCode(), deviceId);
     }
   };
   await Promise.all(Array.from({ length: PAIRING_CONCURRENCY }, worker));

@@ -15,13 +15,12 @@
  * machine, one clock). Check-ins close together may show in one change.
  * Goal: p95 ≤ 1 s.
  */
-import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { BATCH_MEDIA_TYPE, encodeBatch } from '../../src/shared/batch-codec.ts';
 import type { Op } from '../../src/shared/protocol.ts';
 import { launchBrowser, until } from '../e2e/support/kiosk-browser.ts';
 import { startServer, type ServerProcess } from '../e2e/support/server-process.ts';
 import { signInAs } from '../e2e/support/staff-browser.ts';
+import { pairSimulatedKiosk, syncRequest, type SimulatedKiosk } from '../support/kiosk-sync.ts';
 import { createTestDatabase, dropTestDatabase, postgresProblem } from '../support/postgres-admin.ts';
 import { mulberry32 } from './support/morning.ts';
 
@@ -29,37 +28,10 @@ const EVENTS = 100;
 const GAP_MS = { min: 200, max: 1500 };
 const GOAL_P95_MS = 1000;
 
-interface Kiosk {
-  deviceId: string;
-  kioskId: string;
-  token: string;
-}
-
-async function pair(server: ServerProcess): Promise<Kiosk> {
-  const deviceId = 'live-bench-kiosk-000000000000000001';
-  const answer = await fetch(`${server.url}/api/pair`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ v: 1, code: await server.pairingCode(), deviceId, appVersion: '0.2.0' }),
-  });
-  if (!answer.ok) throw new Error(`pairing answered ${answer.status}: ${await answer.text()}`);
-  const paired = (await answer.json()) as { token: string; config: { kiosk: { id: string } } };
-  return { deviceId, kioskId: paired.config.kiosk.id, token: paired.token };
-}
-
 /** One check-in, synced as a kiosk's worker sends it; resolves when the answer has arrived. */
-async function checkIn(server: ServerProcess, kiosk: Kiosk, seq: number, studentId: string): Promise<number> {
+async function checkIn(server: ServerProcess, kiosk: SimulatedKiosk, seq: number, studentId: string): Promise<number> {
   const ops: Op[] = [{ seq, kind: 'check-in', studentId, at: Date.now(), session: 'day', base: 0 }];
-  const answer = await fetch(`${server.url}/api/sync`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${kiosk.token}`,
-      'content-type': BATCH_MEDIA_TYPE,
-      'content-encoding': 'gzip',
-      accept: 'application/json',
-    },
-    body: gzipSync(encodeBatch({ deviceId: kiosk.deviceId, kioskId: kiosk.kioskId, ops })),
-  });
+  const answer = await fetch(`${server.url}/api/sync`, syncRequest(kiosk, ops));
   await answer.arrayBuffer();
   const answeredAt = Date.now();
   if (answer.status !== 200) throw new Error(`sync answered ${answer.status}`);
@@ -98,7 +70,7 @@ async function measure(browser: Browser, db: 'sqlite' | 'postgres', processes: n
     for (let p = 0; p < processes; p++) servers.push(await startServer(database ? { databaseUrl: database.url } : {}));
     const kioskServer = servers[0] as ServerProcess;
     const officeServer = servers[servers.length - 1] as ServerProcess;
-    const kiosk = await pair(kioskServer);
+    const kiosk = await pairSimulatedKiosk(kioskServer.url, await kioskServer.pairingCode(), 'live-bench-kiosk-000000000000000001');
     const { context, page } = await signInAs(browser, officeServer.url, 'office', '/office');
     try {
       await page.getByRole('heading', { name: 'Today, at a glance' }).waitFor();

@@ -10,13 +10,12 @@
  * Goal: both probes under 200 ms at p95. One JSON line on stdout.
  */
 import { randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import { openDatabase } from '../../src/server/db/open-database.ts';
 import { createPairingCode } from '../../src/server/pairing.ts';
-import { BATCH_MEDIA_TYPE, encodeBatch } from '../../src/shared/batch-codec.ts';
 import type { Op } from '../../src/shared/protocol.ts';
 import { startServer, type ServerProcess } from '../e2e/support/server-process.ts';
 import { insertHillside } from '../support/hillside.ts';
+import { syncRequest, type SimulatedKiosk } from '../support/kiosk-sync.ts';
 
 const BATCHES = 50;
 const OPS = 2_000;
@@ -25,11 +24,7 @@ const STUDENTS = 600;
 const FIRST_STUDENT = 100001;
 const GOAL_MS = 200;
 
-interface Kiosk {
-  deviceId: string;
-  kioskId: string;
-  token: string;
-}
+type Kiosk = SimulatedKiosk;
 
 const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -61,19 +56,6 @@ async function otherSchool(server: ServerProcess): Promise<string> {
   } finally {
     await db.destroy();
   }
-}
-
-function syncRequest(kiosk: Kiosk, ops: Op[]): RequestInit {
-  return {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${kiosk.token}`,
-      'content-type': BATCH_MEDIA_TYPE,
-      'content-encoding': 'gzip',
-      accept: 'application/json',
-    },
-    body: gzipSync(encodeBatch({ deviceId: kiosk.deviceId, kioskId: kiosk.kioskId, ops })),
-  };
 }
 
 /** Sends `once` every PROBE_EVERY_MS until stopped, one at a time; the latencies, and how many failed. */

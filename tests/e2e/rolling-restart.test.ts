@@ -8,11 +8,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_MEDIA_TYPE, encodeBatch } from '../../src/shared/batch-codec.ts';
 import type { Op } from '../../src/shared/protocol.ts';
+import { pairSimulatedKiosk, syncRequest } from '../support/kiosk-sync.ts';
 import { createTestDatabase, dropTestDatabase, postgresHost, postgresProblem } from '../support/postgres-admin.ts';
 import { startServer } from './support/server-process.ts';
 
@@ -115,17 +114,9 @@ describe.runIf(problem === null)('a rolling restart', () => {
     const balancer = await startBalancer([a.url, b.url]);
     try {
       const kiosks = await Promise.all(
-        Array.from({ length: KIOSKS }, async (_, k) => {
-          const deviceId = `rolling-kiosk-${String(k).padStart(4, '0')}-000000000000000`;
-          const answer = await fetch(`${b.url}/api/pair`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ v: 1, code: await b.pairingCode(), deviceId, appVersion: '0.2.0' }),
-          });
-          if (!answer.ok) throw new Error(`pairing answered ${answer.status}: ${await answer.text()}`);
-          const paired = (await answer.json()) as { token: string; config: { kiosk: { id: string } } };
-          return { deviceId, kioskId: paired.config.kiosk.id, token: paired.token };
-        }),
+        Array.from({ length: KIOSKS }, async (_, k) =>
+          pairSimulatedKiosk(b.url, await b.pairingCode(), `rolling-kiosk-${String(k).padStart(4, '0')}-000000000000000`),
+        ),
       );
 
       const statuses = new Map<number, number>();
@@ -143,16 +134,7 @@ describe.runIf(problem === null)('a rolling restart', () => {
             session: 'day',
             base: 0,
           }));
-          const answer = await fetch(`${balancer.url}/api/sync`, {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${kiosk.token}`,
-              'content-type': BATCH_MEDIA_TYPE,
-              'content-encoding': 'gzip',
-              accept: 'application/json',
-            },
-            body: gzipSync(encodeBatch({ deviceId: kiosk.deviceId, kioskId: kiosk.kioskId, ops })),
-          });
+          const answer = await fetch(`${balancer.url}/api/sync`, syncRequest(kiosk, ops));
           await answer.arrayBuffer();
           statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
           // Only an answered batch moves on, as a kiosk's outbox does.
