@@ -1,6 +1,9 @@
 /**
  * The change feed: every change to a school's records, roster, settings and conflicts,
- * numbered by one server sequence. A device keeps the last number it has
+ * numbered by the school's own counter (`schools.change_seq`), which each writer
+ * takes inside its transaction after the school's row: numbers are handed out
+ * in commit order and count that school's changes only, so a cursor says
+ * nothing of what other schools do. A device keeps the last number it has
  * seen and asks for what came after, so nothing is missed or repeated
  * whatever the clocks say.
  */
@@ -66,20 +69,20 @@ export async function changePage(
   const newest = await newestSeq(db, school.id);
   const rows = await db
     .selectFrom('changes')
-    .select(['seq', 'payload'])
+    .select(['school_seq', 'payload'])
     .where('school_id', '=', school.id)
-    .where('seq', '>', cursor)
-    .where('seq', '<=', newest)
+    .where('school_seq', '>', cursor)
+    .where('school_seq', '<=', newest)
     .$if(device !== null, (q) =>
       q.where((eb) => eb.or([eb('echo', '=', 0), eb('origin_device', 'is', null), eb('origin_device', '!=', device)])),
     )
-    .orderBy('seq')
+    .orderBy('school_seq')
     .limit(limit + 1)
     .execute();
   const page = rows.slice(0, limit);
   const more = rows.length > limit;
   // With nothing more to send, the cursor moves past the echoes left out too.
-  const last = more ? Number(page[page.length - 1]?.seq) : newest;
+  const last = more ? Number(page[page.length - 1]?.school_seq) : newest;
   return {
     v: PROTOCOL_VERSION,
     type: 'changes',
@@ -95,10 +98,27 @@ export async function changePage(
  * inside the writer's transaction, which has taken the school's row first.
  */
 export async function feedChange(trx: Transaction<Database>, schoolId: string, change: Change, now: number): Promise<void> {
+  const [number] = await changeNumbers(trx, schoolId, 1);
   await trx
     .insertInto('changes')
-    .values({ school_id: schoolId, at: now, payload: JSON.stringify(change), origin_device: null })
+    .values({ school_id: schoolId, school_seq: number ?? 0, at: now, payload: JSON.stringify(change), origin_device: null })
     .execute();
+}
+
+/**
+ * The next `count` numbers of the school's feed, taken from its counter inside the writer's transaction (which holds
+ * the school's row until it commits, so no other writer can take numbers between these and commit first).
+ */
+export async function changeNumbers(trx: Transaction<Database>, schoolId: string, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  const row = await trx
+    .updateTable('schools')
+    .set((eb) => ({ change_seq: eb('change_seq', '+', count) }))
+    .where('id', '=', schoolId)
+    .returning('change_seq')
+    .executeTakeFirstOrThrow();
+  const last = Number(row.change_seq);
+  return Array.from({ length: count }, (_, i) => last - count + 1 + i);
 }
 
 /**
@@ -113,14 +133,10 @@ export async function rosterChanged(trx: Transaction<Database>, schoolId: string
   return version;
 }
 
-/** The school's highest change number; 0 before its first change. */
+/** The school's highest change number; 0 before its first change. Read as committed: every number up to it is. */
 export async function newestSeq(db: Kysely<Database>, schoolId: string): Promise<number> {
-  const row = await db
-    .selectFrom('changes')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .where('school_id', '=', schoolId)
-    .executeTakeFirst();
-  return Number(row?.seq ?? 0);
+  const row = await db.selectFrom('schools').select('change_seq').where('id', '=', schoolId).executeTakeFirst();
+  return Number(row?.change_seq ?? 0);
 }
 
 /** The roll for one homeroom and session today, straight from the server (a page no worker controls): the students on the roster, and any leaver with a record today. */

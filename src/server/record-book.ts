@@ -17,6 +17,7 @@ import { mergeRecord } from '../shared/merge.ts';
 import type { ActorRef } from '../shared/office-protocol.ts';
 import type { Change, Op, Outcome, SchoolPeriod } from '../shared/protocol.ts';
 import { latenessOf } from '../shared/school-time.ts';
+import { changeNumbers } from './change-feed.ts';
 import { insertInSlices, selectInSlices } from './db/in-slices.ts';
 import { latenessRule } from './school-queries.ts';
 import type { AttendanceTable, AuditLogTable, ConflictsTable, Database, NotesTable, School } from './db/schema.ts';
@@ -124,7 +125,7 @@ const AUDIT_COLUMNS = [
   'before',
   'after',
 ] as const;
-const CHANGE_COLUMNS = ['school_id', 'at', 'payload', 'origin_device', 'echo'] as const;
+const CHANGE_COLUMNS = ['school_id', 'school_seq', 'at', 'payload', 'origin_device', 'echo'] as const;
 
 const toNumber = (value: number | null): number | null => (value === null ? null : Number(value));
 
@@ -501,11 +502,14 @@ export class RecordBook {
     await insertInSlices(this.trx, 'notes', this.notes);
     await insertInSlices(this.trx, 'conflicts', this.conflicts);
     await insertInSlices(this.trx, 'audit_log', this.audit, AUDIT_COLUMNS);
+    const feed = [...this.changes, ...after];
+    const numbers = await changeNumbers(this.trx, this.school.id, feed.length);
     await insertInSlices(
       this.trx,
       'changes',
-      [...this.changes, ...after].map((e) => ({
+      feed.map((e, i) => ({
         school_id: this.school.id,
+        school_seq: numbers[i] ?? 0,
         at: this.now,
         payload: JSON.stringify(e.change),
         origin_device: e.origin,

@@ -30,6 +30,7 @@ describe.each(databases())('on %s', (database) => {
     const before = (await stored()).length;
     const rows = Array.from({ length: 450 }, (_, i) => ({
       school_id: t.schoolId,
+      school_seq: 0,
       at: 1_700_000_000_000 + i,
       payload: `{"n":${i},"text":"it's \\"quoted\\" ? $1 — ünïcode"}`,
       origin_device: i % 3 === 0 ? null : `device-${i}`,
@@ -37,15 +38,15 @@ describe.each(databases())('on %s', (database) => {
     }));
     await insertInSlices(t.db, 'changes', rows);
     const after = (await stored()).slice(before);
-    expect(after.map((r) => ({ ...r, at: Number(r.at), echo: Number(r.echo) }))).toEqual(rows.map(({ school_id: _school, ...r }) => r));
+    expect(after.map((r) => ({ ...r, at: Number(r.at), echo: Number(r.echo) }))).toEqual(rows.map(({ school_id: _school, school_seq: _seq, ...r }) => r));
   });
 
   it('stores a row that leaves a nullable column out, or gives it as undefined, next to rows that name it', async () => {
     const before = (await stored()).length;
     await insertInSlices(t.db, 'changes', [
-      { school_id: t.schoolId, at: 1, payload: 'a', origin_device: 'd', echo: 1 },
-      { school_id: t.schoolId, at: 2, payload: 'b', echo: 0 },
-      { school_id: t.schoolId, at: 3, payload: 'c', origin_device: undefined, echo: 1 },
+      { school_id: t.schoolId, school_seq: 0, at: 1, payload: 'a', origin_device: 'd', echo: 1 },
+      { school_id: t.schoolId, school_seq: 0, at: 2, payload: 'b', echo: 0 },
+      { school_id: t.schoolId, school_seq: 0, at: 3, payload: 'c', origin_device: undefined, echo: 1 },
     ]);
     const after = (await stored()).slice(before);
     expect(after.map((r) => [Number(r.at), r.payload, r.origin_device, Number(r.echo)])).toEqual([
@@ -57,13 +58,13 @@ describe.each(databases())('on %s', (database) => {
 
   it('writes the declared columns of every row, and a row lacking one through Kysely with the rest', async () => {
     const before = (await stored()).length;
-    const columns = ['school_id', 'at', 'payload', 'origin_device', 'echo'] as const;
+    const columns = ['school_id', 'school_seq', 'at', 'payload', 'origin_device', 'echo'] as const;
     await insertInSlices(
       t.db,
       'changes',
       [
-        { school_id: t.schoolId, at: 1, payload: 'a', origin_device: 'd', echo: 1 },
-        { school_id: t.schoolId, at: 2, payload: 'b', origin_device: null, echo: 0 },
+        { school_id: t.schoolId, school_seq: 0, at: 1, payload: 'a', origin_device: 'd', echo: 1 },
+        { school_id: t.schoolId, school_seq: 0, at: 2, payload: 'b', origin_device: null, echo: 0 },
       ],
       columns,
     );
@@ -71,8 +72,8 @@ describe.each(databases())('on %s', (database) => {
       t.db,
       'changes',
       [
-        { school_id: t.schoolId, at: 3, payload: 'c', origin_device: 'e', echo: 1 },
-        { school_id: t.schoolId, at: 4, payload: 'd', echo: 1 },
+        { school_id: t.schoolId, school_seq: 0, at: 3, payload: 'c', origin_device: 'e', echo: 1 },
+        { school_id: t.schoolId, school_seq: 0, at: 4, payload: 'd', echo: 1 },
       ],
       columns,
     );
@@ -95,6 +96,7 @@ describe.each(databases())('on %s', (database) => {
     const rows = (n: number) =>
       Array.from({ length: n }, (_, i) => ({
         school_id: t.schoolId,
+        school_seq: 0,
         at: 2_000_000_000_000 + i,
         payload: `{"n":${i},"text":"it's ? $1 — ünïcode"}`,
         origin_device: `device-${i % 4}`,

@@ -241,11 +241,11 @@ describe.each(databases())('on %s', (database) => {
     await hear('"roster-changed"');
     const seq = await t.db
       .selectFrom('changes')
-      .select('seq')
+      .select('school_seq')
       .where('school_id', '=', t.schoolId)
-      .orderBy('seq', 'desc')
+      .orderBy('school_seq', 'desc')
       .executeTakeFirstOrThrow();
-    expect(heard).toContain(JSON.stringify({ v: 1, kind: 'roster-changed', seq: Number(seq.seq) }));
+    expect(heard).toContain(JSON.stringify({ v: 1, kind: 'roster-changed', seq: Number(seq.school_seq) }));
     controller.abort();
   });
 

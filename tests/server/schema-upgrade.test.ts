@@ -250,6 +250,14 @@ describe.each(databases())('on %s', (kind) => {
     const before = await databaseFingerprint(db, { columns: released });
     expect(before.attendance?.rows).toBe(5 * 40);
     expect(before.notes?.rows).toBe(5);
+    // A device that pulled the feed before the upgrade holds the release's newest number as its cursor.
+    const held = await db
+      .selectFrom('changes')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('school_id', '=', 'released-school')
+      .executeTakeFirstOrThrow();
+    const heldCursor = Number(held.seq);
+    expect(heldCursor).toBeGreaterThan(0);
     await migrate(db);
     expect(await databaseFingerprint(db, { columns: released })).toEqual(before);
     const homerooms = await db.selectFrom('homerooms').select('name').orderBy('name').execute();
@@ -288,6 +296,19 @@ describe.each(databases())('on %s', (kind) => {
     expect(roll.sessions).toEqual(['day', 'P1', 'P2', 'P3', 'P4', 'P5', 'P6']);
     const left = (await app.inject({ url: '/api/conflicts', headers: office })).json().conflicts;
     expect(left).toHaveLength(4);
+    // That cursor still pulls exactly what came after it, numbered on from there.
+    const leaving = await sync(
+      asKiosk,
+      'upgrade-test-kiosk-device-0000000001',
+      [{ kind: 'check-out', studentId: '100003', at: MONDAY + 4 * DAY_MS + 3_600_000, session: 'day', base: 0 }],
+      () => 1000 + ++kioskSeq,
+    );
+    expect(leaving.json().receipts[0]).toMatchObject({ status: 'applied' });
+    const after = (await app.inject({ url: `/api/changes?cursor=${heldCursor}`, headers: office })).json();
+    expect(after.changes).toContainEqual(
+      expect.objectContaining({ kind: 'record', studentId: '100003', checkOutAt: MONDAY + 4 * DAY_MS + 3_600_000 }),
+    );
+    expect(Number(after.cursor) - heldCursor).toBe(after.changes.length);
     expect(await databaseFingerprint(db, { columns: released })).not.toEqual(before);
   });
 });

@@ -481,6 +481,28 @@ export const MIGRATIONS: Record<string, Migration> = {
       } else await rebuildOpsAndNotes(db);
     },
   },
+
+  '0013-change-numbers-per-school': {
+    async up(db: Kysely<unknown>) {
+      // A school's changes are numbered by a counter on its own row, taken by each writer under the school's row lock:
+      // the cursors a device or a page is given count that school's changes only, not every school's on the server.
+      // Rows already written keep the number they had (their seq), so every cursor a device holds stays good.
+      await db.schema
+        .alterTable('schools')
+        .addColumn('change_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('changes')
+        .addColumn('school_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`UPDATE changes SET school_seq = seq`.execute(db);
+      await sql`UPDATE schools SET change_seq = COALESCE((SELECT MAX(seq) FROM changes WHERE changes.school_id = schools.id), 0)`.execute(
+        db,
+      );
+      await db.schema.dropIndex('changes_by_school').execute();
+      await db.schema.createIndex('changes_by_school_seq').on('changes').columns(['school_id', 'school_seq']).execute();
+    },
+  },
 };
 
 /**

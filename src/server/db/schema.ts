@@ -25,6 +25,8 @@ export interface SchoolsTable {
   weekdays_off: Generated<string>;
   /** Raised by every settings change, so devices know to read the settings again. */
   settings_version: Generated<number>;
+  /** The school's newest change-feed number (`changes.school_seq`). */
+  change_seq: Generated<number>;
 }
 
 /** A school's timetable: each period is a register of its own, beside the whole day's. */
@@ -306,8 +308,11 @@ export interface AuditLogTable {
 }
 
 export interface ChangesTable {
+  /** The row's key, across schools: never shown to anyone. */
   seq: Generated<number>;
   school_id: string;
+  /** The change's number within its school: what cursors count. */
+  school_seq: number;
   at: number;
   /** JSON Change (src/shared/office-protocol.ts). */
   payload: string;
