@@ -56,7 +56,6 @@ export const ERROR_CODES = {
   'closure-ends-before-start': { status: 400 },
   'pairing-code-invalid': { status: 400 },
   'device-unpaired': { status: 401 },
-  'device-in-other-school': { status: 409 },
   'device-not-revoked': { status: 409 },
   'device-not-found': { status: 404 },
   'conflict-not-found': { status: 404 },

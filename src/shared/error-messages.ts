@@ -55,7 +55,6 @@ export const ERROR_MESSAGES = {
   'closure-ends-before-start': 'A closure cannot end before its first day.',
   'pairing-code-invalid': 'That pairing code is not valid: it may be mistyped, used or expired.',
   'device-unpaired': 'This kiosk is not paired yet: ask an admin for a pairing code.',
-  'device-in-other-school': 'This browser already sends for another school.',
   'device-not-revoked': 'This kiosk is still paired: it sends its own check-ins. Revoke it first to import its file.',
   'device-not-found': 'No such device in this school.',
   'conflict-not-found': 'No such conflict in this school.',

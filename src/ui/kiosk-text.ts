@@ -114,7 +114,7 @@ export function pairingError(code: ErrorCode): string {
     return 'That code is not valid: it may be mistyped, already used or expired. Ask an admin for a new one.';
   if (code === 'too-many-attempts') return 'Too many wrong codes. Wait a few minutes, then try again.';
   if (code === 'network-error') return 'The kiosk must be online to pair. Connect it and try again.';
-  if (code === 'device-in-other-school') return 'This browser already works for another school; use a fresh browser profile.';
+  if (code === 'device-taken') return 'This browser is already in use for something else. Pair it from a fresh browser profile.';
   if (code === 'invalid-body') return 'A pairing code looks like ABCD-2345.';
   return `Pairing failed (${code}). Please try again or ask an admin.`;
 }

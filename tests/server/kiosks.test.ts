@@ -192,4 +192,38 @@ describe.each(databases())('on %s', (database) => {
     expect(main).toEqual({ name: 'Main entrance', retired_at: null });
     expect((await t.asKiosk('/api/kiosk-config')).statusCode).toBe(200);
   });
+
+  it("pairing refuses a device id held elsewhere with one answer, whether another school's kiosk or this school's staff browser", async () => {
+    const pair = async (deviceId: string) => {
+      const { code } = (await post('/api/pairing-codes', { v: 1, kioskId: t.kioskId })).json();
+      return t.app.inject({ method: 'POST', url: '/api/pair', payload: { v: 1, code, deviceId, appVersion: '0.2.0' } });
+    };
+    const teacher = await t.signIn('teacher');
+    const staffSync = await t.app.inject({
+      method: 'POST',
+      url: '/api/sync',
+      headers: teacher,
+      payload: { v: 1, type: 'sync', deviceId: 'riverside-teacher-browser-01', kioskId: 'staff-browser', ops: [] },
+    });
+    expect(staffSync.statusCode).toBe(200);
+    const otherSchool = await pair(hill.deviceId);
+    const staffBrowser = await pair('riverside-teacher-browser-01');
+    const words = (r: typeof otherSchool) => ({ status: r.statusCode, code: r.json().error.code, message: r.json().error.message });
+    expect(words(otherSchool)).toEqual(words(staffBrowser));
+    expect([otherSchool.statusCode, otherSchool.json().error.code]).toEqual([409, 'device-taken']);
+    expect(otherSchool.body).not.toMatch(/school/i);
+    // Neither device changed hands: Hillside's kiosk still sends for Hillside, the teacher's browser is still a staff browser.
+    const hillDevice = await t.db
+      .selectFrom('devices')
+      .select(['school_id', 'kind'])
+      .where('id', '=', hill.deviceId)
+      .executeTakeFirstOrThrow();
+    expect(hillDevice).toEqual({ school_id: hill.schoolId, kind: 'kiosk' });
+    const staffDevice = await t.db
+      .selectFrom('devices')
+      .select(['kind', 'token_hash'])
+      .where('id', '=', 'riverside-teacher-browser-01')
+      .executeTakeFirstOrThrow();
+    expect(staffDevice).toEqual({ kind: 'staff', token_hash: null });
+  });
 });

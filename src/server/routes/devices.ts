@@ -90,7 +90,10 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
       const kiosk = await trx.selectFrom('kiosks').select('retired_at').where('id', '=', code.kiosk_id).executeTakeFirst();
       if (!kiosk || kiosk.retired_at !== null) return null;
       const existing = await trx.selectFrom('devices').select(['school_id', 'kind']).where('id', '=', body.deviceId).executeTakeFirst();
-      if (existing && existing.school_id !== code.school_id) throw new DoorlineError('device-in-other-school', { deviceId: body.deviceId });
+      // An id that sends for another school, or as a person's staff browser, stays theirs. The answer is the one a
+      // colleague gets for a staff browser's id, so it says nothing of which school, if any, holds the id.
+      if (existing && (existing.school_id !== code.school_id || existing.kind !== 'kiosk'))
+        throw new DoorlineError('device-taken', { deviceId: body.deviceId });
       // Only the first of two kiosks typing the same code at once finds it unused.
       const taken = await trx
         .updateTable('pairing_codes')
