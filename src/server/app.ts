@@ -24,6 +24,7 @@ import { kioskRoutes } from './routes/kiosk.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { officeRoutes } from './routes/office.ts';
 import { schoolRoutes } from './routes/schools.ts';
+import { pruneOnSchedule } from './retention.ts';
 import { rosterImportRoutes } from './routes/roster-import.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { staffRoutes } from './routes/staff.ts';
@@ -54,6 +55,8 @@ export interface AppOptions {
   backPressure?: BackPressureOptions;
   /** How long a connection may take over its parts (SERVER_TIMEOUTS); tests shorten them. */
   timeouts?: Partial<ServerTimeouts>;
+  /** How often to delete records older than each school keeps (retention.ts); never unless set. */
+  pruneEveryMs?: number;
 }
 
 /** Milliseconds a client may take, so slow or stalled connections are closed instead of held. */
@@ -143,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   cardRoutes(app, auth);
   metricsRoutes(app, metrics, options.metricsToken ?? null);
   todayRoutes(app, auth);
+  if (options.pruneEveryMs !== undefined) pruneOnSchedule(app, options.db, auth.now, options.pruneEveryMs);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);
   return app;
 }

@@ -31,6 +31,9 @@ async function prepareDatabase(config: Config) {
   return { db, ...facts };
 }
 
+/** Records older than a school keeps are deleted at start-up and every six hours (retention.ts). */
+const PRUNE_EVERY_MS = 6 * 3_600_000;
+
 /** Serves HTTP on an open database until SIGTERM or SIGINT, then finishes what it holds. */
 async function serve(config: Config, db: Db): Promise<string> {
   const app = await buildApp({
@@ -40,6 +43,7 @@ async function serve(config: Config, db: Db): Promise<string> {
     metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
     publicOrigin: config.publicOrigin,
+    pruneEveryMs: PRUNE_EVERY_MS,
   });
   const close = async (): Promise<void> => {
     await app.close();

@@ -70,6 +70,7 @@ export const BODIES: Readonly<Record<string, BodyRule>> = {
   'POST /api/conflicts/resolve': withNote,
   'POST /api/sync': batches,
   'POST /api/queue-imports': batches,
+  'POST /api/school/retention': small(),
 };
 
 /** No request Doorline reads nests deeper than a handful of levels; a few dozen leaves room for integrators. */

@@ -503,6 +503,23 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('changes_by_school_seq').on('changes').columns(['school_id', 'school_seq']).execute();
     },
   },
+
+  '0014-retention': {
+    async up(db: Kysely<unknown>) {
+      // How long the school keeps its records (src/shared/retention.ts): by default this school year and the last.
+      await db.schema
+        .alterTable('schools')
+        .addColumn('keep_school_years', 'integer', (c) => c.notNull().defaultTo(2))
+        .execute();
+      await db.schema
+        .alterTable('schools')
+        .addColumn('school_year_starts', 'text', (c) => c.notNull().defaultTo('08-01'))
+        .execute();
+      // Pruning finds the oldest rows of a school by time.
+      await db.schema.createIndex('ops_by_school_received').on('ops').columns(['school_id', 'received_at']).execute();
+      await db.schema.createIndex('admin_log_by_school_at').on('admin_log').columns(['school_id', 'at']).execute();
+    },
+  },
 };
 
 /**

@@ -27,6 +27,10 @@ export interface SchoolsTable {
   settings_version: Generated<number>;
   /** The school's newest change-feed number (`changes.school_seq`). */
   change_seq: Generated<number>;
+  /** School years of records kept, the current one included (src/shared/retention.ts). */
+  keep_school_years: Generated<number>;
+  /** "MM-DD": the first day of a school year. */
+  school_year_starts: Generated<string>;
 }
 
 /** A school's timetable: each period is a register of its own, beside the whole day's. */

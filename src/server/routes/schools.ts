@@ -5,11 +5,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
+import { assertRetentionInput } from '../../shared/retention.ts';
 import { assertSchoolSettingsInput, type SchoolList } from '../../shared/school-settings.ts';
 import { ADMIN_ROLES, type Auth } from '../auth/principal.ts';
 import type { Announcer } from '../events/announce.ts';
 import { bodyOf } from '../request-body.ts';
 import { staffSchools } from '../school-queries.ts';
+import { changeRetention, readRetention } from '../retention.ts';
 import { changeSettings, createSchool, readSettings } from '../school-settings.ts';
 
 export function schoolRoutes(app: FastifyInstance, auth: Auth, announcer: Announcer): void {
@@ -49,5 +51,19 @@ export function schoolRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
     if (changed) await announcer.announce(admin.schoolId, { settings: true });
     void reply.header('cache-control', 'no-store');
     return view;
+  });
+
+  app.get('/api/school/retention', async (request, reply) => {
+    const admin = await auth.requireStaff(request, ADMIN_ROLES);
+    void reply.header('cache-control', 'no-store');
+    return readRetention(auth.db, admin.schoolId, auth.now());
+  });
+
+  app.post('/api/school/retention', async (request, reply) => {
+    const admin = await auth.requireStaff(request, ADMIN_ROLES);
+    const body = bodyOf(request);
+    assertRetentionInput(body);
+    void reply.header('cache-control', 'no-store');
+    return changeRetention(auth.db, admin, body, auth.now());
   });
 }
