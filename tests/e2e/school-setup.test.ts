@@ -11,6 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keptFrom } from '../../src/shared/retention.ts';
+import { longDate } from '../../src/ui/retention-form.ts';
 import { axeViolations } from './support/axe.ts';
 import { launchBrowser } from './support/kiosk-browser.ts';
 import { startServer, type ServerProcess } from './support/server-process.ts';
@@ -141,6 +143,21 @@ describe('setting up a school on an empty server', () => {
     await expect.poll(() => page.getByRole('group', { name: 'Period 1' }).getByLabel('Name').inputValue()).toBe('Numeracy');
     expect(await page.getByRole('group', { name: 'Period 2' }).count()).toBe(0);
     expect(await page.getByLabel('Grace period (minutes)').inputValue()).toBe('5');
+
+    // How long records are kept: by default this school year and the last, said as a date.
+    const today = new Date().toISOString().slice(0, 10);
+    const keeping = page.getByRole('form', { name: 'Keeping records' });
+    await keeping.getByText(`from ${longDate(keptFrom(today, { schoolYears: 2, yearStarts: '08-01' }))}`).waitFor();
+    await keeping.getByLabel('School years kept').fill('3');
+    await keeping.getByLabel('A school year starts in').selectOption({ label: 'September' });
+    await keeping.getByLabel('on day').fill('1');
+    await keeping.getByLabel('on day').press('Enter');
+    const from = longDate(keptFrom(today, { schoolYears: 3, yearStarts: '09-01' }));
+    await page.getByRole('status').filter({ hasText: `Records from before ${from} will be deleted` }).waitFor();
+    await keeping.getByText(`from ${from}: this school year and the 2 before it`).waitFor();
+    await checked(page, 'school-settings-keeping-records');
+    await page.reload();
+    await expect.poll(() => page.getByLabel('School years kept').inputValue()).toBe('3');
 
     await page.getByRole('link', { name: 'Add another school' }).click();
     await page.getByRole('heading', { name: 'Add a school' }).waitFor();
