@@ -25,4 +25,9 @@ export class DeadLetters {
   async keep(dead: readonly DeadLetter[]): Promise<void> {
     if (dead.length > 0) await this.db.deadLetters.bulkPut([...dead]);
   }
+
+  /** Deletes the refusals made before `at` (the school's days for keeping them have passed); how many went. */
+  dropRefusedBefore(at: number): Promise<number> {
+    return this.db.deadLetters.filter((dead) => dead.refusedAt < at).delete();
+  }
 }

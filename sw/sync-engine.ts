@@ -18,6 +18,7 @@ import { DoorlineError, isRetryable, type ErrorCode, type OpErrorCode } from '..
 import { LIMITS } from '../src/shared/limits.ts';
 import { PROTOCOL_VERSION, type SyncLimits, type SyncResponse } from '../src/shared/protocol.ts';
 import { finalOutcome } from '../src/shared/receipts.ts';
+import { DEFAULT_RETENTION } from '../src/shared/retention.ts';
 import type {
   LaneName,
   NetworkQualityReport,
@@ -35,6 +36,9 @@ import type { WorkerStores } from './worker-stores.ts';
 import { askedWaitMs, retryWaitMs } from './retry-backoff.ts';
 
 const RECENT_DEAD_LETTERS = 20;
+/** What an older server, which sends no `keepRefusedDays`, gets (src/shared/retention.ts's default). */
+const DEFAULT_KEEP_REFUSED_DAYS = DEFAULT_RETENTION.refusedDays;
+const DAY_MS = 86_400_000;
 
 export interface SyncEngineDelegate {
   stores: WorkerStores;
@@ -139,6 +143,13 @@ export class SyncEngine {
     });
   }
 
+  /** Refusals older than the school keeps them on a device go (they were on the pages' lists meanwhile). */
+  private async forgetOldRefusals(): Promise<void> {
+    const days = (await this.d.kiosk.config())?.school.keepRefusedDays ?? DEFAULT_KEEP_REFUSED_DAYS;
+    const now = (this.d.now ?? Date.now)();
+    if ((await this.d.stores.deadLetters.dropRefusedBefore(now - days * DAY_MS)) > 0) await this.publish();
+  }
+
   private async loadLink(): Promise<LinkEstimator> {
     const saved = await this.d.stores.meta.get('link-estimate');
     if (saved) {
@@ -160,6 +171,7 @@ export class SyncEngine {
   }
 
   private async pass(): Promise<void> {
+    await this.forgetOldRefusals();
     if ((await this.d.stores.outbox.size()) === 0) {
       this.phase = 'idle';
       return;

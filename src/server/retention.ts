@@ -12,15 +12,20 @@ import { keptFrom, type Retention, type RetentionInput, type RetentionView } fro
 import { localMoment } from '../shared/school-time.ts';
 import { changedFields, logAdminAction, type AdminActor } from './admin-log.ts';
 import type { Database, School } from './db/schema.ts';
-import { findSchool } from './school-queries.ts';
+import { feedChange } from './change-feed.ts';
+import { findSchool, findSchoolForWriting } from './school-queries.ts';
 
 type Db = Kysely<Database>;
 
 /** Rows deleted by one statement: small enough that writers waiting on SQLite's lock or a row wait milliseconds. */
 const PRUNE_SLICE = 2_000;
 
-export function retentionOf(school: Pick<School, 'keep_school_years' | 'school_year_starts'>): Retention {
-  return { schoolYears: Number(school.keep_school_years), yearStarts: school.school_year_starts };
+export function retentionOf(school: Pick<School, 'keep_school_years' | 'school_year_starts' | 'refused_keep_days'>): Retention {
+  return {
+    schoolYears: Number(school.keep_school_years),
+    yearStarts: school.school_year_starts,
+    refusedDays: Number(school.refused_keep_days),
+  };
 }
 
 export async function readRetention(db: Db, schoolId: string, now: number): Promise<RetentionView> {
@@ -32,16 +37,26 @@ export async function readRetention(db: Db, schoolId: string, now: number): Prom
 /** Changes the school's retention, logged with what changed; records already older than the new first day go at the next pruning. */
 export async function changeRetention(db: Db, actor: AdminActor, input: RetentionInput, now: number): Promise<RetentionView> {
   const before = retentionOf(await findSchool(db, actor.schoolId));
-  const after: Retention = { schoolYears: input.schoolYears, yearStarts: input.yearStarts };
+  const after: Retention = { schoolYears: input.schoolYears, yearStarts: input.yearStarts, refusedDays: input.refusedDays };
   const changed = changedFields({ ...before }, { ...after });
   if (Object.keys(changed).length > 0)
     await db.transaction().execute(async (trx) => {
+      const school = await findSchoolForWriting(trx, actor.schoolId);
+      // Devices read how long to keep refusals from the school's settings: a new version tells them to read again.
+      const devicesMustKnow = changed.refusedDays !== undefined;
+      const version = Number(school.settings_version) + (devicesMustKnow ? 1 : 0);
       await trx
         .updateTable('schools')
-        .set({ keep_school_years: after.schoolYears, school_year_starts: after.yearStarts })
-        .where('id', '=', actor.schoolId)
+        .set({
+          keep_school_years: after.schoolYears,
+          school_year_starts: after.yearStarts,
+          refused_keep_days: after.refusedDays,
+          settings_version: version,
+        })
+        .where('id', '=', school.id)
         .execute();
       await logAdminAction(trx, actor, { action: 'retention-changed', subject: 'records kept', details: { changed } }, now);
+      if (devicesMustKnow) await feedChange(trx, school.id, { kind: 'settings', version }, now);
     });
   return readRetention(db, actor.schoolId, now);
 }

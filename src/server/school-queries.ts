@@ -96,6 +96,7 @@ async function toSchoolInfo(db: Reader, school: School): Promise<SchoolInfo> {
     weekdaysOff: weekdaysOffOf(school),
     closures,
     settingsVersion: Number(school.settings_version),
+    keepRefusedDays: Number(school.refused_keep_days),
   };
 }
 

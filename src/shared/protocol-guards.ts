@@ -214,6 +214,8 @@ export function assertSchoolInfo(value: unknown, path: string): asserts value is
     expectInteger(value.lateGraceMinutes, `${path}.lateGraceMinutes`, { min: 0, max: 24 * 60 }, 'bad-response');
   if (value.settingsVersion !== undefined)
     expectInteger(value.settingsVersion, `${path}.settingsVersion`, { min: 0, max: MAX_VERSION }, 'bad-response');
+  if (value.keepRefusedDays !== undefined)
+    expectInteger(value.keepRefusedDays, `${path}.keepRefusedDays`, { min: 1, max: 3650 }, 'bad-response');
   if (value.periods !== undefined) {
     expectArray(value.periods, `${path}.periods`, 'bad-response');
     value.periods.forEach((period, i) => {

@@ -168,6 +168,8 @@ export interface SchoolInfo {
   closures?: SchoolClosure[];
   /** Raised by every settings change; the change feed's `settings` change carries it. */
   settingsVersion?: number;
+  /** Days the device keeps a check-in or mark the server refused, for staff to see; 30 when an older server sends none. */
+  keepRefusedDays?: number;
 }
 
 export type ScanMode = 'keyboard' | 'camera';

@@ -5,7 +5,9 @@
  *
  * The server keeps attendance, its audit log and the admin log for a number
  * of school years (the current one counts as one), each starting on the
- * school's chosen day; what is older is deleted.
+ * school's chosen day; what is older is deleted. Kiosks and staff browsers
+ * keep the check-ins and marks the server refused, for staff to see, for a
+ * number of days.
  */
 import { expectFields, expectInteger, expectRecord, expectString, fail } from './guard.ts';
 import type { ProtocolVersion } from './protocol.ts';
@@ -16,10 +18,12 @@ export interface Retention {
   schoolYears: number;
   /** "MM-DD": the first day of each school year. */
   yearStarts: string;
+  /** Days a device keeps a check-in or mark the server refused, for staff to see, before deleting it. */
+  refusedDays: number;
 }
 
-export const DEFAULT_RETENTION: Retention = { schoolYears: 2, yearStarts: '08-01' };
-export const RETENTION_LIMITS = { schoolYears: { min: 1, max: 20 } } as const;
+export const DEFAULT_RETENTION: Retention = { schoolYears: 2, yearStarts: '08-01', refusedDays: 30 };
+export const RETENTION_LIMITS = { schoolYears: { min: 1, max: 20 }, refusedDays: { min: 7, max: 365 } } as const;
 
 /** `PUT /api/school/retention`. */
 export type RetentionInput = Retention & { v: ProtocolVersion };
@@ -34,14 +38,14 @@ export interface RetentionView {
 }
 
 const YEAR_START_PATTERN = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-const FIELDS = ['schoolYears', 'yearStarts'] as const;
+const FIELDS = ['schoolYears', 'yearStarts', 'refusedDays'] as const;
 
 /**
  * The first day kept on `today` (the school's local date, YYYY-MM-DD): the
  * start of the school year `schoolYears - 1` years before the current one.
  * A start day the month lacks (02-30) falls on the month's last day.
  */
-export function keptFrom(today: string, retention: Retention): string {
+export function keptFrom(today: string, retention: Pick<Retention, 'schoolYears' | 'yearStarts'>): string {
   const year = Number(today.slice(0, 4));
   const startOf = (y: number): string => {
     const [month, day] = retention.yearStarts.split('-').map(Number) as [number, number];
@@ -63,6 +67,7 @@ function checkRetention(value: Record<string, unknown>): asserts value is Record
     day > new Date(Date.UTC(2024, month, 0)).getUTCDate()
   )
     fail('invalid-body', '$.yearStarts', 'must be a day of the year, MM-DD');
+  expectInteger(value.refusedDays, '$.refusedDays', RETENTION_LIMITS.refusedDays);
 }
 
 export function assertRetentionInput(value: unknown): asserts value is RetentionInput {
@@ -78,5 +83,6 @@ export function assertRetentionView(value: unknown): asserts value is RetentionV
   expectFields(value.retention, '$.retention', FIELDS);
   expectInteger(value.retention.schoolYears, '$.retention.schoolYears', RETENTION_LIMITS.schoolYears, 'bad-response');
   expectString(value.retention.yearStarts, '$.retention.yearStarts', { max: 5, pattern: YEAR_START_PATTERN }, 'bad-response');
+  expectInteger(value.retention.refusedDays, '$.retention.refusedDays', RETENTION_LIMITS.refusedDays, 'bad-response');
   expectString(value.keptFrom, '$.keptFrom', { max: 10 }, 'bad-response');
 }

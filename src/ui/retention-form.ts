@@ -18,7 +18,10 @@ export function keptText(view: RetentionView): string {
   const years = view.retention.schoolYears;
   const which =
     years === 1 ? 'this school year' : years === 2 ? 'this school year and the last' : `this school year and the ${years - 1} before it`;
-  return `Doorline keeps attendance, its history and the admin log from ${longDate(view.keptFrom)}: ${which}. Older records are deleted automatically.`;
+  return (
+    `Doorline keeps attendance, its history and the admin log from ${longDate(view.keptFrom)}: ${which}. Older records are deleted automatically. ` +
+    `Kiosks and staff devices keep check-ins and marks the server refused for ${view.retention.refusedDays} days, so staff can see them, then delete them.`
+  );
 }
 
 export interface RetentionForm {
@@ -42,6 +45,9 @@ export function retentionForm(view: RetentionView): RetentionForm {
   const day = make('input', {
     attrs: { type: 'number', min: '1', max: '31', step: '1', required: '', id: id('day'), 'data-path': '$.yearStarts' },
   });
+  const refused = make('input', {
+    attrs: { type: 'number', min: '7', max: '365', step: '1', required: '', id: id('refused'), 'data-path': '$.refusedDays' },
+  });
   const field = (label: string, input: HTMLElement, hint?: HTMLElement): HTMLElement =>
     make('div', { className: 'field' }, [make('label', { text: label, attrs: { for: input.id } }), input, ...(hint ? [hint] : [])]);
   const heading = make('h2', { text: 'Keeping records', attrs: { id: id('retention-heading') } });
@@ -53,6 +59,7 @@ export function retentionForm(view: RetentionView): RetentionForm {
       field('School years kept', years, yearsHint),
       field('A school year starts in', month),
       field('on day', day),
+      field('Days a device keeps refused check-ins', refused),
     ]),
     make('button', { text: 'Save how long records are kept', attrs: { type: 'submit' } }),
   ]);
@@ -62,6 +69,7 @@ export function retentionForm(view: RetentionView): RetentionForm {
     const [m, d] = next.retention.yearStarts.split('-');
     month.value = m ?? '08';
     day.value = String(Number(d ?? '1'));
+    refused.value = String(next.retention.refusedDays);
   };
   show(view);
   return {
@@ -70,6 +78,7 @@ export function retentionForm(view: RetentionView): RetentionForm {
     read: () => ({
       schoolYears: Number(years.value),
       yearStarts: `${month.value}-${String(Number(day.value) || 0).padStart(2, '0')}`,
+      refusedDays: Number(refused.value),
     }),
   };
 }

@@ -151,9 +151,13 @@ describe('setting up a school on an empty server', () => {
     await keeping.getByLabel('School years kept').fill('3');
     await keeping.getByLabel('A school year starts in').selectOption({ label: 'September' });
     await keeping.getByLabel('on day').fill('1');
+    await keeping.getByLabel('Days a device keeps refused check-ins').fill('14');
     await keeping.getByLabel('on day').press('Enter');
     const from = longDate(keptFrom(today, { schoolYears: 3, yearStarts: '09-01' }));
-    await page.getByRole('status').filter({ hasText: `Records from before ${from} will be deleted` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Records from before ${from} will be deleted` })
+      .waitFor();
     await keeping.getByText(`from ${from}: this school year and the 2 before it`).waitFor();
     await checked(page, 'school-settings-keeping-records');
     await page.reload();

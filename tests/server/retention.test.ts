@@ -31,27 +31,32 @@ describe.each(databases())('on %s', (database) => {
     expect(view).toEqual({
       v: 1,
       type: 'retention',
-      retention: { schoolYears: 2, yearStarts: '08-01' },
+      retention: { schoolYears: 2, yearStarts: '08-01', refusedDays: 30 },
       keptFrom: '2025-08-01',
     });
   });
 
   it('is changed by an admin only, logged with what changed, and bad values are refused with a code', async () => {
     const teacher = await t.signIn('teacher');
-    const refused = await put({ v: 1, schoolYears: 3, yearStarts: '09-01' }, teacher);
+    const refused = await put({ v: 1, schoolYears: 3, yearStarts: '09-01', refusedDays: 14 }, teacher);
     expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'forbidden']);
-    const bad = await put({ v: 1, schoolYears: 0, yearStarts: '09-01' });
+    const bad = await put({ v: 1, schoolYears: 0, yearStarts: '09-01', refusedDays: 14 });
     expect([bad.statusCode, bad.json().error.code, bad.json().error.details.path]).toEqual([400, 'invalid-body', '$.schoolYears']);
-    const changed = await put({ v: 1, schoolYears: 3, yearStarts: '09-01' });
-    expect(changed.json()).toMatchObject({ retention: { schoolYears: 3, yearStarts: '09-01' }, keptFrom: '2024-09-01' });
+    const changed = await put({ v: 1, schoolYears: 3, yearStarts: '09-01', refusedDays: 14 });
+    expect(changed.json()).toMatchObject({ retention: { schoolYears: 3, yearStarts: '09-01', refusedDays: 14 }, keptFrom: '2024-09-01' });
     const log = await t.db.selectFrom('admin_log').select(['action', 'details']).where('action', '=', 'retention-changed').execute();
     expect(log).toHaveLength(1);
     expect(JSON.parse(log[0]?.details ?? '{}')).toEqual({
-      changed: { schoolYears: { from: 2, to: 3 }, yearStarts: { from: '08-01', to: '09-01' } },
+      changed: { schoolYears: { from: 2, to: 3 }, yearStarts: { from: '08-01', to: '09-01' }, refusedDays: { from: 30, to: 14 } },
     });
+    // Devices hear of the new days for refusals through the settings' version, and read them with the school.
+    const config = (await t.asKiosk('/api/kiosk-config')).json();
+    expect(config.school.keepRefusedDays).toBe(14);
+    const feed = (await t.app.inject({ url: '/api/changes?cursor=0', headers: admin })).json();
+    expect(feed.changes).toContainEqual({ kind: 'settings', version: config.school.settingsVersion });
     const hillside = (await t.app.inject({ url: '/api/school/retention', headers: hill.as.admin })).json();
     expect(hillside.retention.schoolYears).toBe(2);
-    await put({ v: 1, schoolYears: 2, yearStarts: '08-01' });
+    await put({ v: 1, schoolYears: 2, yearStarts: '08-01', refusedDays: 30 });
   });
 
   it('prunes the days before the first day kept, from every table, and nothing of the days kept or of another school', async () => {

@@ -17,7 +17,7 @@ describe('keptFrom', () => {
 });
 
 describe('assertRetentionInput', () => {
-  const good = { v: 1, schoolYears: 2, yearStarts: '08-01' };
+  const good = { v: 1, schoolYears: 2, yearStarts: '08-01', refusedDays: 30 };
   it('takes the day school years start and how many are kept', () => {
     expect(() => assertRetentionInput(good)).not.toThrow();
   });
@@ -28,6 +28,8 @@ describe('assertRetentionInput', () => {
     [{ ...good, yearStarts: '02-30' }, '$.yearStarts'],
     [{ ...good, yearStarts: '8-1' }, '$.yearStarts'],
     [{ ...good, schoolYears: 1.5 }, '$.schoolYears'],
+    [{ ...good, refusedDays: 6 }, '$.refusedDays'],
+    [{ ...good, refusedDays: 366 }, '$.refusedDays'],
     [{ ...good, extra: true }, '$.extra'],
   ])('refuses %j at %s', (input, path) => {
     expect(() => assertRetentionInput(input)).toThrow(

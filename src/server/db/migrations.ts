@@ -515,6 +515,10 @@ export const MIGRATIONS: Record<string, Migration> = {
         .alterTable('schools')
         .addColumn('school_year_starts', 'text', (c) => c.notNull().defaultTo('08-01'))
         .execute();
+      await db.schema
+        .alterTable('schools')
+        .addColumn('refused_keep_days', 'integer', (c) => c.notNull().defaultTo(30))
+        .execute();
       // Pruning finds the oldest rows of a school by time.
       await db.schema.createIndex('ops_by_school_received').on('ops').columns(['school_id', 'received_at']).execute();
       await db.schema.createIndex('admin_log_by_school_at').on('admin_log').columns(['school_id', 'at']).execute();

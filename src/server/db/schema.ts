@@ -31,6 +31,8 @@ export interface SchoolsTable {
   keep_school_years: Generated<number>;
   /** "MM-DD": the first day of a school year. */
   school_year_starts: Generated<string>;
+  /** Days a device keeps what the server refused (SchoolInfo.keepRefusedDays). */
+  refused_keep_days: Generated<number>;
 }
 
 /** A school's timetable: each period is a register of its own, beside the whole day's. */
