@@ -23,6 +23,7 @@ import { healthRoutes } from './routes/health.ts';
 import { kioskRoutes } from './routes/kiosk.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { officeRoutes } from './routes/office.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { schoolRoutes } from './routes/schools.ts';
 import { pruneOnSchedule } from './retention.ts';
 import { rosterImportRoutes } from './routes/roster-import.ts';
@@ -146,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   cardRoutes(app, auth);
   metricsRoutes(app, metrics, options.metricsToken ?? null);
   todayRoutes(app, auth);
+  exportRoutes(app, auth);
   if (options.pruneEveryMs !== undefined) pruneOnSchedule(app, options.db, auth.now, options.pruneEveryMs);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);
   return app;

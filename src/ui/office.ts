@@ -10,6 +10,7 @@ import { resolveDialog } from './conflict-dialog.ts';
 import { conflictItem } from './conflict-item.ts';
 import { afterPull, NO_NOTICE, type NoticeState } from './conflict-notice.ts';
 import { element } from './dom.ts';
+import { startExportForm } from './export-form.ts';
 import { countReceipts, importReport } from './import-report.ts';
 import { readQueueFile } from './queue-file.ts';
 import { canSelect, likeCount, prune, selectAllLike, selectedOf, toggle } from './similar-selection.ts';
@@ -186,4 +187,5 @@ async function start(): Promise<void> {
   await load();
 }
 
+startExportForm();
 void start();

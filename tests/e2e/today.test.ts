@@ -138,4 +138,42 @@ describe('today, at a glance', () => {
     await kiosk.close();
     await office.context.close();
   });
+
+  it('downloads a range of days as a spreadsheet file, and says so when the range is backwards', async () => {
+    const office = await signInAs(e2e.browser, e2e.server.url, 'office', '/office');
+    const page = office.page;
+    const exports = page.getByRole('region', { name: 'Exports' });
+    await exports.scrollIntoViewIfNeeded();
+    const first = exports.getByLabel('First day');
+    const last = exports.getByLabel('Last day');
+    const today = await page.evaluate(() => {
+      const d = new Date();
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    });
+    expect(await last.inputValue()).toBe(today);
+    expect(await first.inputValue()).toBe(`${today.slice(0, 8)}01`);
+    // By keyboard: the attendance button is reached from the last day's field.
+    await last.focus();
+    await page.keyboard.press('Tab');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    expect(download.suggestedFilename()).toBe(`attendance-${today.slice(0, 8)}01-to-${today}.csv`);
+    const file = fs.readFileSync(await download.path());
+    expect(file.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(file.toString('utf8').split('\r\n')[0]).toContain('"Student ID","Name","Homeroom","Date"');
+    const [audit] = await Promise.all([
+      page.waitForEvent('download'),
+      exports.getByRole('button', { name: 'Download the audit log' }).click(),
+    ]);
+    expect(audit.suggestedFilename()).toBe(`audit-log-${today.slice(0, 8)}01-to-${today}.csv`);
+
+    await first.fill(today);
+    await last.fill(`${today.slice(0, 8)}01`);
+    if (today.slice(8) !== '01') {
+      expect(await last.evaluate((el: HTMLInputElement) => el.validationMessage)).toBe('The last day cannot come before the first day.');
+      expect(await page.evaluate(() => (document.getElementById('export-form') as HTMLFormElement).checkValidity())).toBe(false);
+    }
+    await exports.screenshot({ path: path.join(output, 'office-exports.png') });
+    expect(await axeViolations(page)).toEqual([]);
+    await office.context.close();
+  });
 });

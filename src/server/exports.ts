@@ -1,0 +1,232 @@
+/**
+ * CSV exports of a school's attendance and its audit log for a range of
+ * days, written a page of rows at a time (keyset pages, never OFFSET), so a
+ * year of a large school never sits in memory and both databases stream the
+ * same way. The files open cleanly in Excel and LibreOffice: UTF-8 with a
+ * byte-order mark, CRLF lines, every field quoted, and a field that a
+ * spreadsheet would run as a formula (=, +, -, @ first) kept as text.
+ */
+import type { Kysely } from 'kysely';
+import type { AttendanceStatus } from '../shared/attendance-model.ts';
+import { localMoments } from '../shared/school-time.ts';
+import type { AuditLogTable, Database, School } from './db/schema.ts';
+
+type Db = Kysely<Database>;
+
+/** Rows read per query: a few hundred kilobytes of CSV. */
+export const EXPORT_PAGE = 1_000;
+
+const BOM = '\uFEFF';
+
+/** One CSV line, every field quoted; formula-looking text gets a leading apostrophe (OWASP CSV injection). */
+export function csvLine(fields: ReadonlyArray<string | number | null>): string {
+  return `${fields
+    .map((field) => {
+      const text = field === null ? '' : String(field);
+      const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+      return `"${safe.replaceAll('"', '""')}"`;
+    })
+    .join(',')}\r\n`;
+}
+
+const STATUS_WORDS: Record<AttendanceStatus, string> = { present: 'Present', late: 'Late', absent: 'Absent', excused: 'Excused' };
+
+export const ATTENDANCE_HEADER = [
+  'Student ID',
+  'Name',
+  'Homeroom',
+  'Date',
+  'Session',
+  'Status',
+  'Checked in',
+  'Checked out',
+  'Marked by',
+  'Notes',
+] as const;
+
+interface PageKey {
+  date: string;
+  session: string;
+  studentId: string;
+}
+
+/** One keyset page of the range: the rows after `key`, in (date, session, student) order, the attendance key's own. */
+function attendancePage(db: Db, school: School, from: string, to: string, key: PageKey | null) {
+  return db
+    .selectFrom('attendance')
+    .innerJoin('students', 'students.id', 'attendance.student_id')
+    .select([
+      'attendance.date',
+      'attendance.session',
+      'attendance.student_id',
+      'attendance.status',
+      'attendance.check_in_at',
+      'attendance.check_out_at',
+      'attendance.status_by_name',
+      'students.student_number',
+      'students.name',
+      'students.homeroom',
+    ])
+    .where('attendance.school_id', '=', school.id)
+    .where('attendance.date', '>=', from)
+    .where('attendance.date', '<=', to)
+    .$if(key !== null, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('attendance.date', '>', key!.date),
+          eb.and([eb('attendance.date', '=', key!.date), eb('attendance.session', '>', key!.session)]),
+          eb.and([
+            eb('attendance.date', '=', key!.date),
+            eb('attendance.session', '=', key!.session),
+            eb('attendance.student_id', '>', key!.studentId),
+          ]),
+        ]),
+      ),
+    )
+    .orderBy('attendance.date')
+    .orderBy('attendance.session')
+    .orderBy('attendance.student_id')
+    .limit(EXPORT_PAGE)
+    .execute();
+}
+
+/** The school's attendance from `from` to `to` (school dates, both included), in date, session and student order. */
+export async function* attendanceCsv(db: Db, school: School, from: string, to: string): AsyncGenerator<string> {
+  yield BOM + csvLine(ATTENDANCE_HEADER);
+  const local = localMoments(school.time_zone);
+  const time = (at: number | null): string => (at === null ? '' : local(Number(at)).time);
+  let after: PageKey | null = null;
+  for (;;) {
+    const rows = await attendancePage(db, school, from, to, after);
+    if (rows.length === 0) return;
+    const first = rows[0]!;
+    const last = rows[rows.length - 1]!;
+    const notes = await db
+      .selectFrom('notes')
+      .select(['student_id', 'date', 'session', 'text', 'author', 'written_at'])
+      .where('school_id', '=', school.id)
+      .where('date', '>=', first.date)
+      .where('date', '<=', last.date)
+      .orderBy('written_at')
+      .execute();
+    const notesOf = new Map<string, string[]>();
+    for (const note of notes) {
+      const k = `${note.date}|${note.session}|${note.student_id}`;
+      notesOf.set(k, [...(notesOf.get(k) ?? []), `${note.text} (${note.author}, ${time(Number(note.written_at))})`]);
+    }
+    let text = '';
+    for (const r of rows) {
+      text += csvLine([
+        r.student_number,
+        r.name,
+        r.homeroom,
+        r.date,
+        r.session === 'day' ? 'Whole day' : r.session,
+        STATUS_WORDS[r.status],
+        time(r.check_in_at),
+        time(r.check_out_at),
+        r.status_by_name,
+        (notesOf.get(`${r.date}|${r.session}|${r.student_id}`) ?? []).join(' | '),
+      ]);
+    }
+    yield text;
+    if (rows.length < EXPORT_PAGE) return;
+    after = { date: last.date, session: last.session, studentId: last.student_id };
+  }
+}
+
+export const AUDIT_HEADER = [
+  'Date',
+  'Session',
+  'Student ID',
+  'Name',
+  'When',
+  'What',
+  'Who',
+  'As',
+  'Device',
+  'Rule',
+  'Note',
+  'Status before',
+  'Status after',
+] as const;
+
+const ACTION_WORDS: Record<AuditLogTable['action'], string> = {
+  mark: 'Marked',
+  merge: 'Merged with another mark',
+  conflict: 'Conflict opened',
+  resolve: 'Conflict settled',
+};
+const ROLE_WORDS: Record<string, string> = { door: 'Door', teacher: 'Teacher', office: 'Office', admin: 'Admin' };
+
+const statusOf = (json: string): string => {
+  try {
+    const status = (JSON.parse(json) as { status?: AttendanceStatus | null }).status;
+    return status ? STATUS_WORDS[status] : '';
+  } catch {
+    return '';
+  }
+};
+
+/** Every audit entry of the school's records from `from` to `to`, in the order they were written. */
+export async function* auditCsv(db: Db, school: School, from: string, to: string): AsyncGenerator<string> {
+  yield BOM + csvLine(AUDIT_HEADER);
+  const local = localMoments(school.time_zone);
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .innerJoin('students', 'students.id', 'audit_log.student_id')
+      .leftJoin('devices', (join) =>
+        join.onRef('devices.id', '=', 'audit_log.device_id').onRef('devices.school_id', '=', 'audit_log.school_id'),
+      )
+      .leftJoin('kiosks', 'kiosks.id', 'devices.kiosk_id')
+      .select([
+        'kiosks.name as kiosk_name',
+        'audit_log.id',
+        'audit_log.date',
+        'audit_log.session',
+        'audit_log.at',
+        'audit_log.action',
+        'audit_log.actor_kind',
+        'audit_log.actor_name',
+        'audit_log.device_id',
+        'audit_log.rule',
+        'audit_log.note',
+        'audit_log.before',
+        'audit_log.after',
+        'students.student_number',
+        'students.name',
+      ])
+      .where('audit_log.school_id', '=', school.id)
+      .where('audit_log.date', '>=', from)
+      .where('audit_log.date', '<=', to)
+      .where('audit_log.id', '>', after)
+      .orderBy('audit_log.id')
+      .limit(EXPORT_PAGE)
+      .execute();
+    if (rows.length === 0) return;
+    let text = '';
+    for (const r of rows) {
+      const when = local(Number(r.at));
+      text += csvLine([
+        r.date,
+        r.session === 'day' ? 'Whole day' : r.session,
+        r.student_number,
+        r.name,
+        `${when.date} ${when.time}`,
+        ACTION_WORDS[r.action],
+        r.actor_name,
+        ROLE_WORDS[r.actor_kind] ?? r.actor_kind,
+        r.kiosk_name ?? (r.device_id === null ? '' : 'Staff browser'),
+        r.rule,
+        r.note,
+        statusOf(r.before),
+        statusOf(r.after),
+      ]);
+    }
+    yield text;
+    if (rows.length < EXPORT_PAGE) return;
+    after = Number(rows[rows.length - 1]!.id);
+  }
+}
