@@ -38,7 +38,9 @@ describe.each(databases())('on %s', (database) => {
     }));
     await insertInSlices(t.db, 'changes', rows);
     const after = (await stored()).slice(before);
-    expect(after.map((r) => ({ ...r, at: Number(r.at), echo: Number(r.echo) }))).toEqual(rows.map(({ school_id: _school, school_seq: _seq, ...r }) => r));
+    expect(after.map((r) => ({ ...r, at: Number(r.at), echo: Number(r.echo) }))).toEqual(
+      rows.map(({ school_id: _school, school_seq: _seq, ...r }) => r),
+    );
   });
 
   it('stores a row that leaves a nullable column out, or gives it as undefined, next to rows that name it', async () => {

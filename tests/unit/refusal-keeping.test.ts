@@ -29,7 +29,14 @@ const config = (keepRefusedDays?: number): KioskConfig => ({
 });
 
 const checkIn = () =>
-  saveMark(stores, { v: 1, opId: `01JD${String(++seq).padStart(22, '0')}`, kind: 'check-in', kioskId: 'kiosk-0001', studentId: '100001', at: now });
+  saveMark(stores, {
+    v: 1,
+    opId: `01JD${String(++seq).padStart(22, '0')}`,
+    kind: 'check-in',
+    kioskId: 'kiosk-0001',
+    studentId: '100001',
+    at: now,
+  });
 
 function engine(answer: 'applied' | 'rejected') {
   return new SyncEngine({
