@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_PAGE } from '../../src/server/exports.ts';
+import { assertAttendanceReport } from '../../src/shared/attendance-report.ts';
 import { addSecondSchool, type OtherSchool } from '../support/second-school.ts';
 import { databases } from '../support/databases.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -156,5 +157,34 @@ describe.each(databases())('on %s', (database) => {
       const bad = await get(`/api/exports/audit.csv?${query}`);
       expect([query, bad.statusCode, bad.json().error.code, bad.json().error.details.path]).toEqual([query, 400, 'invalid-query', path]);
     }
+  });
+
+  it('reports rates, persistent absence, lateness and the last 30 school days for the office', async () => {
+    const response = await get(`/api/reports/attendance?from=${DAYS[0]}&to=${DAYS[2]}`);
+    expect(response.statusCode).toBe(200);
+    const report = response.json();
+    expect(report).toMatchObject({ type: 'attendance-report', from: DAYS[0], to: DAYS[2], schoolDays: 3, persistentAbsence: [] });
+    expect(() => assertAttendanceReport(report)).not.toThrow();
+    const students = await t.db.selectFrom('students').select('student_number').where('school_id', '=', t.schoolId).execute();
+    expect(report.students).toHaveLength(students.length);
+    expect(report.students.find((s: { studentId: string }) => s.studentId === '100001')).toMatchObject({
+      name: 'Ada Lovelace',
+      possible: 3,
+      present: 3,
+      rate: 1,
+    });
+    expect(report.days).toHaveLength(30);
+    const last = report.days.at(-1);
+    expect([last.date, last.present + last.late, last.absent, last.excused]).toEqual([DAYS[2], students.length, 0, 0]);
+    // Those scanned after the bell on all three days are late again and again.
+    expect(report.repeatedLateness.length).toBe(report.students.filter((s: { late: number }) => s.late === 3).length);
+    expect(report.repeatedLateness.length).toBeGreaterThan(0);
+    expect(report.days.map((d: { date: string }) => d.date)).not.toContain('2026-11-22');
+    const teacher = await t.signIn('teacher');
+    expect((await get(`/api/reports/attendance?from=${DAYS[0]}&to=${DAYS[2]}`, teacher)).statusCode).toBe(403);
+    const tooLong = await get('/api/reports/attendance?from=2025-01-01&to=2026-11-25');
+    expect([tooLong.statusCode, tooLong.json().error.code]).toEqual([400, 'invalid-query']);
+    const hillside = (await get(`/api/reports/attendance?from=${DAYS[0]}&to=${DAYS[2]}`, hill.as.office)).json();
+    expect(hillside.students.every((s: { studentId: string }) => s.studentId.startsWith('2'))).toBe(true);
   });
 });
