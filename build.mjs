@@ -51,8 +51,12 @@ const PRECACHE_PARTS = [
     injectionPoint: 'self.__STAFF_MANIFEST',
     globPatterns: ['index.html', 'sign-in.html', 'roll.html', 'staff.*.css', 'ui/{sign-in,roll}.*.js'],
   },
-  // The office's day and its students: only on a device that opens one of them.
-  { name: 'office', injectionPoint: 'self.__OFFICE_MANIFEST', globPatterns: ['office.html', 'students.html', 'ui/{office,students}.*.js'] },
+  // The office's day, its students and its reports: only on a device that opens one of them.
+  {
+    name: 'office',
+    injectionPoint: 'self.__OFFICE_MANIFEST',
+    globPatterns: ['office.html', 'students.html', 'reports.html', 'ui/{office,students,reports}.*.js'],
+  },
   // An admin's pages: set-up, the school's settings, staff accounts, kiosks and the roster import.
   {
     name: 'admin',
@@ -97,6 +101,7 @@ const builds = {
       setup: 'src/ui/setup.ts',
       'school-settings': 'src/ui/school-settings.ts',
       students: 'src/ui/students.ts',
+      reports: 'src/ui/reports.ts',
       staff: 'src/ui/staff.ts',
       cards: 'src/ui/cards.ts',
       // Loaded by the kiosk page only when its kiosk reads cards by camera (src/ui/kiosk.ts).

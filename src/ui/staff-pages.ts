@@ -2,13 +2,14 @@
 import type { StaffRole } from '../shared/account-protocol.ts';
 
 export interface StaffPage {
-  path: '/roll' | '/office' | '/students' | '/staff' | '/admin' | '/school' | '/cards';
+  path: '/roll' | '/office' | '/students' | '/reports' | '/staff' | '/admin' | '/school' | '/cards';
   label: string;
 }
 
 const ROLL: StaffPage = { path: '/roll', label: 'Roll' };
 const OFFICE: StaffPage = { path: '/office', label: 'Office' };
 const STUDENTS: StaffPage = { path: '/students', label: 'Students' };
+const REPORTS: StaffPage = { path: '/reports', label: 'Reports' };
 const STAFF: StaffPage = { path: '/staff', label: 'Staff' };
 const ADMIN: StaffPage = { path: '/admin', label: 'Admin' };
 const SCHOOL: StaffPage = { path: '/school', label: 'School settings' };
@@ -16,8 +17,8 @@ const CARDS: StaffPage = { path: '/cards', label: 'Cards' };
 
 export const PAGES_FOR: Readonly<Record<StaffRole, readonly StaffPage[]>> = {
   teacher: [ROLL],
-  office: [ROLL, OFFICE, STUDENTS],
-  admin: [ROLL, OFFICE, STUDENTS, STAFF, ADMIN, CARDS, SCHOOL],
+  office: [ROLL, OFFICE, STUDENTS, REPORTS],
+  admin: [ROLL, OFFICE, STUDENTS, REPORTS, STAFF, ADMIN, CARDS, SCHOOL],
 };
 
 /** Where a person lands after signing in when no page asked for them. */
@@ -41,7 +42,8 @@ export function signInPath(next: string, reason?: SignInReason): string {
   return `/sign-in?next=${encodeURIComponent(next)}${reason ? `&reason=${reason}` : ''}`;
 }
 
-const STAFF_PATHS: ReadonlySet<string> = new Set(['/roll', '/office', '/students', '/staff', '/admin', '/cards', '/school', '/setup']);
+/** Every staff page (an admin may open them all) and set-up. */
+const STAFF_PATHS: ReadonlySet<string> = new Set([...PAGES_FOR.admin.map((page) => page.path), '/setup']);
 
 /**
  * Where to go after signing in: the page asked for (`next`, already checked

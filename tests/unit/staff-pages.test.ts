@@ -4,8 +4,17 @@ import { destinationAfterSignIn, HOME_OF, PAGES_FOR, signInPath } from '../../sr
 describe('where staff may go', () => {
   it('lets each role open its own pages only', () => {
     expect(PAGES_FOR.teacher.map((p) => p.path)).toEqual(['/roll']);
-    expect(PAGES_FOR.office.map((p) => p.path)).toEqual(['/roll', '/office', '/students']);
-    expect(PAGES_FOR.admin.map((p) => p.path)).toEqual(['/roll', '/office', '/students', '/staff', '/admin', '/cards', '/school']);
+    expect(PAGES_FOR.office.map((p) => p.path)).toEqual(['/roll', '/office', '/students', '/reports']);
+    expect(PAGES_FOR.admin.map((p) => p.path)).toEqual([
+      '/roll',
+      '/office',
+      '/students',
+      '/reports',
+      '/staff',
+      '/admin',
+      '/cards',
+      '/school',
+    ]);
     expect(HOME_OF).toEqual({ teacher: '/roll', office: '/office', admin: '/admin' });
   });
 
@@ -17,6 +26,8 @@ describe('where staff may go', () => {
     ['/office', 'admin', '/office'],
     ['/students', 'teacher', '/roll'],
     ['/students', 'office', '/students'],
+    ['/reports', 'teacher', '/roll'],
+    ['/reports', 'office', '/reports'],
     ['/staff', 'office', '/office'],
     ['/staff', 'admin', '/staff'],
     ['/admin', 'teacher', '/roll'],

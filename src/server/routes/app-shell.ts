@@ -27,6 +27,7 @@ const PAGES: Record<string, { file: string; roles?: readonly StaffRole[]; before
   '/roll': { file: 'roll.html', roles: ['teacher', 'office', 'admin'] },
   '/office': { file: 'office.html', roles: ['office', 'admin'] },
   '/students': { file: 'students.html', roles: ['office', 'admin'] },
+  '/reports': { file: 'reports.html', roles: ['office', 'admin'] },
   '/staff': { file: 'staff.html', roles: ['admin'] },
   '/admin': { file: 'admin.html', roles: ['admin'] },
   // The one page an admin with no school yet can open: where they create it (and admins add more schools).
