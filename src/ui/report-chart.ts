@@ -5,6 +5,7 @@
  * readers; the same numbers are in a table beside it.
  */
 import type { ReportDay } from '../shared/attendance-report.ts';
+import { dayText } from './format-time.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -59,7 +60,7 @@ export function reportChart(days: readonly ReportDay[], title: string, summary: 
     // Every fifth day, and the last, named under its bar.
     if (i % 5 === 0 || i === days.length - 1) {
       const label = svg('text', { x: x + slot * 0.35, y: height - bottom + 16, 'text-anchor': 'middle', 'font-size': 11, fill: '#333' });
-      label.textContent = day.date.slice(5).replace('-', '/');
+      label.textContent = dayText(day.date).replace(/^\S+ /, '');
       chart.append(label);
     }
   });

@@ -74,7 +74,7 @@ function render(report: AttendanceReport): void {
       'The school',
       make('p', {
         className: 'report-summary',
-        text: `${range}: ${report.schoolDays} school days. Attendance ${percent(rate)} (present or late on the days each student was on the roster). ${report.persistentAbsence.length} persistently absent, ${report.repeatedLateness.length} late ${REPEATED_LATENESS} times or more.`,
+        text: `${range}: ${report.schoolDays.toLocaleString('en')} school ${report.schoolDays === 1 ? 'day' : 'days'}. Attendance ${percent(rate)} (present or late on the days each student was on the roster). ${report.persistentAbsence.length} persistently absent, ${report.repeatedLateness.length} late ${REPEATED_LATENESS} times or more.`,
       }),
       reportChart(days, chartTitle, `Totals: ${totals}.`),
       make(
