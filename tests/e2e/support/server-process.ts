@@ -48,15 +48,18 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** An existing SQLite file to serve (a restart on the same database); kept when the server stops. */
   dbFile?: string;
+  /** Another built checkout to run instead of this one (a bench's figure before a change). */
+  root?: string;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<ServerProcess> {
-  const main = path.join(root, 'dist', 'server', 'main.js');
+  const from = options.root ?? root;
+  const main = path.join(from, 'dist', 'server', 'main.js');
   if (!fs.existsSync(main)) throw new Error('dist/server/main.js is missing: run "node build.mjs" first (npm test does).');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doorline-e2e-'));
   const dbFile = options.dbFile ?? path.join(dir, 'doorline.db');
   const child: ChildProcess = spawn(process.execPath, [main], {
-    cwd: root,
+    cwd: from,
     env: {
       ...process.env,
       PORT: '0',
