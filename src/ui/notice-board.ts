@@ -94,9 +94,9 @@ export class NoticeBoard {
     });
   }
 
-  /** Sending fails and a person can try again; `why` says what stops it. */
-  syncFailing(why: string): void {
-    this.put({ kind: 'sync-failing', text: why, action: { do: 'retry', label: 'Retry now' }, sticky: true });
+  /** Sending fails; `why` says what stops it, and a person may try again unless only they can unblock it. */
+  syncFailing(why: string, canRetry = true): void {
+    this.put({ kind: 'sync-failing', text: why, action: canRetry ? { do: 'retry', label: 'Retry now' } : null, sticky: true });
   }
 
   /** Sending works again: the failure no longer holds, so its notice has nothing left to act on. */

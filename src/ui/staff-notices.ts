@@ -84,7 +84,7 @@ export function startStaffNotices(who: { role: StaffRole }): void {
       last = status;
       failing = news.failing;
       board.sent(news.sent);
-      if (news.news?.now === 'failing') board.syncFailing(news.news.why);
+      if (news.news?.now === 'failing') board.syncFailing(news.news.why, news.news.canRetry);
       else if (news.news?.now === 'works') board.syncWorks();
     },
     (pulled) => {

@@ -13,8 +13,11 @@ export interface StatusNews {
   sent: number;
   /** Whether sending is failing now; it stays failing through retries until a drain completes. */
   failing: boolean;
-  /** 'failing' with its words when sending started failing; 'works' once it completed again; null for no change. */
-  news: { now: 'failing'; why: string } | { now: 'works' } | null;
+  /**
+   * 'failing' with its words when sending started failing (a held device cannot be helped by
+   * trying again: signing in or reloading does); 'works' once it completed again; null for no change.
+   */
+  news: { now: 'failing'; why: string; canRetry: boolean } | { now: 'works' } | null;
 }
 
 /** Failing: the server cannot be reached although the browser is online, or it holds the device back. */
@@ -34,7 +37,7 @@ export function statusNews(previous: Status | null, next: Status, online: boolea
       ? 0
       : Math.max(0, previous.waiting - next.waiting - Math.max(0, next.deadLetters - previous.deadLetters));
   if (!wasFailing && failingNow(next, online))
-    return { sent, failing: true, news: { now: 'failing', why: `${rollNetworkText(online, next)}.` } };
+    return { sent, failing: true, news: { now: 'failing', why: `${rollNetworkText(online, next)}.`, canRetry: next.phase !== 'held' } };
   if (wasFailing && next.phase === 'idle') return { sent, failing: false, news: { now: 'works' } };
   return { sent, failing: wasFailing, news: null };
 }

@@ -64,6 +64,8 @@ describe('the notices of a staff page', () => {
       ['3 new conflicts to settle.', 'Open conflicts'],
       ['Online, but the server cannot be reached — marks are saved on this device.', 'Retry now'],
     ]);
+    notices.syncFailing('Your session has ended: sign in again to send the marks saved here.', false);
+    expect(notices.current()[1]).toMatchObject({ sticky: true, action: null });
     notices.dismiss('conflicts');
     notices.conflictsOpened(1);
     expect(notices.current()[1]?.text).toBe('1 new conflict to settle.');
@@ -103,7 +105,10 @@ describe('what the worker’s status says changed', () => {
   it('says once that sending fails while online, not again through retries, and when it works again', () => {
     const unreachable = status({ phase: 'waiting-for-network', lastError: 'network-error', waiting: 3 });
     const first = statusNews(status({ waiting: 3 }), unreachable, true, false);
-    expect(first).toMatchObject({ failing: true, news: { now: 'failing', why: expect.stringMatching(/server cannot be reached/) } });
+    expect(first).toMatchObject({
+      failing: true,
+      news: { now: 'failing', why: expect.stringMatching(/server cannot be reached/), canRetry: true },
+    });
     expect(statusNews(unreachable, status({ phase: 'sending', waiting: 3 }), true, true)).toMatchObject({ failing: true, news: null });
     expect(statusNews(status({ phase: 'sending', waiting: 3 }), unreachable, true, true).news).toBeNull();
     expect(statusNews(unreachable, status({ waiting: 0, lastSyncAt: 2 }), true, true)).toEqual({
@@ -118,11 +123,12 @@ describe('what the worker’s status says changed', () => {
     expect(statusNews(status({}), offline, false, false)).toEqual({ sent: 0, failing: false, news: null });
   });
 
-  it('calls a server that holds the device back failing, with its reason', () => {
+  it('calls a server that holds the device back failing, with its reason and nothing to retry', () => {
     const held = status({ phase: 'held', lastError: 'session-expired' });
     expect(statusNews(status({}), held, true, false).news).toEqual({
       now: 'failing',
       why: 'Your session has ended: sign in again to send the marks saved here.',
+      canRetry: false,
     });
   });
 });
