@@ -13,6 +13,7 @@ import type { ActorRef, ConflictView, HistoryEntry, ResolvableField, ResolveRequ
 import { expectVersion, TIME_RANGE } from '../shared/protocol-guards.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import type { StaffPrincipal } from './auth/principal.ts';
+import { conflictSides, type ConflictSides } from './conflict-sides.ts';
 import type { Db } from './db/open-database.ts';
 import type { ConflictsTable, Database } from './db/schema.ts';
 import { parseStored, RecordBook, toRecordState, type FeedEntry, type StoredRecord } from './record-book.ts';
@@ -46,7 +47,10 @@ export function assertResolveRequest(value: unknown): asserts value is ResolveRe
   });
 }
 
-function conflictView(row: ConflictsTable & { student_number: string; name: string; homeroom: string }): ConflictView {
+function conflictView(
+  row: ConflictsTable & { student_number: string; name: string; homeroom: string },
+  sides: ConflictSides | undefined,
+): ConflictView {
   const fields = JSON.parse(row.fields) as MergeField[];
   const local = JSON.parse(row.local) as RecordState;
   const server = JSON.parse(row.server) as RecordState;
@@ -63,8 +67,8 @@ function conflictView(row: ConflictsTable & { student_number: string; name: stri
     base: JSON.parse(row.base) as RecordState,
     local,
     server,
-    localBy,
-    serverBy,
+    localBy: { ...localBy, device: sides?.localDevice ?? null },
+    serverBy: { ...serverBy, device: sides?.serverDevice ?? null },
     suggestion: JSON.parse(row.suggestion) as RecordState,
     confidence: row.confidence,
     rule: row.rule,
@@ -73,6 +77,7 @@ function conflictView(row: ConflictsTable & { student_number: string; name: stri
     status: row.status,
     // Same fields, same rule, same two values from the same kinds of people: one decision settles them all.
     similarKey: [row.date, row.session, fields.join('+'), row.rule, local.status, server.status, localBy.kind, serverBy.kind].join('|'),
+    doorCheckInAt: sides?.doorCheckInAt ?? null,
   };
 }
 
@@ -88,7 +93,8 @@ export async function listConflicts(db: Kysely<Database>, schoolId: string, stat
     .orderBy('conflicts.id')
     .limit(1000)
     .execute();
-  return rows.map(conflictView);
+  const sides = await conflictSides(db, schoolId, rows);
+  return rows.map((row) => conflictView(row, sides.get(row.id)));
 }
 
 /** Settles every resolution in one transaction: all of them, or none when one cannot be. */

@@ -42,6 +42,18 @@ export interface ActorRef {
   kind: Actor | 'system';
   /** The person's name, or the kiosk's name for the door. */
   name: string;
+  /**
+   * The device the change came from; null when it came from none the server
+   * knows (a page posting straight to the server, a resolution). Left out by
+   * older servers.
+   */
+  device?: DeviceRef | null;
+}
+
+/** A device as the office reads it: a kiosk by its name; a staff browser has none. */
+export interface DeviceRef {
+  kind: 'kiosk' | 'staff';
+  name: string | null;
 }
 
 export interface ConflictView {
@@ -67,6 +79,11 @@ export interface ConflictView {
   status: 'open' | 'resolved';
   /** Conflicts with the same key differ only by student: the office can settle them together. */
   similarKey: string;
+  /**
+   * The student's door check-in that day (the whole day's record), as it
+   * stands now; null when there is none. Left out by older servers.
+   */
+  doorCheckInAt?: number | null;
 }
 
 /** `GET /api/conflicts?status=open|resolved`. */

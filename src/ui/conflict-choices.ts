@@ -1,9 +1,11 @@
 /**
  * The choices of the conflict dialog, kept pure: which fields a person
  * settles, what the rule's suggestion pre-selects, and the `choices` the
- * server takes. The dialog only reads its controls into `FieldPick`s.
+ * server takes, and which students they would mark Absent against the
+ * door's evidence. The dialog only reads its controls into `FieldPick`s.
  */
 import type { AttendanceStatus } from '../shared/attendance-model.ts';
+import { previewResolution } from '../shared/merge.ts';
 import type { ConflictView, FieldChoice, ResolvableField } from '../shared/office-protocol.ts';
 
 export type Take = 'server' | 'local' | 'custom';
@@ -45,4 +47,35 @@ export function choiceProblem(picks: Partial<Record<ResolvableField, FieldPick>>
   const status = picks.status;
   if (status?.take === 'custom' && (status.value === null || typeof status.value !== 'string')) return 'Choose the status to keep.';
   return null;
+}
+
+/** A student the choices would mark Absent although they were checked in that day. */
+export interface DoorContradiction {
+  studentName: string;
+  /** The earliest check-in known for that day. */
+  checkInAt: number;
+}
+
+type Weighed = Pick<ConflictView, 'studentName' | 'local' | 'server' | 'doorCheckInAt'>;
+
+/**
+ * The students these choices mark Absent although a check-in exists that
+ * day: on the record itself (either side, whatever the person does to the
+ * time) or on the whole day's record a period's conflict does not show.
+ * Each conflict settled together is weighed with its own values.
+ */
+export function doorContradictions(
+  conflicts: readonly Weighed[],
+  choices: Partial<Record<ResolvableField, FieldChoice>>,
+): DoorContradiction[] {
+  const found: DoorContradiction[] = [];
+  for (const conflict of conflicts) {
+    const result = previewResolution(conflict, choices);
+    if (result.status !== 'absent') continue;
+    const times = [result.checkInAt, conflict.local.checkInAt, conflict.server.checkInAt, conflict.doorCheckInAt ?? null].filter(
+      (at): at is number => at !== null,
+    );
+    if (times.length > 0) found.push({ studentName: conflict.studentName, checkInAt: Math.min(...times) });
+  }
+  return found;
 }

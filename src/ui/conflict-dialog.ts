@@ -1,19 +1,40 @@
 /**
  * The dialog for one conflict, or several alike settled together: per field
- * the value before, this device's and the server's side by side; a choice
+ * the value before and each side's, each side named by the person and the
+ * device it came from; a choice
  * per field with the rule's suggestion pre-selected; a live preview of the
- * record that results; the record's history; and a required note.
+ * record that results; the record's history; and a required note. Choices
+ * that would mark a student Absent although the door checked them in that
+ * day are held back by a warning until the person goes back or confirms.
  * Resolves with the person's choices and note, or null when they cancel.
  */
 import { LIMITS } from '../shared/limits.ts';
 import { ATTENDANCE_STATUSES, type AttendanceStatus } from '../shared/attendance-model.ts';
 import { previewResolution } from '../shared/merge.ts';
 import type { ConflictView, FieldChoice, HistoryEntry, ResolvableField } from '../shared/office-protocol.ts';
-import { choiceProblem, choicesOf, resolvableFields, suggestedPick, type FieldPick, type Take } from './conflict-choices.ts';
+import {
+  choiceProblem,
+  choicesOf,
+  doorContradictions,
+  resolvableFields,
+  suggestedPick,
+  type FieldPick,
+  type Take,
+} from './conflict-choices.ts';
 import { make } from './dom.ts';
-import { epochAt, timeInputValue } from './format-time.ts';
-import { FIELD_LABELS, fieldValueText, historyLine, recordText, suggestionText, whenText } from './office-text.ts';
-import { actorText, conflictSummary, STATUS_WORDS } from './staff-text.ts';
+import { clockTime, epochAt, timeInputValue } from './format-time.ts';
+import {
+  doorWarning,
+  FIELD_LABELS,
+  fieldValueText,
+  historyLine,
+  recordText,
+  sideNames,
+  suggestionText,
+  whenText,
+  type SideName,
+} from './office-text.ts';
+import { conflictSummary, STATUS_WORDS } from './staff-text.ts';
 
 export interface DialogChoice {
   choices: Partial<Record<ResolvableField, FieldChoice>>;
@@ -33,12 +54,16 @@ interface FieldControls {
   custom: HTMLSelectElement | HTMLInputElement;
 }
 
-const TAKE_LABEL: Readonly<Record<Take, string>> = { server: "Keep the server's", local: "Take this device's", custom: 'Another value' };
+function takeLabel(take: Take, sides: { local: SideName; server: SideName }): string {
+  if (take === 'custom') return 'Another value';
+  return take === 'local' ? `Take ${sides.local.owner}` : `Keep ${sides.server.owner}`;
+}
 
 function fieldRow(
   conflict: ConflictView,
   field: ResolvableField,
   timeZone: string,
+  sides: { local: SideName; server: SideName },
   onChange: () => void,
 ): { row: HTMLTableRowElement; controls: FieldControls } {
   const label = FIELD_LABELS[field];
@@ -48,7 +73,7 @@ function fieldRow(
     const value = take === 'custom' ? '' : ` (${fieldValueText(field, conflict[take][field], timeZone)})`;
     keep.append(
       new Option(
-        `${TAKE_LABEL[take]}${value}${take === suggested.take && conflict.confidence > 0 ? ' — suggested' : ''}`,
+        `${takeLabel(take, sides)}${value}${take === suggested.take && conflict.confidence > 0 ? ' — suggested' : ''}`,
         take,
         false,
         take === suggested.take,
@@ -104,6 +129,7 @@ function historyList(entries: HistoryEntry[] | null, timeZone: string): HTMLElem
 export function resolveDialog({ conflicts, timeZone, history }: ConflictDialogInput): Promise<DialogChoice | null> {
   const [conflict] = conflicts;
   const fields = resolvableFields(conflict);
+  const sides = sideNames(conflicts);
   const preview = make('strong', { attrs: { id: 'dialog-preview' } });
   const previewNotes = make('span', { className: 'hint' });
   const controls = new Map<ResolvableField, FieldControls>();
@@ -113,12 +139,13 @@ export function resolveDialog({ conflicts, timeZone, history }: ConflictDialogIn
     return out;
   };
   const update = (): void => {
+    hideWarning();
     const result = previewResolution(conflict, choicesOf(picks()));
     preview.textContent = recordText(result, timeZone);
     previewNotes.textContent = result.notes.length === 0 ? '' : ` (notes kept: ${result.notes.length})`;
   };
   const rows = fields.map((field) => {
-    const made = fieldRow(conflict, field, timeZone, update);
+    const made = fieldRow(conflict, field, timeZone, sides, update);
     controls.set(field, made.controls);
     return made.row;
   });
@@ -137,6 +164,26 @@ export function resolveDialog({ conflicts, timeZone, history }: ConflictDialogIn
   const historyBody = make('div', {}, [make('p', { text: 'Loading…' })]);
   const cancel = make('button', { text: 'Cancel', attrs: { type: 'button' } });
   const resolve = make('button', { className: 'primary', text: 'Resolve', attrs: { type: 'submit' } });
+  const actions = make('div', { className: 'actions' }, [cancel, resolve]);
+
+  const warningHeading = make('h3', { attrs: { id: 'door-warning-heading' } });
+  const warningText = make('p', { attrs: { id: 'door-warning-text' } });
+  const goBack = make('button', {
+    text: 'Go back and change',
+    attrs: { type: 'button', 'aria-describedby': 'door-warning-heading door-warning-text' },
+  });
+  const confirmAnyway = make('button', { className: 'primary danger', attrs: { type: 'button' } });
+  const warning = make('section', { className: 'door-warning', attrs: { 'aria-labelledby': 'door-warning-heading' } }, [
+    warningHeading,
+    warningText,
+    make('div', { className: 'actions' }, [goBack, confirmAnyway]),
+  ]);
+  warning.hidden = true;
+  function hideWarning(): void {
+    if (warning.hidden) return;
+    warning.hidden = true;
+    actions.hidden = false;
+  }
 
   const form = make('form', { attrs: { id: 'dialog-form', novalidate: '' } }, [
     make('h2', {
@@ -148,10 +195,13 @@ export function resolveDialog({ conflicts, timeZone, history }: ConflictDialogIn
     together
       ? make('p', {
           className: 'scope',
-          text: `These choices and the note settle all ${conflicts.length}: ${conflicts.map((c) => c.studentName).join(', ')}. For each student, "this device" and "the server" mean that student's own values; the table shows ${conflict.studentName}'s.`,
+          text: `These choices and the note settle all ${conflicts.length}: ${conflicts.map((c) => c.studentName).join(', ')}. Each student keeps their own values from the side chosen; the table shows ${conflict.studentName}'s.`,
         })
       : '',
     make('p', { text: `${conflictSummary(conflict)}.` }),
+    typeof conflict.doorCheckInAt === 'number'
+      ? make('p', { text: `The door checked ${conflict.studentName} in at ${clockTime(conflict.doorCheckInAt, timeZone)} that day.` })
+      : '',
     make('p', { className: 'suggestion' }, [make('strong', { text: suggestionText(conflict, timeZone) }), ` ${conflict.reason}`]),
     make('div', { className: 'table-scroll' }, [
       make('table', { className: 'sides' }, [
@@ -159,8 +209,8 @@ export function resolveDialog({ conflicts, timeZone, history }: ConflictDialogIn
           make('tr', {}, [
             make('th', { text: 'Field', attrs: { scope: 'col' } }),
             make('th', { text: 'Before', attrs: { scope: 'col' } }),
-            make('th', { attrs: { scope: 'col' } }, ['This device', make('span', { className: 'by', text: actorText(conflict.localBy) })]),
-            make('th', { attrs: { scope: 'col' } }, ['Server', make('span', { className: 'by', text: actorText(conflict.serverBy) })]),
+            make('th', { attrs: { scope: 'col' } }, [sides.local.heading, make('span', { className: 'by', text: 'Arrived second' })]),
+            make('th', { attrs: { scope: 'col' } }, [sides.server.heading, make('span', { className: 'by', text: 'Kept for now' })]),
             make('th', { text: 'Keep', attrs: { scope: 'col' } }),
           ]),
         ]),
@@ -176,7 +226,8 @@ export function resolveDialog({ conflicts, timeZone, history }: ConflictDialogIn
       historyBody,
     ]),
     problem,
-    make('div', { className: 'actions' }, [cancel, resolve]),
+    warning,
+    actions,
   ]);
   const dialog = make('dialog', { className: 'conflict-dialog', attrs: { 'aria-labelledby': headingId } }, [form]);
   update();
@@ -190,6 +241,16 @@ export function resolveDialog({ conflicts, timeZone, history }: ConflictDialogIn
       settle(answer);
     });
     cancel.addEventListener('click', () => dialog.close());
+    note.addEventListener('input', hideWarning);
+    goBack.addEventListener('click', () => {
+      hideWarning();
+      controls.get('status')?.keep.focus();
+    });
+    let held: DialogChoice | null = null;
+    confirmAnyway.addEventListener('click', () => {
+      answer = held;
+      dialog.close();
+    });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const chosen = picks();
@@ -200,7 +261,22 @@ export function resolveDialog({ conflicts, timeZone, history }: ConflictDialogIn
         if (text === '') note.focus();
         return;
       }
-      answer = { choices: choicesOf(chosen), note: text };
+      problem.textContent = '';
+      const choice = { choices: choicesOf(chosen), note: text };
+      const contradicted = doorContradictions(conflicts, choice.choices);
+      if (contradicted.length > 0) {
+        // Absent beside a door check-in: said before it is sent, with the safe choice focused.
+        held = choice;
+        const words = doorWarning(contradicted, conflicts.length, timeZone);
+        warningHeading.textContent = words.heading;
+        warningText.textContent = words.text;
+        confirmAnyway.textContent = words.confirm;
+        warning.hidden = false;
+        actions.hidden = true;
+        goBack.focus();
+        return;
+      }
+      answer = choice;
       dialog.close();
     });
     dialog.showModal();

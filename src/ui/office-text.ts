@@ -1,7 +1,8 @@
 /** What the office page says about conflicts and a record's history; pure, so it is tested without a browser. */
 import type { AttendanceStatus, MergeField, RecordState } from '../shared/attendance-model.ts';
 import { ATTENDANCE_RULES } from '../shared/attendance-rules.ts';
-import type { ConflictView, HistoryEntry, ResolvableField } from '../shared/office-protocol.ts';
+import type { ActorRef, ConflictView, HistoryEntry, ResolvableField } from '../shared/office-protocol.ts';
+import type { DoorContradiction } from './conflict-choices.ts';
 import { clockTime, dayText } from './format-time.ts';
 import { sessionLabel } from './roll-text.ts';
 import { actorText, confidenceText, STATUS_WORDS } from './staff-text.ts';
@@ -66,4 +67,81 @@ export function historyLine(entry: HistoryEntry, timeZone: string): string {
   if (entry.rule) line += ` Rule: ${ruleText(entry.rule)}`;
   if (entry.note) line += ` Note: “${entry.note}”`;
   return line;
+}
+
+/**
+ * One side of a conflict by person and device: "Maria Diaz (teacher) on a
+ * staff browser", "Door scan at the Front door kiosk". A side from no device
+ * (a page that posted straight to the server, a resolution) says so; an older
+ * server names no device at all.
+ */
+export function sideText(actor: ActorRef): string {
+  const device = actor.device;
+  if (actor.kind === 'door') return `Door scan at the ${device?.name ?? (actor.name || 'door')} kiosk`;
+  const who = `${actor.name || 'Someone'} (${actor.kind})`;
+  if (device === undefined) return who;
+  if (device === null) return `${who}, not from a device`;
+  return device.kind === 'kiosk' ? `${who} on the ${device.name ?? 'door'} kiosk` : `${who} on a staff browser`;
+}
+
+export interface SideName {
+  /** The column's heading. */
+  heading: string;
+  /** Whose value a choice takes: "Maria Diaz’s", "the door scan’s". */
+  owner: string;
+}
+
+const KIND_WORDS: Readonly<Record<ActorRef['kind'], string>> = {
+  door: 'door scan',
+  teacher: 'teacher',
+  office: 'office',
+  admin: 'admin',
+  system: 'system',
+};
+
+function sideName(actors: readonly ActorRef[]): SideName {
+  const [first] = actors;
+  if (!first) return { heading: 'Unknown', owner: 'their' };
+  const kind = `the ${KIND_WORDS[first.kind] ?? first.kind}’s`;
+  const same = actors.every((a) => sideText(a) === sideText(first));
+  if (!same)
+    return {
+      heading: first.kind === 'door' ? 'Each student’s door scan' : `Each student’s ${KIND_WORDS[first.kind] ?? first.kind}`,
+      owner: kind,
+    };
+  return { heading: sideText(first), owner: first.kind === 'door' || !first.name ? kind : `${first.name}’s` };
+}
+
+/** The two sides of conflicts settled together (alike, so of the same kinds of people); by name when they are the same people. */
+export function sideNames(conflicts: readonly Pick<ConflictView, 'localBy' | 'serverBy'>[]): { local: SideName; server: SideName } {
+  return { local: sideName(conflicts.map((c) => c.localBy)), server: sideName(conflicts.map((c) => c.serverBy)) };
+}
+
+/** The warning before choices mark checked-in students Absent; `total`: how many conflicts they settle. */
+export function doorWarning(
+  found: readonly DoorContradiction[],
+  total: number,
+  timeZone: string,
+): { heading: string; text: string; confirm: string } {
+  const [first] = found;
+  const confirm = total === 1 && first ? `Mark ${first.studentName} absent anyway` : `Settle all ${total} anyway`;
+  if (found.length === 1 && first) {
+    return {
+      heading:
+        total === 1
+          ? `${first.studentName} was checked in at the door`
+          : `${first.studentName}, one of the ${total} students, was checked in at the door`,
+      text: `These choices mark ${first.studentName} Absent, but the door checked them in at ${clockTime(first.checkInAt, timeZone)} that day.`,
+      confirm,
+    };
+  }
+  const list = found.map((c) => `${c.studentName} at ${clockTime(c.checkInAt, timeZone)}`).join(', ');
+  return {
+    heading:
+      found.length === total
+        ? `${total === 2 ? 'Both' : `All ${total}`} students were checked in at the door`
+        : `${found.length} of the ${total} students were checked in at the door`,
+    text: `These choices mark them Absent, but the door checked them in that day: ${list}.`,
+    confirm,
+  };
 }

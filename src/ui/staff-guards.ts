@@ -179,6 +179,12 @@ function expectActor(value: unknown, path: string): asserts value is ActorRef {
   expectFields(value, path, ['kind', 'name']);
   expectOneOf(value.kind, `${path}.kind`, ['door', 'teacher', 'office', 'admin', 'system'], 'bad-response');
   expectText(value.name, `${path}.name`, 200);
+  // Newer servers name the device; a kind this page does not know reads as no device.
+  const device: unknown = value.device;
+  if (device === undefined || device === null) return;
+  expectFields(device, `${path}.device`, ['kind', 'name']);
+  if (device.name !== null) expectText(device.name, `${path}.device.name`, 200);
+  if (device.kind !== 'kiosk' && device.kind !== 'staff') value.device = null;
 }
 
 function expectConflict(value: unknown, path: string): asserts value is ConflictView {
@@ -214,6 +220,7 @@ function expectConflict(value: unknown, path: string): asserts value is Conflict
   if (typeof value.confidence !== 'number' || !(value.confidence >= 0 && value.confidence <= 1))
     fail('bad-response', `${path}.confidence`, 'must be a number from 0 to 1');
   expectInteger(value.createdAt, `${path}.createdAt`, TIME, 'bad-response');
+  if (value.doorCheckInAt !== undefined) expectTimeOrNull(value.doorCheckInAt, `${path}.doorCheckInAt`);
 }
 
 export function assertConflictList(value: unknown): asserts value is ConflictList {

@@ -1,7 +1,7 @@
 /**
  * What every staff page does first: find out who is signed in (or, with no
  * answer from the server, who last was, so the roll opens offline), send
- * anyone else to the sign-in page, show the header, and stop at a page the
+ * anyone else to the sign-in page, show the header and the notices region, and stop at a page the
  * person's role may not open.
  */
 import type { StaffRole } from '../shared/account-protocol.ts';
@@ -11,6 +11,7 @@ import { call, callChecked, type Refused } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
 import { assertSessionInfo } from './staff-guards.ts';
 import { renderStaffHeader, type HeaderSchools } from './staff-header.ts';
+import { startStaffNotices } from './staff-notices.ts';
 import { HOME_OF, homeName, signInPath, type SignInReason } from './staff-pages.ts';
 
 export interface StaffContext extends KeptSession {
@@ -107,6 +108,7 @@ export async function requireStaff(roles: readonly StaffRole[], options: StaffPa
     showInMain('Your account cannot open this page. ', link);
     return null;
   }
+  startStaffNotices({ role: session.role });
   return { ...session, offline };
 }
 

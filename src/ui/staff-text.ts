@@ -66,7 +66,7 @@ export function relativeTime(at: number, now: number): string {
 }
 
 /** The roll's footer: online or not, and what stops marks from leaving this device. */
-export function rollNetworkText(online: boolean, status: WorkerStatus | null): string {
+export function rollNetworkText(online: boolean, status: Pick<WorkerStatus, 'phase' | 'lastError'> | null): string {
   if (!online) return 'Offline — marks are saved on this device';
   if (status?.phase === 'waiting-for-network') return 'Online, but the server cannot be reached — marks are saved on this device';
   if (status?.phase === 'held') {

@@ -1,6 +1,6 @@
 /**
  * The only module that talks to the service worker: it registers it, relays
- * its status to the page, and nudges it to sync. Browsers without Background
+ * its status to the page (and to a page's notices, which only listen), and nudges it to sync. Browsers without Background
  * Sync (Firefox, Safari) rely on these nudges while a page is open.
  */
 import { assertWorkerMessage, pageMessage, type ChangesPulled, type WorkerStatus } from '../shared/worker-messages.ts';
@@ -51,4 +51,30 @@ export function startBridge(
   window.addEventListener('online', () => send('sync-now'));
   setInterval(() => send('sync-now'), NUDGE_EVERY_MS);
   return { controlled: () => sw.controller !== null, whenControlled: () => controlledNow, syncNow: () => send('sync-now') };
+}
+
+export interface WorkerListener {
+  /** Asks the worker to send what it holds now ("Retry now"). */
+  syncNow(): void;
+}
+
+/**
+ * Hears the worker's messages without registering it or nudging it on a
+ * timer: for what every staff page shows beside its own work (its notices).
+ */
+export function listenToWorker(onStatus: (status: WorkerStatus) => void, onChanges: (pulled: ChangesPulled) => void): WorkerListener {
+  const sw = 'serviceWorker' in navigator ? navigator.serviceWorker : null;
+  if (!sw) return { syncNow: () => undefined };
+  sw.addEventListener('message', (event: MessageEvent<unknown>) => {
+    try {
+      assertWorkerMessage(event.data);
+    } catch {
+      return;
+    }
+    if (event.data.type === 'status') onStatus(event.data);
+    else onChanges(event.data);
+  });
+  sw.controller?.postMessage(pageMessage('status-please'));
+  sw.addEventListener('controllerchange', () => sw.controller?.postMessage(pageMessage('status-please')));
+  return { syncNow: () => sw.controller?.postMessage(pageMessage('sync-now')) };
 }

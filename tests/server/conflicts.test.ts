@@ -163,6 +163,48 @@ describe.each(databases())('on %s', (database) => {
       expect(replay.json().receipts).toEqual([{ status: 'duplicate', original: { status: 'conflict', conflictId }, n: 1 }]);
     });
 
+    it('names each side by the person and the device it came from, and the door check-in of that day', async () => {
+      await kioskSync([scan(1, '100006', AT_0758)]);
+      // The teacher marks late on a roll loaded before the scan: against the door's present.
+      const [receipt] = (await staffSync(teacher, 'teacher-tablet-01', [mark('100006', 'late', 0)])).json().receipts;
+      expect(receipt).toMatchObject({ status: 'conflict' });
+      // A period's conflict: its own record has no check-in, the whole day's has.
+      await staffSync(teacher, 'teacher-tablet-01', [{ ...mark('100007', 'present', 0), session: 'P2' }]);
+      await staffSync(office, 'office-desk-0001', [{ ...mark('100007', 'absent', 0), session: 'P2' }]);
+      await kioskSync([scan(2, '100007', AT_0830)]);
+      const { conflicts } = (await t.app.inject({ url: '/api/conflicts', headers: office })).json();
+      const byStudent = new Map(conflicts.map((c: { studentId: string }) => [c.studentId, c]));
+      expect(byStudent.get('100006')).toMatchObject({
+        localBy: { kind: 'teacher', name: 'Grace Hopper', device: { kind: 'staff', name: null } },
+        serverBy: { kind: 'door', name: 'Main entrance', device: { kind: 'kiosk', name: 'Main entrance' } },
+        doorCheckInAt: AT_0758,
+      });
+      expect(byStudent.get('100007')).toMatchObject({
+        session: 'P2',
+        localBy: { kind: 'office', name: 'Katherine Johnson', device: { kind: 'staff', name: null } },
+        serverBy: { kind: 'teacher', name: 'Grace Hopper', device: { kind: 'staff', name: null } },
+        doorCheckInAt: AT_0830,
+      });
+    });
+
+    it('says there is no door check-in, and no device for a mark a page posted straight to the server', async () => {
+      const posted = await t.app.inject({
+        method: 'POST',
+        url: '/api/marks',
+        headers: teacher,
+        payload: { v: 1, opId: '01JD0000000000000000000001', ...mark('100008', 'present', 0) },
+      });
+      expect(posted.statusCode).toBeLessThan(300);
+      await staffSync(office, 'office-desk-0001', [mark('100008', 'absent', 0)]);
+      const { conflicts } = (await t.app.inject({ url: '/api/conflicts', headers: office })).json();
+      expect(conflicts).toHaveLength(1);
+      expect(conflicts[0]).toMatchObject({
+        localBy: { kind: 'office', device: { kind: 'staff', name: null } },
+        serverBy: { kind: 'teacher', device: null },
+        doorCheckInAt: null,
+      });
+    });
+
     it('is resolved by the office with a note: a new version, an audit entry and a change for every device', async () => {
       const conflictId = await openOne();
       const { cursor } = (await t.asKiosk('/api/changes?cursor=')).json();

@@ -119,6 +119,19 @@ describe('the staff pages trust an answer only once it is checked', () => {
     expect(refusal(() => assertSessionInfo({ ...session, newField: true, staff: { ...session.staff, avatar: 'x' } }))).toBe('passed');
   });
 
+  it('reads the devices of a conflict’s sides and its door check-in, and a device kind it does not know as none', () => {
+    const described = {
+      ...conflict,
+      localBy: { ...conflict.localBy, device: { kind: 'staff', name: null } },
+      serverBy: { ...conflict.serverBy, device: { kind: 'watch', name: 'Wrist' } },
+      doorCheckInAt: 1_795_000_000_000,
+    };
+    const list = { v: 1, type: 'conflicts', conflicts: [described] };
+    expect(refusal(() => assertConflictList(list))).toBe('passed');
+    expect(list.conflicts[0]?.serverBy.device).toBeNull();
+    expect(list.conflicts[0]?.localBy.device).toEqual({ kind: 'staff', name: null });
+  });
+
   it.each([
     ['a role it does not know', () => assertSessionInfo({ ...session, staff: { ...session.staff, role: 'root' } })],
     ['a missing school', () => assertSessionInfo({ ...session, school: undefined })],
@@ -127,6 +140,19 @@ describe('the staff pages trust an answer only once it is checked', () => {
       () => assertConflictList({ v: 1, type: 'conflicts', conflicts: [{ ...conflict, local: { ...EMPTY_RECORD, status: 'gone' } }] }),
     ],
     ['a confidence above 1', () => assertConflictList({ v: 1, type: 'conflicts', conflicts: [{ ...conflict, confidence: 2 }] })],
+    [
+      'a door check-in that is not a time',
+      () => assertConflictList({ v: 1, type: 'conflicts', conflicts: [{ ...conflict, doorCheckInAt: 'soon' }] }),
+    ],
+    [
+      'a device without a name field',
+      () =>
+        assertConflictList({
+          v: 1,
+          type: 'conflicts',
+          conflicts: [{ ...conflict, localBy: { ...conflict.localBy, device: { kind: 'staff' } } }],
+        }),
+    ],
     ['a web page instead of JSON', () => assertDeviceList('<html>')],
     [
       'a kept session with a made-up role',
