@@ -100,8 +100,8 @@ export interface DeviceSummary {
   link?: { score: number; label: 'good' | 'fair' | 'poor' | 'offline' } | null;
   /** Bytes the browser still lets the device store. */
   storageFree?: number | null;
-  /** The device's last few kinds of failure, newest first, each with its latest time. */
-  failures?: Array<{ code: string; at: number }>;
+  /** The device's last few kinds of failure, newest first, each with its latest time; null before its first report. */
+  failures?: Array<{ code: string; at: number }> | null;
   /** For a staff browser: the person who last sent from it. */
   signedIn?: string | null;
   /** A kiosk in use not heard from for 15 minutes of school hours (src/shared/kiosk-silence.ts). */

@@ -75,6 +75,7 @@ const FAILURE_WORDS: Record<string, string> = {
 
 export function failuresText(device: DeviceSummary, timeZone: string, now: number): string {
   if (device.failures === undefined) return 'Not reported';
+  if (device.failures === null) return 'Not reported yet';
   if (device.failures.length === 0) return 'None';
   const text = device.failures
     .map((failure) => {

@@ -153,7 +153,7 @@ export function assertDeviceList(value: unknown): asserts value is DeviceList {
     }
     if (device.storageFree !== undefined && device.storageFree !== null)
       expectInteger(device.storageFree, `${path}.storageFree`, COUNT, 'bad-response');
-    if (device.failures !== undefined) {
+    if (device.failures !== undefined && device.failures !== null) {
       expectArray(device.failures, `${path}.failures`, 'bad-response');
       device.failures.forEach((failure, j) => {
         const at = `${path}.failures[${j}]`;

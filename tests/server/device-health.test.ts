@@ -186,7 +186,7 @@ describe.each(databases())('on %s', (database) => {
     it('names who is signed in on a staff browser', async () => {
       await staffSync(await t.signIn('teacher'), staffBatch('teacher-tablet-01', [{ seq: 1, ...mark('100005', 'present') }]));
       const tablet = (await devices()).find((d: { id: string }) => d.id === 'teacher-tablet-01');
-      expect(tablet).toMatchObject({ kind: 'staff', signedIn: 'Grace Hopper', silent: false });
+      expect(tablet).toMatchObject({ kind: 'staff', signedIn: 'Grace Hopper', silent: false, link: null, failures: null });
     });
 
     it('flags a kiosk not heard from for 15 minutes in school hours, and not in the evening', async () => {

@@ -75,6 +75,7 @@ describe('how the admin page describes a device', () => {
 
   it('lists its last failures in words, newest first, with their times', () => {
     expect(failuresText(kiosk, LONDON, NOW)).toBe('Not reported');
+    expect(failuresText({ ...kiosk, failures: null }, LONDON, NOW)).toBe('Not reported yet');
     expect(failuresText({ ...kiosk, failures: [] }, LONDON, NOW)).toBe('None');
     const failures = [
       { code: 'network-error', at: Date.UTC(2026, 10, 24, 9, 41) },

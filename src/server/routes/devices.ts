@@ -44,8 +44,9 @@ function kioskIdParam(request: FastifyRequest): string {
 type LinkLabel = NonNullable<DeviceSummary['link']>['label'];
 
 /** "code@epoch ms,…" as the device sent it (routes/sync.ts checked it) → its failures, newest first. */
-function failuresOf(column: string | null): NonNullable<DeviceSummary['failures']> {
-  if (column === null || column === '') return [];
+function failuresOf(column: string | null): DeviceSummary['failures'] {
+  if (column === null) return null;
+  if (column === '') return [];
   return column.split(',').map((failure) => {
     const [code = '', at = '0'] = failure.split('@');
     return { code, at: Number(at) };
