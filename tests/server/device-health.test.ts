@@ -5,6 +5,8 @@
  * and day (`GET /api/stats`) counted in the ingest transaction.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pruneSchool } from '../../src/server/retention.ts';
+import { findSchool } from '../../src/server/school-queries.ts';
 import { databases } from '../support/databases.ts';
 import { checkIn, startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -114,6 +116,23 @@ describe.each(databases())('on %s', (database) => {
         await t.app.inject({ url: '/api/stats?from=2026-11-23&to=2026-11-24', headers: { authorization: `Bearer ${TOKEN}` } })
       ).json().days;
       expect(days).toEqual([expect.objectContaining({ date: '2026-11-23', deviceId: t.deviceId, kind: 'kiosk', opsReceived: 1 })]);
+    });
+
+    it('forgets the days the school no longer keeps, with its other records', async () => {
+      t.clock.now = Date.parse('2024-11-19T09:00:00Z');
+      await t.syncAsKiosk([checkIn(1, '100001', t.clock.now - 1000)]);
+      t.clock.now = TUESDAY_0900;
+      await t.syncAsKiosk([checkIn(2, '100002', t.clock.now - 1000)]);
+      const pruned = await pruneSchool(t.db, await findSchool(t.db, t.schoolId), TUESDAY_0900);
+      expect(pruned.deleted.device_stats).toBe(1);
+      const days = (
+        await t.app.inject({ url: '/api/stats?from=2024-11-19&to=2025-12-01', headers: { authorization: `Bearer ${TOKEN}` } })
+      ).json().days;
+      expect(days).toEqual([]);
+      const today = (
+        await t.app.inject({ url: '/api/stats?from=2026-11-24&to=2026-11-24', headers: { authorization: `Bearer ${TOKEN}` } })
+      ).json().days;
+      expect(today).toHaveLength(1);
     });
 
     it.each([
