@@ -5,14 +5,16 @@ import type { BodyEncoding } from './drain.ts';
 import { postBatch } from './sync-client.ts';
 
 export interface BatchPostDelegate {
-  headers: () => Promise<Record<string, string>>;
+  headers: (sent: ReadonlySet<number>) => Promise<Record<string, string>>;
   feed: Pick<ChangePull, 'absorb'>;
   fetchImpl?: typeof fetch;
 }
 
-export function batchPoster(d: BatchPostDelegate): (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number) => Promise<SyncResponse> {
-  return async (body, encoding, timeoutMs) => {
-    const answer = await postBatch(body, encoding, timeoutMs, d.fetchImpl ?? fetch, await d.headers());
+export function batchPoster(
+  d: BatchPostDelegate,
+): (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number, sent: ReadonlySet<number>) => Promise<SyncResponse> {
+  return async (body, encoding, timeoutMs, sent) => {
+    const answer = await postBatch(body, encoding, timeoutMs, d.fetchImpl ?? fetch, await d.headers(sent));
     // The receipts stand whatever the changes hold: a bad page of changes is pulled again later.
     if (answer.changes) await d.feed.absorb(answer.changes).catch(() => undefined);
     return answer;

@@ -48,7 +48,8 @@ export interface DrainDelegate {
   /** The school's time zone, once known: ops of different school days then travel in overlapping requests. */
   timeZone?: string | undefined;
   compress: (bytes: Uint8Array) => Promise<{ body: Uint8Array; encoding: BodyEncoding }>;
-  post: (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number) => Promise<SyncResponse>;
+  /** `sent`: the seqs of this pass's ops on the wire or answered, this request's included; the rest is what the device still holds. */
+  post: (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number, sent: ReadonlySet<number>) => Promise<SyncResponse>;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
@@ -105,6 +106,7 @@ export function toWireOp(op: OutboxOp): Op {
 export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   const inFlight = new Map<number, InFlight>();
   const inFlightSeqs = new Set<number>();
+  const sent = new Set<number>();
   const started = d.now();
   let nextId = 1;
   let bytesPerOp = INITIAL_BYTES_PER_OP;
@@ -197,7 +199,10 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       const ops = eligible.slice(0, n);
       const id = nextId++;
       inFlight.set(id, { ops, ...encoded });
-      for (const op of ops) inFlightSeqs.add(op.seq);
+      for (const op of ops) {
+        inFlightSeqs.add(op.seq);
+        sent.add(op.seq);
+      }
       readAhead();
       return { id, ops: n, bytes: encoded.body.length };
     },
@@ -205,7 +210,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
     async send(chunk) {
       const entry = inFlight.get(chunk.id);
       if (!entry) throw new DoorlineError('bad-response', { problem: `chunk ${chunk.id} is not in flight` });
-      const response = await d.post(entry.body, entry.encoding, timeoutFor(d.link, entry.body.length));
+      const response = await d.post(entry.body, entry.encoding, timeoutFor(d.link, entry.body.length), sent);
       const receipts = fromRuns(response.receipts);
       if (receipts.length !== entry.ops.length) {
         throw new DoorlineError('bad-response', { problem: `${receipts.length} receipts for ${entry.ops.length} ops` });
@@ -246,7 +251,7 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
     },
 
     release(chunk) {
-      forget(chunk.id);
+      for (const op of forget(chunk.id)?.ops ?? []) sent.delete(op.seq);
     },
 
     now: d.now,

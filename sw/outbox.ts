@@ -46,9 +46,10 @@ export class Outbox {
     await this.db.outbox.bulkDelete([...seqs]);
   }
 
-  /** How many ops wait, and when the oldest of them was saved: the device reports both at each sync. */
-  async backlog(): Promise<{ depth: number; oldestAt: number | null }> {
-    const [depth, oldest] = await Promise.all([this.db.outbox.count(), this.db.outbox.orderBy('seq').first()]);
+  /** How many ops wait beside those `sent` (on the wire or answered), and when the oldest of them was saved: the device reports both. */
+  async backlog(sent: ReadonlySet<number> = new Set()): Promise<{ depth: number; oldestAt: number | null }> {
+    const left = () => this.db.outbox.where('seq').noneOf([...sent]);
+    const [depth, oldest] = await Promise.all([left().count(), left().first()]);
     return { depth, oldestAt: oldest?.queuedAt ?? null };
   }
 }

@@ -50,7 +50,9 @@ const stores = workerStores(openOutboxDb());
 const credentials = new DeviceCredentials(stores.meta);
 const kiosk = new KioskCache(stores, credentials);
 const book = new DayBook(stores);
-const headers = (): Promise<Record<string, string>> => deviceHeaders({ credentials, outbox: stores.outbox, feed });
+/** A batch's headers (`sent` given) also say what the device holds after it, and its health. */
+const headers = (sent?: ReadonlySet<number>): Promise<Record<string, string>> =>
+  deviceHeaders({ credentials, outbox: stores.outbox, feed, sent, health: sent && engine.health() });
 const feed: ChangePull = new ChangePull({
   meta: stores.meta,
   kiosk,

@@ -44,7 +44,7 @@ export interface SyncEngineDelegate {
   stores: WorkerStores;
   kiosk: KioskCache;
   compress: (bytes: Uint8Array) => Promise<{ body: Uint8Array; encoding: BodyEncoding }>;
-  post: (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number) => Promise<SyncResponse>;
+  post: (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number, sent: ReadonlySet<number>) => Promise<SyncResponse>;
   publish: (status: WorkerStatus) => Promise<void>;
   /** Asks the browser to fire a `sync` event when it is online again (Background Sync). */
   requestBackgroundSync: () => Promise<void>;
@@ -66,6 +66,8 @@ export class SyncEngine {
   /** Drains in a row that failed after reaching for the server; a pass skipped offline is not one. */
   private failures = 0;
   private retryTimer: unknown = null;
+  /** The last few kinds of failure, newest first, each as "code@time" of its latest (memory only: a report, not a record). */
+  private failed: string[] = [];
   /** `sync` events being answered now: their rejection keeps the registration, so none is made. */
   private syncEvents = 0;
   readonly sync: () => Promise<void>;
@@ -127,6 +129,17 @@ export class SyncEngine {
       lastError,
       lastSyncAt,
     };
+  }
+
+  /** The device's health for the next request (sync-headers.ts HEALTH_HEADER): link score and label, storage left, last failures. */
+  async health(): Promise<string> {
+    const { score, label } = this.quality ?? this.measureQuality(null);
+    const storage = await this.d.storageEstimate?.().catch(() => null);
+    return `${score};${label};${storage ? Math.max(0, storage.quota - storage.usage) : ''};${this.failed.join(',')}`;
+  }
+
+  private fail(code: ErrorCode): void {
+    this.failed = [`${code}@${(this.d.now ?? Date.now)()}`, ...this.failed.filter((f) => !f.startsWith(`${code}@`))].slice(0, 3);
   }
 
   async publish(): Promise<void> {
@@ -219,6 +232,7 @@ export class SyncEngine {
           void this.publish();
         },
         onRetry: (code) => {
+          this.fail(code);
           // While the scheduler backs off, the page says why nothing moves.
           if (!isRetryable(code)) return;
           this.phase = 'waiting-for-network';
@@ -231,6 +245,7 @@ export class SyncEngine {
       this.failures = 0;
     } catch (error) {
       const code = error instanceof DoorlineError ? error.code : 'bad-response';
+      this.fail(code);
       this.lastError = code;
       this.phase = isRetryable(code) ? 'waiting-for-network' : 'held';
       if (this.phase === 'waiting-for-network') {

@@ -22,6 +22,7 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kioskRoutes } from './routes/kiosk.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { statsRoutes } from './routes/stats.ts';
 import { officeRoutes } from './routes/office.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { schoolRoutes } from './routes/schools.ts';
@@ -146,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   staffRoutes(app, auth);
   cardRoutes(app, auth);
   metricsRoutes(app, metrics, options.metricsToken ?? null);
+  statsRoutes(app, auth, options.metricsToken ?? null);
   todayRoutes(app, auth);
   exportRoutes(app, auth);
   if (options.pruneEveryMs !== undefined) pruneOnSchedule(app, options.db, auth.now, options.pruneEveryMs);

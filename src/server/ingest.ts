@@ -5,7 +5,7 @@
  * applied twice. A bad op is rejected alone; the ops around it still apply.
  */
 import { insertInSlices, selectInSlices } from './db/in-slices.ts';
-import type { Transaction } from 'kysely';
+import type { Transaction, Updateable } from 'kysely';
 import { DAY_SESSION } from '../shared/attendance-model.ts';
 import { DoorlineError, type OpErrorCode } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
@@ -26,6 +26,7 @@ import type { StaffRole } from '../shared/account-protocol.ts';
 import type { Database, OpsTable, School } from './db/schema.ts';
 import { RecordBook, type OpActor, type RecordKey } from './record-book.ts';
 import { findSchoolForWriting, latenessRule, schoolPeriods } from './school-queries.ts';
+import { countBatch } from './sync-stats.ts';
 
 type Trx = Transaction<Database>;
 type Student = StudentSummary & { id: string };
@@ -284,8 +285,19 @@ export type Sender =
 /** What a device says about itself at each sync, for the admin's device list. */
 export interface DeviceReport {
   appVersion?: string;
+  /** What it still holds once this request is through (sync-headers.ts QUEUE_HEADER). */
   queueDepth?: number;
   oldestWaitingAt?: number;
+  /** Sent with a batch only; a pull leaves the last batch's in place. */
+  health?: DeviceHealth;
+}
+
+export interface DeviceHealth {
+  linkScore: number;
+  linkLabel: 'good' | 'fair' | 'poor' | 'offline';
+  storageFree: number | null;
+  /** "code@epoch ms", newest first, as the device sent them. */
+  failures: string[];
 }
 
 export interface SyncBatch {
@@ -310,12 +322,26 @@ export async function noteVisit(db: Db, deviceId: string, report: DeviceReport, 
     .execute();
 }
 
+type ReportColumns = Pick<
+  Updateable<Database['devices']>,
+  'app_version' | 'queue_depth' | 'oldest_waiting_at' | 'link_score' | 'link_label' | 'storage_free' | 'recent_failures'
+>;
+
 /** The device's report as columns; an empty queue has no oldest op. */
-function reportColumns(report: DeviceReport): { app_version?: string; queue_depth?: number; oldest_waiting_at?: number | null } {
+function reportColumns(report: DeviceReport): ReportColumns {
+  const health = report.health;
   return {
     ...(report.appVersion !== undefined ? { app_version: report.appVersion } : {}),
     ...(report.queueDepth !== undefined
       ? { queue_depth: report.queueDepth, oldest_waiting_at: report.queueDepth === 0 ? null : (report.oldestWaitingAt ?? null) }
+      : {}),
+    ...(health
+      ? {
+          link_score: health.linkScore,
+          link_label: health.linkLabel,
+          storage_free: health.storageFree,
+          recent_failures: health.failures.join(','),
+        }
       : {}),
   };
 }
@@ -391,6 +417,7 @@ const eventLoopTurn = (): Promise<void> => new Promise((resolve) => setImmediate
 
 /** `POST /api/sync`: a device's batch, in one transaction or a slice at a time (see above), receipts in batch order. */
 /** `clockOffset`: ours minus the device's clock as it sent the batch, for ops that carry no offset of their own. */
+/** `bytes`: the body as it came over the wire, for the device's statistics (device_stats). */
 export async function ingestBatch(
   db: Db,
   sender: Sender,
@@ -398,6 +425,7 @@ export async function ingestBatch(
   report: DeviceReport = {},
   now = Date.now(),
   clockOffset: number | null = null,
+  bytes = 0,
 ): Promise<SyncResponse> {
   if (sender.deviceId !== null && sender.deviceId !== batch.deviceId)
     throw new DoorlineError('device-unauthorized', { deviceId: batch.deviceId, problem: 'the batch names another device' });
@@ -414,7 +442,16 @@ export async function ingestBatch(
       // The highest seq stored so far: a batch cut off after this slice has sent no more than this.
       const maxSeq = slice.reduce((max, op) => Math.max(max, op.seq ?? 0), 0);
       await noteDevice(trx, sender, batch.deviceId, maxSeq, report, now);
-      return applyOps(trx, school, batch.deviceId, actor, slice, clockOffset, now);
+      const applied = await applyOps(trx, school, batch.deviceId, actor, slice, clockOffset, now);
+      // One upsert per transaction, not per op; the body's bytes go with the first slice.
+      await countBatch(trx, {
+        schoolId: school.id,
+        date: localMoment(now, school.time_zone).date,
+        deviceId: batch.deviceId,
+        receipts: applied.map((s) => s.receipt),
+        bytes: start === 0 ? bytes : 0,
+      });
+      return applied;
     });
     for (const s of settled) receipts.push(s.receipt);
   }

@@ -1,7 +1,7 @@
 /**
  * How long each school's records are kept, and the pruning that keeps to it:
  * attendance, its audit log, notes, conflicts, the ops they came from, the
- * change feed and the admin log, older than the first day kept
+ * change feed, the admin log and the devices' sync statistics, older than the first day kept
  * (`keptFrom` in src/shared/retention.ts), are deleted in slices so a year's
  * deletion never holds a school's writers for long.
  */
@@ -74,7 +74,7 @@ export async function pruneSchool(db: Db, school: School, now: number): Promise<
   // Rows with a time rather than a school date: a day's margin either side of the time zone keeps the first day whole.
   const firstMs = Date.parse(`${first}T00:00:00Z`) - 86_400_000;
   const deleted: Record<string, number> = {};
-  const byDate = ['audit_log', 'notes', 'conflicts', 'attendance'] as const;
+  const byDate = ['audit_log', 'notes', 'conflicts', 'attendance', 'device_stats'] as const;
   for (const table of byDate)
     deleted[table] = await inSlices(async () => {
       const result = await db

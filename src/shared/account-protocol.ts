@@ -96,6 +96,16 @@ export interface DeviceSummary {
   revokedAt: number | null;
   /** The device's ops the server refused for good, newest first (at most 5), and how many in all; absent from an older server. */
   refused?: { count: number; recent: Array<{ studentId: string; code: OpErrorCode; at: number }> };
+  /** The rest is absent from an older server. As the device reported them with its last batch; null before it has. */
+  link?: { score: number; label: 'good' | 'fair' | 'poor' | 'offline' } | null;
+  /** Bytes the browser still lets the device store. */
+  storageFree?: number | null;
+  /** The device's last few kinds of failure, newest first, each with its latest time; null before its first report. */
+  failures?: Array<{ code: string; at: number }> | null;
+  /** For a staff browser: the person who last sent from it. */
+  signedIn?: string | null;
+  /** A kiosk in use not heard from for 15 minutes of school hours (src/shared/kiosk-silence.ts). */
+  silent?: boolean;
 }
 
 export interface DeviceList {

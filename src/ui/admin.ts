@@ -3,7 +3,7 @@ import type { DeviceList, DeviceSummary } from '../shared/account-protocol.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { confirmDialog } from './confirm-dialog.ts';
 import { renderDeviceRows } from './device-table.ts';
-import { deviceName, pairingExpiryText } from './device-text.ts';
+import { deviceName, pairingExpiryText, silentSummary } from './device-text.ts';
 import { element } from './dom.ts';
 import { call, callChecked, type Refused } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
@@ -21,6 +21,7 @@ const pairResult = element<HTMLElement>('pairing-result');
 const devicesBody = element<HTMLTableSectionElement>('devices');
 const devicesEmpty = element<HTMLElement>('devices-empty');
 const devicesStatus = element<HTMLElement>('devices-status');
+const devicesSilent = element<HTMLElement>('devices-silent');
 const alert = element<HTMLElement>('admin-error');
 
 function showRefusal(answer: Refused, doing: string): void {
@@ -38,6 +39,8 @@ async function start(): Promise<void> {
   function render(): void {
     if (!list) return;
     devicesEmpty.hidden = list.devices.length > 0;
+    devicesSilent.textContent = silentSummary(list.devices);
+    devicesSilent.hidden = devicesSilent.textContent === '';
     renderDeviceRows(devicesBody, list.devices, { timeZone, now: Date.now(), onRevoke: (device) => void revoke(device) });
     if (kioskSelect.options.length === 0 || kioskSelect.dataset.kiosks !== JSON.stringify(list.kiosks)) {
       const chosen = kioskSelect.value;

@@ -145,6 +145,25 @@ export function assertDeviceList(value: unknown): asserts value is DeviceList {
         expectInteger(op.at, `${at}.at`, TIME, 'bad-response');
       });
     }
+    // The device's health, from a server that sends it.
+    if (device.link !== undefined && device.link !== null) {
+      expectFields(device.link, `${path}.link`, ['score', 'label']);
+      expectInteger(device.link.score, `${path}.link.score`, { min: 0, max: 100 }, 'bad-response');
+      expectOneOf(device.link.label, `${path}.link.label`, ['good', 'fair', 'poor', 'offline'], 'bad-response');
+    }
+    if (device.storageFree !== undefined && device.storageFree !== null)
+      expectInteger(device.storageFree, `${path}.storageFree`, COUNT, 'bad-response');
+    if (device.failures !== undefined && device.failures !== null) {
+      expectArray(device.failures, `${path}.failures`, 'bad-response');
+      device.failures.forEach((failure, j) => {
+        const at = `${path}.failures[${j}]`;
+        expectFields(failure, at, ['code', 'at']);
+        expectText(failure.code, `${at}.code`, 40);
+        expectInteger(failure.at, `${at}.at`, TIME, 'bad-response');
+      });
+    }
+    if (device.signedIn !== undefined && device.signedIn !== null) expectText(device.signedIn, `${path}.signedIn`, 200);
+    if (device.silent !== undefined && typeof device.silent !== 'boolean') fail('bad-response', `${path}.silent`, 'must be true or false');
   });
   expectArray(value.kiosks, '$.kiosks', 'bad-response');
   value.kiosks.forEach((kiosk, i) => {

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceSummary } from '../../src/shared/account-protocol.ts';
-import { deviceName, deviceOrder, pairedText, pairingExpiryText, refusedText, stateText, waitingText } from '../../src/ui/device-text.ts';
+import {
+  deviceName,
+  deviceOrder,
+  failuresText,
+  lastSeenText,
+  linkText,
+  pairedText,
+  pairingExpiryText,
+  refusedText,
+  signedInText,
+  silentSummary,
+  stateText,
+  storageText,
+  waitingText,
+} from '../../src/ui/device-text.ts';
 
 const LONDON = 'Europe/London';
 const NOW = Date.UTC(2026, 10, 24, 10, 0);
@@ -36,6 +50,63 @@ describe('how the admin page describes a device', () => {
     ['no oldest time', { ...kiosk, queueDepth: 1500, oldestWaitingAt: 0 }, '1,500 waiting'],
   ])('says what waits on it: %s', (_case, device, words) => {
     expect(waitingText(device, LONDON, NOW)).toBe(words);
+  });
+
+  it.each([
+    ['an older server', kiosk, 'Not reported'],
+    ['no batch yet', { ...kiosk, link: null }, 'Not reported yet'],
+    ['a good link', { ...kiosk, link: { score: 82, label: 'good' as const } }, 'Good (82 of 100)'],
+    ['a satellite link', { ...kiosk, link: { score: 37, label: 'poor' as const } }, 'Poor (37 of 100)'],
+    ['no link', { ...kiosk, link: { score: 0, label: 'offline' as const } }, 'Offline'],
+  ])('says how good its link is: %s', (_case, device, words) => {
+    expect(linkText(device)).toBe(words);
+  });
+
+  it.each([
+    ['an older server', kiosk, 'Not reported'],
+    ['not known', { ...kiosk, storageFree: null }, 'Not reported yet'],
+    ['plenty', { ...kiosk, storageFree: 2_345_000_000 }, '2.3 GB left'],
+    ['some', { ...kiosk, storageFree: 345_600_000 }, '346 MB left'],
+    ['little', { ...kiosk, storageFree: 12_000_000 }, 'Only 12 MB left'],
+    ['almost none', { ...kiosk, storageFree: 300_000 }, 'Only 0.3 MB left'],
+  ])('says how much it may still store: %s', (_case, device, words) => {
+    expect(storageText(device)).toBe(words);
+  });
+
+  it('lists its last failures in words, newest first, with their times', () => {
+    expect(failuresText(kiosk, LONDON, NOW)).toBe('Not reported');
+    expect(failuresText({ ...kiosk, failures: null }, LONDON, NOW)).toBe('Not reported yet');
+    expect(failuresText({ ...kiosk, failures: [] }, LONDON, NOW)).toBe('None');
+    const failures = [
+      { code: 'network-error', at: Date.UTC(2026, 10, 24, 9, 41) },
+      { code: 'server-busy', at: Date.UTC(2026, 10, 23, 15, 2) },
+      { code: 'a-newer-code', at: Date.UTC(2026, 10, 24, 9, 0) },
+    ];
+    expect(failuresText({ ...kiosk, failures }, LONDON, NOW)).toBe(
+      'Could not reach the server at 09:41; the server was busy at 23 Nov, 15:02; failed (a-newer-code) at 09:00',
+    );
+  });
+
+  it('names who is signed in on a staff browser only', () => {
+    expect(signedInText(kiosk)).toBe('—');
+    expect(signedInText({ ...kiosk, kind: 'staff', kioskName: null, signedIn: 'Grace Hopper' })).toBe('Grace Hopper');
+    expect(signedInText({ ...kiosk, kind: 'staff', kioskName: null, signedIn: null })).toBe('Nobody yet');
+  });
+
+  it('sums up the kiosks gone silent above the table', () => {
+    expect(silentSummary([kiosk])).toBe('');
+    const gym = { ...kiosk, id: 'dev-2', kioskName: 'Gym door', silent: true };
+    expect(silentSummary([kiosk, { ...kiosk, silent: true }, gym])).toBe(
+      '2 kiosks are silent in school hours, not heard from for 15 minutes or more: Gym door, Main entrance.',
+    );
+    expect(silentSummary([gym])).toMatch(/^1 kiosk is silent/);
+  });
+
+  it('says in words when a kiosk has gone silent in school hours', () => {
+    expect(lastSeenText(kiosk, NOW)).toBe('3 minutes ago');
+    expect(lastSeenText({ ...kiosk, lastSeenAt: NOW - 40 * 60_000, silent: true }, NOW)).toBe(
+      'Silent in school hours — last heard from 40 minutes ago',
+    );
   });
 
   it('lists what the server refused from the device, with the reasons, for staff rather than for students at the door', () => {

@@ -151,11 +151,11 @@ describe('drain', () => {
     const server = fakeServer();
     await drainOutbox(
       delegate(
-        async (body, encoding, timeoutMs) => {
+        async (body, encoding, timeoutMs, sent) => {
           sending++;
           await new Promise((resolve) => setTimeout(resolve, 50));
           sending--;
-          return server.post(body, encoding, timeoutMs);
+          return server.post(body, encoding, timeoutMs, sent);
         },
         { outbox: reading, limits: { maxBodyBytes: 1024 * 1024, maxOps: 200 } },
       ),
@@ -229,6 +229,23 @@ describe('drain', () => {
     expect(events).toEqual(['sent 1,2,3', 'sent 4,5,6', 'settled 1,2,3', 'settled 4,5,6']);
     expect(summary.ops).toBe(6);
     expect(await outbox.size()).toBe(0);
+  });
+
+  it('tells the server, with each request, what the device still holds beside the ops on the wire and already answered', async () => {
+    await queue(5);
+    await queue(1, 'kiosk-0002');
+    const reports: string[] = [];
+    const server = fakeServer();
+    const post: DrainDelegate['post'] = async (body, encoding, timeoutMs, sent) => {
+      const { depth, oldestAt } = await outbox.backlog(sent);
+      reports.push(`${depth};${oldestAt === null ? 'none' : oldestAt === (await outbox.bySeq([6]))[0]?.queuedAt ? 'seq 6' : 'other'}`);
+      return server.post(body, encoding, timeoutMs, sent);
+    };
+    await drainOutbox(delegate(post, { limits: { maxBodyBytes: 1024 * 1024, maxOps: 5 } }));
+    expect(server.requests.map((r) => r.ops.length)).toEqual([5, 1]);
+    // The first request leaves the other kiosk's op waiting; the last leaves nothing, though its receipts are not settled yet.
+    expect(reports).toEqual(['1;seq 6', '0;none']);
+    expect(await outbox.backlog()).toEqual({ depth: 0, oldestAt: null });
   });
 
   it('sends the same students on different school days in overlapping requests once it knows the school time zone', async () => {

@@ -11,7 +11,7 @@ import { workerStores, type WorkerStores } from '../../sw/worker-stores.ts';
 import { useWorkerDb } from '../support/worker-db.ts';
 import { DEFAULT_MAX_ATTEMPTS } from '../../sw/chunk-scheduler.ts';
 import { retryDelayMs } from '../../sw/retry-backoff.ts';
-import { SyncEngine } from '../../sw/sync-engine.ts';
+import { SyncEngine, type SyncEngineDelegate } from '../../sw/sync-engine.ts';
 
 const fixture = useWorkerDb();
 let db: OutboxDb;
@@ -34,7 +34,12 @@ beforeEach(async () => {
 
 type Post = (opCount: number) => Promise<SyncResponse>;
 
-function engineWith(respond: Post, online: boolean | (() => boolean) = true, connection?: { saveData?: boolean }) {
+function engineWith(
+  respond: Post,
+  online: boolean | (() => boolean) = true,
+  connection?: { saveData?: boolean },
+  extra: Partial<SyncEngineDelegate> = {},
+) {
   const published: WorkerStatus[] = [];
   const timers: number[] = [];
   let backgroundSyncs = 0;
@@ -50,6 +55,7 @@ function engineWith(respond: Post, online: boolean | (() => boolean) = true, con
     connection: () => connection,
     sleep: async () => undefined,
     random: () => 0.5,
+    ...extra,
   });
   return { engine, published, timers, backgroundSyncs: () => backgroundSyncs };
 }
@@ -211,6 +217,27 @@ describe('sync engine', () => {
     fail = false;
     await engine.sync();
     expect(published.at(-1)).toMatchObject({ phase: 'idle', waiting: 0, lastError: null });
+  });
+
+  it('tells the server its link, the storage left and its last failures, each kind once with its latest time', async () => {
+    let now = 1_790_000_100_000;
+    let answer: Post = () => Promise.reject(new DoorlineError('network-error'));
+    const { engine } = engineWith((count) => answer(count), true, undefined, {
+      now: () => (now += 1000),
+      storageEstimate: async () => ({ usage: 1_000, quota: 5_000_000 }),
+    });
+    expect(await engine.health()).toMatch(/^\d{1,3};(good|fair|poor|offline);4999000;$/);
+    await expect(engine.sync()).rejects.toMatchObject({ code: 'network-error' });
+    answer = () => Promise.reject(new DoorlineError('server-busy'));
+    await expect(engine.sync()).rejects.toMatchObject({ code: 'server-busy' });
+    const [score, label, free, failures] = (await engine.health()).split(';');
+    expect(Number(score)).toBeLessThan(50);
+    expect(label).toBeDefined();
+    expect(free).toBe('4999000');
+    // Newest first: the busy server, then the network error of the pass before (its latest attempt's time).
+    expect(failures).toMatch(/^server-busy@\d{13},network-error@\d{13}$/);
+    const [busyAt, networkAt] = (failures ?? '').split(',').map((f) => Number(f.split('@')[1]));
+    expect(busyAt).toBeGreaterThan(networkAt ?? Infinity);
   });
 
   it('does nothing when the outbox is empty', async () => {

@@ -524,6 +524,32 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('admin_log_by_school_at').on('admin_log').columns(['school_id', 'at']).execute();
     },
   },
+
+  '0017-device-health': {
+    async up(db: Kysely<unknown>) {
+      // What a device reports of its health with each batch (src/shared/sync-headers.ts HEALTH_HEADER).
+      for (const [column, type] of [
+        ['link_score', 'integer'],
+        ['link_label', 'text'],
+        ['storage_free', 'bigint'],
+        ['recent_failures', 'text'],
+      ] as const)
+        await db.schema.alterTable('devices').addColumn(column, type).execute();
+      // Counted in each batch's transaction, one row per device and school day, for GET /api/stats.
+      await db.schema
+        .createTable('device_stats')
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('ops_received', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('duplicates', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('refusals', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('conflicts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('bytes_received', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('device_stats_pkey', ['school_id', 'date', 'device_id'])
+        .execute();
+    },
+  },
 };
 
 /**

@@ -145,6 +145,25 @@ export interface DevicesTable {
   oldest_waiting_at: number | null;
   /** For a staff browser: who last sent from it. */
   staff_id: string | null;
+  /** As the device reported them with its last batch (src/shared/sync-headers.ts HEALTH_HEADER). */
+  link_score: Generated<number | null>;
+  link_label: Generated<string | null>;
+  storage_free: Generated<number | null>;
+  /** "code@epoch ms" joined by commas, newest first, as the device sent them. */
+  recent_failures: Generated<string | null>;
+}
+
+/** One device's batches on one school day (the school's date as they arrived), counted in their transactions. */
+export interface DeviceStatsTable {
+  school_id: string;
+  date: string;
+  device_id: string;
+  ops_received: number;
+  duplicates: number;
+  refusals: number;
+  conflicts: number;
+  /** The request bodies as they came over the wire, compressed or not. */
+  bytes_received: number;
 }
 
 export interface StaffTable {
@@ -350,6 +369,7 @@ export interface Database {
   students: StudentsTable;
   kiosks: KiosksTable;
   devices: DevicesTable;
+  device_stats: DeviceStatsTable;
   ops: OpsTable;
   attendance: AttendanceTable;
   notes: NotesTable;

@@ -27,7 +27,8 @@ import type { AdminActor } from '../admin-log.ts';
 import { newSecret, normalizePairingCode, sha256 } from '../auth/secrets.ts';
 import { createPairingCode } from '../pairing.ts';
 import { ingestBatch } from '../ingest.ts';
-import { deviceConfig, findKiosk } from '../school-queries.ts';
+import { deviceConfig, findKiosk, schoolInfo } from '../school-queries.ts';
+import { isSilentKiosk } from '../../shared/kiosk-silence.ts';
 import { bodyOf } from '../request-body.ts';
 import { writtenBy, type Announcer } from '../events/announce.ts';
 import { assertKioskChange, assertNewKiosk, type KioskAnswer, type KioskList } from '../../shared/people-protocol.ts';
@@ -38,6 +39,18 @@ function kioskIdParam(request: FastifyRequest): string {
   expectRecord(params, '$params', ['kioskId'], [], 'invalid-query');
   expectString(params.kioskId, '$params.kioskId', { max: LIMITS.maxDeviceIdLength, pattern: DEVICE_ID_PATTERN }, 'invalid-query');
   return params.kioskId;
+}
+
+type LinkLabel = NonNullable<DeviceSummary['link']>['label'];
+
+/** "code@epoch ms,…" as the device sent it (routes/sync.ts checked it) → its failures, newest first. */
+function failuresOf(column: string | null): DeviceSummary['failures'] {
+  if (column === null) return null;
+  if (column === '') return [];
+  return column.split(',').map((failure) => {
+    const [code = '', at = '0'] = failure.split('@');
+    return { code, at: Number(at) };
+  });
 }
 
 function actorOf(staff: StaffPrincipal): AdminActor {
@@ -144,6 +157,7 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
     const rows = await db
       .selectFrom('devices')
       .leftJoin('kiosks', 'kiosks.id', 'devices.kiosk_id')
+      .leftJoin('staff', 'staff.id', 'devices.staff_id')
       .select([
         'devices.id',
         'devices.kind',
@@ -155,6 +169,11 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
         'devices.queue_depth',
         'devices.oldest_waiting_at',
         'devices.revoked_at',
+        'devices.link_score',
+        'devices.link_label',
+        'devices.storage_free',
+        'devices.recent_failures',
+        'staff.name as staff_name',
       ])
       .where('devices.school_id', '=', admin.schoolId)
       .orderBy('devices.last_seen_at', 'desc')
@@ -189,6 +208,8 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
       refused.set(row.device_id as string, entry);
     }
     const num = (value: number | null) => (value === null ? null : Number(value));
+    const now = auth.now();
+    const school = await schoolInfo(db, admin.schoolId);
     const list: DeviceList = {
       v: PROTOCOL_VERSION,
       type: 'devices',
@@ -204,6 +225,11 @@ export function deviceRoutes(app: FastifyInstance, auth: Auth, announcer: Announ
         oldestWaitingAt: num(r.oldest_waiting_at),
         revokedAt: num(r.revoked_at),
         refused: refused.get(r.id) ?? { count: 0, recent: [] },
+        link: r.link_score === null ? null : { score: Number(r.link_score), label: r.link_label as LinkLabel },
+        storageFree: num(r.storage_free),
+        failures: failuresOf(r.recent_failures),
+        signedIn: r.kind === 'staff' ? r.staff_name : null,
+        silent: r.kind === 'kiosk' && r.revoked_at === null && isSilentKiosk(Number(r.last_seen_at), now, school),
       })),
       kiosks,
     };

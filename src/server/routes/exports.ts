@@ -23,7 +23,8 @@ const MAX_EXPORT_DAYS = 3_660;
 /** A report is read on a page: a school year and a little more. */
 const MAX_REPORT_DAYS = 400;
 
-function rangeOf(query: unknown, maxDays: number): { from: string; to: string } {
+/** `?from=&to=`: two calendar dates, the second not before the first, at most `maxDays` apart. */
+export function rangeOf(query: unknown, maxDays: number): { from: string; to: string } {
   expectRecord(query, '$query', ['from', 'to'], [], 'invalid-query');
   expectString(query.from, '$query.from', { max: 10, pattern: DATE }, 'invalid-query');
   expectString(query.to, '$query.to', { max: 10, pattern: DATE }, 'invalid-query');

@@ -8,12 +8,12 @@ import { DoorlineError } from '../../shared/error-codes.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import { APP_VERSION_PATTERN, assertMarkInput, assertSyncRequest } from '../../shared/protocol-guards.ts';
 import { PROTOCOL_VERSION, type MarkAnswer } from '../../shared/protocol.ts';
-import { APP_VERSION_HEADER, CURSOR_HEADER, DEVICE_CLOCK_HEADER, QUEUE_HEADER } from '../../shared/sync-headers.ts';
+import { APP_VERSION_HEADER, CURSOR_HEADER, DEVICE_CLOCK_HEADER, HEALTH_HEADER, QUEUE_HEADER } from '../../shared/sync-headers.ts';
 import { changePage } from '../change-feed.ts';
 import { sendJson } from '../compressed-json.ts';
 import { findSchool } from '../school-queries.ts';
 import type { Auth, Principal } from '../auth/principal.ts';
-import { ingestBatch, ingestDirectMark, type DeviceReport, type Sender, type SyncBatch } from '../ingest.ts';
+import { ingestBatch, ingestDirectMark, type DeviceHealth, type DeviceReport, type Sender, type SyncBatch } from '../ingest.ts';
 import { BatchBody, bodyOf } from '../request-body.ts';
 import { writtenBy, type Announcer } from '../events/announce.ts';
 import type { Metrics } from '../metrics.ts';
@@ -45,6 +45,45 @@ export function deviceReport(request: FastifyRequest): DeviceReport {
   return report;
 }
 
+const FAILURE = '[a-z][a-z0-9-]{0,39}@\\d{13}';
+const HEALTH_PATTERN = new RegExp(`^(\\d{1,3});(good|fair|poor|offline);(\\d{0,16});((?:${FAILURE})(?:,${FAILURE}){0,2})?$`);
+
+/** A batch's health report (sync-headers.ts HEALTH_HEADER); absent from an older worker. */
+function deviceHealth(request: FastifyRequest): DeviceHealth | undefined {
+  const header = request.headers[HEALTH_HEADER];
+  if (header === undefined) return undefined;
+  const match = typeof header === 'string' ? HEALTH_PATTERN.exec(header) : null;
+  if (!match || Number(match[1]) > 100)
+    throw new DoorlineError('invalid-header', {
+      header: HEALTH_HEADER,
+      expected: '<score 0-100>;<good|fair|poor|offline>;<bytes left or empty>;<up to 3 code@epoch ms, by commas>',
+    });
+  return {
+    linkScore: Number(match[1]),
+    linkLabel: match[2] as DeviceHealth['linkLabel'],
+    storageFree: match[3] === '' ? null : Number(match[3]),
+    failures: match[4] === undefined ? [] : match[4].split(','),
+  };
+}
+
+/**
+ * A batch's report. A worker that sends its health counts only what stays once the batch is through; an older
+ * one (no health header) counted the batch's ops too, which the server has now, so they are taken off.
+ */
+function batchReport(request: FastifyRequest, batch: SyncBatch): DeviceReport {
+  const report = deviceReport(request);
+  const health = deviceHealth(request);
+  if (health) return { ...report, health };
+  if (report.queueDepth === undefined) return report;
+  return { ...report, queueDepth: Math.max(0, report.queueDepth - batch.ops.length) };
+}
+
+/** The body's length as it came over the wire (compressed, if it was). */
+function bodyBytes(request: FastifyRequest): number {
+  const length = Number(request.headers['content-length']);
+  return Number.isSafeInteger(length) && length > 0 ? length : 0;
+}
+
 /**
  * Ours minus the device's clock as it sent (the upload's own time is not
  * taken off: on the slowest link that is seconds, and lateness is judged in minutes).
@@ -67,12 +106,13 @@ export function syncRoutes(app: FastifyInstance, auth: Auth, announcer: Announce
       assertSyncRequest(body);
       batch = body;
     }
-    const report = deviceReport(request);
+    const report = batchReport(request, batch);
     const now = auth.now();
     const cursor = request.headers[CURSOR_HEADER];
     if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d{1,15}$/.test(cursor)))
       throw new DoorlineError('invalid-header', { header: CURSOR_HEADER, expected: 'a change-feed cursor' });
-    const answer = await ingestBatch(auth.db, senderOf(principal, batch.deviceId), batch, report, now, clockOffset(request, now));
+    const sender = senderOf(principal, batch.deviceId);
+    const answer = await ingestBatch(auth.db, sender, batch, report, now, clockOffset(request, now), bodyBytes(request));
     logDevice(request, batch.deviceId);
     metrics.countReceipts(answer.receipts);
     metrics.deviceReported(batch.deviceId, report.queueDepth);
