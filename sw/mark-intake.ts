@@ -6,13 +6,14 @@
  * Each mark is stamped with the base it was made against (today's record as
  * this device knows it), the device's clock offset and its logical clock.
  */
-import { DAY_SESSION } from '../src/shared/attendance-model.ts';
+import { DAY_SESSION, isRollCallKind, withoutStudent } from '../src/shared/attendance-model.ts';
 import { DoorlineError, errorBody } from '../src/shared/error-codes.ts';
 import { assertMarkInput } from '../src/shared/protocol-guards.ts';
 import { PROTOCOL_VERSION, type MarkAnswer } from '../src/shared/protocol.ts';
 import { isLateFor, localMoment } from '../src/shared/school-time.ts';
 import { DayBook } from './day-book.ts';
 import type { KioskCache } from './kiosk-cache.ts';
+import type { RollCallBook } from './roll-call-book.ts';
 import { saveMark } from './save-mark.ts';
 import type { WorkerStores } from './worker-stores.ts';
 
@@ -27,6 +28,7 @@ export async function takeMark(
   stores: WorkerStores,
   kiosk: KioskCache,
   book: DayBook,
+  rollCalls: RollCallBook,
 ): Promise<{ response: Response; added: boolean }> {
   let input: unknown;
   try {
@@ -47,7 +49,7 @@ export async function takeMark(
     kiosk.rosterSize(),
   ]);
   // An ID not on the roster this device holds is answered here and never queued: it is not a check-in waiting to be sent.
-  if (!student && rosterSize > 0)
+  if (!student && rosterSize > 0 && !withoutStudent(input.kind))
     return { response: errorResponse(new DoorlineError('unknown-student', { studentId: input.studentId })), added: false };
   const offset = typeof measured === 'number' ? measured : undefined;
   const corrected = input.at + (offset ?? 0);
@@ -75,11 +77,16 @@ export async function takeMark(
     };
     return { response: new Response(JSON.stringify(answer), { status: 200, headers: JSON_HEADERS }), added: false };
   }
+  const rollCall = isRollCallKind(input.kind);
   const { op, added } = await saveMark(
     stores,
     input,
-    { offset, base: known?.version ?? 0 },
-    student ? (saved) => book.applyOwn(saved, corrected, school) : undefined,
+    { offset, base: rollCall ? 0 : (known?.version ?? 0) },
+    rollCall
+      ? (saved) => rollCalls.applyOwn(saved, corrected, DayBook.today(corrected, school))
+      : student
+        ? (saved) => book.applyOwn(saved, corrected, school)
+        : undefined,
   );
   const answer: MarkAnswer = {
     v: PROTOCOL_VERSION,

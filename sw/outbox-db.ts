@@ -71,7 +71,9 @@ export type MetaKey =
   | 'clock-offset'
   | 'session'
   /** The school day (YYYY-MM-DD) of the last complete pull of the change feed: the device's copy of that day is loaded. */
-  | 'loaded-day';
+  | 'loaded-day'
+  /** Today's emergency roll call as this device knows it (sw/roll-call-book.ts). */
+  | 'roll-call';
 
 export type OutboxDb = Dexie & {
   outbox: EntityTable<OutboxOp, 'seq'>;

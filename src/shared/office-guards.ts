@@ -2,6 +2,7 @@
 import { ATTENDANCE_STATUSES } from './attendance-model.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectString, fail } from './guard.ts';
 import type { RollView } from './office-protocol.ts';
+import type { RollCallDay } from './roll-call.ts';
 import type { ChangePage } from './protocol.ts';
 import { expectReadableVersion, LATEST_TIME } from './protocol-guards.ts';
 
@@ -10,7 +11,7 @@ const nullableTime = (value: unknown, path: string) => {
   if (value !== null) expectInteger(value, path, TIME, 'bad-response');
 };
 
-const CHANGE_KINDS = ['record', 'roster', 'settings', 'conflict-opened', 'conflict-resolved'] as const;
+const CHANGE_KINDS = ['record', 'roster', 'settings', 'conflict-opened', 'conflict-resolved', 'roll-call', 'roll-call-found'] as const;
 const knownKind = (change: unknown): boolean =>
   typeof change === 'object' &&
   change !== null &&
@@ -41,6 +42,21 @@ export function assertChangePage(value: unknown): asserts value is ChangePage {
       expectInteger(change.version, `${path}.version`, { min: 0, max: Number.MAX_SAFE_INTEGER }, 'bad-response');
       return;
     }
+    if (change.kind === 'roll-call') {
+      expectFields(change, path, ['id', 'date', 'startedAt', 'endedAt']);
+      expectString(change.id, `${path}.id`, { max: 64 }, 'bad-response');
+      expectString(change.date, `${path}.date`, { max: 10 }, 'bad-response');
+      expectInteger(change.startedAt, `${path}.startedAt`, TIME, 'bad-response');
+      nullableTime(change.endedAt, `${path}.endedAt`);
+      return;
+    }
+    if (change.kind === 'roll-call-found') {
+      expectFields(change, path, ['rollCallId', 'studentId', 'at']);
+      expectString(change.rollCallId, `${path}.rollCallId`, { max: 64 }, 'bad-response');
+      expectString(change.studentId, `${path}.studentId`, { max: 64 }, 'bad-response');
+      expectInteger(change.at, `${path}.at`, TIME, 'bad-response');
+      return;
+    }
     expectString(change.studentId, `${path}.studentId`, { max: 64 }, 'bad-response');
     expectString(change.date, `${path}.date`, { max: 10 }, 'bad-response');
     expectString(change.session, `${path}.session`, { max: 32 }, 'bad-response');
@@ -63,4 +79,19 @@ export function assertRollView(value: unknown): asserts value is RollView {
   expectArray(value.rows, '$.rows', 'bad-response');
   expectArray(value.groups, '$.groups', 'bad-response');
   expectArray(value.sessions, '$.sessions', 'bad-response');
+}
+
+export function assertRollCallDay(value: unknown): asserts value is RollCallDay {
+  expectFields(value, '$', ['v', 'type', 'date', 'rollCall', 'students', 'onSite', 'source']);
+  expectReadableVersion(value, '$');
+  expectOneOf(value.type, '$.type', ['roll-call-day'], 'bad-response');
+  expectArray(value.students, '$.students', 'bad-response');
+  value.students.forEach((s, i) => expectFields(s, `$.students[${i}]`, ['studentId', 'name', 'homeroom']));
+  expectArray(value.onSite, '$.onSite', 'bad-response');
+  if (value.rollCall !== null) {
+    expectFields(value.rollCall, '$.rollCall', ['id', 'date', 'startedAt', 'endedAt', 'found']);
+    expectInteger(value.rollCall.startedAt, '$.rollCall.startedAt', TIME, 'bad-response');
+    nullableTime(value.rollCall.endedAt, '$.rollCall.endedAt');
+    expectFields(value.rollCall.found, '$.rollCall.found', []);
+  }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KioskCache } from '../../sw/kiosk-cache.ts';
 import { DayBook } from '../../sw/day-book.ts';
 import { takeMark } from '../../sw/mark-intake.ts';
+import { RollCallBook } from '../../sw/roll-call-book.ts';
 import { workerStores } from '../../sw/worker-stores.ts';
 import { useWorkerDb } from '../support/worker-db.ts';
 
@@ -14,7 +15,13 @@ function intake(roster: Array<{ studentId: string; name: string; homeroom: strin
   const post = async (studentId: string) => {
     await stores.roster.replace(roster);
     const body = { v: 1, opId: `01JD${studentId.padStart(22, '0')}`, kind: 'check-in', kioskId: 'kiosk-0001', studentId, at: Date.now() };
-    return takeMark(new Request('https://doorline.test/api/marks', { method: 'POST', body: JSON.stringify(body) }), stores, kiosk, book);
+    return takeMark(
+      new Request('https://doorline.test/api/marks', { method: 'POST', body: JSON.stringify(body) }),
+      stores,
+      kiosk,
+      book,
+      new RollCallBook(stores),
+    );
   };
   return { post, stores };
 }
