@@ -14,7 +14,6 @@ import type { ChangesPulled } from '../src/shared/worker-messages.ts';
 import { DayBook, type SchoolClock } from './day-book.ts';
 import { singleFlight } from './drain.ts';
 import type { KioskCache } from './kiosk-cache.ts';
-import type { RollCallBook } from './roll-call-book.ts';
 import type { DeviceMeta } from './device-meta.ts';
 
 /** A pull with nothing to push first happens at most this often. */
@@ -27,7 +26,6 @@ export interface ChangePullDelegate {
   meta: DeviceMeta;
   kiosk: KioskCache;
   book: DayBook;
-  rollCalls: Pick<RollCallBook, 'absorb'>;
   /** The device token (for a kiosk) and the device's report of itself, as on every request. */
   headers: () => Promise<Record<string, string>>;
   publish: (message: ChangesPulled) => Promise<void>;
@@ -63,9 +61,7 @@ export class ChangePull {
     const config = await this.d.kiosk.config();
     if (!config) return;
     this.lastPullAt = (this.d.now ?? Date.now)();
-    const today = DayBook.today(page.serverTime, config.school);
-    const applied = await this.d.book.applyChanges(page.changes, today);
-    applied.records += await this.d.rollCalls.absorb(page.changes, today);
+    const applied = await this.d.book.applyChanges(page.changes, DayBook.today(page.serverTime, config.school));
     await this.followSettings(page.changes);
     await this.advance(page.cursor);
     await this.tell(applied);
@@ -148,7 +144,7 @@ export class ChangePull {
       await this.d.meta.set('clock-offset', Math.round(body.serverTime + (receivedAt - sentAt) / 2 - receivedAt));
       today = DayBook.today(body.serverTime, config.school);
       const applied = await this.d.book.applyChanges(body.changes, today);
-      totals.records += applied.records + (await this.d.rollCalls.absorb(body.changes, today));
+      totals.records += applied.records;
       totals.opened += applied.opened;
       totals.resolved += applied.resolved;
       const roster = [...body.changes].reverse().find((c) => c.kind === 'roster');

@@ -86,7 +86,6 @@ export class KioskCache {
       if (!otherSchool) return;
       await meta.set('change-cursor', '');
       await meta.set('loaded-day', '');
-      await meta.set('roll-call', null);
       await records.clear();
     });
     const known = await meta.get('roster-version');

@@ -13,7 +13,6 @@ import { PROTOCOL_VERSION, type MarkAnswer } from '../src/shared/protocol.ts';
 import { isLateFor, localMoment } from '../src/shared/school-time.ts';
 import { DayBook } from './day-book.ts';
 import type { KioskCache } from './kiosk-cache.ts';
-import type { RollCallBook } from './roll-call-book.ts';
 import { saveMark } from './save-mark.ts';
 import type { WorkerStores } from './worker-stores.ts';
 
@@ -28,7 +27,6 @@ export async function takeMark(
   stores: WorkerStores,
   kiosk: KioskCache,
   book: DayBook,
-  rollCalls: RollCallBook,
 ): Promise<{ response: Response; added: boolean }> {
   let input: unknown;
   try {
@@ -77,16 +75,13 @@ export async function takeMark(
     };
     return { response: new Response(JSON.stringify(answer), { status: 200, headers: JSON_HEADERS }), added: false };
   }
+  // A roll call's ops are kept by the page (src/ui/roll-call-memory.ts) and the server, not in this copy of today.
   const rollCall = isRollCallKind(input.kind);
   const { op, added } = await saveMark(
     stores,
     input,
     { offset, base: rollCall ? 0 : (known?.version ?? 0) },
-    rollCall
-      ? (saved) => rollCalls.applyOwn(saved, corrected, DayBook.today(corrected, school))
-      : student
-        ? (saved) => book.applyOwn(saved, corrected, school)
-        : undefined,
+    student && !rollCall ? (saved) => book.applyOwn(saved, corrected, school) : undefined,
   );
   const answer: MarkAnswer = {
     v: PROTOCOL_VERSION,

@@ -71,9 +71,7 @@ export type MetaKey =
   | 'clock-offset'
   | 'session'
   /** The school day (YYYY-MM-DD) of the last complete pull of the change feed: the device's copy of that day is loaded. */
-  | 'loaded-day'
-  /** Today's emergency roll call as this device knows it (sw/roll-call-book.ts). */
-  | 'roll-call';
+  | 'loaded-day';
 
 export type OutboxDb = Dexie & {
   outbox: EntityTable<OutboxOp, 'seq'>;

@@ -7,11 +7,13 @@
  */
 import { DAY_SESSION } from '../src/shared/attendance-model.ts';
 import { DoorlineError, errorBody } from '../src/shared/error-codes.ts';
+import { PROTOCOL_VERSION } from '../src/shared/protocol.ts';
+import { isOnSite, type RollCallDay } from '../src/shared/roll-call.ts';
 import { sessionsOf } from '../src/shared/sessions.ts';
 import type { ChangePull } from './change-pull.ts';
 import { DayBook } from './day-book.ts';
 import type { KioskCache } from './kiosk-cache.ts';
-import type { RollCallBook } from './roll-call-book.ts';
+import type { WorkerStores } from './worker-stores.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
@@ -43,10 +45,32 @@ export async function serveRoll(url: URL, d: RollServerDelegate): Promise<Respon
   return new Response(JSON.stringify(view), { headers: JSON_HEADERS });
 }
 
-/** `GET /api/roll-call` answered from this device's copy of today (sw/roll-call-book.ts), on the same terms as the roll. */
-export async function serveRollCall(url: URL, d: RollServerDelegate & { rollCalls: Pick<RollCallBook, 'day'> }): Promise<Response> {
+/**
+ * `GET /api/roll-call`: the server's answer (the roll call with every
+ * device's ticks) while it can be reached; without it, this device's copy of
+ * today: the roster and who is on site, with no roll call, since the page
+ * keeps its own (src/ui/roll-call-memory.ts). Not loaded and offline: a
+ * network error, as the page would have met without a worker.
+ */
+export async function serveRollCall(
+  url: URL,
+  d: RollServerDelegate & { stores: Pick<WorkerStores, 'roster' | 'records'> },
+): Promise<Response> {
+  const answer = await d.fetchImpl(url.pathname).catch(() => null);
+  if (answer) return answer;
   const now = (d.now ?? Date.now)();
   const config = await loadedSchool(d, now);
-  if (!config) return d.fetchImpl(url.pathname + url.search);
-  return new Response(JSON.stringify(await d.rollCalls.day(DayBook.today(now, config.school))), { headers: JSON_HEADERS });
+  if (!config) return Response.error();
+  const date = DayBook.today(now, config.school);
+  const [students, records] = await Promise.all([d.stores.roster.all(), d.stores.records.ofDay(date, DAY_SESSION)]);
+  const day: RollCallDay = {
+    v: PROTOCOL_VERSION,
+    type: 'roll-call-day',
+    date,
+    rollCall: null,
+    students,
+    onSite: records.filter(isOnSite).map((r) => r.studentId),
+    source: 'device',
+  };
+  return new Response(JSON.stringify(day), { headers: JSON_HEADERS });
 }

@@ -14,7 +14,6 @@ import { takeMark } from './mark-intake.ts';
 import { openOutboxDb } from './outbox-db.ts';
 import { precacheByRole } from './precache.ts';
 import { exportQueue } from './queue-export.ts';
-import { RollCallBook } from './roll-call-book.ts';
 import { serveRoll, serveRollCall } from './roll-server.ts';
 import { broadcast, broadcastChanges } from './status-broadcast.ts';
 import { gzip } from './sync-client.ts';
@@ -51,13 +50,11 @@ const stores = workerStores(openOutboxDb());
 const credentials = new DeviceCredentials(stores.meta);
 const kiosk = new KioskCache(stores, credentials);
 const book = new DayBook(stores);
-const rollCalls = new RollCallBook(stores);
 const headers = (): Promise<Record<string, string>> => deviceHeaders({ credentials, outbox: stores.outbox, feed });
 const feed: ChangePull = new ChangePull({
   meta: stores.meta,
   kiosk,
   book,
-  rollCalls,
   headers,
   publish: (message) => broadcastChanges(self.clients, message),
 });
@@ -105,7 +102,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== self.location.origin) return;
   if (event.request.method === 'POST' && url.pathname === '/api/marks') {
-    const taken = takeMark(event.request, stores, kiosk, book, rollCalls);
+    const taken = takeMark(event.request, stores, kiosk, book);
     event.respondWith(taken.then((t) => t.response));
     event.waitUntil(
       taken.then(async ({ added }) => {
@@ -132,9 +129,14 @@ self.addEventListener('fetch', (event) => {
     );
   } else if (event.request.method === 'GET' && url.pathname === '/api/queue-export') {
     event.respondWith(exportQueue(stores, kiosk));
-  } else if (event.request.method === 'GET' && (url.pathname === '/api/roll' || url.pathname === '/api/roll-call')) {
-    const d = { kiosk, book, feed, rollCalls, fetchImpl: (path: string) => fetch(path, { credentials: 'same-origin', cache: 'no-store' }) };
-    event.respondWith(url.pathname === '/api/roll' ? serveRoll(url, d) : serveRollCall(url, d));
+  } else if (event.request.method === 'GET' && url.pathname === '/api/roll') {
+    event.respondWith(
+      serveRoll(url, { kiosk, book, feed, fetchImpl: (path) => fetch(path, { credentials: 'same-origin', cache: 'no-store' }) }),
+    );
+  } else if (event.request.method === 'GET' && url.pathname === '/api/roll-call') {
+    // A link that answers nothing in 6 s is as good as none in an emergency: the device's copy instead.
+    const fetchImpl = (path: string) => fetch(path, { credentials: 'same-origin', cache: 'no-store', signal: AbortSignal.timeout(6000) });
+    event.respondWith(serveRollCall(url, { kiosk, book, feed, stores, fetchImpl }));
   }
 });
 

@@ -49,7 +49,6 @@ export async function changePage(
       .where('attendance.school_id', '=', school.id)
       .where('attendance.date', '=', today)
       .execute();
-    const rollCall = await todaysRollCallChanges(db, school.id, today);
     const changes: Change[] = [
       { kind: 'roster', version: String(school.roster_version) },
       { kind: 'settings', version: Number(school.settings_version) } as const,
@@ -63,7 +62,6 @@ export async function changePage(
         checkOutAt: r.check_out_at === null ? null : Number(r.check_out_at),
         version: Number(r.version),
       })),
-      ...rollCall,
     ];
     return { v: PROTOCOL_VERSION, type: 'changes', cursor: String(last), more: false, serverTime: now, changes };
   }
@@ -210,32 +208,4 @@ export async function serverRoll(
     })),
     source: 'server',
   };
-}
-
-/** Today's latest emergency roll call and its ticks, as changes: what a device starting the feed from now must know. */
-async function todaysRollCallChanges(db: Kysely<Database>, schoolId: string, date: string): Promise<Change[]> {
-  const latest = await db
-    .selectFrom('roll_calls')
-    .select(['id', 'date', 'started_at', 'ended_at'])
-    .where('school_id', '=', schoolId)
-    .where('date', '=', date)
-    .orderBy('started_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!latest) return [];
-  const ticks = await db
-    .selectFrom('roll_call_ticks')
-    .select(['student_number', 'found_at'])
-    .where('roll_call_id', '=', latest.id)
-    .execute();
-  return [
-    {
-      kind: 'roll-call',
-      id: latest.id,
-      date: latest.date,
-      startedAt: Number(latest.started_at),
-      endedAt: latest.ended_at === null ? null : Number(latest.ended_at),
-    },
-    ...ticks.map((t): Change => ({ kind: 'roll-call-found', rollCallId: latest.id, studentId: t.student_number, at: Number(t.found_at) })),
-  ];
 }

@@ -169,7 +169,6 @@ async function applyOps(
     settled.push({ receipt: outcome, student });
   }
   await book.flush();
-  await rollCalls.flush();
   await insertInSlices(trx, 'ops', newRows, OPS_COLUMNS);
   return settled;
 }

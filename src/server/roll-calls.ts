@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { DAY_SESSION, type RollCallOpKind } from '../shared/attendance-model.ts';
-import type { Change, Op, Outcome } from '../shared/protocol.ts';
+import type { Op, Outcome } from '../shared/protocol.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import {
   isOnSite,
@@ -22,7 +22,6 @@ import {
 } from '../shared/roll-call.ts';
 import { localMoment } from '../shared/school-time.ts';
 import { logAdminAction } from './admin-log.ts';
-import { changeNumbers } from './change-feed.ts';
 import type { Database, School } from './db/schema.ts';
 import type { OpActor } from './record-book.ts';
 
@@ -40,8 +39,6 @@ const headOf = (row: { id: string; date: string; started_at: number; ended_at: n
   startedBy: row.started_by,
 });
 
-const change = (r: RollCallHead): Change => ({ kind: 'roll-call', id: r.id, date: r.date, startedAt: r.startedAt, endedAt: r.endedAt });
-
 async function rollCallsOf(db: Kysely<Database>, schoolId: string, date: string): Promise<Stored[]> {
   const rows = await db
     .selectFrom('roll_calls')
@@ -55,7 +52,6 @@ async function rollCallsOf(db: Kysely<Database>, schoolId: string, date: string)
 
 export class RollCallBook {
   private readonly byDate = new Map<string, Stored[]>();
-  private readonly changes: Change[] = [];
 
   constructor(
     private readonly trx: Trx,
@@ -71,26 +67,6 @@ export class RollCallBook {
     if (op.kind === 'roll-call-start') return this.start(calls, at, date, actor);
     if (op.kind === 'roll-call-found') return this.found(calls, op.studentId, at, actor);
     return this.end(calls, at, actor);
-  }
-
-  /** Writes the feed entries for what changed, after the record book's (one counter, in commit order). */
-  async flush(): Promise<void> {
-    const numbers = await changeNumbers(this.trx, this.school.id, this.changes.length);
-    if (this.changes.length === 0) return;
-    await this.trx
-      .insertInto('changes')
-      .values(
-        this.changes.map((c, i) => ({
-          school_id: this.school.id,
-          school_seq: numbers[i] ?? 0,
-          at: this.now,
-          payload: JSON.stringify(c),
-          // Every device, the one that made it too, hears it: that is how a roll call started offline learns its id.
-          origin_device: null,
-          echo: 0,
-        })),
-      )
-      .execute();
   }
 
   private async calls(date: string): Promise<Stored[]> {
@@ -110,7 +86,6 @@ export class RollCallBook {
         joined.startedAt = at;
         await this.trx.updateTable('roll_calls').set({ started_at: at }).where('id', '=', joined.id).execute();
       }
-      this.changes.push(change(joined));
       return { status: 'merged', rule: 'roll-call-joined' };
     }
     const created: Stored = { id: randomUUID(), date, startedAt: at, endedAt: null, startedBy: actor.name };
@@ -119,7 +94,6 @@ export class RollCallBook {
       .values({ id: created.id, school_id: this.school.id, date, started_at: at, started_by: actor.name, ended_at: null, ended_by: null })
       .execute();
     calls.push(created);
-    this.changes.push(change(created));
     return { status: 'applied' };
   }
 
@@ -146,7 +120,6 @@ export class RollCallBook {
         .insertInto('roll_call_ticks')
         .values({ roll_call_id: target.id, school_id: this.school.id, student_number: studentNumber, found_at: at, found_by: actor.name })
         .execute();
-    this.changes.push({ kind: 'roll-call-found', rollCallId: target.id, studentId: studentNumber, at });
     return known ? { status: 'merged', rule: 'roll-call-earlier-tick' } : { status: 'applied' };
   }
 
@@ -177,7 +150,6 @@ export class RollCallBook {
       },
       this.now,
     );
-    this.changes.push(change(open));
     return { status: 'applied' };
   }
 }

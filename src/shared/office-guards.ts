@@ -11,7 +11,7 @@ const nullableTime = (value: unknown, path: string) => {
   if (value !== null) expectInteger(value, path, TIME, 'bad-response');
 };
 
-const CHANGE_KINDS = ['record', 'roster', 'settings', 'conflict-opened', 'conflict-resolved', 'roll-call', 'roll-call-found'] as const;
+const CHANGE_KINDS = ['record', 'roster', 'settings', 'conflict-opened', 'conflict-resolved'] as const;
 const knownKind = (change: unknown): boolean =>
   typeof change === 'object' &&
   change !== null &&
@@ -40,21 +40,6 @@ export function assertChangePage(value: unknown): asserts value is ChangePage {
     }
     if (change.kind === 'settings') {
       expectInteger(change.version, `${path}.version`, { min: 0, max: Number.MAX_SAFE_INTEGER }, 'bad-response');
-      return;
-    }
-    if (change.kind === 'roll-call') {
-      expectFields(change, path, ['id', 'date', 'startedAt', 'endedAt']);
-      expectString(change.id, `${path}.id`, { max: 64 }, 'bad-response');
-      expectString(change.date, `${path}.date`, { max: 10 }, 'bad-response');
-      expectInteger(change.startedAt, `${path}.startedAt`, TIME, 'bad-response');
-      nullableTime(change.endedAt, `${path}.endedAt`);
-      return;
-    }
-    if (change.kind === 'roll-call-found') {
-      expectFields(change, path, ['rollCallId', 'studentId', 'at']);
-      expectString(change.rollCallId, `${path}.rollCallId`, { max: 64 }, 'bad-response');
-      expectString(change.studentId, `${path}.studentId`, { max: 64 }, 'bad-response');
-      expectInteger(change.at, `${path}.at`, TIME, 'bad-response');
       return;
     }
     expectString(change.studentId, `${path}.studentId`, { max: 64 }, 'bad-response');

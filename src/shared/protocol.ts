@@ -224,11 +224,7 @@ export type Change =
   /** The school's settings changed: devices read their configuration again. */
   | { kind: 'settings'; version: number }
   | { kind: 'conflict-opened'; conflictId: string; studentId: string; date: string; session: string }
-  | { kind: 'conflict-resolved'; conflictId: string; studentId: string; date: string; session: string }
-  /** An emergency roll call started, was joined (an earlier start) or ended (src/shared/roll-call.ts). */
-  | { kind: 'roll-call'; id: string; date: string; startedAt: number; endedAt: number | null }
-  /** A student found at the muster point during roll call `rollCallId`; the earliest tick of each student stands. */
-  | { kind: 'roll-call-found'; rollCallId: string; studentId: string; at: number };
+  | { kind: 'conflict-resolved'; conflictId: string; studentId: string; date: string; session: string };
 
 /**
  * `GET /api/changes?cursor=`: the school's changes after `cursor`, oldest

@@ -157,25 +157,39 @@ export function rollCallForTick<T extends Pick<RollCallHead, 'startedAt' | 'ende
 }
 
 /**
- * A device's roll call after the server's word on one of the same day: the
- * same roll call (by id, or the one this device started offline if the
- * server joins the two, as startJoins says) takes the server's id and times
- * and keeps every tick of both; a later one replaces it; an earlier one
- * leaves it as it is.
+ * A device's roll call after the server's word on today's: the same roll
+ * call (by id, or the one this device started offline if the server joins
+ * the two, as startJoins says) takes the server's id and times and keeps
+ * every tick of both; a later one replaces it; an earlier one leaves it be.
  */
-export function absorbRollCall(local: RollCallState | null, incoming: RollCallHead): RollCallState {
-  const fromServer: RollCallState = { ...incoming, found: {} };
-  if (!local || local.date !== incoming.date) return fromServer;
-  if (local.id === incoming.id || (local.id === null && startJoins(incoming, local.startedAt)))
+export function absorbRollCall(local: RollCallState | null, server: RollCallState & { id: string }): RollCallState {
+  if (!local || local.date !== server.date) return server;
+  if (local.id === server.id || (local.id === null && startJoins(server, local.startedAt)))
     return {
-      id: incoming.id,
-      date: incoming.date,
-      startedAt: incoming.startedAt,
+      ...server,
       // Ended here and not yet there: the end on its way ends it there too.
-      endedAt: incoming.endedAt ?? local.endedAt,
-      found: { ...local.found },
+      endedAt: server.endedAt ?? local.endedAt,
+      found: Object.entries(local.found).reduce((found, [id, at]) => withFound(found, id, at), server.found),
     };
-  return incoming.startedAt > local.startedAt ? fromServer : local;
+  return server.startedAt > local.startedAt ? server : local;
+}
+
+/**
+ * A roll-call op this device just made, on what it holds: a start opens a
+ * roll call unless one runs (the server joins them too); a tick or an end
+ * without one changes nothing.
+ */
+export function applyOwn(
+  local: RollCallState | null,
+  op: { kind: 'roll-call-start' | 'roll-call-found' | 'roll-call-end'; studentId: string; at: number },
+  date: string,
+): RollCallState | null {
+  const current = local?.date === date ? local : null;
+  if (op.kind === 'roll-call-start')
+    return current && current.endedAt === null ? current : { id: null, date, startedAt: op.at, endedAt: null, found: {} };
+  if (!current) return null;
+  if (op.kind === 'roll-call-found') return { ...current, found: withFound(current.found, op.studentId, op.at) };
+  return { ...current, endedAt: current.endedAt ?? op.at };
 }
 
 /** Who was still missing when a roll call ended, and how long it ran. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   absorbRollCall,
+  applyOwn,
   elapsedText,
   isOnSite,
   matchesSearch,
@@ -10,7 +11,6 @@ import {
   rollCallRows,
   rollCallToJoin,
   withFound,
-  type RollCallHead,
   type RollCallState,
 } from '../../src/shared/roll-call.ts';
 
@@ -106,45 +106,60 @@ describe('which roll call a start joins', () => {
 });
 
 describe("a device's roll call and the server's word on it", () => {
-  const head = (over: Partial<RollCallHead> = {}): RollCallHead => ({
-    id: 'rc-1',
+  const server = (over: Partial<Omit<RollCallState, 'id'>> = {}): RollCallState & { id: string } => ({
     date: '2026-11-24',
     startedAt: at(0),
     endedAt: null,
+    found: { b: at(1) },
     ...over,
+    id: 'rc-1',
   });
   const local = (over: Partial<RollCallState> = {}): RollCallState => ({
     id: null,
     date: '2026-11-24',
     startedAt: at(1),
     endedAt: null,
-    found: { a: at(2) },
+    found: { a: at(2), b: at(3) },
     ...over,
   });
 
-  it('adopts the id of the roll call the server joined its offline start to, and keeps its own ticks', () => {
-    expect(absorbRollCall(local(), head())).toEqual({
+  it('adopts the id of the roll call the server joined its offline start to, and keeps the union of the ticks', () => {
+    expect(absorbRollCall(local(), server())).toEqual({
       id: 'rc-1',
       date: '2026-11-24',
       startedAt: at(0),
       endedAt: null,
-      found: { a: at(2) },
+      found: { a: at(2), b: at(1) },
     });
   });
 
   it('keeps an end made here that the server has not heard yet', () => {
-    expect(absorbRollCall(local({ id: 'rc-1', endedAt: at(9) }), head()).endedAt).toBe(at(9));
+    expect(absorbRollCall(local({ id: 'rc-1', endedAt: at(9) }), server()).endedAt).toBe(at(9));
   });
 
   it('takes a later roll call in place of one that ended earlier, and ignores an older one', () => {
     const ended = local({ id: 'rc-0', startedAt: at(-60), endedAt: at(-50) });
-    expect(absorbRollCall(ended, head())).toEqual({ ...head(), found: {} });
+    expect(absorbRollCall(ended, server())).toEqual(server());
     const mine = local({ startedAt: at(30) });
-    expect(absorbRollCall(mine, head({ endedAt: at(10) }))).toBe(mine);
+    expect(absorbRollCall(mine, server({ endedAt: at(10) }))).toBe(mine);
   });
 
-  it('takes the server roll call of another day as a fresh one', () => {
-    expect(absorbRollCall(local({ date: '2026-11-23' }), head())).toEqual({ ...head(), found: {} });
+  it("takes the server's roll call in place of one of another day", () => {
+    expect(absorbRollCall(local({ date: '2026-11-23' }), server())).toEqual(server());
+  });
+
+  it('starts, ticks and ends on the device, a start while one runs joining it', () => {
+    const date = '2026-11-24';
+    const started = applyOwn(null, { kind: 'roll-call-start', studentId: '', at: at(0) }, date);
+    expect(started).toEqual({ id: null, date, startedAt: at(0), endedAt: null, found: {} });
+    const ticked = applyOwn(started, { kind: 'roll-call-found', studentId: 'a', at: at(1) }, date);
+    expect(applyOwn(ticked, { kind: 'roll-call-start', studentId: '', at: at(2) }, date)).toBe(ticked);
+    const ended = applyOwn(ticked, { kind: 'roll-call-end', studentId: '', at: at(5) }, date);
+    expect(ended).toEqual({ id: null, date, startedAt: at(0), endedAt: at(5), found: { a: at(1) } });
+    // After the end a start is a new roll call; a tick with none (or yesterday's) changes nothing.
+    expect(applyOwn(ended, { kind: 'roll-call-start', studentId: '', at: at(9) }, date)).toMatchObject({ startedAt: at(9), found: {} });
+    expect(applyOwn(null, { kind: 'roll-call-found', studentId: 'a', at: at(1) }, date)).toBeNull();
+    expect(applyOwn(ticked, { kind: 'roll-call-found', studentId: 'b', at: at(1) }, '2026-11-25')).toBeNull();
   });
 });
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Change, KioskConfig, SchoolInfo } from '../../src/shared/protocol.ts';
 import { ChangePull } from '../../sw/change-pull.ts';
 import { DayBook } from '../../sw/day-book.ts';
-import { RollCallBook } from '../../sw/roll-call-book.ts';
 import type { KioskCache } from '../../sw/kiosk-cache.ts';
 import { workerStores } from '../../sw/worker-stores.ts';
 import { useWorkerDb } from '../support/worker-db.ts';
@@ -30,7 +29,6 @@ function device(school: SchoolInfo, changes: Change[], offline = false) {
     meta: stores.meta,
     kiosk,
     book: new DayBook(stores),
-    rollCalls: new RollCallBook(stores),
     headers: async () => ({}),
     publish: async () => undefined,
     now: () => NOW,
