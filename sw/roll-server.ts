@@ -47,7 +47,7 @@ export async function serveRoll(url: URL, d: RollServerDelegate): Promise<Respon
 
 /**
  * `GET /api/roll-call`: the server's answer (the roll call with every
- * device's ticks) while it can be reached; without it, this device's copy of
+ * device's ticks) while it can be reached and works; without it, this device's copy of
  * today: the roster and who is on site, with no roll call, since the page
  * keeps its own (src/ui/roll-call-memory.ts). Not loaded and offline: a
  * network error, as the page would have met without a worker.
@@ -57,7 +57,8 @@ export async function serveRollCall(
   d: RollServerDelegate & { stores: Pick<WorkerStores, 'roster' | 'records'> },
 ): Promise<Response> {
   const answer = await d.fetchImpl(url.pathname).catch(() => null);
-  if (answer) return answer;
+  // A server that failed (or a proxy answering for it) is no better than none.
+  if (answer && answer.status < 500) return answer;
   const now = (d.now ?? Date.now)();
   const config = await loadedSchool(d, now);
   if (!config) return Response.error();

@@ -76,7 +76,7 @@ describe('the emergency roll call served by the worker', () => {
     ...over,
   });
 
-  function rollCall(options: { online: boolean; loaded: boolean }) {
+  function rollCall(options: { online: boolean; loaded: boolean; status?: number }) {
     const d = {
       kiosk: { config: async () => ({ school: SCHOOL }) as unknown as KioskConfig, rosterSize: async () => ROSTER.length },
       book: { roll: async () => deviceView },
@@ -93,7 +93,7 @@ describe('the emergency roll call served by the worker', () => {
       } as unknown as Parameters<typeof serveRollCall>[1]['stores'],
       fetchImpl: async () => {
         if (!options.online) throw new TypeError('Failed to fetch');
-        return new Response(JSON.stringify({ source: 'server' }));
+        return new Response(JSON.stringify({ source: 'server' }), { status: options.status ?? 200 });
       },
       now: () => NOW,
     };
@@ -114,6 +114,11 @@ describe('the emergency roll call served by the worker', () => {
       onSite: ['100001', '100003'],
       source: 'device',
     });
+  });
+
+  it('answers from the device when the server fails, and passes on what the server refuses', async () => {
+    expect(await (await rollCall({ online: true, loaded: true, status: 502 })).json()).toMatchObject({ source: 'device' });
+    expect((await rollCall({ online: true, loaded: true, status: 401 })).status).toBe(401);
   });
 
   it('fails as the network did when offline and today is not loaded here', async () => {
