@@ -1,7 +1,8 @@
 /**
  * The emergency roll call: who should be on site, who has been found at the
  * muster point, and how roll calls made on several devices become one. The
- * same rules run in the worker (offline), on the server and on the page.
+ * same rules run on the server and on the page, which keeps its browser's
+ * copy (src/ui/roll-call-memory.ts); the worker only queues the ops.
  *
  * A roll call is a grow-only set of found ticks (student → earliest time),
  * so ticks made on several offline devices merge by union in any order.
@@ -28,7 +29,7 @@ export interface RollCallHead {
   endedAt: number | null;
 }
 
-/** A roll call as a device holds it: `id` null until the server has named the one it started offline. */
+/** A roll call with its ticks; on a device, `id` is null until the server has named the one it started offline. */
 export interface RollCallState {
   id: string | null;
   date: string;
