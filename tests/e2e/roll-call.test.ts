@@ -81,6 +81,7 @@ describe('the emergency roll call', () => {
     await teacher.page.getByRole('dialog').getByRole('button', { name: 'Start the roll call' }).click();
     await teacher.page.waitForURL(`${e2e.server.url}/roll-call`);
     await teacher.page.getByText(/Running since .* started on this device/).waitFor();
+    await teacher.page.getByRole('button', { name: 'Emergency roll call — running' }).waitFor();
     await counts(teacher.page, 0, 4);
 
     // The admin, offline too, starts it from the page's own button a moment later.
