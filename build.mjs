@@ -45,11 +45,11 @@ const COMPRESSIBLE = /\.(?:html|js|css|svg|webmanifest|wasm)$/;
 const PRECACHE_PARTS = [
   { name: 'shared', injectionPoint: 'self.__WB_MANIFEST', globPatterns: ['styles.*.css', 'manifest.webmanifest'] },
   { name: 'kiosk', injectionPoint: 'self.__KIOSK_MANIFEST', globPatterns: ['kiosk.html', 'ui/kiosk.*.js'] },
-  // Every staff device: the pages a teacher opens, and the style sheet every staff page loads.
+  // Every staff device: the pages a teacher opens (the emergency roll call too, so it opens offline), and the style sheet every staff page loads.
   {
     name: 'staff',
     injectionPoint: 'self.__STAFF_MANIFEST',
-    globPatterns: ['index.html', 'sign-in.html', 'roll.html', 'staff.*.css', 'ui/{sign-in,roll}.*.js'],
+    globPatterns: ['index.html', 'sign-in.html', 'roll.html', 'roll-call.html', 'staff.*.css', 'ui/{sign-in,roll,roll-call}.*.js'],
   },
   // The office's day, its students and its reports: only on a device that opens one of them.
   {
@@ -97,6 +97,7 @@ const builds = {
       'sign-in': 'src/ui/sign-in.ts',
       admin: 'src/ui/admin.ts',
       roll: 'src/ui/roll.ts',
+      'roll-call': 'src/ui/roll-call.ts',
       office: 'src/ui/office.ts',
       setup: 'src/ui/setup.ts',
       'school-settings': 'src/ui/school-settings.ts',

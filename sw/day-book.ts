@@ -4,7 +4,7 @@
  * the kiosk say "Already checked in at 07:58" and fills the roll, offline
  * too, and it gives every new op its base (the server version it saw).
  */
-import { DAY_SESSION, type AttendanceStatus } from '../src/shared/attendance-model.ts';
+import { DAY_SESSION, type AttendanceStatus, type RecordOpKind } from '../src/shared/attendance-model.ts';
 import { applyChange, asKept, changeOf, type Lateness } from '../src/shared/attendance-rules.ts';
 import type { RollRow, RollView } from '../src/shared/office-protocol.ts';
 import { PROTOCOL_VERSION, type Change } from '../src/shared/protocol.ts';
@@ -51,7 +51,9 @@ export class DayBook {
         version: 0,
       };
       // Notes are not kept in this copy: only the record's fields are.
-      const next = asKept(applyChange({ ...record, notes: [] }, changeOf(op, correctedAt, { id: op.opId, by: '' }), lateness));
+      // Roll-call ops go to the roll-call book (sw/mark-intake.ts): only a record's own kinds come here.
+      const change = changeOf(op as OutboxOp & { kind: RecordOpKind }, correctedAt, { id: op.opId, by: '' });
+      const next = asKept(applyChange({ ...record, notes: [] }, change, lateness));
       await records.put({ ...record, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt });
       // The roll shows where each roll mark stands; a door scan shows in the record itself, so it costs no row
       // (and no update when its receipt comes back: a backlog of check-ins settles at half the writes).

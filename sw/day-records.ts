@@ -19,6 +19,15 @@ export class DayRecords {
     return this.db.records.get([session, studentId]);
   }
 
+  /** The whole-day records of `date`. */
+  ofDay(date: string, session: string): Promise<DayRecord[]> {
+    return this.db.records
+      .where('date')
+      .equals(date)
+      .filter((r) => r.session === session)
+      .toArray();
+  }
+
   async put(record: DayRecord): Promise<void> {
     await this.db.records.put(record);
   }

@@ -9,7 +9,7 @@
  * a check-out never overtakes its check-in). Ops whose days are not known
  * (sw/record-days.ts) wait for every earlier op of their student and session.
  */
-import type { OpKind } from '../src/shared/attendance-model.ts';
+import { isRollCallKind, type OpKind } from '../src/shared/attendance-model.ts';
 import type { LaneName } from '../src/shared/worker-messages.ts';
 
 export const LANES: readonly LaneName[] = ['roll', 'door', 'notes'];
@@ -22,12 +22,14 @@ export interface LanedOp {
 }
 
 export function laneOf(op: { kind: OpKind }): LaneName {
-  if (op.kind === 'status') return 'roll';
+  // A child unaccounted for in an emergency comes before everything.
+  if (op.kind === 'status' || isRollCallKind(op.kind)) return 'roll';
   if (op.kind === 'note') return 'notes';
   return 'door';
 }
 
-const recordKey = (op: LanedOp): string => `${op.studentId}\u0000${op.session}`;
+/** A roll call's ops share one key: a tick never overtakes the start it belongs to, nor an end the ticks before it. */
+const recordKey = (op: LanedOp): string => (isRollCallKind(op.kind) ? 'roll-call' : `${op.studentId}\u0000${op.session}`);
 
 type Days = readonly string[] | undefined;
 

@@ -6,7 +6,7 @@
  * Each mark is stamped with the base it was made against (today's record as
  * this device knows it), the device's clock offset and its logical clock.
  */
-import { DAY_SESSION } from '../src/shared/attendance-model.ts';
+import { DAY_SESSION, isRollCallKind, withoutStudent } from '../src/shared/attendance-model.ts';
 import { DoorlineError, errorBody } from '../src/shared/error-codes.ts';
 import { assertMarkInput } from '../src/shared/protocol-guards.ts';
 import { PROTOCOL_VERSION, type MarkAnswer } from '../src/shared/protocol.ts';
@@ -47,7 +47,7 @@ export async function takeMark(
     kiosk.rosterSize(),
   ]);
   // An ID not on the roster this device holds is answered here and never queued: it is not a check-in waiting to be sent.
-  if (!student && rosterSize > 0)
+  if (!student && rosterSize > 0 && !withoutStudent(input.kind))
     return { response: errorResponse(new DoorlineError('unknown-student', { studentId: input.studentId })), added: false };
   const offset = typeof measured === 'number' ? measured : undefined;
   const corrected = input.at + (offset ?? 0);
@@ -75,11 +75,13 @@ export async function takeMark(
     };
     return { response: new Response(JSON.stringify(answer), { status: 200, headers: JSON_HEADERS }), added: false };
   }
+  // A roll call's ops are kept by the page (src/ui/roll-call-memory.ts) and the server, not in this copy of today.
+  const rollCall = isRollCallKind(input.kind);
   const { op, added } = await saveMark(
     stores,
     input,
-    { offset, base: known?.version ?? 0 },
-    student ? (saved) => book.applyOwn(saved, corrected, school) : undefined,
+    { offset, base: rollCall ? 0 : (known?.version ?? 0) },
+    student && !rollCall ? (saved) => book.applyOwn(saved, corrected, school) : undefined,
   );
   const answer: MarkAnswer = {
     v: PROTOCOL_VERSION,

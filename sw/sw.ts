@@ -14,7 +14,7 @@ import { takeMark } from './mark-intake.ts';
 import { openOutboxDb } from './outbox-db.ts';
 import { precacheByRole } from './precache.ts';
 import { exportQueue } from './queue-export.ts';
-import { serveRoll } from './roll-server.ts';
+import { serveRoll, serveRollCall } from './roll-server.ts';
 import { broadcast, broadcastChanges } from './status-broadcast.ts';
 import { gzip } from './sync-client.ts';
 import { SyncEngine } from './sync-engine.ts';
@@ -135,6 +135,10 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       serveRoll(url, { kiosk, book, feed, fetchImpl: (path) => fetch(path, { credentials: 'same-origin', cache: 'no-store' }) }),
     );
+  } else if (event.request.method === 'GET' && url.pathname === '/api/roll-call') {
+    // A link that answers nothing in 6 s is as good as none in an emergency: the device's copy instead.
+    const fetchImpl = (path: string) => fetch(path, { credentials: 'same-origin', cache: 'no-store', signal: AbortSignal.timeout(6000) });
+    event.respondWith(serveRollCall(url, { kiosk, book, feed, stores, fetchImpl }));
   }
 });
 

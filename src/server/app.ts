@@ -16,6 +16,7 @@ import { acceptBodies } from './request-body.ts';
 import { loggerOptions, RequestLog } from './request-log.ts';
 import { appShellRoutes } from './routes/app-shell.ts';
 import { cardRoutes } from './routes/cards.ts';
+import { rollCallRoutes } from './routes/roll-call.ts';
 import { todayRoutes } from './routes/today.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -149,6 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   metricsRoutes(app, metrics, options.metricsToken ?? null);
   statsRoutes(app, auth, options.metricsToken ?? null);
   todayRoutes(app, auth);
+  rollCallRoutes(app, auth);
   exportRoutes(app, auth);
   if (options.pruneEveryMs !== undefined) pruneOnSchedule(app, options.db, auth.now, options.pruneEveryMs);
   if (options.publicDir) await appShellRoutes(app, options.publicDir, auth);

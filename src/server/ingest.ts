@@ -6,7 +6,7 @@
  */
 import { insertInSlices, selectInSlices } from './db/in-slices.ts';
 import type { Transaction, Updateable } from 'kysely';
-import { DAY_SESSION } from '../shared/attendance-model.ts';
+import { DAY_SESSION, isRollCallKind, type RecordOpKind, type RollCallOpKind } from '../shared/attendance-model.ts';
 import { DoorlineError, type OpErrorCode } from '../shared/error-codes.ts';
 import { LIMITS } from '../shared/limits.ts';
 import { assertOp, normalizeOp } from '../shared/protocol-guards.ts';
@@ -25,6 +25,7 @@ import type { Db } from './db/open-database.ts';
 import type { StaffRole } from '../shared/account-protocol.ts';
 import type { Database, OpsTable, School } from './db/schema.ts';
 import { RecordBook, type OpActor, type RecordKey } from './record-book.ts';
+import { RollCallBook } from './roll-calls.ts';
 import { findSchoolForWriting, latenessRule, schoolPeriods } from './school-queries.ts';
 import { countBatch } from './sync-stats.ts';
 
@@ -111,6 +112,7 @@ async function applyOps(
     return session !== undefined && session !== DAY_SESSION;
   });
   const book = new RecordBook(trx, school, now, periodRegister ? await schoolPeriods(trx, school) : []);
+  const rollCalls = new RollCallBook(trx, school, now);
   const dateOf = localDates(school.time_zone);
   const keyOf = (op: Partial<Op>, student: Student | undefined): RecordKey | null => {
     if (!student || typeof op.at !== 'number' || !Number.isSafeInteger(op.at)) return null;
@@ -148,9 +150,15 @@ async function applyOps(
       op = normalizeOp(incoming.raw);
       student = students.get(op.studentId) ?? null;
       const key = student ? (keys[i] ?? null) : null;
-      if (Math.abs(correctedTime(op, clockOffset) - now) > LIMITS.maxClockSkewMs) outcome = rejected('time-out-of-range');
-      else if (!student || !key) outcome = rejected('unknown-student');
-      else outcome = await book.apply(key, op, incoming.opId, correctedTime(op, clockOffset), actor);
+      const at = correctedTime(op, clockOffset);
+      if (Math.abs(at - now) > LIMITS.maxClockSkewMs) outcome = rejected('time-out-of-range');
+      else if (isRollCallKind(op.kind)) {
+        outcome =
+          op.kind === 'roll-call-found' && !student
+            ? rejected('unknown-student')
+            : await rollCalls.apply(op as Op & { kind: RollCallOpKind }, at, dateOf(at), actor);
+      } else if (!student || !key) outcome = rejected('unknown-student');
+      else outcome = await book.apply(key, op as Op & { kind: RecordOpKind }, incoming.opId, at, actor);
     } catch (error) {
       if (!(error instanceof DoorlineError)) throw error;
       outcome = rejected('invalid-body');

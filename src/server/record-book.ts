@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Selectable, Transaction } from 'kysely';
-import type { Actor, AttendanceStatus, RecordState } from '../shared/attendance-model.ts';
+import type { Actor, AttendanceStatus, RecordOpKind, RecordState } from '../shared/attendance-model.ts';
 import { applyChange, asKept, changeOf, type Lateness } from '../shared/attendance-rules.ts';
 import { mergeRecord } from '../shared/merge.ts';
 import type { ActorRef } from '../shared/office-protocol.ts';
@@ -279,7 +279,7 @@ export class RecordBook {
   }
 
   /** Applies one valid op at `at` (its corrected time) and says how it was settled. */
-  async apply(key: RecordKey, op: Op, opId: string, at: number, actor: OpActor): Promise<Outcome> {
+  async apply(key: RecordKey, op: Op & { kind: RecordOpKind }, opId: string, at: number, actor: OpActor): Promise<Outcome> {
     if (op.kind === 'note') {
       this.notes.push({
         op_id: opId,

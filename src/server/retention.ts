@@ -86,6 +86,22 @@ export async function pruneSchool(db: Db, school: School, now: number): Promise<
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     });
+  // An emergency roll call goes with its day, one at a time: its ticks (a school's roster at most), then itself.
+  deleted.roll_call_ticks = 0;
+  deleted.roll_calls = await inSlices(async () => {
+    const old = await db
+      .selectFrom('roll_calls')
+      .select('id')
+      .where('school_id', '=', school.id)
+      .where('date', '<', first)
+      .limit(1)
+      .executeTakeFirst();
+    if (!old) return 0;
+    const ticks = await db.deleteFrom('roll_call_ticks').where('roll_call_id', '=', old.id).executeTakeFirst();
+    deleted.roll_call_ticks = (deleted.roll_call_ticks ?? 0) + Number(ticks.numDeletedRows);
+    const call = await db.deleteFrom('roll_calls').where('id', '=', old.id).executeTakeFirst();
+    return Number(call.numDeletedRows);
+  });
   deleted.ops = await deleteBefore(db, 'ops', 'received_at', school.id, firstMs);
   deleted.changes = await deleteBefore(db, 'changes', 'at', school.id, firstMs);
   deleted.admin_log = await deleteBefore(db, 'admin_log', 'at', school.id, firstMs);

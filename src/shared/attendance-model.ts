@@ -13,8 +13,23 @@ export const DAY_SESSION = 'day';
  * check-in / check-out: a door scan. status: a person's mark (roll call,
  * absence, excuse). note: free text about the student's day.
  */
-export type OpKind = 'check-in' | 'check-out' | 'status' | 'note';
-export const OP_KINDS: readonly OpKind[] = ['check-in', 'check-out', 'status', 'note'];
+export type RecordOpKind = 'check-in' | 'check-out' | 'status' | 'note';
+/**
+ * The emergency roll call (src/shared/roll-call.ts): started, a student found
+ * at the muster point, ended. Start and end are about no one student: their
+ * `studentId` is empty.
+ */
+export type RollCallOpKind = 'roll-call-start' | 'roll-call-found' | 'roll-call-end';
+export type OpKind = RecordOpKind | RollCallOpKind;
+export const ROLL_CALL_OP_KINDS: readonly RollCallOpKind[] = ['roll-call-start', 'roll-call-found', 'roll-call-end'];
+export const OP_KINDS: readonly OpKind[] = ['check-in', 'check-out', 'status', 'note', ...ROLL_CALL_OP_KINDS];
+
+export function isRollCallKind(kind: OpKind): kind is RollCallOpKind {
+  return (ROLL_CALL_OP_KINDS as readonly string[]).includes(kind);
+}
+
+/** Whether an op of this kind names no student (a roll call's start or end). */
+export const withoutStudent = (kind: unknown): boolean => kind === 'roll-call-start' || kind === 'roll-call-end';
 
 /** Who made a change: the door (a kiosk), or a person by role. */
 export type Actor = 'door' | 'teacher' | 'office' | 'admin';

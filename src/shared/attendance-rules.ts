@@ -4,7 +4,7 @@
  * first rule that applies decides, with a confidence and a reason a person
  * can read. Below CONFIDENCE_THRESHOLD the office decides instead.
  */
-import type { Actor, AttendanceStatus, MergeField, RecordChange, RecordNote, RecordState } from './attendance-model.ts';
+import type { Actor, AttendanceStatus, MergeField, RecordChange, RecordNote, RecordOpKind, RecordState } from './attendance-model.ts';
 import type { Op } from './protocol.ts';
 
 /** Who made one side's change, and whether they knew of a door check-in when they did. */
@@ -91,7 +91,11 @@ export function asKept(record: RecordState): RecordState {
 }
 
 /** The change an op makes, at its corrected time; `note` names and signs a note op's text. */
-export function changeOf(op: Pick<Op, 'kind' | 'status' | 'text'>, at: number, note: { id: string; by: string }): RecordChange {
+export function changeOf(
+  op: Pick<Op, 'status' | 'text'> & { kind: RecordOpKind },
+  at: number,
+  note: { id: string; by: string },
+): RecordChange {
   switch (op.kind) {
     case 'check-in':
       return { kind: 'check-in', at };

@@ -12,6 +12,8 @@
  *   seq                     runs of +1: first seq, run length; each later run
  *                           starts with a signed delta from the previous seq
  *   kind                    one byte per op, an index into KIND_CODES
+ *                           (a roll call's start and end carry an empty studentId,
+ *                           so a batch with one sends its IDs as a table)
  *   studentId               numeric: the smallest ID, then per op ID − smallest;
  *                           otherwise: a table of distinct IDs, then per op an index
  *   at                      the first absolute, then signed deltas from the previous op
@@ -59,7 +61,7 @@ export interface DecodedBatch {
 
 const MAGIC = [0x44, 0x4c] as const;
 /** Part of the format: append new codes, never reorder. */
-const KIND_CODES: readonly OpKind[] = ['check-in', 'check-out', 'status', 'note'];
+const KIND_CODES: readonly OpKind[] = ['check-in', 'check-out', 'status', 'note', 'roll-call-start', 'roll-call-found', 'roll-call-end'];
 const STATUS_CODES: readonly AttendanceStatus[] = ['present', 'late', 'absent', 'excused'];
 
 /**

@@ -2,6 +2,7 @@
 import { ATTENDANCE_STATUSES } from './attendance-model.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectString, fail } from './guard.ts';
 import type { RollView } from './office-protocol.ts';
+import type { RollCallDay } from './roll-call.ts';
 import type { ChangePage } from './protocol.ts';
 import { expectReadableVersion, LATEST_TIME } from './protocol-guards.ts';
 
@@ -63,4 +64,19 @@ export function assertRollView(value: unknown): asserts value is RollView {
   expectArray(value.rows, '$.rows', 'bad-response');
   expectArray(value.groups, '$.groups', 'bad-response');
   expectArray(value.sessions, '$.sessions', 'bad-response');
+}
+
+export function assertRollCallDay(value: unknown): asserts value is RollCallDay {
+  expectFields(value, '$', ['v', 'type', 'date', 'rollCall', 'students', 'onSite', 'source']);
+  expectReadableVersion(value, '$');
+  expectOneOf(value.type, '$.type', ['roll-call-day'], 'bad-response');
+  expectArray(value.students, '$.students', 'bad-response');
+  value.students.forEach((s, i) => expectFields(s, `$.students[${i}]`, ['studentId', 'name', 'homeroom']));
+  expectArray(value.onSite, '$.onSite', 'bad-response');
+  if (value.rollCall !== null) {
+    expectFields(value.rollCall, '$.rollCall', ['id', 'date', 'startedAt', 'endedAt', 'found']);
+    expectInteger(value.rollCall.startedAt, '$.rollCall.startedAt', TIME, 'bad-response');
+    nullableTime(value.rollCall.endedAt, '$.rollCall.endedAt');
+    expectFields(value.rollCall.found, '$.rollCall.found', []);
+  }
 }

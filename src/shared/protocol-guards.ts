@@ -1,5 +1,5 @@
 /** `asserts` guards for every wire type in ./protocol.ts. Data is `unknown` until one of these has passed. */
-import { ATTENDANCE_STATUSES, DAY_SESSION, OP_KINDS } from './attendance-model.ts';
+import { ATTENDANCE_STATUSES, DAY_SESSION, OP_KINDS, withoutStudent } from './attendance-model.ts';
 import { DoorlineError, isErrorCode, OP_ERROR_CODES, type OpErrorCode } from './error-codes.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString, fail } from './guard.ts';
 import { LIMITS } from './limits.ts';
@@ -74,7 +74,9 @@ const HLC_PATTERN = /^[0-9]{15}:[0-9]{4}$/;
 /** The fields every op shares, wherever it comes from; `status` and `text` go with their kinds only. */
 function checkOpFields(value: Record<string, unknown>, path: string): void {
   expectOneOf(value.kind, `${path}.kind`, OP_KINDS);
-  expectString(value.studentId, `${path}.studentId`, { max: LIMITS.maxStudentIdLength, pattern: STUDENT_ID_PATTERN });
+  // A roll call's start and end name no student; every other op names one.
+  if (withoutStudent(value.kind)) expectString(value.studentId, `${path}.studentId`, { min: 0, max: 0 });
+  else expectString(value.studentId, `${path}.studentId`, { max: LIMITS.maxStudentIdLength, pattern: STUDENT_ID_PATTERN });
   expectInteger(value.at, `${path}.at`, TIME_RANGE);
   if (value.session !== undefined)
     expectString(value.session, `${path}.session`, { max: LIMITS.maxSessionLength, pattern: SESSION_PATTERN });

@@ -1,7 +1,8 @@
-/** The header of every staff page: the school (with a switch for someone working for several), the person and their role, their pages, and "Sign out". */
+/** The header of every staff page: the school (with a switch for someone working for several), the person and their role, their pages, the emergency roll call, and "Sign out". */
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { make } from './dom.ts';
 import type { KeptSession } from './kept-session.ts';
+import { keptRollCall, ROLL_CALL_PATH, startRollCall } from './roll-call-start.ts';
 import { call } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
 import { PAGES_FOR, ROLE_WORDS } from './staff-pages.ts';
@@ -68,5 +69,15 @@ export function renderStaffHeader(header: HTMLElement, session: KeptSession, opt
     options.schools && options.schools.all.length > 1
       ? schoolSwitch(options.schools)
       : make('p', { className: 'staff-school', text: session.school.name });
-  header.replaceChildren(school, nav, who, signOut);
+  // On every staff page, for every role: in an emergency, one press away.
+  // Running (as this browser knows): the button says so, and opens it without asking.
+  const running = keptRollCall(session.school)?.endedAt === null;
+  const emergency = make('button', {
+    className: 'emergency-button',
+    text: running ? 'Emergency roll call — running' : 'Emergency roll call',
+    attrs: { type: 'button' },
+  });
+  emergency.addEventListener('click', () => void startRollCall(session.school));
+  if (options.currentPath === ROLL_CALL_PATH) emergency.setAttribute('aria-current', 'page');
+  header.replaceChildren(school, nav, who, emergency, signOut);
 }

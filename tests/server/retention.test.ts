@@ -113,6 +113,37 @@ describe.each(databases())('on %s', (database) => {
     expect(history.json().entries).toHaveLength(1);
   });
 
+  it('prunes emergency roll calls of the days before the first day kept, with their ticks', async () => {
+    const teacher = await t.signIn('teacher');
+    const rollCall = async (date: string, seq: number) => {
+      const at = Date.parse(`${date}T10:00:00Z`);
+      t.clock.now = at + 60_000;
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/sync',
+        headers: teacher,
+        payload: {
+          v: 1,
+          type: 'sync',
+          deviceId: 'retention-tablet-0001',
+          kioskId: 'staff-browser',
+          ops: [
+            { seq, kind: 'roll-call-start', studentId: '', at, session: 'day', base: 0 },
+            { seq: seq + 1, kind: 'roll-call-found', studentId: '100001', at: at + 1000, session: 'day', base: 0 },
+          ],
+        },
+      });
+      expect(response.json().receipts).toEqual([{ n: 2, status: 'applied' }]);
+    };
+    await rollCall('2025-07-15', 301);
+    await rollCall('2025-09-15', 303);
+    t.clock.now = NOW;
+    const pruned = await pruneSchool(t.db, await findSchool(t.db, t.schoolId), NOW);
+    expect(pruned.deleted).toMatchObject({ roll_call_ticks: 1, roll_calls: 1 });
+    expect((await t.db.selectFrom('roll_calls').select('date').execute()).map((r) => r.date)).toEqual(['2025-09-15']);
+    expect(await t.db.selectFrom('roll_call_ticks').selectAll().execute()).toHaveLength(1);
+  });
+
   it('prunes on its own once the server is ready, when started with a schedule', async () => {
     t.clock.now = Date.parse('2025-07-30T10:00:00Z');
     await t.syncAsKiosk([

@@ -11,6 +11,9 @@ describe('priority lanes', () => {
     ['check-in', 'door'],
     ['check-out', 'door'],
     ['note', 'notes'],
+    ['roll-call-start', 'roll'],
+    ['roll-call-found', 'roll'],
+    ['roll-call-end', 'roll'],
   ] as const)('puts a %s op in the %s lane', (kind, lane) => {
     expect(laneOf({ kind })).toBe(lane);
   });
@@ -18,6 +21,12 @@ describe('priority lanes', () => {
   it('sends roll marks before door check-ins before notes, oldest first in each lane', () => {
     const queue = [op(1, 'check-in'), op(2, 'note'), op(3, 'status'), op(4, 'check-in'), op(5, 'status'), op(6, 'note')];
     expect(seqs(selectNext(queue, { max: 10 }))).toEqual([3, 5, 1, 4, 2, 6]);
+  });
+
+  it("sends a roll call's ticks first, but never ahead of its start still on its way", () => {
+    const queue = [op(1, 'check-in', 'ada'), op(2, 'roll-call-start', ''), op(3, 'roll-call-found', 'bo'), op(4, 'roll-call-found', 'cy')];
+    expect(seqs(selectNext(queue, { max: 10 }))).toEqual([2, 3, 4, 1]);
+    expect(seqs(selectNext(queue, { max: 10, inFlight: new Set([2]) }))).toEqual([1]);
   });
 
   it('never sends a check-out before its check-in', () => {

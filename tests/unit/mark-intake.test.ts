@@ -44,3 +44,33 @@ describe('a check-in taken by the worker', () => {
     expect(await stores.outbox.size()).toBe(1);
   });
 });
+
+describe("a roll call's ops taken by the worker", () => {
+  it('queues a start and an end that name no student, and a tick of a student on the roster, without touching the day', async () => {
+    const stores = workerStores(fixture.db);
+    await stores.roster.replace([{ studentId: '100001', name: 'Ada Lovelace', homeroom: '7A' }]);
+    const kiosk = new KioskCache(stores, { headers: async () => ({}) }, () => Promise.reject(new Error('offline')));
+    const book = new DayBook(stores);
+    let n = 0;
+    const post = (kind: string, studentId: string) =>
+      takeMark(
+        new Request('https://doorline.test/api/marks', {
+          method: 'POST',
+          body: JSON.stringify({ v: 1, opId: `01JE${String(++n).padStart(22, '0')}`, kind, studentId, at: Date.now() }),
+        }),
+        stores,
+        kiosk,
+        book,
+      );
+    expect((await post('roll-call-start', '')).response.status).toBe(202);
+    expect((await post('roll-call-found', '100001')).response.status).toBe(202);
+    expect((await post('roll-call-found', '4242')).response.status).toBe(422);
+    expect((await post('roll-call-end', '')).response.status).toBe(202);
+    expect((await stores.outbox.waiting()).map((op) => [op.kind, op.studentId, op.base])).toEqual([
+      ['roll-call-start', '', 0],
+      ['roll-call-found', '100001', 0],
+      ['roll-call-end', '', 0],
+    ]);
+    expect(await fixture.db.records.count()).toBe(0);
+  });
+});

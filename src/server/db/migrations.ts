@@ -525,6 +525,34 @@ export const MIGRATIONS: Record<string, Migration> = {
     },
   },
 
+  '0015-emergency-roll-calls': {
+    async up(db: Kysely<unknown>) {
+      // One row per roll call (src/shared/roll-call.ts); starts made while it runs join it.
+      await db.schema
+        .createTable('roll_calls')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('started_by', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'bigint')
+        .addColumn('ended_by', 'text')
+        .execute();
+      await db.schema.createIndex('roll_calls_by_school_date').on('roll_calls').columns(['school_id', 'date']).execute();
+      // The found ticks: one per student and roll call, the earliest kept. By card number, as the ops are, so a
+      // roster change never breaks a roll call already taken.
+      await db.schema
+        .createTable('roll_call_ticks')
+        .addColumn('roll_call_id', 'text', (c) => c.notNull().references('roll_calls.id'))
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('student_number', 'text', (c) => c.notNull())
+        .addColumn('found_at', 'bigint', (c) => c.notNull())
+        .addColumn('found_by', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('roll_call_ticks_pk', ['roll_call_id', 'student_number'])
+        .execute();
+    },
+  },
+
   '0017-device-health': {
     async up(db: Kysely<unknown>) {
       // What a device reports of its health with each batch (src/shared/sync-headers.ts HEALTH_HEADER).

@@ -364,6 +364,28 @@ export interface KnownSignInAddressesTable {
   last_at: number;
 }
 
+/** An emergency roll call (src/shared/roll-call.ts); `ended_at` null while it runs. */
+export interface RollCallsTable {
+  id: string;
+  school_id: string;
+  /** YYYY-MM-DD, school time, of its start. */
+  date: string;
+  started_at: number;
+  /** The name of whoever started it first. */
+  started_by: string;
+  ended_at: number | null;
+  ended_by: string | null;
+}
+
+/** A student found at the muster point; the earliest tick of each student and roll call. */
+export interface RollCallTicksTable {
+  roll_call_id: string;
+  school_id: string;
+  student_number: string;
+  found_at: number;
+  found_by: string;
+}
+
 export interface Database {
   schools: SchoolsTable;
   students: StudentsTable;
@@ -387,6 +409,8 @@ export interface Database {
   homerooms: HomeroomsTable;
   staff_homerooms: StaffHomeroomsTable;
   admin_log: AdminLogTable;
+  roll_calls: RollCallsTable;
+  roll_call_ticks: RollCallTicksTable;
 }
 
 export type School = Selectable<SchoolsTable>;

@@ -25,6 +25,7 @@ const PAGES: Record<string, { file: string; roles?: readonly StaffRole[]; before
   '/kiosk': { file: 'kiosk.html' },
   '/sign-in': { file: 'sign-in.html' },
   '/roll': { file: 'roll.html', roles: ['teacher', 'office', 'admin'] },
+  '/roll-call': { file: 'roll-call.html', roles: ['teacher', 'office', 'admin'] },
   '/office': { file: 'office.html', roles: ['office', 'admin'] },
   '/students': { file: 'students.html', roles: ['office', 'admin'] },
   '/reports': { file: 'reports.html', roles: ['office', 'admin'] },

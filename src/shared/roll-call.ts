@@ -1,0 +1,211 @@
+/**
+ * The emergency roll call: who should be on site, who has been found at the
+ * muster point, and how roll calls made on several devices become one. The
+ * same rules run on the server and on the page, which keeps its browser's
+ * copy (src/ui/roll-call-memory.ts); the worker only queues the ops.
+ *
+ * A roll call is a grow-only set of found ticks (student → earliest time),
+ * so ticks made on several offline devices merge by union in any order.
+ *
+ * A start made while a roll call runs (or ran, for a device that was
+ * offline and had not heard it ended), or within SAME_EMERGENCY_MS before
+ * one began, joins it instead of opening a second: two tablets that start
+ * offline at about the same time end up in one roll call once both are
+ * back, the earlier start standing. Ticks and ends go to the roll call
+ * started last before them.
+ *
+ *   none ──start A 10:00──▶ RC1 open ──start B 10:01──▶ RC1 (joined)
+ *                             └─end 10:20──▶ RC1 ended ──start C 10:05, sent late──▶ RC1 (joined)
+ *                                                     └─start D 10:30──▶ RC2 open
+ */
+import type { AttendanceStatus } from './attendance-model.ts';
+import type { ProtocolVersion } from './protocol.ts';
+
+/** A roll call as the server numbers it; `endedAt` null while it runs. */
+export interface RollCallHead {
+  id: string;
+  date: string;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+/** A roll call with its ticks; on a device, `id` is null until the server has named the one it started offline. */
+export interface RollCallState {
+  id: string | null;
+  date: string;
+  startedAt: number;
+  endedAt: number | null;
+  /** Student → when they were first found. */
+  found: Record<string, number>;
+}
+
+export interface RollCallStudent {
+  studentId: string;
+  name: string;
+  homeroom: string;
+}
+
+/** What the list needs of a student's whole-day record. */
+export interface DayPresence {
+  status: AttendanceStatus | null;
+  checkInAt: number | null;
+  checkOutAt: number | null;
+}
+
+export interface RollCallRow extends RollCallStudent {
+  /** When they were found at the muster point; null while missing. */
+  foundAt: number | null;
+}
+
+/**
+ * `GET /api/roll-call`: today's roll call (or none) and what its list is made
+ * of, from the device's copy of today or from the server; the page makes the
+ * list (rollCallRows), so the worker, which the kiosk installs too, stays small.
+ */
+export interface RollCallDay {
+  v: ProtocolVersion;
+  type: 'roll-call-day';
+  date: string;
+  rollCall: RollCallState | null;
+  /** The roster. */
+  students: RollCallStudent[];
+  /** Who is on site by the day's records (isOnSite). */
+  onSite: string[];
+  source: 'device' | 'server';
+}
+
+/** What ending a roll call writes in the log. */
+export interface RollCallReport {
+  durationMs: number;
+  expected: number;
+  found: number;
+  missing: RollCallStudent[];
+}
+
+/** On site: checked in or marked present (late counts), and not checked out. */
+export function isOnSite(record: DayPresence | undefined): boolean {
+  if (!record || record.checkOutAt !== null) return false;
+  return record.checkInAt !== null || record.status === 'present' || record.status === 'late';
+}
+
+/** "7A" before "10A", then by name. */
+export function byHomeroomThenName(a: RollCallStudent, b: RollCallStudent): number {
+  return (
+    a.homeroom.localeCompare(b.homeroom, 'en', { numeric: true }) || a.name.localeCompare(b.name) || a.studentId.localeCompare(b.studentId)
+  );
+}
+
+/**
+ * The list: everyone on site, and anyone found who was not (a marshal saw
+ * them, so they are on site whatever the records say), by homeroom.
+ */
+export function rollCallRows(
+  students: readonly RollCallStudent[],
+  onSite: ReadonlySet<string>,
+  found: Readonly<Record<string, number>>,
+): RollCallRow[] {
+  return students
+    .filter((s) => onSite.has(s.studentId) || found[s.studentId] !== undefined)
+    .map((s) => ({ studentId: s.studentId, name: s.name, homeroom: s.homeroom, foundAt: found[s.studentId] ?? null }))
+    .sort(byHomeroomThenName);
+}
+
+export function rollCallCounts(rows: readonly RollCallRow[]): { found: number; missing: number } {
+  const found = rows.filter((r) => r.foundAt !== null).length;
+  return { found, missing: rows.length - found };
+}
+
+const folded = (text: string): string => text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase('en');
+
+/** A search by name, ID or homeroom: every word typed must be in one of them, accents and case aside. */
+export function matchesSearch(row: RollCallStudent, query: string): boolean {
+  const words = folded(query).split(/\s+/).filter(Boolean);
+  const haystack = folded(`${row.name} ${row.studentId} ${row.homeroom}`);
+  return words.every((word) => haystack.includes(word));
+}
+
+/** A tick: the earliest time a student was found stands, so ticks merge in any order. */
+export function withFound(found: Readonly<Record<string, number>>, studentId: string, at: number): Record<string, number> {
+  const known = found[studentId];
+  return known !== undefined && known <= at ? { ...found } : { ...found, [studentId]: at };
+}
+
+/** Starts this close together are one emergency: a second tablet started offline a moment later or earlier. */
+export const SAME_EMERGENCY_MS = 5 * 60_000;
+
+/** Whether a start at `at` belongs to roll call `r`: it was running then, or began about the same time. */
+export function startJoins(r: Pick<RollCallHead, 'startedAt' | 'endedAt'>, at: number): boolean {
+  const runningThen = r.startedAt <= at && (r.endedAt === null || r.endedAt >= at);
+  return runningThen || (r.startedAt > at && r.startedAt - at <= SAME_EMERGENCY_MS);
+}
+
+/**
+ * The roll call a start at `at` joins, among the school's roll calls of its
+ * day (the latest such); null: the start opens a new one. A device offline
+ * through a whole roll call of its own, long before another one, keeps its own.
+ */
+export function rollCallToJoin<T extends Pick<RollCallHead, 'startedAt' | 'endedAt'>>(rollCalls: readonly T[], at: number): T | null {
+  return [...rollCalls].sort((a, b) => b.startedAt - a.startedAt).find((r) => startJoins(r, at)) ?? null;
+}
+
+/**
+ * The roll call a tick or an end at `at` belongs to: the latest started by
+ * then, else (a device clock a little behind) the one running. Null: none.
+ */
+export function rollCallForTick<T extends Pick<RollCallHead, 'startedAt' | 'endedAt'>>(rollCalls: readonly T[], at: number): T | null {
+  const started = rollCalls.filter((r) => r.startedAt <= at).sort((a, b) => b.startedAt - a.startedAt)[0];
+  return started ?? rollCalls.find((r) => r.endedAt === null) ?? null;
+}
+
+/**
+ * A device's roll call after the server's word on today's: the same roll
+ * call (by id, or the one this device started offline if the server joins
+ * the two, as startJoins says) takes the server's id and times and keeps
+ * every tick of both; a later one replaces it; an earlier one leaves it be.
+ */
+export function absorbRollCall(local: RollCallState | null, server: RollCallState & { id: string }): RollCallState {
+  if (!local || local.date !== server.date) return server;
+  if (local.id === server.id || (local.id === null && startJoins(server, local.startedAt)))
+    return {
+      ...server,
+      // Ended here and not yet there: the end on its way ends it there too.
+      endedAt: server.endedAt ?? local.endedAt,
+      found: Object.entries(local.found).reduce((found, [id, at]) => withFound(found, id, at), server.found),
+    };
+  return server.startedAt > local.startedAt ? server : local;
+}
+
+/**
+ * A roll-call op this device just made, on what it holds: a start opens a
+ * roll call unless one runs (the server joins them too); a tick or an end
+ * without one changes nothing.
+ */
+export function applyOwn(
+  local: RollCallState | null,
+  op: { kind: 'roll-call-start' | 'roll-call-found' | 'roll-call-end'; studentId: string; at: number },
+  date: string,
+): RollCallState | null {
+  const current = local?.date === date ? local : null;
+  if (op.kind === 'roll-call-start')
+    return current && current.endedAt === null ? current : { id: null, date, startedAt: op.at, endedAt: null, found: {} };
+  if (!current) return null;
+  if (op.kind === 'roll-call-found') return { ...current, found: withFound(current.found, op.studentId, op.at) };
+  return { ...current, endedAt: current.endedAt ?? op.at };
+}
+
+/** Who was still missing when a roll call ended, and how long it ran. */
+export function rollCallReport(rows: readonly RollCallRow[], startedAt: number, endedAt: number): RollCallReport {
+  const missing = rows.filter((r) => r.foundAt === null).map(({ studentId, name, homeroom }) => ({ studentId, name, homeroom }));
+  return { durationMs: Math.max(0, endedAt - startedAt), expected: rows.length, found: rows.length - missing.length, missing };
+}
+
+/** "3 min 05 s", "1 h 02 min": how long a roll call has run. */
+export function elapsedText(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  if (m > 0) return `${m} min ${String(s).padStart(2, '0')} s`;
+  return `${s} s`;
+}
