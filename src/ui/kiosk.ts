@@ -207,7 +207,22 @@ const bridge = startBridge((next) => {
   renderStatus();
 });
 renderStatus();
-void loadConfig();
+
+/**
+ * No worker has ever been active for this page: nothing can have paired this
+ * browser (its worker keeps the token), so the server could only say "not
+ * paired", at a request's cost on a new kiosk's first minute.
+ */
+async function neverPaired(): Promise<boolean> {
+  if (!('serviceWorker' in navigator)) return false;
+  const registration = await navigator.serviceWorker.getRegistration().catch(() => null);
+  return registration !== null && !registration?.active;
+}
+
+void neverPaired().then(async (fresh) => {
+  if (fresh) showScreen('setup');
+  else await loadConfig();
+});
 void bridge.whenControlled().then(() => {
   // The first visit is served by the network; once the worker controls the page, reload what it cached.
   // A kiosk waiting for its pairing code was told so by the server itself: asking again would only repeat it.

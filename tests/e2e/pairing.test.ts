@@ -12,8 +12,9 @@ describe('pairing a kiosk', () => {
   it('asks for a pairing code, refuses a wrong one, and works once paired', async () => {
     const context = await e2e.browser.newContext();
     const asked: string[] = [];
+    const pageAsked: string[] = [];
     context.on('request', (request) => {
-      if (request.serviceWorker()) asked.push(new URL(request.url()).pathname);
+      (request.serviceWorker() ? asked : pageAsked).push(new URL(request.url()).pathname);
     });
     const page = await context.newPage();
     await page.goto(`${e2e.server.url}/kiosk`);
@@ -21,8 +22,10 @@ describe('pairing a kiosk', () => {
     await until('the worker to be active', () =>
       page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated'),
     );
-    // Waiting for its code, the kiosk's worker asks the server nothing it would refuse.
+    // Waiting for its code, the kiosk's worker asks the server nothing it would refuse, nor does its page:
+    // no worker was ever active here, so nothing can have paired this browser.
     expect(asked.filter((path) => path.startsWith('/api/'))).toEqual([]);
+    expect(pageAsked.filter((path) => path.startsWith('/api/'))).toEqual([]);
     await page.getByLabel('Pairing code').fill('ZZZZ-ZZZZ');
     await page.getByRole('button', { name: 'Pair this kiosk' }).click();
     await page.getByText(/That code is not valid/).waitFor();
