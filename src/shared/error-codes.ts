@@ -84,6 +84,7 @@ export const ERROR_CODES = {
   'op-identity-mismatch': { status: 409 },
   'time-out-of-range': { status: 422 },
   'base-from-the-future': { status: 409 },
+  'unknown-reason': { status: 422 },
 
   // Client-side: the service worker's sync loop and the page.
   'network-error': { status: 0, retryable: true },
@@ -112,6 +113,7 @@ export const OP_ERROR_CODES = [
   'time-out-of-range',
   'base-from-the-future',
   'invalid-body',
+  'unknown-reason',
 ] as const;
 export type OpErrorCode = (typeof OP_ERROR_CODES)[number];
 

@@ -86,6 +86,7 @@ export const ERROR_MESSAGES = {
   'time-out-of-range': 'The time of this operation is too far from the server clock.',
   'base-from-the-future':
     'This operation is based on a version of the record the server never issued; take the mark again from the current record.',
+  'unknown-reason': "This reason is not on the school's list of absence reasons.",
 
   // Client-side: the service worker's sync loop and the page.
   'network-error': 'The server could not be reached.',

@@ -63,4 +63,5 @@ export const REFUSAL_WORDS: Readonly<Record<OpErrorCode, string>> = {
   'base-from-the-future': 'it was based on a version of the record the server never gave out',
   'invalid-body': 'it could not be read',
   'op-identity-mismatch': "the device's storage had been reset",
+  'unknown-reason': "its reason is not on the school's list",
 };
