@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   'periods-overlap': { status: 400 },
   'duplicate-period': { status: 400 },
   'closure-ends-before-start': { status: 400 },
+  'duplicate-reason': { status: 400 },
   'pairing-code-invalid': { status: 400 },
   'device-unpaired': { status: 401 },
   'device-not-revoked': { status: 409 },

@@ -53,6 +53,7 @@ export const ERROR_MESSAGES = {
   'periods-overlap': 'Two periods overlap: each must end before the next one starts.',
   'duplicate-period': 'Two periods have the same name: give each its own.',
   'closure-ends-before-start': 'A closure cannot end before its first day.',
+  'duplicate-reason': 'Two absence reasons are the same: each reason goes on the list once.',
   'pairing-code-invalid': 'That pairing code is not valid: it may be mistyped, used or expired.',
   'device-unpaired': 'This kiosk is not paired yet: ask an admin for a pairing code.',
   'device-not-revoked': 'This kiosk is still paired: it sends its own check-ins. Revoke it first to import its file.',
