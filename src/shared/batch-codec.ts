@@ -183,7 +183,8 @@ function writeReasons(w: ByteWriter, ops: readonly Op[]): void {
 
 function readReasons(r: ByteReader, kinds: readonly OpKind[]): Map<number, string> {
   const size = r.varint('$.reasons');
-  if (size > kinds.length || size > r.remaining) fail('invalid-body', '$.reasons', `counts ${size} distinct reasons for ${kinds.length} ops`);
+  if (size > kinds.length || size > r.remaining)
+    fail('invalid-body', '$.reasons', `counts ${size} distinct reasons for ${kinds.length} ops`);
   const table = readColumn(size, () => r.string(LIMITS.maxReasonLength, '$.reasons'));
   const reasons = new Map<number, string>();
   kinds.forEach((kind, i) => {
