@@ -76,4 +76,31 @@ describe('absence reasons on the roll', () => {
     await rollRow(page, ada.name).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(output, 'absence-reason.png') });
   });
+
+  it('lets an admin add a reason and reword one on the School settings page, by keyboard', async () => {
+    const admin = await signInAs(e2e.browser, e2e.server.url, 'admin', '/school');
+    const page = admin.page;
+    const list = page.getByRole('group', { name: 'Absence reasons' });
+    await list.getByRole('group', { name: 'Reason 4' }).waitFor();
+    await list.getByRole('group', { name: 'Reason 3' }).getByLabel('Words').fill('Family reasons');
+    await list.getByRole('button', { name: 'Add a reason' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Bereavement');
+    await page.getByRole('button', { name: 'Save the settings' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const reasons = e2e.server.query<{ code: string; label: string; retired: number }>(
+      'select code, label, retired from absence_reasons order by position',
+    );
+    expect(reasons.map((r) => [r.code, r.label, Number(r.retired)])).toEqual([
+      ['illness', 'Illness', 0],
+      ['medical-appointment', 'Medical appointment', 0],
+      ['family', 'Family reasons', 0],
+      ['unexplained', 'Unexplained', 0],
+      ['bereavement', 'Bereavement', 0],
+    ]);
+    expect(await axeViolations(page)).toEqual([]);
+    await list.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(output, 'absence-reasons-settings.png'), fullPage: true });
+  });
 });
