@@ -7,14 +7,20 @@
 import { DAY_SESSION, type AttendanceStatus, type RecordOpKind } from '../src/shared/attendance-model.ts';
 import { applyChange, asKept, changeOf, type Lateness } from '../src/shared/attendance-rules.ts';
 import type { RollRow, RollView } from '../src/shared/office-protocol.ts';
-import { PROTOCOL_VERSION, type Change } from '../src/shared/protocol.ts';
+import { PROTOCOL_VERSION, type Change, type SchoolInfo } from '../src/shared/protocol.ts';
 import { latenessOf, localMoment, type LatenessRule } from '../src/shared/school-time.ts';
 import { sessionsOf } from '../src/shared/sessions.ts';
 import type { DayRecord, OutboxOp } from './outbox-db.ts';
 import type { WorkerStores } from './worker-stores.ts';
 
 /** What the day book needs of the school: its zone, and what lateness and the roll's sessions go by (SchoolInfo has it all). */
-export type SchoolClock = LatenessRule;
+export type SchoolClock = LatenessRule & Pick<SchoolInfo, 'absenceReasons'>;
+
+/** A record's reasons, only those it has (as the change feed sends them). */
+const reasonsOf = (r: { reason?: string | undefined; reasonText?: string | undefined; checkOutReason?: string | undefined }) => ({
+  ...(r.reason ? { reason: r.reason, reasonText: r.reasonText ?? r.reason } : {}),
+  ...(r.checkOutReason ? { checkOutReason: r.checkOutReason } : {}),
+});
 
 /** "7A" before "10A": homerooms sort by their number, then their letter. */
 export const byHomeroom = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
@@ -52,9 +58,30 @@ export class DayBook {
       };
       // Notes are not kept in this copy: only the record's fields are.
       // Roll-call ops go to the roll-call book (sw/mark-intake.ts): only a record's own kinds come here.
-      const change = changeOf(op as OutboxOp & { kind: RecordOpKind }, correctedAt, { id: op.opId, by: '' });
-      const next = asKept(applyChange({ ...record, notes: [] }, change, lateness));
-      await records.put({ ...record, status: next.status, checkInAt: next.checkInAt, checkOutAt: next.checkOutAt });
+      const next = asKept(
+        applyChange(
+          { ...record, notes: [] },
+          changeOf(op as OutboxOp & { kind: RecordOpKind }, correctedAt, { id: op.opId, by: '' }),
+          lateness,
+        ),
+      );
+      // The server's rule for reasons (record-book.ts): a status's goes with it, the latest check-out's with it.
+      const { reason: _r, reasonText: _t, checkOutReason: _c, ...fields } = record;
+      const kept = next.status === 'absent' || next.status === 'excused';
+      const own = op.kind === 'status' ? op.reason : kept && next.status === record.status ? record.reason : undefined;
+      const out = op.kind === 'check-out' ? (next.checkOutAt === correctedAt ? op.reason : undefined) : record.checkOutReason;
+      await records.put({
+        ...fields,
+        status: next.status,
+        checkInAt: next.checkInAt,
+        checkOutAt: next.checkOutAt,
+        ...reasonsOf({
+          reason: own,
+          reasonText:
+            own && (school.absenceReasons?.find((r) => r.code === own)?.label ?? (own === record.reason ? record.reasonText : own)),
+          checkOutReason: next.checkOutAt === null ? undefined : out,
+        }),
+      });
       // The roll shows where each roll mark stands; a door scan shows in the record itself, so it costs no row
       // (and no update when its receipt comes back: a backlog of check-ins settles at half the writes).
       if (op.kind === 'status')
@@ -100,6 +127,7 @@ export class DayBook {
             checkInAt: change.checkInAt,
             checkOutAt: change.checkOutAt,
             version: change.version,
+            ...reasonsOf(change),
           });
           records++;
         }
@@ -130,6 +158,10 @@ export class DayBook {
         checkInAt: record?.checkInAt ?? door?.checkInAt ?? null,
         version: record?.version ?? 0,
         mark: mark ? { opId: mark.opId, status: mark.status as AttendanceStatus, state: mark.state, conflictId: mark.conflictId } : null,
+        ...(record?.reason ? { reason: record.reason, reasonText: record.reasonText ?? record.reason } : {}),
+        ...(door?.checkOutAt != null
+          ? { checkOutAt: door.checkOutAt, ...(door.checkOutReason ? { checkOutReason: door.checkOutReason } : {}) }
+          : {}),
       });
     }
     return {

@@ -88,7 +88,7 @@ interface InFlight {
 }
 
 export function toWireOp(op: OutboxOp): Op {
-  const { seq, kind, studentId, at, session, status, text, base, offset } = op;
+  const { seq, kind, studentId, at, session, status, text, reason, base, offset } = op;
   return {
     seq,
     kind,
@@ -98,6 +98,7 @@ export function toWireOp(op: OutboxOp): Op {
     base,
     ...(status === undefined ? {} : { status }),
     ...(text === undefined ? {} : { text }),
+    ...(reason === undefined ? {} : { reason }),
     ...(offset === undefined ? {} : { offset }),
   };
 }

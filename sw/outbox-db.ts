@@ -40,6 +40,10 @@ export interface DayRecord {
   checkOutAt: number | null;
   /** The server version this device knows; 0 when the server has none yet. */
   version: number;
+  /** As the change feed's record carries them (Change): absent when the record has none. */
+  reason?: string;
+  reasonText?: string;
+  checkOutReason?: string;
 }
 
 /** Where a mark made on this device stands, for the roll's rows. */

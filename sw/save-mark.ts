@@ -45,6 +45,7 @@ export async function saveMark(
       session: input.session ?? DAY_SESSION,
       ...(input.status === undefined ? {} : { status: input.status }),
       ...(input.text === undefined ? {} : { text: input.text }),
+      ...(input.reason === undefined ? {} : { reason: input.reason }),
       base: input.base ?? stamp.base ?? 0,
       ...(stamp.offset === undefined ? {} : { offset: stamp.offset }),
       queuedAt: now(),

@@ -16,6 +16,19 @@ import { sessionsOf } from '../shared/sessions.ts';
 import type { Database, School } from './db/schema.ts';
 import { schoolPeriods } from './school-queries.ts';
 
+/** A record's reasons as the change feed carries them: only those it has, so a record without one costs nothing more. */
+export function reasonFields(record: { statusReason: string | null; statusReasonText: string | null; checkOutReason: string | null }): {
+  reason?: string;
+  reasonText?: string;
+  checkOutReason?: string;
+} {
+  return {
+    ...(record.statusReason === null ? {} : { reason: record.statusReason }),
+    ...(record.statusReasonText === null ? {} : { reasonText: record.statusReasonText }),
+    ...(record.checkOutReason === null ? {} : { checkOutReason: record.checkOutReason }),
+  };
+}
+
 const CHANGE_PAGE_SIZE = 500;
 
 /**
@@ -45,6 +58,9 @@ export async function changePage(
         'attendance.check_in_at',
         'attendance.check_out_at',
         'attendance.version',
+        'attendance.status_reason',
+        'attendance.status_reason_text',
+        'attendance.check_out_reason',
       ])
       .where('attendance.school_id', '=', school.id)
       .where('attendance.date', '=', today)
@@ -61,6 +77,7 @@ export async function changePage(
         checkInAt: r.check_in_at === null ? null : Number(r.check_in_at),
         checkOutAt: r.check_out_at === null ? null : Number(r.check_out_at),
         version: Number(r.version),
+        ...reasonFields({ statusReason: r.status_reason, statusReasonText: r.status_reason_text, checkOutReason: r.check_out_reason }),
       })),
     ];
     return { v: PROTOCOL_VERSION, type: 'changes', cursor: String(last), more: false, serverTime: now, changes };
@@ -179,7 +196,11 @@ export async function serverRoll(
       'attendance.status',
       'attendance.check_in_at',
       'attendance.version',
+      'attendance.status_reason',
+      'attendance.status_reason_text',
       'door.check_in_at as door_check_in_at',
+      'door.check_out_at as door_check_out_at',
+      'door.check_out_reason as door_check_out_reason',
     ])
     .where('students.school_id', '=', school.id)
     .where('students.homeroom', '=', chosen)
@@ -205,6 +226,9 @@ export async function serverRoll(
       checkInAt: r.check_in_at !== null ? Number(r.check_in_at) : r.door_check_in_at !== null ? Number(r.door_check_in_at) : null,
       version: r.version === null ? 0 : Number(r.version),
       mark: null,
+      ...(r.status_reason ? { reason: r.status_reason, reasonText: r.status_reason_text ?? r.status_reason } : {}),
+      ...(r.door_check_out_at !== null ? { checkOutAt: Number(r.door_check_out_at) } : {}),
+      ...(r.door_check_out_reason ? { checkOutReason: r.door_check_out_reason } : {}),
     })),
     source: 'server',
   };

@@ -8,6 +8,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { AttendanceStatus } from '../shared/attendance-model.ts';
+import { checkOutReasonText } from '../shared/reasons.ts';
 import { localMoments } from '../shared/school-time.ts';
 import type { AuditLogTable, Database, School } from './db/schema.ts';
 
@@ -38,8 +39,10 @@ export const ATTENDANCE_HEADER = [
   'Date',
   'Session',
   'Status',
+  'Reason',
   'Checked in',
   'Checked out',
+  'Reason for leaving',
   'Marked by',
   'Notes',
 ] as const;
@@ -63,6 +66,8 @@ function attendancePage(db: Db, school: School, from: string, to: string, key: P
       'attendance.check_in_at',
       'attendance.check_out_at',
       'attendance.status_by_name',
+      'attendance.status_reason_text',
+      'attendance.check_out_reason',
       'students.student_number',
       'students.name',
       'students.homeroom',
@@ -123,8 +128,10 @@ export async function* attendanceCsv(db: Db, school: School, from: string, to: s
         r.date,
         r.session === 'day' ? 'Whole day' : r.session,
         STATUS_WORDS[r.status],
+        r.status_reason_text ?? '',
         time(r.check_in_at),
         time(r.check_out_at),
+        r.check_out_reason === null ? '' : checkOutReasonText(r.check_out_reason),
         r.status_by_name,
         (notesOf.get(`${r.date}|${r.session}|${r.student_id}`) ?? []).join(' | '),
       ]);

@@ -26,7 +26,7 @@ import type { StaffRole } from '../shared/account-protocol.ts';
 import type { Database, OpsTable, School } from './db/schema.ts';
 import { RecordBook, type OpActor, type RecordKey } from './record-book.ts';
 import { RollCallBook } from './roll-calls.ts';
-import { findSchoolForWriting, latenessRule, schoolPeriods } from './school-queries.ts';
+import { findSchoolForWriting, latenessRule, reasonLabels, schoolPeriods } from './school-queries.ts';
 import { countBatch } from './sync-stats.ts';
 
 type Trx = Transaction<Database>;
@@ -111,7 +111,15 @@ async function applyOps(
     const session = (op.raw as { session?: unknown }).session;
     return session !== undefined && session !== DAY_SESSION;
   });
-  const book = new RecordBook(trx, school, now, periodRegister ? await schoolPeriods(trx, school) : []);
+  // The school's reasons are read only for a batch that names one.
+  const named = ops.some((op) => (op.raw as { reason?: unknown }).reason !== undefined);
+  const book = new RecordBook(
+    trx,
+    school,
+    now,
+    periodRegister ? await schoolPeriods(trx, school) : [],
+    named ? await reasonLabels(trx, school.id) : new Map(),
+  );
   const rollCalls = new RollCallBook(trx, school, now);
   const dateOf = localDates(school.time_zone);
   const keyOf = (op: Partial<Op>, student: Student | undefined): RecordKey | null => {
@@ -242,6 +250,7 @@ const OPS_COLUMNS = [
   'clock_offset',
   'rule',
   'conflict_id',
+  'reason',
 ] as const satisfies ReadonlyArray<keyof OpsTable>;
 
 /** What is stored of an op, valid or not, so that a replay finds its first outcome. */
@@ -278,6 +287,7 @@ function opRow(
     clock_offset: op ? (op.offset ?? clockOffset) : null,
     rule: outcome.status === 'merged' ? outcome.rule : null,
     conflict_id: outcome.status === 'conflict' ? outcome.conflictId : null,
+    reason: op?.reason ?? null,
   };
 }
 

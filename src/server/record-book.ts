@@ -14,10 +14,11 @@ import type { Insertable, Selectable, Transaction } from 'kysely';
 import type { Actor, AttendanceStatus, RecordOpKind, RecordState } from '../shared/attendance-model.ts';
 import { applyChange, asKept, changeOf, type Lateness } from '../shared/attendance-rules.ts';
 import { mergeRecord } from '../shared/merge.ts';
+import { REASON_STATUSES } from '../shared/reasons.ts';
 import type { ActorRef } from '../shared/office-protocol.ts';
 import type { Change, Op, Outcome, SchoolPeriod } from '../shared/protocol.ts';
 import { latenessOf } from '../shared/school-time.ts';
-import { changeNumbers } from './change-feed.ts';
+import { changeNumbers, reasonFields } from './change-feed.ts';
 import { insertInSlices, selectInSlices } from './db/in-slices.ts';
 import { latenessRule } from './school-queries.ts';
 import type { AttendanceTable, AuditLogTable, ConflictsTable, Database, NotesTable, School } from './db/schema.ts';
@@ -40,6 +41,11 @@ export interface StoredRecord {
   statusBy: Actor;
   statusByName: string;
   statusSawCheckIn: boolean;
+  /** An absent or excused status's reason: its code and its words when it was marked (src/shared/reasons.ts). */
+  statusReason: string | null;
+  statusReasonText: string | null;
+  /** Why the latest check-out left. */
+  checkOutReason: string | null;
 }
 
 const NO_RECORD: StoredRecord = {
@@ -49,6 +55,9 @@ const NO_RECORD: StoredRecord = {
   statusBy: 'door',
   statusByName: '',
   statusSawCheckIn: false,
+  statusReason: null,
+  statusReasonText: null,
+  checkOutReason: null,
 };
 
 export interface OpActor {
@@ -86,6 +95,9 @@ const LOADED_COLUMNS = [
   'status_by_name',
   'status_saw_check_in',
   'last_actor_id',
+  'status_reason',
+  'status_reason_text',
+  'check_out_reason',
 ] as const;
 type LoadedRow = Pick<Selectable<AttendanceTable>, (typeof LOADED_COLUMNS)[number]>;
 
@@ -106,6 +118,9 @@ const ATTENDANCE_COLUMNS = [
   'last_actor_id',
   'version',
   'updated_at',
+  'status_reason',
+  'status_reason_text',
+  'check_out_reason',
 ] as const;
 const AUDIT_COLUMNS = [
   'school_id',
@@ -133,7 +148,15 @@ const toNumber = (value: number | null): number | null => (value === null ? null
 function storedOf(
   row: Pick<
     Selectable<AttendanceTable>,
-    'status' | 'check_in_at' | 'check_out_at' | 'status_by' | 'status_by_name' | 'status_saw_check_in'
+    | 'status'
+    | 'check_in_at'
+    | 'check_out_at'
+    | 'status_by'
+    | 'status_by_name'
+    | 'status_saw_check_in'
+    | 'status_reason'
+    | 'status_reason_text'
+    | 'check_out_reason'
   >,
 ): StoredRecord {
   return {
@@ -142,9 +165,26 @@ function storedOf(
     checkOutAt: toNumber(row.check_out_at),
     statusBy: row.status_by as Actor,
     statusByName: row.status_by_name,
-    statusSawCheckIn: row.status_saw_check_in === 1,
+    statusSawCheckIn: Number(row.status_saw_check_in) === 1,
+    statusReason: row.status_reason,
+    statusReasonText: row.status_reason_text,
+    checkOutReason: row.check_out_reason,
   };
 }
+
+/** A reason stands only beside an absent or excused status, and a check-out's beside a check-out. */
+export function withReasonsKept(record: StoredRecord): StoredRecord {
+  const keeps = record.status !== null && REASON_STATUSES.includes(record.status);
+  if (keeps && (record.checkOutAt !== null || record.checkOutReason === null)) return record;
+  return {
+    ...record,
+    ...(keeps ? {} : { statusReason: null, statusReasonText: null }),
+    ...(record.checkOutAt === null ? { checkOutReason: null } : {}),
+  };
+}
+
+const sameReasons = (a: StoredRecord, b: StoredRecord): boolean =>
+  a.statusReason === b.statusReason && a.statusReasonText === b.statusReasonText && a.checkOutReason === b.checkOutReason;
 
 /** Who wrote a record last, for "follows on from its own change": the sending device; none for a page posting directly. */
 function writerOf(actor: OpActor): string | null {
@@ -182,12 +222,16 @@ export class RecordBook {
   private readonly conflicts: Insertable<ConflictsTable>[] = [];
   private readonly lateness = new Map<string, Lateness>();
 
-  /** `periods`: the school's timetable, whose starts judge lateness in a period's register; without it, the bell does. */
+  /**
+   * `periods`: the school's timetable, whose starts judge lateness in a period's register; without it, the bell does.
+   * `reasons`: every absence reason the school has had, by code (retired ones too), with its words.
+   */
   constructor(
     private readonly trx: Trx,
     private readonly school: School,
     private readonly now: number,
     private readonly periods: readonly SchoolPeriod[] = [],
+    private readonly reasons: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   /** As isLateFor decides it: later than the session's start (the bell for the day) plus the school's grace. */
@@ -294,6 +338,8 @@ export class RecordBook {
       });
       return { status: 'applied' };
     }
+    const reasonText = op.kind === 'status' && op.reason !== undefined ? this.reasons.get(op.reason) : undefined;
+    if (op.kind === 'status' && op.reason !== undefined && reasonText === undefined) return { status: 'rejected', code: 'unknown-reason' };
     const entry = this.entry(key);
     // Versions only grow: a base past the record's own was never issued, and taking it as current would skip the merge.
     if (op.base > entry.version) return { status: 'rejected', code: 'base-from-the-future' };
@@ -360,7 +406,17 @@ export class RecordBook {
     }
 
     const kept = asKept(value);
-    const next: StoredRecord = { ...server, status: kept.status, checkInAt: kept.checkInAt, checkOutAt: kept.checkOutAt };
+    let next: StoredRecord = { ...server, status: kept.status, checkInAt: kept.checkInAt, checkOutAt: kept.checkOutAt };
+    // A reason goes with the value it came with: this op's, when its status or its check-out is the one kept.
+    if (op.kind === 'status' && next.status === op.status) {
+      next.statusReason = op.reason ?? null;
+      next.statusReasonText = reasonText ?? null;
+    } else if (next.status !== server.status) {
+      next.statusReason = null;
+      next.statusReasonText = null;
+    }
+    if (op.kind === 'check-out' && next.checkOutAt === at && next.checkOutAt !== server.checkOutAt) next.checkOutReason = op.reason ?? null;
+    next = withReasonsKept(next);
     if (next.status !== server.status) {
       // Whoever's value won sets the provenance; a status derived from the door's times is the door's.
       const fromLocal = next.status === local.status;
@@ -368,7 +424,11 @@ export class RecordBook {
       next.statusByName = fromLocal ? actor.name : server.statusByName;
       next.statusSawCheckIn = next.statusBy === 'door' || (fromLocal ? localSide.sawCheckIn : server.statusSawCheckIn);
     }
-    const differs = next.status !== server.status || next.checkInAt !== server.checkInAt || next.checkOutAt !== server.checkOutAt;
+    const differs =
+      next.status !== server.status ||
+      next.checkInAt !== server.checkInAt ||
+      next.checkOutAt !== server.checkOutAt ||
+      !sameReasons(next, server);
     if (differs || action === 'conflict') {
       if (differs) {
         if (next.checkInAt !== server.checkInAt && op.kind === 'check-in') entry.checkInOpId = opId;
@@ -402,7 +462,9 @@ export class RecordBook {
     const entry = this.entries.get(RecordBook.id(key));
     if (!entry?.stored) throw new Error(`A conflict refers to a record that is not stored: ${RecordBook.id(key)}`);
     const current = entry.record;
-    const next = choose(current);
+    const chosen = choose(current);
+    // A status the office chose anew comes without the reason the old one had.
+    const next = withReasonsKept(chosen.status === current.status ? chosen : { ...chosen, statusReason: null, statusReasonText: null });
     this.advance(entry, next, null, { origin: null, echo: false });
     this.audited(entry, { action: 'resolve', actor: { ...person, deviceId: null }, opId, rule: null, note, before: current, after: next });
     return entry.version;
@@ -426,6 +488,7 @@ export class RecordBook {
         checkInAt: next.checkInAt,
         checkOutAt: next.checkOutAt,
         version: entry.version,
+        ...reasonFields(next),
       },
       ...feed,
     });
@@ -479,6 +542,9 @@ export class RecordBook {
       last_actor_id: e.lastActorId,
       version: e.version,
       updated_at: this.now,
+      status_reason: e.record.statusReason,
+      status_reason_text: e.record.statusReasonText,
+      check_out_reason: e.record.checkOutReason,
     });
     await insertInSlices(
       this.trx,

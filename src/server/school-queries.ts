@@ -11,6 +11,7 @@ import {
   type SchoolInfo,
   type SchoolPeriod,
 } from '../shared/protocol.ts';
+import { DEFAULT_ABSENCE_REASONS, type AbsenceReason } from '../shared/reasons.ts';
 import type { LatenessRule } from '../shared/school-time.ts';
 import { databaseKind } from './db/open-database.ts';
 import type { Database, School } from './db/schema.ts';
@@ -85,9 +86,40 @@ export function weekdaysOffOf(school: Pick<School, 'weekdays_off'>): number[] {
     .map(Number);
 }
 
-async function toSchoolInfo(db: Reader, school: School): Promise<SchoolInfo> {
+/**
+ * Every reason the school has had, in order, retired ones too. A school whose
+ * list was never written (made before reasons, or by the demo or an import)
+ * has DEFAULT_ABSENCE_REASONS; once its list is saved, the rows say it all.
+ */
+export async function storedReasons(db: Reader, schoolId: string): Promise<Array<AbsenceReason & { retired: boolean }>> {
+  const rows = await db
+    .selectFrom('absence_reasons')
+    .select(['code', 'label', 'retired'])
+    .where('school_id', '=', schoolId)
+    .orderBy('position')
+    .execute();
+  if (rows.length === 0) return DEFAULT_ABSENCE_REASONS.map((r) => ({ ...r, retired: false }));
+  return rows.map((r) => ({ code: r.code, label: r.label, retired: Number(r.retired) === 1 }));
+}
+
+/** The school's absence reasons as the roll offers them: in their order, without the retired ones. */
+export async function absenceReasons(db: Reader, schoolId: string): Promise<AbsenceReason[]> {
+  return (await storedReasons(db, schoolId)).filter((r) => !r.retired).map(({ code, label }) => ({ code, label }));
+}
+
+/** Every reason the school has had, retired ones too, by code: what a mark's reason is checked against and named by. */
+export async function reasonLabels(db: Reader, schoolId: string): Promise<Map<string, string>> {
+  return new Map((await storedReasons(db, schoolId)).map((r) => [r.code, r.label]));
+}
+
+/** `withReasons`: staff devices mark absences and get the school's reasons; a kiosk never does, and its install stays as small. */
+async function toSchoolInfo(db: Reader, school: School, withReasons = true): Promise<SchoolInfo> {
   const info: SchoolInfo = { id: school.id, name: school.name, timeZone: school.time_zone, bellTime: school.bell_time };
-  const [periods, closures] = await Promise.all([schoolPeriods(db, school), schoolClosures(db, school)]);
+  const [periods, closures, reasons] = await Promise.all([
+    schoolPeriods(db, school),
+    schoolClosures(db, school),
+    withReasons ? absenceReasons(db, school.id) : undefined,
+  ]);
   return {
     ...info,
     dayStart: school.day_start,
@@ -97,6 +129,7 @@ async function toSchoolInfo(db: Reader, school: School): Promise<SchoolInfo> {
     closures,
     settingsVersion: Number(school.settings_version),
     keepRefusedDays: Number(school.refused_keep_days),
+    ...(reasons ? { absenceReasons: reasons } : {}),
   };
 }
 
@@ -136,7 +169,7 @@ export async function deviceConfig(db: Reader, schoolId: string, kioskId: string
   return {
     v: PROTOCOL_VERSION,
     type: 'kiosk-config',
-    school: await toSchoolInfo(db, school),
+    school: await toSchoolInfo(db, school, kiosk === null),
     kiosk,
     rosterVersion: String(school.roster_version),
     syncLimits: { maxBodyBytes: LIMITS.maxBodyBytes, maxOps: LIMITS.maxOpsPerBatch },

@@ -28,7 +28,17 @@ export async function schoolToday(db: Kysely<Database>, schoolId: string, now: n
       .execute(),
     db
       .selectFrom('attendance')
-      .select(['student_id', 'session', 'status', 'check_in_at', 'check_out_at', 'version', 'status_by'])
+      .select([
+        'student_id',
+        'session',
+        'status',
+        'check_in_at',
+        'check_out_at',
+        'version',
+        'status_by',
+        'status_reason_text',
+        'check_out_reason',
+      ])
       .where('school_id', '=', school.id)
       .where('date', '=', date)
       .execute(),
@@ -63,6 +73,8 @@ export async function schoolToday(db: Kysely<Database>, schoolId: string, now: n
           checkOutAt: r.check_out_at === null ? null : Number(r.check_out_at),
           version: Number(r.version),
           statusBy: r.status_by as Actor,
+          reasonText: r.status_reason_text,
+          checkOutReason: r.check_out_reason,
         },
       ];
     }),

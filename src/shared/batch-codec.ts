@@ -29,6 +29,10 @@
  *                           and a varint counter: those are still read (their queues
  *                           must send), checked and dropped, and never written.
  *                           A morning's clocks are runs of zeros, which gzip all but removes.
+ *   reasons    (REASONS)    a table of distinct reason codes, then per status or
+ *                           check-out op a varint: 0 none, else 1 + its index. Without
+ *                           the flag no op has a reason, so a batch without one is
+ *                           byte for byte what a server from before reasons reads.
  *
  * Ops leave out `opId`: (deviceId, seq) identifies an op. Both sides check
  * every op with `assertOp`, so a batch encodes only if it decodes, and a
@@ -73,7 +77,10 @@ const STUDENT_IDS_NUMERIC = 1;
 const SESSIONS = 2;
 const BASES = 4;
 const CLOCKS = 8;
-const ALL_FLAGS = STUDENT_IDS_NUMERIC | SESSIONS | BASES | CLOCKS;
+const REASONS = 16;
+const ALL_FLAGS = STUDENT_IDS_NUMERIC | SESSIONS | BASES | CLOCKS | REASONS;
+/** The kinds that may carry a reason: one varint each under REASONS. */
+const hasReasonSlot = (kind: OpKind): boolean => kind === 'status' || kind === 'check-out';
 const HAS_OFFSET = 1;
 /** Read from older workers' batches only: see the header. */
 const HAS_LEGACY_CLOCK = 2;
@@ -128,7 +135,8 @@ export function encodeBatch(batch: EncodedBatchInput): Uint8Array {
     (numeric ? STUDENT_IDS_NUMERIC : 0) |
     (sessions.some((s) => s !== DAY_SESSION) ? SESSIONS : 0) |
     (bases.some((b) => b !== 0) ? BASES : 0) |
-    (clocks ? CLOCKS : 0);
+    (clocks ? CLOCKS : 0) |
+    (ops.some((op) => op.reason !== undefined) ? REASONS : 0);
 
   const w = new ByteWriter(64 + ops.length * 8);
   for (const b of MAGIC) w.byte(b);
@@ -161,7 +169,33 @@ export function encodeBatch(batch: EncodedBatchInput): Uint8Array {
   });
   if (flags & BASES) bases.forEach((base, i) => w.varint(base, opPath(i, 'base')));
   if (flags & CLOCKS) writeClocks(w, ops);
+  if (flags & REASONS) writeReasons(w, ops);
   return w.finish();
+}
+
+function writeReasons(w: ByteWriter, ops: readonly Op[]): void {
+  const slots = ops.filter((op) => hasReasonSlot(op.kind));
+  const { table } = intern(slots.flatMap((op) => (op.reason === undefined ? [] : [op.reason])));
+  w.varint(table.length, '$.reasons');
+  for (const reason of table) w.string(reason, '$.reasons');
+  ops.forEach((op, i) => {
+    if (hasReasonSlot(op.kind)) w.varint(op.reason === undefined ? 0 : table.indexOf(op.reason) + 1, opPath(i, 'reason'));
+  });
+}
+
+function readReasons(r: ByteReader, kinds: readonly OpKind[]): Map<number, string> {
+  const size = r.varint('$.reasons');
+  if (size > kinds.length || size > r.remaining)
+    fail('invalid-body', '$.reasons', `counts ${size} distinct reasons for ${kinds.length} ops`);
+  const table = readColumn(size, () => r.string(LIMITS.maxReasonLength, '$.reasons'));
+  const reasons = new Map<number, string>();
+  kinds.forEach((kind, i) => {
+    if (!hasReasonSlot(kind)) return;
+    const index = r.varint(opPath(i, 'reason'));
+    if (index === 0) return;
+    reasons.set(i, table[index - 1] ?? fail('invalid-body', opPath(i, 'reason'), 'is not in the table'));
+  });
+  return reasons;
 }
 
 function writeClocks(w: ByteWriter, ops: readonly Op[]): void {
@@ -273,6 +307,7 @@ export function decodeBatch(bytes: Uint8Array, limits: { maxOps: number }): Deco
   });
   const bases = flags & BASES ? readColumn(count, (i) => r.varint(opPath(i, 'base'))) : undefined;
   const clocks = flags & CLOCKS ? readClocks(r, ats) : undefined;
+  const reasons = flags & REASONS ? readReasons(r, kinds) : undefined;
   if (r.remaining > 0) fail('invalid-body', '$', `has ${r.remaining} bytes after the last column`);
 
   const ops = kinds.map((kind, i): Op => {
@@ -288,6 +323,8 @@ export function decodeBatch(bytes: Uint8Array, limits: { maxOps: number }): Deco
     if (status !== undefined) op.status = status;
     const text = texts.get(i);
     if (text !== undefined) op.text = text;
+    const reason = reasons?.get(i);
+    if (reason !== undefined) op.reason = reason;
     const clock = clocks?.[i];
     if (clock?.offset !== undefined) op.offset = clock.offset;
     assertOp(op, `$.ops[${i}]`);

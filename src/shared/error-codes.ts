@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   'periods-overlap': { status: 400 },
   'duplicate-period': { status: 400 },
   'closure-ends-before-start': { status: 400 },
+  'duplicate-reason': { status: 400 },
   'pairing-code-invalid': { status: 400 },
   'device-unpaired': { status: 401 },
   'device-not-revoked': { status: 409 },
@@ -85,6 +86,7 @@ export const ERROR_CODES = {
   'time-out-of-range': { status: 422 },
   'base-from-the-future': { status: 409 },
   'no-roll-call': { status: 409 },
+  'unknown-reason': { status: 422 },
 
   // Client-side: the service worker's sync loop and the page.
   'network-error': { status: 0, retryable: true },
@@ -114,6 +116,7 @@ export const OP_ERROR_CODES = [
   'base-from-the-future',
   'invalid-body',
   'no-roll-call',
+  'unknown-reason',
 ] as const;
 export type OpErrorCode = (typeof OP_ERROR_CODES)[number];
 

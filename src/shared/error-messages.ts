@@ -53,6 +53,7 @@ export const ERROR_MESSAGES = {
   'periods-overlap': 'Two periods overlap: each must end before the next one starts.',
   'duplicate-period': 'Two periods have the same name: give each its own.',
   'closure-ends-before-start': 'A closure cannot end before its first day.',
+  'duplicate-reason': 'Two absence reasons are the same: each reason goes on the list once.',
   'pairing-code-invalid': 'That pairing code is not valid: it may be mistyped, used or expired.',
   'device-unpaired': 'This kiosk is not paired yet: ask an admin for a pairing code.',
   'device-not-revoked': 'This kiosk is still paired: it sends its own check-ins. Revoke it first to import its file.',
@@ -87,6 +88,7 @@ export const ERROR_MESSAGES = {
   'base-from-the-future':
     'This operation is based on a version of the record the server never issued; take the mark again from the current record.',
   'no-roll-call': 'No emergency roll call had been started when this student was ticked as found.',
+  'unknown-reason': "This reason is not on the school's list of absence reasons.",
 
   // Client-side: the service worker's sync loop and the page.
   'network-error': 'The server could not be reached.',

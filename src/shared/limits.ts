@@ -16,6 +16,8 @@ export const LIMITS = {
   maxNoteLength: 2000,
   /** Longest session (period) name. */
   maxSessionLength: 32,
+  /** Longest reason code (src/shared/reasons.ts). */
+  maxReasonLength: 32,
   /** An op's time may be this far from the server's clock, either way (a kiosk can sit offline for weeks). */
   maxClockSkewMs: 400 * 24 * 60 * 60 * 1000,
 } as const;

@@ -19,6 +19,12 @@ export interface RollRow {
   version: number;
   /** The latest mark made on this device for this student and session, if any. */
   mark: { opId: string; status: AttendanceStatus; state: MarkState; conflictId: string | null } | null;
+  /** An absent or excused status's reason: its code and the words it was marked with. Absent: none (or an older peer). */
+  reason?: string;
+  reasonText?: string;
+  /** When the student checked out at the door today, and why (CHECK_OUT_REASONS). */
+  checkOutAt?: number;
+  checkOutReason?: string;
 }
 
 /** `GET /api/roll?group=&session=`: answered by the worker from the device, or by the server. */

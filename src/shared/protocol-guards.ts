@@ -1,8 +1,9 @@
 /** `asserts` guards for every wire type in ./protocol.ts. Data is `unknown` until one of these has passed. */
-import { ATTENDANCE_STATUSES, DAY_SESSION, OP_KINDS, withoutStudent } from './attendance-model.ts';
+import { ATTENDANCE_STATUSES, DAY_SESSION, OP_KINDS, withoutStudent, type AttendanceStatus } from './attendance-model.ts';
 import { DoorlineError, isErrorCode, OP_ERROR_CODES, type OpErrorCode } from './error-codes.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectRecord, expectString, fail } from './guard.ts';
 import { LIMITS } from './limits.ts';
+import { CHECK_OUT_REASONS, REASON_CODE_PATTERN, REASON_STATUSES } from './reasons.ts';
 import {
   OLDEST_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
@@ -60,7 +61,7 @@ export function expectReadableVersion(value: Record<string, unknown>, path: stri
 }
 
 const OP_FIELDS = ['kind', 'studentId', 'at'] as const;
-const OPTIONAL_OP_FIELDS = ['session', 'status', 'text', 'base', 'offset'] as const;
+const OPTIONAL_OP_FIELDS = ['session', 'status', 'text', 'reason', 'base', 'offset'] as const;
 /**
  * Workers up to 0.2 stamped each op with a hybrid logical clock that nothing
  * ever read; their queues still carry it, so it is checked and ignored.
@@ -87,6 +88,14 @@ function checkOpFields(value: Record<string, unknown>, path: string): void {
   else if (value.status !== undefined) fail('invalid-body', `${path}.status`, 'goes only with kind "status"');
   if (value.kind === 'note') expectString(value.text, `${path}.text`, { max: LIMITS.maxNoteLength });
   else if (value.text !== undefined) fail('invalid-body', `${path}.text`, 'goes only with kind "note"');
+  // Whether a status's reason is on the school's list is the server's to say (`unknown-reason`).
+  if (value.reason !== undefined) {
+    const at = `${path}.reason`;
+    expectString(value.reason, at, { max: LIMITS.maxReasonLength, pattern: REASON_CODE_PATTERN });
+    if (value.kind === 'check-out') expectOneOf(value.reason, at, CHECK_OUT_REASONS);
+    else if (!REASON_STATUSES.includes(value.status as AttendanceStatus))
+      fail('invalid-body', at, 'goes only with an absent or excused status, or a check-out');
+  }
 }
 
 export function assertMarkInput(value: unknown): asserts value is MarkInput {
@@ -218,6 +227,14 @@ export function assertSchoolInfo(value: unknown, path: string): asserts value is
     expectInteger(value.settingsVersion, `${path}.settingsVersion`, { min: 0, max: MAX_VERSION }, 'bad-response');
   if (value.keepRefusedDays !== undefined)
     expectInteger(value.keepRefusedDays, `${path}.keepRefusedDays`, { min: 1, max: 3650 }, 'bad-response');
+  if (value.absenceReasons !== undefined) {
+    expectArray(value.absenceReasons, `${path}.absenceReasons`, 'bad-response');
+    value.absenceReasons.forEach((reason, i) => {
+      expectFields(reason, `${path}.absenceReasons[${i}]`, ['code', 'label']);
+      expectString(reason.code, `${path}.absenceReasons[${i}].code`, { max: LIMITS.maxReasonLength }, 'bad-response');
+      expectString(reason.label, `${path}.absenceReasons[${i}].label`, { max: 200 }, 'bad-response');
+    });
+  }
   if (value.periods !== undefined) {
     expectArray(value.periods, `${path}.periods`, 'bad-response');
     value.periods.forEach((period, i) => {

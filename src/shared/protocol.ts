@@ -6,6 +6,7 @@
  */
 import type { AttendanceStatus, OpKind } from './attendance-model.ts';
 import type { OpErrorCode } from './error-codes.ts';
+import type { AbsenceReason } from './reasons.ts';
 
 export const PROTOCOL_VERSION = 1;
 /** The oldest version the server still takes. Raising it tells every older device to update. */
@@ -29,6 +30,8 @@ export interface MarkInput {
   session?: string;
   status?: AttendanceStatus;
   text?: string;
+  /** See Op.reason. */
+  reason?: string;
   base?: number;
   offset?: number;
 }
@@ -52,6 +55,11 @@ export interface Op {
   status?: AttendanceStatus;
   /** The text, for kind "note". */
   text?: string;
+  /**
+   * Why (src/shared/reasons.ts): for an absent or excused status, a code of
+   * the school's absence reasons; for a check-out, one of CHECK_OUT_REASONS.
+   */
+  reason?: string;
   /** The version of the record the device knew when it made the op; 0 when it knew none. */
   base: number;
   /**
@@ -170,6 +178,8 @@ export interface SchoolInfo {
   settingsVersion?: number;
   /** Days the device keeps a check-in or mark the server refused, for staff to see; 30 when an older server sends none. */
   keepRefusedDays?: number;
+  /** The school's absence reasons, in the order the roll offers them; an older server sends none. */
+  absenceReasons?: AbsenceReason[];
 }
 
 export type ScanMode = 'keyboard' | 'camera';
@@ -219,6 +229,11 @@ export type Change =
       checkInAt: number | null;
       checkOutAt: number | null;
       version: number;
+      /** The absence reason's code and the words it was marked with; absent when the record has none (and from an older server). */
+      reason?: string;
+      reasonText?: string;
+      /** Why the student checked out (CHECK_OUT_REASONS). */
+      checkOutReason?: string;
     }
   | { kind: 'roster'; version: string }
   /** The school's settings changed: devices read their configuration again. */

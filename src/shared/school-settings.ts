@@ -10,6 +10,7 @@ import { expectArray, expectFields, expectInteger, expectRecord, expectString, f
 import { LIMITS } from './limits.ts';
 import type { ProtocolVersion, SchoolClosure, SchoolPeriod } from './protocol.ts';
 import { DEVICE_ID_PATTERN, expectReadableVersion, expectVersion, SESSION_PATTERN } from './protocol-guards.ts';
+import { MAX_ABSENCE_REASONS, MAX_REASON_LABEL, REASON_CODE_PATTERN, type AbsenceReason } from './reasons.ts';
 import { CLOCK_TIME_PATTERN, isValidTimeZone, parseBellTime } from './school-time.ts';
 
 export interface SchoolSettings {
@@ -26,10 +27,25 @@ export interface SchoolSettings {
   /** ISO weekdays without school: 1 Monday … 7 Sunday. */
   weekdaysOff: number[];
   closures: SchoolClosure[];
+  /** The absence reasons the roll offers, in order (src/shared/reasons.ts). */
+  absenceReasons: AbsenceReason[];
 }
 
-/** `POST /api/schools` (a new school) and `PUT /api/school/settings` (the current one's). */
-export type SchoolSettingsInput = SchoolSettings & { v: ProtocolVersion };
+/** A reason as a form sends it: a new one has no code yet, and the server makes one from its words. */
+export interface AbsenceReasonInput {
+  code?: string;
+  label: string;
+}
+
+/** The settings as a form holds them. */
+export type SchoolSettingsDraft = Omit<SchoolSettings, 'absenceReasons'> & { absenceReasons: AbsenceReasonInput[] };
+
+/**
+ * `POST /api/schools` (a new school) and `PUT /api/school/settings` (the current
+ * one's). `absenceReasons` left out: a page from before reasons, which keeps the
+ * school's list as it is (a new school gets DEFAULT_ABSENCE_REASONS).
+ */
+export type SchoolSettingsInput = Omit<SchoolSettings, 'absenceReasons'> & { v: ProtocolVersion; absenceReasons?: AbsenceReasonInput[] };
 
 /** The answer to both, and `GET /api/school/settings`. */
 export interface SchoolSettingsView {
@@ -106,6 +122,25 @@ function checkPeriods(periods: unknown[]): void {
   }
 }
 
+function checkReasons(reasons: unknown[]): void {
+  if (reasons.length > MAX_ABSENCE_REASONS) fail('invalid-body', '$.absenceReasons', `must have at most ${MAX_ABSENCE_REASONS} reasons`);
+  const codes = new Set<string>();
+  const labels = new Set<string>();
+  reasons.forEach((reason, i) => {
+    const path = `$.absenceReasons[${i}]`;
+    expectRecord(reason, path, ['label'], ['code']);
+    expectString(reason.label, `${path}.label`, { max: MAX_REASON_LABEL });
+    const words = reason.label.trim().toLocaleLowerCase('en');
+    if (words === '') fail('invalid-body', `${path}.label`, 'must not be empty');
+    if (labels.has(words)) problem('duplicate-reason', `${path}.label`, 'is on the list already');
+    labels.add(words);
+    if (reason.code === undefined) return;
+    expectString(reason.code, `${path}.code`, { max: LIMITS.maxReasonLength, pattern: REASON_CODE_PATTERN });
+    if (codes.has(reason.code)) problem('duplicate-reason', `${path}.code`, 'is on the list already');
+    codes.add(reason.code);
+  });
+}
+
 function checkClosures(closures: unknown[]): void {
   if (closures.length > MAX_CLOSURES) fail('invalid-body', '$.closures', `must have at most ${MAX_CLOSURES} closures`);
   closures.forEach((closure, i) => {
@@ -121,7 +156,7 @@ function checkClosures(closures: unknown[]): void {
 
 /** A new school's settings, or the current one's as changed: every field, each checked. */
 export function assertSchoolSettingsInput(value: unknown): asserts value is SchoolSettingsInput {
-  expectRecord(value, '$', ['v', ...SETTINGS_FIELDS]);
+  expectRecord(value, '$', ['v', ...SETTINGS_FIELDS], ['absenceReasons']);
   expectVersion(value, '$');
   expectString(value.name, '$.name', { max: MAX_NAME });
   if (value.name.trim() === '') fail('invalid-body', '$.name', 'must not be empty');
@@ -142,6 +177,10 @@ export function assertSchoolSettingsInput(value: unknown): asserts value is Scho
   if (days.size === 7) fail('invalid-body', '$.weekdaysOff', 'must leave at least one school day');
   expectArray(value.closures, '$.closures');
   checkClosures(value.closures);
+  if (value.absenceReasons !== undefined) {
+    expectArray(value.absenceReasons, '$.absenceReasons');
+    checkReasons(value.absenceReasons);
+  }
 }
 
 export function assertSchoolSwitch(value: unknown): asserts value is SchoolSwitch {
@@ -158,6 +197,10 @@ export function assertSchoolSettingsView(value: unknown): asserts value is Schoo
   expectArray(value.settings.periods, '$.settings.periods', 'bad-response');
   expectArray(value.settings.weekdaysOff, '$.settings.weekdaysOff', 'bad-response');
   expectArray(value.settings.closures, '$.settings.closures', 'bad-response');
+  // An older server sends no reasons: the page shows the list empty rather than failing.
+  const settings = value.settings;
+  if (!Array.isArray(settings.absenceReasons)) settings.absenceReasons = [];
+  (settings.absenceReasons as unknown[]).forEach((reason, i) => expectFields(reason, `$.settings.absenceReasons[${i}]`, ['code', 'label']));
 }
 
 export function assertSchoolList(value: unknown): asserts value is SchoolList {

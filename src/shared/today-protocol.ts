@@ -55,6 +55,10 @@ export interface TodayStudent {
   checkOutAt: number | null;
   /** The day record's version: a mark made from the list is based on it. */
   version: number;
+  /** An absent or excused mark's reason, in the words it was marked with; absent when none. */
+  reason?: string;
+  /** Why the student checked out, a CHECK_OUT_REASONS code; absent when they did not say. */
+  checkOutReason?: string;
 }
 
 export interface TodayView {
@@ -106,6 +110,8 @@ function expectStudent(value: unknown, path: string): asserts value is TodayStud
   expectTimeOrNull(value.checkInAt, `${path}.checkInAt`);
   expectTimeOrNull(value.checkOutAt, `${path}.checkOutAt`);
   expectInteger(value.version, `${path}.version`, COUNT, 'bad-response');
+  if (value.reason !== undefined) expectString(value.reason, `${path}.reason`, { max: 200 }, 'bad-response');
+  if (value.checkOutReason !== undefined) expectString(value.checkOutReason, `${path}.checkOutReason`, { max: 32 }, 'bad-response');
 }
 
 function expectStudents(value: unknown, path: string): asserts value is TodayStudent[] {

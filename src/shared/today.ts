@@ -40,6 +40,9 @@ export interface TodayRecord {
   version: number;
   /** Who set the status: the door, or a person by role. */
   statusBy: Actor;
+  /** The absence reason's words, as marked; why the student checked out (a CHECK_OUT_REASONS code). */
+  reasonText?: string | null;
+  checkOutReason?: string | null;
 }
 
 export interface TodayInput {
@@ -77,6 +80,8 @@ function studentOf(entry: TodayRosterEntry, door: TodayRecord | undefined): Toda
     checkInAt: door?.checkInAt ?? null,
     checkOutAt: door?.checkOutAt ?? null,
     version: door?.version ?? 0,
+    ...(door?.reasonText ? { reason: door.reasonText } : {}),
+    ...(door?.checkOutReason ? { checkOutReason: door.checkOutReason } : {}),
   };
 }
 

@@ -25,6 +25,8 @@ export function keepSession(store: Store, session: SessionInfo & { school: Schoo
       // The roll says "No school today" offline too.
       ...(session.school.weekdaysOff ? { weekdaysOff: session.school.weekdaysOff } : {}),
       ...(session.school.closures ? { closures: session.school.closures } : {}),
+      // The roll offers them offline too.
+      ...(session.school.absenceReasons ? { absenceReasons: session.school.absenceReasons } : {}),
     },
     ...(session.homerooms ? { homerooms: session.homerooms } : {}),
   };

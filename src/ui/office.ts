@@ -176,7 +176,7 @@ async function start(): Promise<void> {
       } else if (next.action === 'reload-quietly') void load();
     },
   );
-  startToday({ school: staff.school.name, timeZone, bridge });
+  startToday({ school: staff.school.name, timeZone, bridge, reasons: staff.school.absenceReasons ?? [] });
   onLiveEvents(['conflicts-opened', 'conflicts-resolved', 'catch-up'], () => void load());
   setInterval(() => {
     if (document.visibilityState === 'visible') void load();

@@ -3,6 +3,7 @@ import { DAY_SESSION } from '../shared/attendance-model.ts';
 import type { OpErrorCode } from '../shared/error-codes.ts';
 import type { RollRow, RollView } from '../shared/office-protocol.ts';
 import type { SchoolClosure } from '../shared/protocol.ts';
+import { checkOutReasonText } from '../shared/reasons.ts';
 import { isSchoolDay } from '../shared/school-days.ts';
 import { ulidTime } from '../shared/ulid.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
@@ -33,12 +34,19 @@ export function markText(mark: NonNullable<RollRow['mark']>, refusal: OpErrorCod
   return `Marked ${STATUS_WORDS[mark.status]} — ${state}`;
 }
 
-/** "Ada Lovelace — Present", or the name alone when nobody has marked the student. */
+/** "Ada Lovelace — Present", "Ada Lovelace — Absent (Illness)", or the name alone when nobody has marked the student. */
 export function rowHeadline(row: RollRow): string {
-  return row.status ? `${row.name} — ${STATUS_WORDS[row.status]}` : row.name;
+  if (!row.status) return row.name;
+  const reason = row.reasonText && (row.status === 'absent' || row.status === 'excused') ? ` (${row.reasonText})` : '';
+  return `${row.name} — ${STATUS_WORDS[row.status]}${reason}`;
 }
 
+/** "At the door 07:58", "Left 11:20 (Appointment)". */
 export function doorText(row: RollRow, timeZone: string): string {
+  if (row.checkOutAt !== undefined) {
+    const why = row.checkOutReason ? ` (${checkOutReasonText(row.checkOutReason)})` : '';
+    return `Left ${clockTime(row.checkOutAt, timeZone)}${why}`;
+  }
   return row.checkInAt === null ? 'Not scanned at the door' : `At the door ${clockTime(row.checkInAt, timeZone)}`;
 }
 

@@ -58,8 +58,13 @@ async function start(): Promise<void> {
 
   const context = {
     timeZone,
+    reasons: school.absenceReasons ?? [],
     refusalOf: (row: RollView['rows'][number]) => refusalOf(row, status),
     onMark: (studentId: string, chosen: AttendanceStatus) => void mark(studentId, chosen),
+    onReason: (studentId: string, reason: string) => {
+      const row = view?.rows.find((r) => r.studentId === studentId);
+      if (row?.status === 'absent' || row?.status === 'excused') void mark(studentId, row.status, reason);
+    },
   };
 
   function render(): void {
@@ -111,11 +116,14 @@ async function start(): Promise<void> {
     render();
   }
 
-  async function mark(studentId: string, chosen: AttendanceStatus): Promise<void> {
+  /** `reason`: the code chosen for an absence ('' for none); a tap on Absent or Excused keeps the row's reason, if it has one. */
+  async function mark(studentId: string, chosen: AttendanceStatus, reason?: string): Promise<void> {
     const row = view?.rows.find((r) => r.studentId === studentId);
     if (!view || !row) return;
     // Tapping the mark this device already made again changes nothing.
-    if (row.status === chosen && row.mark?.status === chosen && row.mark.state !== 'rejected') return;
+    if (reason === undefined && row.status === chosen && row.mark?.status === chosen && row.mark.state !== 'rejected') return;
+    const away = chosen === 'absent' || chosen === 'excused';
+    const because = away ? (reason ?? row.reason ?? '') : '';
     const now = Date.now();
     const opId = ulid(now, (bytes) => crypto.getRandomValues(bytes));
     const body = {
@@ -126,10 +134,18 @@ async function start(): Promise<void> {
       at: now,
       session: view.session,
       status: chosen,
+      ...(because === '' ? {} : { reason: because }),
       base: row.version,
     };
     // Shown at once; the worker's copy (or the server) confirms on the next read.
     row.status = chosen;
+    if (because === '') {
+      delete row.reason;
+      delete row.reasonText;
+    } else {
+      row.reason = because;
+      row.reasonText = school.absenceReasons?.find((r) => r.code === because)?.label ?? row.reasonText ?? because;
+    }
     row.mark = { opId, status: chosen, state: 'waiting', conflictId: null };
     render();
     marksInFlight++;

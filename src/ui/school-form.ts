@@ -6,15 +6,16 @@
  * closures is a group named for its place ("Period 2").
  */
 import type { SchoolClosure, SchoolPeriod } from '../shared/protocol.ts';
-import type { SchoolSettings } from '../shared/school-settings.ts';
+import type { AbsenceReason } from '../shared/reasons.ts';
+import type { SchoolSettings, SchoolSettingsDraft } from '../shared/school-settings.ts';
 import { make } from './dom.ts';
 
 export const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 
 export interface SchoolForm {
   form: HTMLFormElement;
-  /** The settings as the form holds them now. */
-  read(): SchoolSettings;
+  /** The settings as the form holds them now; a reason added here has no code until the server gives it one. */
+  read(): SchoolSettingsDraft;
   /**
    * Marks the field the server found wrong (by its JSON path, such as
    * `$.periods[1].endsAt`), points it at the message that says why, and moves there.
@@ -140,6 +141,22 @@ export function schoolForm(settings: SchoolSettings, submitText: string): School
   );
   settings.closures.forEach(closures.add);
 
+  // Each reason keeps its code on its field, so new words for it are the same reason and old marks follow them.
+  const reasons = rowList<AbsenceReason>(
+    'Absence reasons',
+    'Reason',
+    '$.absenceReasons',
+    'Add a reason',
+    (r, path) => [['Words', input('text', r.label, `${path}.label`, { maxlength: '60', required: '', 'data-code': r.code })]],
+    () => ({ code: '', label: '' }),
+  );
+  settings.absenceReasons.forEach(reasons.add);
+  const reasonsHint = make('p', {
+    className: 'hint',
+    text: 'The roll offers these when a student is marked Absent or Excused. Marks made with a reason you remove keep its words.',
+  });
+  reasons.section.insertBefore(reasonsHint, reasons.section.children[1] ?? null);
+
   const form = make('form', { className: 'school-form', attrs: { novalidate: '' } }, [
     make('fieldset', { className: 'form-section' }, [
       make('legend', { text: 'The school' }),
@@ -155,10 +172,11 @@ export function schoolForm(settings: SchoolSettings, submitText: string): School
     periods.section,
     weekdaySection,
     closures.section,
+    reasons.section,
     make('button', { className: 'primary', text: submitText, attrs: { type: 'submit' } }),
   ]);
 
-  const read = (): SchoolSettings => ({
+  const read = (): SchoolSettingsDraft => ({
     name: name.value,
     timeZone: zone.value,
     dayStart: dayStart.value,
@@ -167,6 +185,9 @@ export function schoolForm(settings: SchoolSettings, submitText: string): School
     periods: periods.rows().map(([n, s, e]) => ({ name: n!.value.trim(), startsAt: s!.value, endsAt: e!.value })),
     weekdaysOff: weekdays.filter((box) => box.checked).map((box) => Number(box.value)),
     closures: closures.rows().map(([f, l, r]) => ({ firstDay: f!.value, lastDay: l!.value, reason: r!.value })),
+    absenceReasons: reasons
+      .rows()
+      .map(([words]) => ({ label: words!.value, ...(words!.dataset.code ? { code: words!.dataset.code } : {}) })),
   });
 
   const clearInvalid = (): void => {

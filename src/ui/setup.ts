@@ -12,6 +12,7 @@ import { forgetSession, keepSession } from './kept-session.ts';
 import { schoolForm } from './school-form.ts';
 import { call, callChecked } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
+import { DEFAULT_ABSENCE_REASONS } from '../shared/reasons.ts';
 import { assertSessionInfo } from './staff-guards.ts';
 import { renderStaffHeader } from './staff-header.ts';
 import { ROLE_WORDS, signInPath } from './staff-pages.ts';
@@ -31,6 +32,7 @@ const STARTING_SETTINGS: SchoolSettings = {
   periods: [],
   weekdaysOff: [6, 7],
   closures: [],
+  absenceReasons: DEFAULT_ABSENCE_REASONS.map((r) => ({ ...r })),
 };
 
 async function signOut(): Promise<void> {

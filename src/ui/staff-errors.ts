@@ -64,4 +64,5 @@ export const REFUSAL_WORDS: Readonly<Record<OpErrorCode, string>> = {
   'invalid-body': 'it could not be read',
   'op-identity-mismatch': "the device's storage had been reset",
   'no-roll-call': 'no emergency roll call had been started',
+  'unknown-reason': "its reason is not on the school's list",
 };

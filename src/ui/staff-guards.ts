@@ -8,6 +8,7 @@ import type { DeviceList, PairingCode, SessionInfo, StaffRole } from '../shared/
 import { STAFF_ROLES } from '../shared/account-protocol.ts';
 import { ATTENDANCE_STATUSES, type RecordState } from '../shared/attendance-model.ts';
 import { OP_ERROR_CODES } from '../shared/error-codes.ts';
+import type { AbsenceReason } from '../shared/reasons.ts';
 import { expectArray, expectFields, expectInteger, expectOneOf, expectString, fail } from '../shared/guard.ts';
 import type { ActorRef, ConflictList, ConflictView, HistoryEntry, RecordHistory, ResolveResult } from '../shared/office-protocol.ts';
 import {
@@ -43,6 +44,18 @@ function expectSchool(value: unknown, path: string): void {
   expectText(value.name, `${path}.name`, 200);
   expectText(value.timeZone, `${path}.timeZone`, 100);
   expectText(value.bellTime, `${path}.bellTime`, 5);
+  expectReasons(value.absenceReasons, `${path}.absenceReasons`);
+}
+
+/** A school's absence reasons, when there are any (an older server, or an older page's kept session, has none). */
+function expectReasons(value: unknown, path: string): void {
+  if (value === undefined) return;
+  expectArray(value, path, 'bad-response');
+  value.forEach((reason, i) => {
+    expectFields(reason, `${path}[${i}]`, ['code', 'label']);
+    expectText(reason.code, `${path}[${i}].code`, 32);
+    expectText(reason.label, `${path}[${i}].label`, 200);
+  });
 }
 
 export function assertSessionInfo(value: unknown): asserts value is SessionInfo {
@@ -76,7 +89,15 @@ export interface KeptSession {
   name: string;
   role: StaffRole;
   /** The days off and closures are absent from what an older page kept, and from an older server. */
-  school: { name: string; timeZone: string; bellTime: string; weekdaysOff?: number[]; closures?: SchoolClosure[] };
+  school: {
+    name: string;
+    timeZone: string;
+    bellTime: string;
+    weekdaysOff?: number[];
+    closures?: SchoolClosure[];
+    /** The school's absence reasons; an older server sends none (src/shared/protocol.ts SchoolInfo). */
+    absenceReasons?: AbsenceReason[];
+  };
   /** A teacher's homerooms, the first one the roll opens on; absent from what an older page kept. */
   homerooms?: string[];
 }
@@ -103,6 +124,7 @@ export function assertKeptSession(value: unknown): asserts value is KeptSession 
       expectText(closure.reason, `${at}.reason`, 200);
     });
   }
+  expectReasons(value.school.absenceReasons, '$.school.absenceReasons');
   if (value.homerooms !== undefined) expectTexts(value.homerooms, '$.homerooms', 64);
 }
 

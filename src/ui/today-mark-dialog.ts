@@ -14,7 +14,8 @@ export interface MarkChoice {
 
 let dialogs = 0;
 
-export function markDialog(student: { name: string; homeroom: string }): Promise<MarkChoice | null> {
+/** `offered`: the school's absence reasons' words; without them, a short list of common ones. */
+export function markDialog(student: { name: string; homeroom: string }, offered: readonly string[] = []): Promise<MarkChoice | null> {
   const n = ++dialogs;
   const headingId = `mark-heading-${n}`;
   const radio = (value: MarkChoice['status'], text: string, checked: boolean) => {
@@ -28,7 +29,7 @@ export function markDialog(student: { name: string; homeroom: string }): Promise
   const reasons = make(
     'datalist',
     { attrs: { id: `mark-reasons-${n}` } },
-    REASONS.map((r) => make('option', { attrs: { value: r } })),
+    (offered.length > 0 ? offered : REASONS).map((r) => make('option', { attrs: { value: r } })),
   );
   const cancel = make('button', { text: 'Cancel', attrs: { type: 'button' } });
   const save = make('button', { className: 'primary', text: 'Save the mark', attrs: { type: 'submit' } });

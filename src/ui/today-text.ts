@@ -42,8 +42,9 @@ export function minutesText(minutes: number): string {
 }
 
 /** The missing list's words for what is known so far. */
-export function missingStateText(student: Pick<TodayStudent, 'status'>): string {
-  return student.status === 'absent' ? 'Marked absent, no reason yet' : 'No scan, no mark';
+export function missingStateText(student: Pick<TodayStudent, 'status' | 'reason'>): string {
+  if (student.status !== 'absent') return 'No scan, no mark';
+  return student.reason ? `Marked absent: ${student.reason}` : 'Marked absent, no reason yet';
 }
 
 /** Whether a student matches what was typed in the search box: the start of their ID, or any part of their name or homeroom. */

@@ -6,6 +6,7 @@
 import { COUNT_FIELDS, type RollNotTaken, type TodayCounts, type TodayStudent, type TodayView } from '../shared/today-protocol.ts';
 import { make } from './dom.ts';
 import { clockTime } from './format-time.ts';
+import { checkOutReasonText } from '../shared/reasons.ts';
 import { STATUS_WORDS } from './staff-text.ts';
 import { COUNT_WORDS, minutesText, missingStateText } from './today-text.ts';
 
@@ -82,7 +83,12 @@ export function leftRow(student: TodayStudent, timeZone: string, onOpen: (studen
   return make('tr', {}, [
     make('th', { attrs: { scope: 'row' } }, [nameButton(student, 'left', onOpen)]),
     make('td', { text: student.homeroom }),
-    make('td', { text: student.checkOutAt === null ? '' : clockTime(student.checkOutAt, timeZone) }),
+    make('td', {
+      text:
+        student.checkOutAt === null
+          ? ''
+          : `${clockTime(student.checkOutAt, timeZone)}${student.checkOutReason ? ` (${checkOutReasonText(student.checkOutReason)})` : ''}`,
+    }),
     make('td', { text: student.status === null ? '' : STATUS_WORDS[student.status] }),
   ]);
 }

@@ -25,6 +25,7 @@ import { followRefusal } from './staff-session.ts';
 import { STATUS_WORDS } from './staff-text.ts';
 import type { Bridge } from './sw-bridge.ts';
 import { historyDialog } from './today-history-dialog.ts';
+import type { AbsenceReason } from '../shared/reasons.ts';
 import { markDialog } from './today-mark-dialog.ts';
 import { freshnessText, matchesSearch, sortStudents, type Freshness, type StudentSort } from './today-text.ts';
 import { countHead, countList, homeroomRows, lateRow, leftRow, missingRow, periodRows, rollRow } from './today-view.ts';
@@ -40,6 +41,8 @@ export interface TodayOptions {
   school: string;
   timeZone: string;
   bridge: Bridge;
+  /** The school's absence reasons: words chosen from them go with the mark as its reason. */
+  reasons?: readonly AbsenceReason[];
 }
 
 /**
@@ -70,7 +73,7 @@ function keptFigures(school: string, timeZone: string) {
   };
 }
 
-export function startToday({ school, timeZone, bridge }: TodayOptions): void {
+export function startToday({ school, timeZone, bridge, reasons = [] }: TodayOptions): void {
   const kept = keptFigures(school, timeZone);
   const freshnessLine = element<HTMLElement>('today-freshness');
   const dayLine = element<HTMLElement>('today-day');
@@ -215,12 +218,18 @@ export function startToday({ school, timeZone, bridge }: TodayOptions): void {
   }
 
   async function mark(student: TodayStudent): Promise<void> {
-    const choice = await markDialog(student);
+    const choice = await markDialog(
+      student,
+      reasons.map((r) => r.label),
+    );
     if (!choice) {
       element<HTMLElement>('missing-heading').focus();
       return;
     }
     const now = Date.now();
+    // Words from the school's list are the mark's reason; other words are kept as a note.
+    const words = choice.reason.toLocaleLowerCase('en');
+    const listed = reasons.find((r) => r.label.toLocaleLowerCase('en') === words);
     const op = {
       v: PROTOCOL_VERSION,
       kind: 'status',
@@ -228,6 +237,7 @@ export function startToday({ school, timeZone, bridge }: TodayOptions): void {
       at: now,
       session: 'day',
       status: choice.status,
+      ...(listed ? { reason: listed.code } : {}),
       base: student.version,
     };
     const answer = await callChecked('/api/marks', assertMarkAnswer, {
@@ -238,7 +248,7 @@ export function startToday({ school, timeZone, bridge }: TodayOptions): void {
       showRefusal(answer, `${student.name} was not marked ${choice.status}`);
       return;
     }
-    if (choice.reason !== '') {
+    if (choice.reason !== '' && !listed) {
       const note = await callChecked('/api/marks', assertMarkAnswer, {
         method: 'POST',
         body: {

@@ -69,7 +69,7 @@ describe.each(databases())('on %s', (database) => {
     expect(response.headers['content-disposition']).toBe('attachment; filename="attendance-2026-11-23-to-2026-11-25.csv"');
     expect(response.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(response.body.split('\r\n')[0]).toBe(
-      '\uFEFF"Student ID","Name","Homeroom","Date","Session","Status","Checked in","Checked out","Marked by","Notes"',
+      '\uFEFF"Student ID","Name","Homeroom","Date","Session","Status","Reason","Checked in","Checked out","Reason for leaving","Marked by","Notes"',
     );
     const rows = rowsOf(response.body);
     const students = await t.db.selectFrom('students').select('student_number').where('school_id', '=', t.schoolId).execute();
@@ -85,13 +85,15 @@ describe.each(databases())('on %s', (database) => {
       '2026-11-23',
       'Whole day',
       'Present',
+      '',
       '07:58',
       '13:58',
+      '',
       'Main entrance',
       'Dentist at 2, "back after" (Main entrance, 07:59)',
     ]);
     // A cell a spreadsheet would run as a formula is kept as text.
-    expect(rows.find((r) => r[0] === '100002' && r[3] === DAYS[0])?.[9]).toBe(`'=HYPERLINK("http://example.com") (Main entrance, 08:00)`);
+    expect(rows.find((r) => r[0] === '100002' && r[3] === DAYS[0])?.[11]).toBe(`'=HYPERLINK("http://example.com") (Main entrance, 08:00)`);
     expect(rows.some((r) => r[3] === '2026-11-22' || r[3] === '2026-11-26')).toBe(false);
   });
 

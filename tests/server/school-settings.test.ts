@@ -8,6 +8,7 @@ import { buildApp } from '../../src/server/app.ts';
 import { DEMO_SCHOOL } from '../../src/server/demo-school.ts';
 import { MemoryEventBus } from '../../src/server/events/memory-event-bus.ts';
 import type { LiveEvent } from '../../src/shared/live-events.ts';
+import { DEFAULT_ABSENCE_REASONS } from '../../src/shared/reasons.ts';
 import { databases } from '../support/databases.ts';
 import { addSecondSchool, type OtherSchool } from '../support/second-school.ts';
 import { checkIn, opId, startTestApp, type TestApp } from '../support/test-app.ts';
@@ -25,6 +26,7 @@ const DEMO_SETTINGS = {
   periods: DEMO_SCHOOL.periods,
   weekdaysOff: [6, 7],
   closures: [],
+  absenceReasons: DEFAULT_ABSENCE_REASONS,
 };
 
 describe.each(databases())('on %s', (database) => {

@@ -532,3 +532,71 @@ describe('clock columns', () => {
     expect(refusal(() => decodeBatch(tampered, LIMITS)).code).toBe('invalid-body');
   });
 });
+
+describe('reason column', () => {
+  const absent = (seq: number, reason?: string): Op => ({
+    seq,
+    kind: 'status',
+    studentId: String(100000 + seq),
+    at: T + seq * 1000,
+    session: 'day',
+    base: 0,
+    status: 'absent',
+    ...(reason === undefined ? {} : { reason }),
+  });
+  const leaving = (seq: number, reason?: string): Op => ({
+    ...checkIn(seq),
+    kind: 'check-out',
+    ...(reason === undefined ? {} : { reason }),
+  });
+
+  it('carries an absence reason and a check-out reason, and leaves them out where there are none', () => {
+    const ops = [absent(1, 'illness'), checkIn(2), leaving(3, 'appointment'), absent(4), absent(5, 'illness'), leaving(6)];
+    expect(roundTrip(ops).ops).toEqual(asDecoded(ops));
+  });
+
+  it('encodes a batch without reasons exactly as before, so a server from before reasons reads it', () => {
+    const ops = [absent(1), leaving(2), checkIn(3)];
+    const bytes = encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops });
+    const expected = craft((w) => {
+      header(w, { count: 3, flags: 1 });
+      w.varint(1, '$'); // seq 1, a run of 3
+      w.varint(3, '$');
+      for (const kind of [2, 1, 0]) w.byte(kind);
+      w.varint(100001, '$');
+      for (const delta of [0, 1, 2]) w.varint(delta, '$');
+      w.varint(T + 1000, '$');
+      w.signedVarint(1000, '$');
+      w.signedVarint(1000, '$');
+      w.byte(2); // absent
+    });
+    expect(bytes).toEqual(expected);
+  });
+
+  it('writes each distinct reason once', () => {
+    const many = Array.from({ length: 50 }, (_, i) => absent(i + 1, 'medical-appointment'));
+    const bytes = encodeBatch({ deviceId: DEVICE, kioskId: KIOSK, ops: many });
+    const text = new TextDecoder().decode(bytes);
+    expect(text.split('medical-appointment').length - 1).toBe(1);
+  });
+
+  it.each<[string, (w: ByteWriter) => void]>([
+    ['an index past its table', (w) => (w.varint(1, '$'), w.string('illness', '$'), w.varint(2, '$'))],
+    ['more distinct reasons than ops', (w) => (w.varint(2, '$'), w.string('a', '$'), w.string('b', '$'), w.varint(1, '$'))],
+    ['a reason code of the wrong shape', (w) => (w.varint(1, '$'), w.string('Not A Code', '$'), w.varint(1, '$'))],
+    ['a body cut inside the column', (w) => w.varint(1, '$')],
+  ])('refuses %s', (_name, reasons) => {
+    const bytes = body({ flags: 1 | 16 }, (w) => {
+      oneOp(w, { kindCode: 2 });
+      w.byte(2); // absent
+      reasons(w);
+    });
+    expect(refusal(() => decodeBatch(bytes, LIMITS)).code).toBe('invalid-body');
+  });
+
+  it('refuses a check-out reason that is not one of the kiosk’s, and a reason on a present mark', () => {
+    expect(refusal(() => roundTrip([leaving(1, 'illness-of-a-cat')])).code).toBe('invalid-body');
+    expect(refusal(() => roundTrip([{ ...absent(1, 'illness'), status: 'present' }])).code).toBe('invalid-body');
+    expect(refusal(() => roundTrip([{ ...checkIn(1), reason: 'illness' }])).code).toBe('invalid-body');
+  });
+});

@@ -116,3 +116,39 @@ describe('the roll from the device', () => {
     expect(view.rows.find((r) => r.studentId === '100001')).toMatchObject({ status: null, checkInAt: T0758 });
   });
 });
+
+describe('reasons in the device’s copy of today', () => {
+  const reasons = { ...SCHOOL, absenceReasons: [{ code: 'illness', label: 'Illness' }] };
+  const T1120 = Date.parse('2026-11-24T11:20:00Z');
+
+  it('keeps its own absence’s reason with the school’s words, and drops it when the student turns up', async () => {
+    await book.applyOwn(op({ kind: 'status', status: 'absent', reason: 'illness', at: T0814 }), T0814, reasons);
+    expect(await book.record('day', '100001', TODAY)).toMatchObject({ status: 'absent', reason: 'illness', reasonText: 'Illness' });
+    const roll = await book.roll('7A', 'day', T0814, reasons);
+    expect(roll.rows.find((r) => r.studentId === '100001')).toMatchObject({ reason: 'illness', reasonText: 'Illness' });
+    await book.applyOwn(op({ kind: 'check-in', at: T0814 + 60_000 }), T0814 + 60_000, reasons);
+    expect(await book.record('day', '100001', TODAY)).not.toHaveProperty('reason');
+  });
+
+  it('keeps the reasons the change feed brings, and a check-out’s on the roll', async () => {
+    await book.applyChanges(
+      [
+        {
+          kind: 'record',
+          studentId: '100002',
+          date: TODAY,
+          session: 'day',
+          status: 'present',
+          checkInAt: T0758,
+          checkOutAt: T1120,
+          version: 3,
+          checkOutReason: 'appointment',
+        },
+      ],
+      TODAY,
+    );
+    const roll = await book.roll('7A', 'day', T1120, SCHOOL);
+    expect(roll.rows.find((r) => r.studentId === '100002')).toMatchObject({ checkOutAt: T1120, checkOutReason: 'appointment' });
+    expect(roll.rows.find((r) => r.studentId === '100002')).not.toHaveProperty('reason');
+  });
+});

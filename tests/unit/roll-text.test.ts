@@ -124,3 +124,18 @@ describe('what the roll says', () => {
     expect(noSchoolText(date, calendar)).toBe(words);
   });
 });
+
+describe('reasons on the roll', () => {
+  it('names an absence’s reason in the words it was marked with, and only beside Absent or Excused', () => {
+    expect(rowHeadline({ ...ada, status: 'absent', reason: 'illness', reasonText: 'Illness' })).toBe('Ada Lovelace — Absent (Illness)');
+    expect(rowHeadline({ ...ada, status: 'excused', reason: 'family', reasonText: 'Family' })).toBe('Ada Lovelace — Excused (Family)');
+    expect(rowHeadline({ ...ada, status: 'present', reason: 'illness', reasonText: 'Illness' })).toBe('Ada Lovelace — Present');
+  });
+
+  it('says when a student left and why', () => {
+    const left = { ...ada, checkInAt: AT, checkOutAt: Date.UTC(2026, 10, 24, 11, 20) };
+    expect(doorText({ ...left, checkOutReason: 'appointment' }, 'Europe/London')).toBe('Left 11:20 (Appointment)');
+    expect(doorText({ ...left, checkOutReason: 'collected' }, 'Europe/London')).toBe('Left 11:20 (Collected by a parent)');
+    expect(doorText(left, 'Europe/London')).toBe('Left 11:20');
+  });
+});

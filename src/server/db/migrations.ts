@@ -553,6 +553,27 @@ export const MIGRATIONS: Record<string, Migration> = {
     },
   },
 
+  '0016-reasons': {
+    async up(db: Kysely<unknown>) {
+      // The school's absence reasons (src/shared/reasons.ts); a school with none listed has the defaults. A reason taken off the list is kept, retired:
+      // a device that offered it before it heard of the change still sends it, and that mark is taken.
+      await db.schema
+        .createTable('absence_reasons')
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('label', 'text', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('retired', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('absence_reasons_pk', ['school_id', 'code'])
+        .execute();
+      // A record keeps its absence reason's code and the words it was marked with, and why the student checked out.
+      await db.schema.alterTable('attendance').addColumn('status_reason', 'text').execute();
+      await db.schema.alterTable('attendance').addColumn('status_reason_text', 'text').execute();
+      await db.schema.alterTable('attendance').addColumn('check_out_reason', 'text').execute();
+      await db.schema.alterTable('ops').addColumn('reason', 'text').execute();
+    },
+  },
+
   '0017-device-health': {
     async up(db: Kysely<unknown>) {
       // What a device reports of its health with each batch (src/shared/sync-headers.ts HEALTH_HEADER).

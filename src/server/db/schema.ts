@@ -46,6 +46,16 @@ export interface SchoolPeriodsTable {
   position: number;
 }
 
+/** The school's absence reasons, in the order the roll offers them; `retired` ones are off the list but still read (src/shared/reasons.ts). */
+export interface AbsenceReasonsTable {
+  school_id: string;
+  code: string;
+  label: string;
+  position: number;
+  /** 1 once the school took it off its list. */
+  retired: Generated<number>;
+}
+
 /** Days without school (holidays, closures), first to last inclusive, YYYY-MM-DD in the school's zone. */
 export interface SchoolClosuresTable {
   id: string;
@@ -239,6 +249,8 @@ export interface OpsTable {
   rule: string | null;
   /** For an op that opened a conflict. */
   conflict_id: string | null;
+  /** The op's reason code, as sent. */
+  reason: string | null;
 }
 
 /** Current attendance, one row per (school, date, session, student): its key, in that order, so a day's writes land together. */
@@ -264,6 +276,11 @@ export interface AttendanceTable {
   status_by_name: string;
   /** The kiosk device or person behind the latest change: their next op follows on from it. */
   last_actor_id: string | null;
+  /** For an absent or excused status: its reason's code, and the words that reason had when it was marked. */
+  status_reason: Generated<string | null>;
+  status_reason_text: Generated<string | null>;
+  /** Why the student checked out (CHECK_OUT_REASONS), when they said. */
+  check_out_reason: Generated<string | null>;
 }
 
 /** Notes about a student's day, keyed by (school_id, op_id); every one is kept, none overwrites another. */
@@ -406,6 +423,7 @@ export interface Database {
   known_sign_in_addresses: KnownSignInAddressesTable;
   school_periods: SchoolPeriodsTable;
   school_closures: SchoolClosuresTable;
+  absence_reasons: AbsenceReasonsTable;
   homerooms: HomeroomsTable;
   staff_homerooms: StaffHomeroomsTable;
   admin_log: AdminLogTable;
