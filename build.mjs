@@ -43,7 +43,7 @@ const COMPRESSIBLE = /\.(?:html|js|css|svg|webmanifest|wasm)$/;
  * the worker; every precachable file must be in exactly one part.
  */
 const PRECACHE_PARTS = [
-  { name: 'shared', injectionPoint: 'self.__WB_MANIFEST', globPatterns: ['styles.*.css', 'manifest.webmanifest'] },
+  { name: 'shared', injectionPoint: 'self.__WB_MANIFEST', globPatterns: ['styles.*.css'] },
   { name: 'kiosk', injectionPoint: 'self.__KIOSK_MANIFEST', globPatterns: ['kiosk.html', 'ui/kiosk.*.js'] },
   // Every staff device: the pages a teacher opens (the emergency roll call too, so it opens offline), and the style sheet every staff page loads.
   {
@@ -69,8 +69,9 @@ const PRECACHE_PARTS = [
   { name: 'camera', injectionPoint: 'self.__CAMERA_MANIFEST', globPatterns: ['ui/kiosk-camera.*.js', 'ui/zxing_reader.*.wasm'] },
 ];
 const PRECACHABLE = ['**/*.{html,js,css,svg,webmanifest,wasm}'];
-// The icon file is only for installing the app, which needs the network anyway; pages carry the icon inside them.
-const NEVER_PRECACHED = ['sw.js', '**/*.map', '**/*.br', '**/*.gz', 'icon.*.svg'];
+// The web manifest and the icon are only for installing the app, which the browser does online, fetching them itself;
+// pages carry the icon inside them. Precached, they cost a kiosk's first install a request and its answer.
+const NEVER_PRECACHED = ['sw.js', '**/*.map', '**/*.br', '**/*.gz', 'icon.*.svg', 'manifest.webmanifest'];
 
 /**
  * Each page carries its icon as a data: URL (the content policy allows data:
