@@ -23,13 +23,26 @@ export async function findKiosk(db: Reader, kioskId: string): Promise<{ school: 
     .selectFrom('kiosks')
     .innerJoin('schools', 'schools.id', 'kiosks.school_id')
     .selectAll('schools')
-    .select(['kiosks.id as kiosk_id', 'kiosks.name as kiosk_name', 'kiosks.scan_mode as kiosk_scan_mode'])
+    .select([
+      'kiosks.id as kiosk_id',
+      'kiosks.name as kiosk_name',
+      'kiosks.scan_mode as kiosk_scan_mode',
+      'kiosks.direction as kiosk_direction',
+    ])
     .where('kiosks.id', '=', kioskId)
     .executeTakeFirst();
   if (!row) throw new DoorlineError('kiosk-not-found', { kioskId });
-  const { kiosk_id, kiosk_name, kiosk_scan_mode, ...school } = row;
-  // Said only for the camera: absent means the keyboard, and every keyboard kiosk's configuration stays as small as it was.
-  return { school, kiosk: { id: kiosk_id, name: kiosk_name, ...(kiosk_scan_mode === 'camera' ? { scanMode: kiosk_scan_mode } : {}) } };
+  const { kiosk_id, kiosk_name, kiosk_scan_mode, kiosk_direction, ...school } = row;
+  // Said only for the camera and the exit: absent means the keyboard and the entrance, and most kiosks' configurations stay as small as they were.
+  return {
+    school,
+    kiosk: {
+      id: kiosk_id,
+      name: kiosk_name,
+      ...(kiosk_scan_mode === 'camera' ? { scanMode: kiosk_scan_mode } : {}),
+      ...(kiosk_direction === 'exit' ? { direction: 'exit' as const } : {}),
+    },
+  };
 }
 
 export async function findSchool(db: Reader, schoolId: string): Promise<School> {

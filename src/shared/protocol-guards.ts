@@ -204,6 +204,7 @@ export function assertKioskConfig(value: unknown): asserts value is KioskConfig 
     expectFields(value.kiosk, '$.kiosk', ['id', 'name']);
     // A mode a newer server adds is read as the keyboard, which every kiosk has (see kiosk.ts).
     if (value.kiosk.scanMode !== undefined) expectString(value.kiosk.scanMode, '$.kiosk.scanMode', { max: 32 }, 'bad-response');
+    if (value.kiosk.direction !== undefined) expectString(value.kiosk.direction, '$.kiosk.direction', { max: 32 }, 'bad-response');
   }
   expectString(value.rosterVersion, '$.rosterVersion', { max: 128 }, 'bad-response');
 }

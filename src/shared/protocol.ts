@@ -189,6 +189,8 @@ export interface KioskInfo {
   name: string;
   /** How the kiosk reads cards: a scanner typing into the ID field, or also its camera. Absent: the keyboard. */
   scanMode?: ScanMode;
+  /** A kiosk at the exit: a scan checks the student out. Absent: an entrance, where a scan checks in. */
+  direction?: 'exit';
 }
 
 /** The largest sync request the server takes; a client never sends more. */

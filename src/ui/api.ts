@@ -27,11 +27,17 @@ export async function loadKioskConfig(): Promise<KioskConfig> {
 
 export type CheckInResult = { kind: 'answer'; answer: MarkAnswer } | { kind: 'refused'; code: ErrorCode; studentId: string };
 
-export async function checkIn(kioskId: string | undefined, studentId: string, now = Date.now()): Promise<CheckInResult> {
+/** A scan at the door: a check-in, or at an exit kiosk a check-out. */
+export async function checkIn(
+  kioskId: string | undefined,
+  studentId: string,
+  now = Date.now(),
+  kind: 'check-in' | 'check-out' = 'check-in',
+): Promise<CheckInResult> {
   const input = {
     v: PROTOCOL_VERSION,
     opId: ulid(now, (bytes) => crypto.getRandomValues(bytes)),
-    kind: 'check-in',
+    kind,
     ...(kioskId === undefined ? {} : { kioskId }),
     studentId,
     at: now,

@@ -13,7 +13,8 @@ function notOnRoster(studentId: string): Message {
   return { headline: "Not on this school's roster", detail: `ID ${studentId} — please see the office.`, tone: 'warn' };
 }
 
-export function answerMessage(answer: MarkAnswer): Message {
+/** What the kiosk says to a scan; `exit`: at an exit kiosk, where it checked the student out. */
+export function answerMessage(answer: MarkAnswer, exit = false): Message {
   if (!answer.student) return notOnRoster(answer.studentId);
   if (answer.alreadyAt !== undefined) {
     return {
@@ -23,6 +24,12 @@ export function answerMessage(answer: MarkAnswer): Message {
     };
   }
   const saved = answer.queued ? 'Saved on this kiosk.' : 'Saved.';
+  if (exit)
+    return {
+      headline: `${answer.student.name} — checked out ${answer.localTime}`,
+      detail: `${answer.student.homeroom}. ${saved}`,
+      tone: 'ok',
+    };
   return answer.late
     ? { headline: `${answer.student.name} — late, ${answer.localTime}`, detail: `${answer.student.homeroom}. ${saved}`, tone: 'late' }
     : { headline: `${answer.student.name} — checked in ${answer.localTime}`, detail: `${answer.student.homeroom}. ${saved}`, tone: 'ok' };

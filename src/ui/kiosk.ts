@@ -108,6 +108,7 @@ function useConfig(next: KioskConfig): void {
   }
   schoolName.textContent = next.school.name;
   kioskName.textContent = next.kiosk?.name ?? 'Door kiosk';
+  form.querySelector('button')!.textContent = next.kiosk?.direction === 'exit' ? 'Check out' : 'Check in';
   document.title = `${next.kiosk?.name ?? 'Kiosk'} — Doorline`;
 }
 
@@ -179,8 +180,9 @@ function checkStudent(studentId: string): void {
     const kiosk = config ?? (await loadConfig());
     if (!kiosk) return;
     try {
-      const outcome = await checkIn(kiosk.kiosk?.id, studentId);
-      show(outcome.kind === 'answer' ? answerMessage(outcome.answer) : refusalMessage(outcome.code, outcome.studentId));
+      const exit = kiosk.kiosk?.direction === 'exit';
+      const outcome = await checkIn(kiosk.kiosk?.id, studentId, Date.now(), exit ? 'check-out' : 'check-in');
+      show(outcome.kind === 'answer' ? answerMessage(outcome.answer, exit) : refusalMessage(outcome.code, outcome.studentId));
     } catch {
       show(FAILURE_MESSAGE);
     }

@@ -1,4 +1,4 @@
-/** A kiosk learns from its configuration whether it reads cards by camera. */
+/** A kiosk learns from its configuration whether it reads cards by camera, and whether it stands at the exit. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertKioskConfig } from '../../src/shared/protocol-guards.ts';
 import { databases } from '../support/databases.ts';
@@ -29,6 +29,15 @@ describe.each(databases())('on %s', (database) => {
     const config = await kioskConfig();
     assertKioskConfig(config);
     expect(config.kiosk?.scanMode).toBe('camera');
+  });
+
+  it('tells a kiosk set up as an exit so, and says nothing of an entrance', async () => {
+    expect(((await kioskConfig()) as { kiosk: object }).kiosk).not.toHaveProperty('direction');
+    await t.db.updateTable('kiosks').set({ direction: 'exit' }).where('id', '=', t.kioskId).execute();
+    const config = await kioskConfig();
+    assertKioskConfig(config);
+    expect(config.kiosk?.direction).toBe('exit');
+    await t.db.updateTable('kiosks').set({ direction: 'entrance' }).where('id', '=', t.kioskId).execute();
   });
 
   it('tells a staff browser nothing of kiosks', async () => {

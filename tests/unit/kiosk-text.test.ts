@@ -114,6 +114,25 @@ describe('what the kiosk says', () => {
     expect(answerMessage({ ...answer, student: null }).headline).toBe("Not on this school's roster");
   });
 
+  it('says goodbye at an exit, however late it is', () => {
+    const answer = {
+      v: 1,
+      type: 'mark-answer',
+      opId: 'x',
+      queued: true,
+      studentId: '100001',
+      student: { name: 'Ada Lovelace', homeroom: '7A' },
+      at: 0,
+      localTime: '15:20',
+      late: true,
+    } as const;
+    expect(answerMessage(answer, true)).toEqual({
+      headline: 'Ada Lovelace — checked out 15:20',
+      detail: '7A. Saved on this kiosk.',
+      tone: 'ok',
+    });
+  });
+
   it('tells a student scanning twice when they were already checked in', () => {
     const answer = {
       v: 1,
