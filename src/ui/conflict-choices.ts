@@ -77,5 +77,6 @@ export function doorContradictions(
     );
     if (times.length > 0) found.push({ studentName: conflict.studentName, checkInAt: Math.min(...times) });
   }
-  return found;
+  // By name, as a person looks for one, whatever order the conflicts were selected in.
+  return found.sort((a, b) => a.studentName.localeCompare(b.studentName, 'en'));
 }

@@ -91,6 +91,14 @@ describe('the conflict dialog’s choices', () => {
       ]);
     });
 
+    it('names the students in alphabetical order, whatever order they were selected in', () => {
+      const found = doorContradictions(
+        [absentOrPresent('Yusuf Adeyemi', SEVEN_58), absentOrPresent('Victor Yilmaz', SEVEN_58), absentOrPresent('Ada Lovelace', SEVEN_58)],
+        takeAbsent,
+      );
+      expect(found.map((c) => c.studentName)).toEqual(['Ada Lovelace', 'Victor Yilmaz', 'Yusuf Adeyemi']);
+    });
+
     it('names only the students, of several settled together, whom the door checked in', () => {
       const found = doorContradictions(
         [
