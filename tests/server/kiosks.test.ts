@@ -64,7 +64,7 @@ describe.each(databases())('on %s', (database) => {
       payload: { v: 1, code: code.json().code, deviceId: 'gym-door-device-0001', appVersion: '0.2.0' },
     });
     expect(paired.statusCode).toBe(200);
-    expect(paired.json().config.kiosk).toEqual({ id: gymId, name: 'Gym door', scanMode: 'camera' });
+    expect(paired.json().config.kiosk).toEqual({ id: gymId, name: 'Gym door', scanMode: 'camera', direction: 'exit' });
     const devices = (await t.app.inject({ url: '/api/devices', headers: admin })).json();
     expect(devices.kiosks.map((k: { name: string }) => k.name)).toEqual(['Gym door', 'Library', 'Main entrance']);
   });
