@@ -1,9 +1,10 @@
 /**
  * The page's one connection to `GET /api/events`. Handlers name the kinds
  * they act on; unknown kinds are passed over. A failed stream is closed and
- * opened again after a growing wait (1 s doubling to 60 s); a hidden page
- * closes it and a page shown again reopens it with the last id it saw, so
- * the server says at once whether to catch up.
+ * opened again after a growing wait (1 s doubling to 60 s), or at once when
+ * the browser is back online; a hidden page closes it and a page shown again
+ * reopens it with the last id it saw, so the server says at once whether to
+ * catch up.
  */
 import { readLiveEvent, type LiveEvent, type LiveEventKind } from '../shared/live-events.ts';
 
@@ -52,6 +53,13 @@ function shut(): void {
 }
 
 document.addEventListener('visibilitychange', () => (document.visibilityState === 'visible' ? open() : shut()));
+// Back online, the stream opens at once: the wait grown while the link was down would hold the page's news back by up to a minute.
+window.addEventListener('online', () => {
+  if (source !== null) return;
+  shut();
+  waitMs = FIRST_WAIT_MS;
+  open();
+});
 
 /**
  * A busy morning brings a check-in every few hundred milliseconds: a page

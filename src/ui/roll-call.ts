@@ -19,7 +19,7 @@ import { callChecked } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
 import { followRefusal, requireStaff } from './staff-session.ts';
 import { rollNetworkText } from './staff-text.ts';
-import { startBridge } from './sw-bridge.ts';
+import { startFollowingBridge } from './sw-bridge.ts';
 
 const state = element<HTMLElement>('rc-state');
 const alert = element<HTMLElement>('rc-error');
@@ -198,14 +198,11 @@ async function start(): Promise<void> {
     network.dataset.state = navigator.onLine && status?.phase !== 'waiting-for-network' ? 'online' : 'offline';
     queue.textContent = rollQueueText(status, navigator.onLine);
   }
-  let lastSyncAt: number | null = null;
-  const bridge = startBridge(
+  // Where marks stand changes when a send finishes.
+  const bridge = startFollowingBridge(
     (next) => {
-      const finishedSending = (status?.phase === 'sending' && next.phase !== 'sending') || next.lastSyncAt !== lastSyncAt;
       status = next;
-      lastSyncAt = next.lastSyncAt;
       renderStatus();
-      if (finishedSending) void load();
     },
     () => void load(),
   );

@@ -20,7 +20,7 @@ import { refusalText } from './staff-errors.ts';
 import { signInPath } from './staff-pages.ts';
 import { followRefusal, requireStaff } from './staff-session.ts';
 import { rollNetworkText, STATUS_WORDS } from './staff-text.ts';
-import { startBridge } from './sw-bridge.ts';
+import { startFollowingBridge } from './sw-bridge.ts';
 import { onLiveEvents } from './live-events.ts';
 
 const list = element<HTMLUListElement>('roll-list');
@@ -180,15 +180,11 @@ async function start(): Promise<void> {
     signInAgain.href = signInPath('/roll');
   }
 
-  let lastSyncAt: number | null = null;
-  const bridge = startBridge(
+  // Where marks stand changes when a send finishes.
+  const bridge = startFollowingBridge(
     (next) => {
-      const finishedSending = (status?.phase === 'sending' && next.phase !== 'sending') || next.lastSyncAt !== lastSyncAt;
       status = next;
-      lastSyncAt = next.lastSyncAt;
       renderStatus();
-      // Where marks stand changes when a send finishes.
-      if (finishedSending) void load();
     },
     () => void load(),
   );

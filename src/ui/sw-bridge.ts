@@ -24,15 +24,7 @@ export function startBridge(
   if (!sw) {
     return { controlled: () => false, whenControlled: () => new Promise<void>(() => undefined), syncNow: () => undefined };
   }
-  sw.addEventListener('message', (event: MessageEvent<unknown>) => {
-    try {
-      assertWorkerMessage(event.data);
-    } catch {
-      return;
-    }
-    if (event.data.type === 'status') onStatus(event.data);
-    else onChanges(event.data);
-  });
+  hearWorker(sw, onStatus, onChanges);
   const controlledNow = new Promise<void>((resolve) => {
     if (sw.controller) resolve();
     sw.addEventListener('controllerchange', () => {
@@ -53,6 +45,41 @@ export function startBridge(
   return { controlled: () => sw.controller !== null, whenControlled: () => controlledNow, syncNow: () => send('sync-now') };
 }
 
+/** Passes the worker's messages to the page, each checked; one it cannot read is left out. */
+function hearWorker(
+  sw: ServiceWorkerContainer,
+  onStatus: (status: WorkerStatus) => void,
+  onChanges: (pulled: ChangesPulled) => void,
+): void {
+  sw.addEventListener('message', (event: MessageEvent<unknown>) => {
+    try {
+      assertWorkerMessage(event.data);
+    } catch {
+      return;
+    }
+    if (event.data.type === 'status') onStatus(event.data);
+    else onChanges(event.data);
+  });
+}
+
+/**
+ * The bridge for a page that shows records the worker holds (the roll, the
+ * roll call): each status is shown, and the records are read again once a
+ * send has finished or changes were pulled.
+ */
+export function startFollowingBridge(show: (status: WorkerStatus) => void, reload: () => void): Bridge {
+  let last: WorkerStatus | null = null;
+  return startBridge(
+    (next) => {
+      const finishedSending = (last?.phase === 'sending' && next.phase !== 'sending') || next.lastSyncAt !== (last?.lastSyncAt ?? null);
+      last = next;
+      show(next);
+      if (finishedSending) reload();
+    },
+    () => reload(),
+  );
+}
+
 export interface WorkerListener {
   /** Asks the worker to send what it holds now ("Retry now"). */
   syncNow(): void;
@@ -65,15 +92,7 @@ export interface WorkerListener {
 export function listenToWorker(onStatus: (status: WorkerStatus) => void, onChanges: (pulled: ChangesPulled) => void): WorkerListener {
   const sw = 'serviceWorker' in navigator ? navigator.serviceWorker : null;
   if (!sw) return { syncNow: () => undefined };
-  sw.addEventListener('message', (event: MessageEvent<unknown>) => {
-    try {
-      assertWorkerMessage(event.data);
-    } catch {
-      return;
-    }
-    if (event.data.type === 'status') onStatus(event.data);
-    else onChanges(event.data);
-  });
+  hearWorker(sw, onStatus, onChanges);
   sw.controller?.postMessage(pageMessage('status-please'));
   sw.addEventListener('controllerchange', () => sw.controller?.postMessage(pageMessage('status-please')));
   return { syncNow: () => sw.controller?.postMessage(pageMessage('sync-now')) };
