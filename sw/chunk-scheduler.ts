@@ -122,6 +122,8 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
   let size = clampBytes(estimateBytes() ?? options.initialBytes ?? DEFAULT_INITIAL_BYTES);
   /** The last chunk was held below the size the link estimate asks for by the server's cap (ops or bytes). */
   let heldByCap = false;
+  /** The next request goes at half size, to tell the round trip from transfer time (see SIZE_CONTRAST); the ones beside it at full size. */
+  let probeNext = false;
 
   let failures = 0;
   /** Requests launched in one epoch fail together in one outage; only the first of them counts as an attempt. */
@@ -143,20 +145,23 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
    * A chunk held below the estimate by the server's cap (ops or bytes)
    * cannot grow to hide the round trip, and on a slow link a small chunk's
    * time is mostly the round trip and the server's answer, too little
-   * transfer for the fit to tell apart from their jitter. Once the round
-   * trip has been fitted, such chunks also overlap as many as the estimate
-   * would carry in one request: no more bytes in flight, and no more to
-   * resend when the link drops, than one uncapped request.
+   * transfer for the fit to tell apart from their jitter. Such chunks also
+   * overlap as many as the estimate would carry in one request: no more
+   * bytes in flight, and no more to resend when the link drops, than one
+   * uncapped request. This holds from the first answer on: until the round
+   * trip is fitted, the estimate counts the whole first request as transfer,
+   * so it is low, never high, and the probe that fits the round trip goes
+   * first among them instead of alone (alone, it cost a round trip and a
+   * server's answer at the start of every backlog).
    */
   const inFlightLimit = (): number => {
     if (failures > 0 || link.sampleCount === 0) return 1;
     const rtt = link.rttMs();
     const goodput = link.goodputBytesPerSec();
-    if (rtt === null || goodput === null) return 1;
-    const transferMs = (size / goodput) * 1000;
-    const hidingRtt = rtt <= transferMs / 2 ? 1 : 1 + Math.ceil(rtt / transferMs);
+    const transferMs = goodput === null ? null : (size / goodput) * 1000;
+    const hidingRtt = rtt === null || transferMs === null || rtt <= transferMs / 2 ? 1 : 1 + Math.ceil(rtt / transferMs);
     const estimate = estimateBytes();
-    const underCap = heldByCap && link.fitsRoundTrip && estimate !== null ? Math.floor(estimate / size) : 1;
+    const underCap = heldByCap && estimate !== null ? Math.floor(estimate / size) : 1;
     return Math.min(maxInFlight, Math.max(hidingRtt, underCap));
   };
 
@@ -206,7 +211,7 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
     // Same-size chunks cannot separate round trip from transfer (see SIZE_CONTRAST): send one half-size chunk to measure.
     // A round trip from the browser's connection hints does not count: goodput cannot be split with it.
     if (!link.fitsRoundTrip && next < landed.chunk.bytes * SIZE_CONTRAST && next > landed.chunk.bytes / SIZE_CONTRAST) {
-      next = landed.chunk.bytes / 2;
+      probeNext = true;
     }
     size = clampBytes(next);
     delegate.onProgress?.({ kind: 'sent', chunk: landed.chunk, elapsedMs });
@@ -248,12 +253,13 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
       while (flights.size < inFlightLimit()) {
         let chunk: Chunk | null;
         try {
-          chunk = await delegate.take(size, opsCeiling);
+          chunk = await delegate.take(probeNext ? clampBytes(size / 2) : size, opsCeiling);
         } catch (error) {
           stop = { error };
           break;
         }
         if (chunk === null) break;
+        probeNext = false;
         launch(chunk);
       }
     }

@@ -267,34 +267,35 @@ describe('chunk scheduler: sizing', () => {
     expect(opsCapped.sends().every(([, , , bytes]) => bytes <= 100 * OP_BYTES)).toBe(true);
   });
 
-  it('sends one half-size chunk to measure the round trip when a cap makes every chunk the same size', async () => {
+  it('sends one half-size chunk to measure the round trip when a cap makes every chunk the same size, overlapped from the first answer', async () => {
     const link = simulatedLink({ bytesPerSec: KBIT_256, rttMs: 400, ops: 1000 });
     await run(link, { maxOps: 100 });
     // 100 ops are 6,400 bytes, 200 ms on this link: three requests keep it busy through the 400 ms round trip.
+    // The half-size probe goes first of three at the first answer, not alone: alone, it cost a round trip (400 ms).
     expect(link.events).toEqual([
       [0, 'send', 1, 6400],
       [600, 'ack', 1],
       [600, 'send', 2, 3200],
+      [600, 'send', 3, 6400],
+      [600, 'send', 4, 6400],
       [1100, 'ack', 2],
-      [1100, 'send', 3, 6400],
-      [1100, 'send', 4, 6400],
       [1100, 'send', 5, 6400],
-      [1700, 'ack', 3],
-      [1700, 'send', 6, 6400],
-      [1900, 'ack', 4],
-      [1900, 'send', 7, 6400],
-      [2100, 'ack', 5],
-      [2100, 'send', 8, 6400],
-      [2300, 'ack', 6],
-      [2300, 'send', 9, 6400],
-      [2500, 'ack', 7],
-      [2500, 'send', 10, 6400],
-      [2700, 'ack', 8],
-      [2700, 'send', 11, 3200],
-      [2900, 'ack', 9],
-      [3100, 'ack', 10],
-      [3200, 'ack', 11],
-      [3200, 'done'],
+      [1300, 'ack', 3],
+      [1300, 'send', 6, 6400],
+      [1500, 'ack', 4],
+      [1500, 'send', 7, 6400],
+      [1700, 'ack', 5],
+      [1700, 'send', 8, 6400],
+      [1900, 'ack', 6],
+      [1900, 'send', 9, 6400],
+      [2100, 'ack', 7],
+      [2100, 'send', 10, 6400],
+      [2300, 'ack', 8],
+      [2300, 'send', 11, 3200],
+      [2500, 'ack', 9],
+      [2700, 'ack', 10],
+      [2800, 'ack', 11],
+      [2800, 'done'],
     ]);
   });
 
@@ -307,15 +308,15 @@ describe('chunk scheduler: sizing', () => {
     expect(capped.sends().map(([t, , , bytes]) => [t, bytes])).toEqual([
       [0, 6400],
       [600, 3200],
+      [600, 6400],
+      [600, 6400],
       [1100, 6400],
-      [1100, 6400],
-      [1100, 6400],
+      [1300, 6400],
+      [1500, 6400],
       [1700, 6400],
       [1900, 6400],
       [2100, 6400],
-      [2300, 6400],
-      [2500, 6400],
-      [2700, 3200],
+      [2300, 3200],
     ]);
     expect(capped.mostInFlight()).toBe(3);
   });
@@ -339,9 +340,11 @@ describe('chunk scheduler: sizing', () => {
         .slice(0, 2)
         .map(([, , , bytes]) => bytes),
     ).toEqual([6400, 3200]);
-    // Once the probe has fitted the round trip, the next chunks (held by the cap) overlap at once: none goes alone first.
-    const [, probeAck] = link.events.filter(([, kind]) => kind === 'ack') as Array<[number, string]>;
-    expect(link.events.filter(([at, kind]) => kind === 'send' && at === probeAck?.[0])).toHaveLength(3);
+    // From the first answer the chunks held by the cap overlap, the probe that fits the round trip first among them: none goes alone.
+    const [firstAck] = link.events.filter(([, kind]) => kind === 'ack') as Array<[number, string]>;
+    expect(link.events.filter(([at, kind]) => kind === 'send' && at === firstAck?.[0]).map(([, , , bytes]) => bytes)).toEqual([
+      3200, 6400, 6400,
+    ]);
     expect(link.queued()).toBe(0);
   });
 
@@ -419,16 +422,16 @@ describe('chunk scheduler: sizing', () => {
       [328, 'send', 3, 8192],
       [556, 'ack', 3],
       // Chunks of the same size cannot separate round trip from transfer: one half-size chunk measures it.
+      // The ops cap holds the next chunks: they overlap as many as the estimate carries, the probe first among them.
       [556, 'send', 4, 4096],
+      [556, 'send', 5, 8192],
+      [556, 'send', 6, 8192],
       [720, 'ack', 4],
-      // The ops cap holds the next chunks: they overlap as many as the estimate carries, the last few ops with them.
-      [720, 'send', 5, 8192],
-      [720, 'send', 6, 8192],
       [720, 'send', 7, 1536],
-      [948, 'ack', 5],
-      [1076, 'ack', 6],
-      [1100, 'ack', 7],
-      [1100, 'done'],
+      [848, 'ack', 5],
+      [976, 'ack', 6],
+      [1000, 'ack', 7],
+      [1000, 'done'],
     ]);
   });
 
