@@ -33,13 +33,10 @@ export async function logAdminAction(db: Kysely<Database>, actor: AdminActor, en
 }
 
 /** `{ field: { from, to } }` for each field whose value differs; an empty object when nothing did. */
-export function changedFields(
-  before: Record<string, unknown>,
-  after: Record<string, unknown>,
-): Record<string, { from: unknown; to: unknown }> {
+export function changedFields<T extends object>(before: T, after: T): Record<string, { from: unknown; to: unknown }> {
   const changed: Record<string, { from: unknown; to: unknown }> = {};
   for (const [field, to] of Object.entries(after)) {
-    const from = before[field];
+    const from: unknown = (before as Record<string, unknown>)[field];
     if (JSON.stringify(from) !== JSON.stringify(to)) changed[field] = { from, to };
   }
   return changed;

@@ -1,6 +1,7 @@
 /**
- * CSV exports of a school's attendance and its audit log for a range of
- * days, written a page of rows at a time (keyset pages, never OFFSET), so a
+ * CSV exports of a school's attendance, its audit log and its log of
+ * changes to students, staff, kiosks and settings (the admin log) for a
+ * range of days, written a page of rows at a time (keyset pages, never OFFSET), so a
  * year of a large school never sits in memory and both databases stream the
  * same way. The files open cleanly in Excel and LibreOffice: UTF-8 with a
  * byte-order mark, CRLF lines, every field quoted, and a field that a
@@ -9,6 +10,7 @@
 import type { Kysely } from 'kysely';
 import type { AttendanceStatus } from '../shared/attendance-model.ts';
 import { checkOutReasonText } from '../shared/reasons.ts';
+import { elapsedText } from '../shared/roll-call.ts';
 import { localMoments } from '../shared/school-time.ts';
 import type { AuditLogTable, Database, School } from './db/schema.ts';
 
@@ -230,6 +232,144 @@ export async function* auditCsv(db: Db, school: School, from: string, to: string
         r.note,
         statusOf(r.before),
         statusOf(r.after),
+      ]);
+    }
+    yield text;
+    if (rows.length < EXPORT_PAGE) return;
+    after = Number(rows[rows.length - 1]!.id);
+  }
+}
+
+export const CHANGES_HEADER = ['When', 'Who', 'What', 'About', 'Details'] as const;
+
+const CHANGE_WORDS: Record<string, string> = {
+  'school-created': 'School set up',
+  'settings-changed': 'School settings changed',
+  'retention-changed': 'How long records are kept changed',
+  'student-added': 'Student added',
+  'student-changed': 'Student changed',
+  'roster-imported': 'Roster imported',
+  'staff-added': 'Staff member added',
+  'staff-changed': 'Staff member changed',
+  'password-reset': 'Password reset',
+  'kiosk-added': 'Kiosk added',
+  'kiosk-changed': 'Kiosk changed',
+  'kiosk-renamed': 'Kiosk renamed',
+  'staff-deactivated': 'Staff member can no longer sign in',
+  'staff-reactivated': 'Staff member can sign in again',
+  'kiosk-retired': 'Kiosk retired',
+  'roll-call-ended': 'Emergency roll call ended',
+};
+
+const FIELD_WORDS: Record<string, string> = {
+  id: 'Student ID',
+  givenName: 'Given name',
+  familyName: 'Family name',
+  name: 'Name',
+  homeroom: 'Homeroom',
+  homerooms: 'Homerooms',
+  grade: 'Grade',
+  leftAt: 'Left the school',
+  role: 'Role',
+  active: 'Active',
+  email: 'Email',
+  scanMode: 'Scan mode',
+  direction: 'Faces',
+  version: 'Settings version',
+  revokedDevices: 'Devices signed out',
+  timeZone: 'Time zone',
+  dayStart: 'School day begins',
+  bellTime: 'Bell',
+  lateGraceMinutes: 'Minutes before late',
+  periods: 'Periods',
+  weekdaysOff: 'Weekdays without school',
+  closures: 'Days without school',
+  absenceReasons: 'Absence reasons',
+  schoolYears: 'School years kept',
+  yearStarts: 'School year starts',
+  refusedDays: 'Days refused check-ins are kept',
+};
+
+const valueText = (value: unknown): string =>
+  value === null || value === undefined || value === ''
+    ? '(none)'
+    : Array.isArray(value)
+      ? value.map(valueText).join(', ')
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
+
+const isChange = (value: unknown): value is { from: unknown; to: unknown } =>
+  typeof value === 'object' && value !== null && 'from' in value && 'to' in value;
+
+/** What a change log entry's details say, in words: "Family name: Jackson → Jackson-Smith; Homeroom: 7A". */
+export function changeDetailsText(action: string, details: Record<string, unknown>): string {
+  if (action === 'roll-call-ended') {
+    const missing = Array.isArray(details['missing']) ? (details['missing'] as Array<{ studentId?: unknown; name?: unknown }>) : [];
+    const ran = `Ran ${elapsedText(Number(details['durationMs']) || 0)}`;
+    const who = missing.map((m) => `${String(m.name ?? '')} (${String(m.studentId ?? '')})`).join(', ');
+    return missing.length === 0
+      ? `${ran}; everyone was found`
+      : `${ran}; ${missing.length} of ${valueText(details['expected'])} still missing: ${who}`;
+  }
+  const parts: string[] = [];
+  for (const [field, value] of Object.entries(details)) {
+    // A new school's whole settings say nothing a person reads here; the school's settings page shows them.
+    if (field === 'settings' || field.endsWith('Id')) continue;
+    if (field === 'changed' && typeof value === 'object' && value !== null) {
+      const inner = changeDetailsText('', value as Record<string, unknown>);
+      if (inner !== '') parts.push(inner);
+      continue;
+    }
+    const label = FIELD_WORDS[field] ?? field;
+    parts.push(isChange(value) ? `${label}: ${valueText(value.from)} → ${valueText(value.to)}` : `${label}: ${valueText(value)}`);
+  }
+  return parts.join('; ');
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Every entry of the school's change log whose school-local day is in the
+ * range, in the order written. The log is kept by instant: a day either side
+ * is read and each entry's own day decides, so no time zone falls outside.
+ */
+export async function* changesCsv(db: Db, school: School, from: string, to: string): AsyncGenerator<string> {
+  yield BOM + csvLine(CHANGES_HEADER);
+  const local = localMoments(school.time_zone);
+  const earliest = Date.parse(`${from}T00:00:00Z`) - DAY_MS;
+  const latest = Date.parse(`${to}T00:00:00Z`) + 2 * DAY_MS;
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('admin_log')
+      .select(['id', 'at', 'actor_name', 'action', 'subject', 'details'])
+      .where('school_id', '=', school.id)
+      .where('at', '>=', earliest)
+      .where('at', '<', latest)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(EXPORT_PAGE)
+      .execute();
+    if (rows.length === 0) return;
+    let text = '';
+    for (const r of rows) {
+      const when = local(Number(r.at));
+      if (when.date < from || when.date > to) continue;
+      let details: Record<string, unknown> = {};
+      try {
+        const parsed: unknown = JSON.parse(r.details);
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) details = parsed as Record<string, unknown>;
+      } catch {
+        // A row this server did not write as JSON is shown as it is.
+        details = { details: r.details };
+      }
+      text += csvLine([
+        `${when.date} ${when.time}`,
+        r.actor_name,
+        CHANGE_WORDS[r.action] ?? r.action,
+        r.subject,
+        changeDetailsText(r.action, details),
       ]);
     }
     yield text;

@@ -5,6 +5,7 @@
  * row saying what changed and who changed it, and puts a `settings` change
  * on the feed so kiosks and staff browsers read their configuration again.
  */
+import { changedFields, logAdminAction } from './admin-log.ts';
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
@@ -130,29 +131,6 @@ async function writeTimetable(trx: Trx, schoolId: string, settings: SchoolSettin
       .execute();
 }
 
-async function log(
-  trx: Trx,
-  schoolId: string,
-  actor: AccountPrincipal,
-  action: string,
-  subject: string,
-  details: unknown,
-  now: number,
-): Promise<void> {
-  await trx
-    .insertInto('admin_log')
-    .values({
-      school_id: schoolId,
-      at: now,
-      actor_id: actor.staffId,
-      actor_name: actor.name,
-      action,
-      subject,
-      details: JSON.stringify(details),
-    })
-    .execute();
-}
-
 /**
  * A new school with these settings; the admin who made it works for it, and
  * their session acts for it from now on. Its roster starts empty.
@@ -183,18 +161,14 @@ export async function createSchool(db: Db, actor: AccountPrincipal, input: Schoo
     await writeReasons(trx, id, settings.absenceReasons, []);
     await linkToSchool(trx, actor.staffId, id);
     await actFor(trx, actor.sessionHash, id);
-    await log(trx, id, actor, 'school-created', settings.name, { settings }, now);
+    await logAdminAction(
+      trx,
+      { staffId: actor.staffId, name: actor.name, schoolId: id },
+      { action: 'school-created', subject: settings.name, details: { settings } },
+      now,
+    );
   });
   return readSettings(db, id);
-}
-
-/** Which settings differ, each as it was and as it is: what the admin log keeps. */
-function differences(before: SchoolSettings, after: SchoolSettings): Record<string, { from: unknown; to: unknown }> {
-  const changed: Record<string, { from: unknown; to: unknown }> = {};
-  for (const key of Object.keys(after) as Array<keyof SchoolSettings>) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed[key] = { from: before[key], to: after[key] };
-  }
-  return changed;
 }
 
 /**
@@ -210,7 +184,7 @@ export async function changeSettings(
   const stored = await storedReasons(db, actor.schoolId);
   const settings = settingsOf(input, stored);
   const before = (await readSettings(db, actor.schoolId)).settings;
-  const changed = differences(before, settings);
+  const changed = changedFields(before, settings);
   if (Object.keys(changed).length === 0) return { view: await readSettings(db, actor.schoolId), changed: false };
   await db.transaction().execute(async (trx) => {
     const school = await findSchoolForWriting(trx, actor.schoolId);
@@ -230,7 +204,12 @@ export async function changeSettings(
       .execute();
     await writeTimetable(trx, school.id, settings);
     if (changed.absenceReasons) await writeReasons(trx, school.id, settings.absenceReasons, await storedReasons(trx, school.id));
-    await log(trx, school.id, actor, 'settings-changed', settings.name, { version, changed }, now);
+    await logAdminAction(
+      trx,
+      { staffId: actor.staffId, name: actor.name, schoolId: school.id },
+      { action: 'settings-changed', subject: settings.name, details: { version, changed } },
+      now,
+    );
     await feedChange(trx, school.id, { kind: 'settings', version }, now);
   });
   return { view: await readSettings(db, actor.schoolId), changed: true };

@@ -169,6 +169,12 @@ describe('today, at a glance', () => {
       exports.getByRole('button', { name: 'Download the audit log' }).click(),
     ]);
     expect(audit.suggestedFilename()).toBe(`audit-log-${today.slice(0, 8)}01-to-${today}.csv`);
+    const [changes] = await Promise.all([
+      page.waitForEvent('download'),
+      exports.getByRole('button', { name: 'Download the changes log' }).click(),
+    ]);
+    expect(changes.suggestedFilename()).toBe(`changes-${today.slice(0, 8)}01-to-${today}.csv`);
+    expect(fs.readFileSync(await changes.path(), 'utf8').split('\r\n')[0]).toBe('\uFEFF"When","Who","What","About","Details"');
 
     await first.fill(today);
     await last.fill(`${today.slice(0, 8)}01`);

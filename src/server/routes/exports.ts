@@ -1,5 +1,6 @@
 /**
- * `GET /api/exports/attendance.csv` and `/api/exports/audit.csv`: a range of
+ * `GET /api/exports/attendance.csv`, `/api/exports/audit.csv` and
+ * `/api/exports/changes.csv` (students, staff, kiosks, settings, roll calls): a range of
  * the school's days as a file to open in a spreadsheet, for the office and
  * admins of the session's school. Streamed (gzipped when the browser takes
  * it), so a year of a large school is sent without being held in memory.
@@ -12,7 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DoorlineError } from '../../shared/error-codes.ts';
 import { expectRecord, expectString } from '../../shared/guard.ts';
 import { OFFICE_ROLES, type Auth } from '../auth/principal.ts';
-import { attendanceCsv, auditCsv } from '../exports.ts';
+import { attendanceCsv, auditCsv, changesCsv } from '../exports.ts';
 import { sendJson } from '../compressed-json.ts';
 import { schoolReport } from '../reports.ts';
 import { findSchool } from '../school-queries.ts';
@@ -65,6 +66,13 @@ export function exportRoutes(app: FastifyInstance, auth: Auth): void {
     const { from, to } = rangeOf(request.query, MAX_EXPORT_DAYS);
     const school = await findSchool(auth.db, staff.schoolId);
     return sendCsv(request, reply, `audit-log-${from}-to-${to}.csv`, auditCsv(auth.db, school, from, to));
+  });
+
+  app.get('/api/exports/changes.csv', async (request, reply) => {
+    const staff = await auth.requireStaff(request, OFFICE_ROLES);
+    const { from, to } = rangeOf(request.query, MAX_EXPORT_DAYS);
+    const school = await findSchool(auth.db, staff.schoolId);
+    return sendCsv(request, reply, `changes-${from}-to-${to}.csv`, changesCsv(auth.db, school, from, to));
   });
 
   app.get('/api/reports/attendance', async (request, reply) => {
