@@ -9,20 +9,25 @@ import { APP_VERSION } from '../src/shared/app-version.ts';
 import { APP_VERSION_HEADER, CURSOR_HEADER, DEVICE_CLOCK_HEADER, HEALTH_HEADER, QUEUE_HEADER } from '../src/shared/sync-headers.ts';
 import type { ChangePull } from './change-pull.ts';
 import type { DeviceCredentials } from './device-credentials.ts';
-import type { Outbox } from './outbox.ts';
+import type { Backlog, Outbox } from './outbox.ts';
 
 export interface DeviceReportSources {
   credentials: Pick<DeviceCredentials, 'headers'>;
   outbox: Pick<Outbox, 'backlog'>;
   feed: Pick<ChangePull, 'cursor'>;
-  /** On a batch: its pass's ops on the wire or answered (sw/drain.ts), and the device's health. */
-  sent?: ReadonlySet<number> | undefined;
+  /** On a batch: what the device holds beside its pass's ops on the wire or answered (sw/drain.ts), and the device's health. */
+  held?: Backlog | undefined;
   health?: Promise<string> | undefined;
   now?: () => number;
 }
 
 export async function deviceHeaders(d: DeviceReportSources): Promise<Record<string, string>> {
-  const [auth, backlog, cursor, health] = await Promise.all([d.credentials.headers(), d.outbox.backlog(d.sent), d.feed.cursor(), d.health]);
+  const [auth, backlog, cursor, health] = await Promise.all([
+    d.credentials.headers(),
+    d.held ?? d.outbox.backlog(),
+    d.feed.cursor(),
+    d.health,
+  ]);
   return {
     ...auth,
     [APP_VERSION_HEADER]: APP_VERSION,

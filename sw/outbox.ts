@@ -6,6 +6,12 @@
  */
 import type { OutboxDb, OutboxOp } from './outbox-db.ts';
 
+/** What a device still holds: how many ops, and when the oldest of them was saved (the device reports both). */
+export interface Backlog {
+  depth: number;
+  oldestAt: number | null;
+}
+
 /** The kioskId a staff browser's ops carry: the server goes by the person's session, not by this. */
 export const NO_KIOSK = 'staff-browser';
 
@@ -46,10 +52,15 @@ export class Outbox {
     await this.db.outbox.bulkDelete([...seqs]);
   }
 
-  /** How many ops wait beside those `sent` (on the wire or answered), and when the oldest of them was saved: the device reports both. */
-  async backlog(sent: ReadonlySet<number> = new Set()): Promise<{ depth: number; oldestAt: number | null }> {
-    const left = () => this.db.outbox.where('seq').noneOf([...sent]);
-    const [depth, oldest] = await Promise.all([left().count(), left().first()]);
-    return { depth, oldestAt: oldest?.queuedAt ?? null };
+  /** Every op waiting, and when the oldest was saved: two reads of the key, however long the queue. */
+  async backlog(): Promise<Backlog> {
+    return this.backlogAfter(0);
+  }
+
+  /** The ops saved after `seq`, and when the first of them was saved: a drain adds them to what it holds in memory. */
+  async backlogAfter(seq: number): Promise<Backlog> {
+    const after = () => this.db.outbox.where('seq').above(seq);
+    const [depth, first] = await Promise.all([after().count(), after().first()]);
+    return { depth, oldestAt: first?.queuedAt ?? null };
   }
 }

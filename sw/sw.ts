@@ -12,6 +12,7 @@ import { KioskCache } from './kiosk-cache.ts';
 import { pairKiosk } from './kiosk-pairing.ts';
 import { takeMark } from './mark-intake.ts';
 import { openOutboxDb } from './outbox-db.ts';
+import type { Backlog } from './outbox.ts';
 import { precacheByRole } from './precache.ts';
 import { exportQueue } from './queue-export.ts';
 import { serveRoll, serveRollCall } from './roll-server.ts';
@@ -50,9 +51,9 @@ const stores = workerStores(openOutboxDb());
 const credentials = new DeviceCredentials(stores.meta);
 const kiosk = new KioskCache(stores, credentials);
 const book = new DayBook(stores);
-/** A batch's headers (`sent` given) also say what the device holds after it, and its health. */
-const headers = (sent?: ReadonlySet<number>): Promise<Record<string, string>> =>
-  deviceHeaders({ credentials, outbox: stores.outbox, feed, sent, health: sent && engine.health() });
+/** A batch's headers (`held` given) also say what the device holds after it, and its health. */
+const headers = (held?: Backlog): Promise<Record<string, string>> =>
+  deviceHeaders({ credentials, outbox: stores.outbox, feed, held, health: held && engine.health() });
 const feed: ChangePull = new ChangePull({
   meta: stores.meta,
   kiosk,

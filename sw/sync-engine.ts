@@ -32,6 +32,7 @@ import { drainOutbox, singleFlight, type BodyEncoding } from './drain.ts';
 import type { KioskCache } from './kiosk-cache.ts';
 import { networkQuality, type ConnectionHints } from './network-quality.ts';
 import { settleReceipts } from './settle-receipts.ts';
+import type { Backlog } from './outbox.ts';
 import type { WorkerStores } from './worker-stores.ts';
 import { askedWaitMs, retryWaitMs } from './retry-backoff.ts';
 
@@ -44,7 +45,7 @@ export interface SyncEngineDelegate {
   stores: WorkerStores;
   kiosk: KioskCache;
   compress: (bytes: Uint8Array) => Promise<{ body: Uint8Array; encoding: BodyEncoding }>;
-  post: (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number, sent: ReadonlySet<number>) => Promise<SyncResponse>;
+  post: (body: Uint8Array, encoding: BodyEncoding, timeoutMs: number, held: Backlog) => Promise<SyncResponse>;
   publish: (status: WorkerStatus) => Promise<void>;
   /** Asks the browser to fire a `sync` event when it is online again (Background Sync). */
   requestBackgroundSync: () => Promise<void>;

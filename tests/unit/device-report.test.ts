@@ -8,12 +8,7 @@ const queue = [
 ];
 const sources = {
   credentials: { headers: async () => ({ authorization: 'Bearer dld_token' }) },
-  outbox: {
-    backlog: async (sent: ReadonlySet<number> = new Set()) => {
-      const left = queue.filter((op) => !sent.has(op.seq));
-      return { depth: left.length, oldestAt: left[0]?.queuedAt ?? null };
-    },
-  },
+  outbox: { backlog: async () => ({ depth: queue.length, oldestAt: queue[0]?.queuedAt ?? null }) },
   feed: { cursor: async () => '42' },
   now: () => 1_790_000_100_000,
 };
@@ -26,9 +21,10 @@ describe('the device report', () => {
   });
 
   it('says on a batch what stays once its ops are through, and the device’s health', async () => {
-    const headers = await deviceHeaders({ ...sources, sent: new Set([1, 2]), health: Promise.resolve('62;fair;1000;') });
+    const held = { depth: 1, oldestAt: 1_790_000_003_000 };
+    const headers = await deviceHeaders({ ...sources, held, health: Promise.resolve('62;fair;1000;') });
     expect(headers).toMatchObject({ 'x-doorline-queue': '1;1790000003000', 'x-doorline-health': '62;fair;1000;' });
-    const all = await deviceHeaders({ ...sources, sent: new Set([1, 2, 3]), health: Promise.resolve('62;fair;1000;') });
+    const all = await deviceHeaders({ ...sources, held: { depth: 0, oldestAt: null }, health: Promise.resolve('62;fair;1000;') });
     expect(all['x-doorline-queue']).toBe('0;0');
   });
 });

@@ -236,13 +236,15 @@ describe('drain', () => {
     await queue(1, 'kiosk-0002');
     const reports: string[] = [];
     const server = fakeServer();
-    const post: DrainDelegate['post'] = async (body, encoding, timeoutMs, sent) => {
-      const { depth, oldestAt } = await outbox.backlog(sent);
+    const post: DrainDelegate['post'] = async (body, encoding, timeoutMs, held) => {
+      const { depth, oldestAt } = held;
       reports.push(`${depth};${oldestAt === null ? 'none' : oldestAt === (await outbox.bySeq([6]))[0]?.queuedAt ? 'seq 6' : 'other'}`);
-      return server.post(body, encoding, timeoutMs, sent);
+      // A check-in saved while the first request is on the wire is held too.
+      if (reports.length === 1) await queue(1, 'kiosk-0002');
+      return server.post(body, encoding, timeoutMs, held);
     };
     await drainOutbox(delegate(post, { limits: { maxBodyBytes: 1024 * 1024, maxOps: 5 } }));
-    expect(server.requests.map((r) => r.ops.length)).toEqual([5, 1]);
+    expect(server.requests.map((r) => r.ops.length)).toEqual([5, 2]);
     // The first request leaves the other kiosk's op waiting; the last leaves nothing, though its receipts are not settled yet.
     expect(reports).toEqual(['1;seq 6', '0;none']);
     expect(await outbox.backlog()).toEqual({ depth: 0, oldestAt: null });

@@ -30,6 +30,7 @@ function device(on: OutboxDb, now: () => number = Date.now, newDeviceId?: () => 
     waiting: (limit?: number) => stores.outbox.waiting(limit),
     size: () => stores.outbox.size(),
     backlog: () => stores.outbox.backlog(),
+    backlogAfter: (seq: number) => stores.outbox.backlogAfter(seq),
     deadLetters: (limit?: number) => stores.deadLetters.newest(limit),
     deadLetterCount: () => stores.deadLetters.count(),
     lastSyncAt: () => stores.meta.lastSyncAt(),
@@ -80,6 +81,19 @@ describe('saving marks and settling receipts', () => {
     const outbox = device(db);
     for (let i = 0; i < 5; i++) await outbox.enqueue(mark(String(100001 + i)));
     expect((await outbox.waiting(2)).map((op) => op.seq)).toEqual([1, 2]);
+  });
+
+  it('says how many ops wait and when the oldest was saved, in all or after a sequence number', async () => {
+    let now = 1_790_000_000_000;
+    const outbox = device(db, () => now);
+    expect(await outbox.backlog()).toEqual({ depth: 0, oldestAt: null });
+    for (let i = 0; i < 4; i++) {
+      now += 1000;
+      await outbox.enqueue(mark(String(100001 + i)));
+    }
+    expect(await outbox.backlog()).toEqual({ depth: 4, oldestAt: 1_790_000_001_000 });
+    expect(await outbox.backlogAfter(2)).toEqual({ depth: 2, oldestAt: 1_790_000_003_000 });
+    expect(await outbox.backlogAfter(4)).toEqual({ depth: 0, oldestAt: null });
   });
 
   it('removes an op only when its own receipt arrives', async () => {
