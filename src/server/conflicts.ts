@@ -16,8 +16,8 @@ import type { StaffPrincipal } from './auth/principal.ts';
 import { conflictSides, type ConflictSides } from './conflict-sides.ts';
 import type { Db } from './db/open-database.ts';
 import type { ConflictsTable, Database } from './db/schema.ts';
-import { parseStored, RecordBook, toRecordState, type FeedEntry, type StoredRecord } from './record-book.ts';
-import { findSchoolForWriting, schoolPeriods } from './school-queries.ts';
+import { parseStored, RecordBook, toRecordState, withReasonsKept, type FeedEntry, type StoredRecord } from './record-book.ts';
+import { findSchoolForWriting, reasonLabels, schoolPeriods } from './school-queries.ts';
 
 const RESOLVABLE: readonly ResolvableField[] = ['status', 'checkInAt', 'checkOutAt'];
 /** How many conflicts one request may settle. */
@@ -105,6 +105,8 @@ export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: R
     const person = { kind: staff.role, id: staff.staffId, name: staff.name, deviceId: null };
     const results: ResolveResult['results'] = [];
     const resolved: FeedEntry[] = [];
+    /** The school's reasons, read once and only when a resolution takes a device's status that came with one. */
+    let labels: Map<string, string> | null = null;
     for (const resolution of request.resolutions) {
       const conflict = await trx
         .selectFrom('conflicts')
@@ -121,6 +123,15 @@ export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: R
           resolvedAt: Number(conflict.resolved_at),
         });
       const local = JSON.parse(conflict.local) as RecordState;
+      // The device's status came with the op's reason (absent: illness); the conflict keeps the op, not the reason.
+      const op = await trx
+        .selectFrom('ops')
+        .select('reason')
+        .where('school_id', '=', staff.schoolId)
+        .where('op_id', '=', conflict.op_id)
+        .executeTakeFirst();
+      const opReason = op?.reason ?? null;
+      if (opReason !== null && labels === null) labels = await reasonLabels(trx, staff.schoolId);
       const key = {
         student_id: conflict.student_id,
         student_number: conflict.student_number,
@@ -138,9 +149,17 @@ export async function resolveConflicts(db: Db, staff: StaffPrincipal, request: R
             checkInAt: chosen.checkInAt,
             checkOutAt: chosen.checkOutAt,
           };
-          return next.status === current.status
-            ? next
-            : { ...next, statusBy: staff.role, statusByName: staff.name, statusSawCheckIn: true };
+          if (next.status === current.status) return next;
+          // A reason goes with the status it came with: the op's when the device's status is taken, none otherwise.
+          const fromDevice = next.status === local.status && opReason !== null;
+          return withReasonsKept({
+            ...next,
+            statusReason: fromDevice ? opReason : null,
+            statusReasonText: fromDevice ? (labels?.get(opReason) ?? null) : null,
+            statusBy: staff.role,
+            statusByName: staff.name,
+            statusSawCheckIn: true,
+          });
         },
         person,
         conflict.op_id,

@@ -463,8 +463,8 @@ export class RecordBook {
     if (!entry?.stored) throw new Error(`A conflict refers to a record that is not stored: ${RecordBook.id(key)}`);
     const current = entry.record;
     const chosen = choose(current);
-    // A status the office chose anew comes without the reason the old one had.
-    const next = withReasonsKept(chosen.status === current.status ? chosen : { ...chosen, statusReason: null, statusReasonText: null });
+    // `choose` says which reason goes with the status it chose (conflicts.ts: the device's op's, or none).
+    const next = withReasonsKept(chosen);
     this.advance(entry, next, null, { origin: null, echo: false });
     this.audited(entry, { action: 'resolve', actor: { ...person, deviceId: null }, opId, rule: null, note, before: current, after: next });
     return entry.version;

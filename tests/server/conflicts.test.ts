@@ -205,6 +205,41 @@ describe.each(databases())('on %s', (database) => {
       });
     });
 
+    it("keeps the reason of the side the office takes: the device's absence with its reason, or the record's", async () => {
+      const reasonOf = async (studentId: string) =>
+        t.db
+          .selectFrom('attendance')
+          .innerJoin('students', 'students.id', 'attendance.student_id')
+          .select(['attendance.status', 'attendance.status_reason', 'attendance.status_reason_text'])
+          .where('students.student_number', '=', studentId)
+          .executeTakeFirstOrThrow();
+      const open = async (studentId: string, first: Record<string, unknown>, second: Record<string, unknown>) => {
+        await staffSync(teacher, 'teacher-tablet-01', [first]);
+        const [receipt] = (await staffSync(office, 'office-desk-0001', [second])).json().receipts;
+        expect(receipt).toMatchObject({ status: 'conflict' });
+        return receipt.conflictId as string;
+      };
+      const resolve = (conflictId: string, take: 'local' | 'server') =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/conflicts/resolve',
+          headers: office,
+          payload: { v: 1, resolutions: [{ conflictId, choices: { status: { take } }, note: 'Checked with the family.' }] },
+        });
+
+      const taken = await open('100011', mark('100011', 'late', 0), { ...mark('100011', 'excused', 0), reason: 'medical-appointment' });
+      expect((await resolve(taken, 'local')).statusCode).toBe(200);
+      expect(await reasonOf('100011')).toEqual({
+        status: 'excused',
+        status_reason: 'medical-appointment',
+        status_reason_text: 'Medical appointment',
+      });
+
+      const kept = await open('100012', { ...mark('100012', 'absent', 0), reason: 'illness' }, mark('100012', 'late', 0));
+      expect((await resolve(kept, 'server')).statusCode).toBe(200);
+      expect(await reasonOf('100012')).toEqual({ status: 'absent', status_reason: 'illness', status_reason_text: 'Illness' });
+    });
+
     it('is resolved by the office with a note: a new version, an audit entry and a change for every device', async () => {
       const conflictId = await openOne();
       const { cursor } = (await t.asKiosk('/api/changes?cursor=')).json();
