@@ -406,6 +406,14 @@ function backlogRun(browser: Browser, link: BenchLink): Promise<{ drain: Drain; 
       // The check-ins stop once the backlog is in, so the line can go quiet and the last answer be timed.
       const drain = await measureDrain(rig.context, rig.proxy, link, rig.server, expected, 10 * 60_000, backlogStored, stopCheckingIn);
       console.error(report(drain, rig.front.forwarded()));
+      // Where the time goes: each batch's arrival through the link and the server's answer, from link-up.
+      const at = (ms: number): string => ((ms - linkUpAt) / 1000).toFixed(2);
+      console.error(
+        `  batches (body in → answered, s; bytes): ${rig.front
+          .syncs()
+          .map((s) => `${at(s.bodyAt)}→${at(s.answeredAt)} ${s.bytes}`)
+          .join(', ')}`,
+      );
       return { drain, checkins };
     } finally {
       await stopCheckingIn();

@@ -18,6 +18,8 @@ export interface FrontServer {
   url: string;
   /** Forwarded requests since the last reset, as "METHOD /path" → count. */
   forwarded: () => Record<string, number>;
+  /** Each forwarded POST /api/sync: when its body had come through the link, when the server answered, and its body's bytes. */
+  syncs: () => Array<{ bodyAt: number; answeredAt: number; bytes: number }>;
   resetForwarded: () => void;
   close: () => Promise<void>;
 }
@@ -60,6 +62,7 @@ export async function startFrontServer(
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true });
   let forwarded: Record<string, number> = {};
+  let syncs: Array<{ bodyAt: number; answeredAt: number; bytes: number }> = [];
 
   const server = http.createServer((req, res) => {
     const urlPath = (req.url ?? '/').split('?')[0] as string;
@@ -75,12 +78,14 @@ export async function startFrontServer(
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const bodyAt = Date.now();
       const headers = endToEnd(req.rawHeaders);
       const token = authorization?.();
       if (token && req.headers.authorization === undefined) headers.push('Authorization', token);
       const forward = http.request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
         (answer) => {
+          if (key === 'POST /api/sync') syncs.push({ bodyAt, answeredAt: Date.now(), bytes: Buffer.concat(chunks).length });
           res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.rawHeaders));
           answer.pipe(res);
         },
@@ -95,8 +100,10 @@ export async function startFrontServer(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     forwarded: () => ({ ...forwarded }),
+    syncs: () => [...syncs],
     resetForwarded: () => {
       forwarded = {};
+      syncs = [];
     },
     close: () =>
       new Promise<void>((resolve) => {
