@@ -2,8 +2,8 @@
  * Leaving early at an entrance kiosk: a student chooses "Leaving early" and a
  * reason by keyboard, scans, and is checked out with that reason; the kiosk
  * is then back to checking in, so the next student is not checked out by
- * mistake. The office's left-early list and the teacher's roll show the time
- * and the reason. A screenshot of the kiosk in leaving mode goes under
+ * mistake. The office's left-early list, the student's day and the teacher's
+ * roll show the time and the reason. A screenshot of the kiosk in leaving mode goes under
  * tests/e2e/output/.
  */
 import fs from 'node:fs';
@@ -114,10 +114,16 @@ describe('leaving early at an entrance kiosk', () => {
     );
     if (!ada) throw new Error('No student 100001');
     const office = await signInAs(e2e.browser, e2e.server.url, 'office', '/office');
+    const left = office.page.getByRole('table', { name: 'Left early' });
+    await left.getByText(/^\d\d:\d\d \(Illness\)$/).waitFor();
+    await left.getByRole('button', { name: ada.name }).click();
     await office.page
-      .getByRole('table', { name: 'Left early' })
-      .getByText(/^\d\d:\d\d \(Illness\)$/)
+      .getByRole('dialog')
+      .getByText(/out at \d\d:\d\d \(Illness\)$/)
+      .first()
       .waitFor();
+    expect(await axeViolations(office.page)).toEqual([]);
+    await office.page.screenshot({ path: path.join(output, 'office-left-early-day.png') });
     await office.context.close();
     const teacher = await signInAs(e2e.browser, e2e.server.url, 'teacher', '/roll');
     await openRoll(teacher.page, ada.homeroom);
