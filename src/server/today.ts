@@ -147,6 +147,7 @@ export async function studentHistory(db: Kysely<Database>, schoolId: string, stu
         status: after.status,
         checkInAt: after.checkInAt,
         checkOutAt: after.checkOutAt,
+        ...(after.checkOutAt !== null && after.checkOutReason ? { checkOutReason: after.checkOutReason } : {}),
         note: row.note,
       };
     }),

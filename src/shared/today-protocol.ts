@@ -183,6 +183,8 @@ export interface StudentHistoryEntry {
   status: AttendanceStatus | null;
   checkInAt: number | null;
   checkOutAt: number | null;
+  /** Why the student checked out (CHECK_OUT_REASONS), when they said; absent from an older server. */
+  checkOutReason?: string;
   note: string | null;
 }
 
@@ -224,6 +226,7 @@ export function assertStudentHistory(value: unknown): asserts value is StudentHi
     if (e.status !== null) expectOneOf(e.status, `${path}.status`, STATUSES, 'bad-response');
     expectTimeOrNull(e.checkInAt, `${path}.checkInAt`);
     expectTimeOrNull(e.checkOutAt, `${path}.checkOutAt`);
+    if (e.checkOutReason !== undefined) expectString(e.checkOutReason, `${path}.checkOutReason`, { max: 32 }, 'bad-response');
     if (e.note !== null) expectString(e.note, `${path}.note`, { min: 0, max: 10_000 }, 'bad-response');
   });
   expectArray(value.notes, '$.notes', 'bad-response');

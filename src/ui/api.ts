@@ -33,6 +33,8 @@ export async function checkIn(
   studentId: string,
   now = Date.now(),
   kind: 'check-in' | 'check-out' = 'check-in',
+  /** Why a student checks out: one of CHECK_OUT_REASONS. */
+  reason?: string,
 ): Promise<CheckInResult> {
   const input = {
     v: PROTOCOL_VERSION,
@@ -41,6 +43,7 @@ export async function checkIn(
     ...(kioskId === undefined ? {} : { kioskId }),
     studentId,
     at: now,
+    ...(reason === undefined ? {} : { reason }),
   };
   let response: Response;
   try {

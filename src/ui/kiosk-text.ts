@@ -13,8 +13,8 @@ function notOnRoster(studentId: string): Message {
   return { headline: "Not on this school's roster", detail: `ID ${studentId} — please see the office.`, tone: 'warn' };
 }
 
-/** What the kiosk says to a scan; `exit`: at an exit kiosk, where it checked the student out. */
-export function answerMessage(answer: MarkAnswer, exit = false): Message {
+/** What the kiosk says to a scan; `exit`: it checked the student out, `why` the reason's words if they gave one. */
+export function answerMessage(answer: MarkAnswer, exit = false, why?: string): Message {
   if (!answer.student) return notOnRoster(answer.studentId);
   if (answer.alreadyAt !== undefined) {
     return {
@@ -27,13 +27,16 @@ export function answerMessage(answer: MarkAnswer, exit = false): Message {
   if (exit)
     return {
       headline: `${answer.student.name} — checked out ${answer.localTime}`,
-      detail: `${answer.student.homeroom}. ${saved}`,
+      detail: `${answer.student.homeroom}. ${why ? `${why}. ` : ''}${saved}`,
       tone: 'ok',
     };
   return answer.late
     ? { headline: `${answer.student.name} — late, ${answer.localTime}`, detail: `${answer.student.homeroom}. ${saved}`, tone: 'late' }
     : { headline: `${answer.student.name} — checked in ${answer.localTime}`, detail: `${answer.student.homeroom}. ${saved}`, tone: 'ok' };
 }
+
+/** Above the ID field once a student leaving early has said why. */
+export const leavingText = (why: string): string => `Checking out: ${why} — scan your card`;
 
 export function refusalMessage(code: ErrorCode, studentId: string): Message {
   if (code === 'unknown-student') return notOnRoster(studentId);

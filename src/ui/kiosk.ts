@@ -6,6 +6,7 @@ import { checkIn, loadKioskConfig, pairThisKiosk } from './api.ts';
 import {
   FAILURE_MESSAGE,
   answerMessage,
+  leavingText,
   networkText,
   pairingError,
   progressFraction,
@@ -21,6 +22,8 @@ import type * as CameraModule from './kiosk-camera.ts';
 
 /** How long an answer stays on screen before the kiosk is ready-looking again. */
 const ANSWER_SHOWN_MS = 8000;
+/** How long the kiosk waits for a student leaving early to scan before it checks students in again. */
+const LEAVING_MS = 20_000;
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -47,6 +50,10 @@ const setupMessage = element<HTMLElement>('setup-message');
 const unpaired = element<HTMLElement>('unpaired');
 const unpairedText = element<HTMLElement>('unpaired-detail');
 const pairAgain = element<HTMLButtonElement>('pair-again');
+const mode = element<HTMLElement>('mode');
+const leave = element<HTMLButtonElement>('leave');
+const reasons = element<HTMLElement>('reasons');
+const submit = form.querySelector('button')!;
 
 /** ready: taking check-ins. setup: waiting for a pairing code. unpaired: revoked; offers its queue as a file. */
 type Screen = 'ready' | 'setup' | 'unpaired';
@@ -65,6 +72,42 @@ function showScreen(next: Screen): void {
 let config: KioskConfig | null = null;
 let status: WorkerStatus | null = null;
 let clearTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** A student leaving early who has said why: the CHECK_OUT_REASONS code and its words on the page. */
+interface Leaving {
+  code: string;
+  words: string;
+}
+let leaving: Leaving | null = null;
+let leavingTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * The kiosk's modes: its own direction (check in at an entrance, check out
+ * with no reason at an exit); `picking` a reason; or checking out with the
+ * reason `chosen`. Out of its own direction it goes back after one scan,
+ * Cancel, Escape or LEAVING_MS, so the next student is not checked out by mistake.
+ */
+function setMode(picking: boolean, chosen: Leaving | null = null): void {
+  const exit = config?.kiosk?.direction === 'exit';
+  const away = picking || chosen !== null;
+  leaving = chosen;
+  mode.hidden = !away;
+  mode.textContent = chosen ? leavingText(chosen.words) : 'Why are you leaving?';
+  reasons.hidden = !picking;
+  leave.textContent = away ? 'Cancel' : exit ? 'Give a reason' : 'Leaving early';
+  submit.textContent = exit || chosen ? 'Check out' : 'Check in';
+  clearTimeout(leavingTimer);
+  // The last answer is another student's: it must not read as this mode's.
+  if (away) {
+    result.hidden = true;
+    leavingTimer = setTimeout(ownDirection, LEAVING_MS);
+  }
+}
+
+function ownDirection(): void {
+  setMode(false);
+  input.focus();
+}
 
 function renderStatus(): void {
   network.textContent = networkText(navigator.onLine, status);
@@ -108,7 +151,7 @@ function useConfig(next: KioskConfig): void {
   }
   schoolName.textContent = next.school.name;
   kioskName.textContent = next.kiosk?.name ?? 'Door kiosk';
-  form.querySelector('button')!.textContent = next.kiosk?.direction === 'exit' ? 'Check out' : 'Check in';
+  setMode(false);
   document.title = `${next.kiosk?.name ?? 'Kiosk'} — Doorline`;
 }
 
@@ -176,13 +219,15 @@ element<HTMLAnchorElement>('export-queue').addEventListener('click', (event) => 
 /** A typed, scanned or camera-read ID: checks the student in and shows the answer. */
 function checkStudent(studentId: string): void {
   if (studentId === '') return;
+  const why = leaving;
+  if (!mode.hidden) ownDirection();
   void (async () => {
     const kiosk = config ?? (await loadConfig());
     if (!kiosk) return;
     try {
-      const exit = kiosk.kiosk?.direction === 'exit';
-      const outcome = await checkIn(kiosk.kiosk?.id, studentId, Date.now(), exit ? 'check-out' : 'check-in');
-      show(outcome.kind === 'answer' ? answerMessage(outcome.answer, exit) : refusalMessage(outcome.code, outcome.studentId));
+      const exit = kiosk.kiosk?.direction === 'exit' || why !== null;
+      const outcome = await checkIn(kiosk.kiosk?.id, studentId, Date.now(), exit ? 'check-out' : 'check-in', why?.code);
+      show(outcome.kind === 'answer' ? answerMessage(outcome.answer, exit, why?.words) : refusalMessage(outcome.code, outcome.studentId));
     } catch {
       show(FAILURE_MESSAGE);
     }
@@ -197,9 +242,27 @@ form.addEventListener('submit', (event) => {
   checkStudent(studentId);
 });
 
-// A kiosk keeps its cursor in the input, so a scanner always types into it.
+leave.addEventListener('click', () => {
+  if (!mode.hidden) return ownDirection();
+  setMode(true);
+  reasons.querySelector('button')!.focus();
+});
+
+reasons.addEventListener('click', (event) => {
+  const chosen = (event.target as Element).closest('button');
+  if (!chosen) return;
+  setMode(false, { code: chosen.value, words: chosen.textContent! });
+  input.focus();
+});
+
+// A kiosk keeps its cursor in the input, so a scanner always types into it; its own buttons move it themselves.
 document.addEventListener('click', (event) => {
-  if (screen === 'ready' && !(event.target instanceof HTMLAnchorElement)) input.focus();
+  if (screen === 'ready' && !(event.target as Element).closest('a,button')) input.focus();
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !mode.hidden) ownDirection();
+  // Focus moved on keydown takes the key's character with it: a scan while a button has the focus still reaches the field.
+  else if (screen === 'ready' && event.key.length === 1 && event.key !== ' ' && document.activeElement !== input) input.focus();
 });
 window.addEventListener('online', renderStatus);
 window.addEventListener('offline', renderStatus);

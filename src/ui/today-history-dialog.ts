@@ -3,23 +3,14 @@
  * change to their records (when, by whom, from which kiosk, with its note)
  * and every note. Closes with its button or Escape.
  */
-import { assertStudentHistory, type StudentHistoryEntry } from '../shared/today-protocol.ts';
+import { assertStudentHistory } from '../shared/today-protocol.ts';
 import { make } from './dom.ts';
-import { clockTime, dateTimeText } from './format-time.ts';
+import { dateTimeText } from './format-time.ts';
 import { callChecked } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
-import { STATUS_WORDS } from './staff-text.ts';
+import { historyWhatText } from './today-text.ts';
 
 let dialogs = 0;
-
-function whatText(entry: StudentHistoryEntry, timeZone: string): string {
-  const parts: string[] = [];
-  if (entry.status !== null) parts.push(STATUS_WORDS[entry.status]);
-  if (entry.checkInAt !== null) parts.push(`in at ${clockTime(entry.checkInAt, timeZone)}`);
-  if (entry.checkOutAt !== null) parts.push(`out at ${clockTime(entry.checkOutAt, timeZone)}`);
-  const what = parts.join(', ') || 'No mark';
-  return entry.action === 'conflict' ? `${what} (a conflict opened)` : entry.action === 'resolve' ? `${what} (settled)` : what;
-}
 
 export async function historyDialog(student: { studentId: string; name: string }, timeZone: string): Promise<void> {
   const n = ++dialogs;
@@ -68,7 +59,7 @@ export async function historyDialog(student: { studentId: string; name: string }
                 make('tr', {}, [
                   make('td', { text: dateTimeText(e.at, timeZone, now) }),
                   make('td', { text: e.session === 'day' ? 'The day' : e.session }),
-                  make('td', { text: whatText(e, timeZone) }),
+                  make('td', { text: historyWhatText(e, timeZone) }),
                   make('td', { text: e.by }),
                   make('td', { text: e.kiosk ?? '—' }),
                   make('td', { text: e.note ?? '' }),

@@ -1,5 +1,8 @@
 /** The words of "Today, at a glance": pure, so they are tested as a table. */
-import type { TodayCounts, TodayStudent } from '../shared/today-protocol.ts';
+import { checkOutReasonText } from '../shared/reasons.ts';
+import type { StudentHistoryEntry, TodayCounts, TodayStudent } from '../shared/today-protocol.ts';
+import { clockTime } from './format-time.ts';
+import { STATUS_WORDS } from './staff-text.ts';
 
 export const COUNT_WORDS: Record<keyof TodayCounts, string> = {
   expected: 'Expected today',
@@ -68,4 +71,17 @@ export function sortStudents(students: readonly TodayStudent[], by: StudentSort)
   else if (by === 'homeroom') copy.sort((a, b) => byText(a.homeroom, b.homeroom) || byText(a.name, b.name));
   else copy.sort((a, b) => (a.checkInAt ?? Infinity) - (b.checkInAt ?? Infinity) || byText(a.name, b.name));
   return copy;
+}
+
+/** A change in a student's day: "Late, in at 08:20", "Present, in at 07:55, out at 11:20 (Appointment)". */
+export function historyWhatText(entry: StudentHistoryEntry, timeZone: string): string {
+  const parts: string[] = [];
+  if (entry.status !== null) parts.push(STATUS_WORDS[entry.status]);
+  if (entry.checkInAt !== null) parts.push(`in at ${clockTime(entry.checkInAt, timeZone)}`);
+  if (entry.checkOutAt !== null)
+    parts.push(
+      `out at ${clockTime(entry.checkOutAt, timeZone)}${entry.checkOutReason ? ` (${checkOutReasonText(entry.checkOutReason)})` : ''}`,
+    );
+  const what = parts.join(', ') || 'No mark';
+  return entry.action === 'conflict' ? `${what} (a conflict opened)` : entry.action === 'resolve' ? `${what} (settled)` : what;
 }

@@ -1,8 +1,9 @@
 /**
  * A kiosk set up as an exit checks students out: the admin sets it to face
  * the exit, the kiosk reads so from its configuration, a scan says "checked
- * out", and the office's left-early list has the student. A screenshot of
- * the kiosk goes under tests/e2e/output/.
+ * out", and the office's left-early list has the student; a reason can be
+ * given first, offline too. A screenshot of the kiosk goes under
+ * tests/e2e/output/.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,25 @@ describe('a kiosk at the exit', () => {
       leftEarly: Array<{ studentId: string; checkOutAt: number }>;
     };
     expect(today.leftEarly).toEqual([expect.objectContaining({ studentId: '100001', checkOutAt: expect.any(Number) })]);
+
+    // A reason is optional at an exit; given offline, it waits on the kiosk with the check-out and reaches the server.
+    await context.setOffline(true);
+    await door.getByRole('button', { name: 'Give a reason' }).click();
+    await door.getByRole('button', { name: 'Collected by a parent' }).click();
+    await door.getByText('Checking out: Collected by a parent — scan your card').waitFor();
+    await scan(door, '100002', /— checked out \d\d:\d\d/);
+    expect(await door.locator('#result-detail').textContent()).toMatch(/Collected by a parent\. Saved on this kiosk\./);
+    expect(await door.locator('#mode').isHidden()).toBe(true);
+    expect(await door.getByRole('button', { name: 'Give a reason' }).count()).toBe(1);
+    await context.setOffline(false);
+    await nudgeSync(door);
+    await until(
+      'the reason on the server',
+      () =>
+        e2e.server.query<{ reason: string | null }>(
+          "select a.check_out_reason as reason from attendance a join students s on s.id = a.student_id where s.student_number = '100002'",
+        )[0]?.reason === 'collected',
+    );
     await context.close();
   });
 });

@@ -183,6 +183,9 @@ describe.each(databases())('on %s', (database) => {
       checkOutAt: at('11:20'),
       checkOutReason: 'appointment',
     });
+    const day = (await t.app.inject({ url: '/api/today/student?studentId=100010', headers: office })).json();
+    expect(day.entries[0]).toMatchObject({ checkOutAt: at('11:20'), checkOutReason: 'appointment' });
+    expect(day.entries.at(-1)).not.toHaveProperty('checkOutReason');
   });
 
   it('sends the reasons down the change feed with the record', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WorkerStatus } from '../../src/shared/worker-messages.ts';
 import {
   answerMessage,
+  leavingText,
   networkText,
   pairingError,
   progressFraction,
@@ -131,6 +132,29 @@ describe('what the kiosk says', () => {
       detail: '7A. Saved on this kiosk.',
       tone: 'ok',
     });
+  });
+
+  it('names the reason a student gave for leaving early, at any kiosk', () => {
+    const answer = {
+      v: 1,
+      type: 'mark-answer',
+      opId: 'x',
+      queued: false,
+      studentId: '100001',
+      student: { name: 'Ada Lovelace', homeroom: '7A' },
+      at: 0,
+      localTime: '10:20',
+      late: true,
+    } as const;
+    expect(answerMessage(answer, true, 'Appointment')).toEqual({
+      headline: 'Ada Lovelace — checked out 10:20',
+      detail: '7A. Appointment. Saved.',
+      tone: 'ok',
+    });
+  });
+
+  it('says plainly that the kiosk is checking out, and why', () => {
+    expect(leavingText('Collected by a parent')).toBe('Checking out: Collected by a parent — scan your card');
   });
 
   it('tells a student scanning twice when they were already checked in', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TodayStudent } from '../../src/shared/today-protocol.ts';
-import { freshnessText, matchesSearch, minutesText, sortStudents, type Freshness } from '../../src/ui/today-text.ts';
+import { freshnessText, historyWhatText, matchesSearch, minutesText, sortStudents, type Freshness } from '../../src/ui/today-text.ts';
 
 const student = (studentId: string, name: string, homeroom: string, checkInAt: number | null = null): TodayStudent => ({
   studentId,
@@ -56,5 +56,38 @@ describe('the words of today, at a glance', () => {
       '100001',
       '3',
     ]);
+  });
+});
+
+describe("a student's day", () => {
+  const entry = {
+    date: '2026-11-24',
+    session: 'day',
+    at: Date.UTC(2026, 10, 24, 11, 20),
+    action: 'mark',
+    by: 'Main entrance',
+    kiosk: 'Main entrance',
+    status: 'present',
+    checkInAt: Date.UTC(2026, 10, 24, 7, 55),
+    checkOutAt: Date.UTC(2026, 10, 24, 11, 20),
+    note: null,
+  } as const;
+
+  it.each([
+    ['a check-out with no reason', entry, 'Present, in at 07:55, out at 11:20'],
+    [
+      'a check-out with its reason',
+      { ...entry, checkOutReason: 'collected' },
+      'Present, in at 07:55, out at 11:20 (Collected by a parent)',
+    ],
+    [
+      'a reason a newer server added, as its code',
+      { ...entry, checkOutReason: 'school-trip' },
+      'Present, in at 07:55, out at 11:20 (school-trip)',
+    ],
+    ['a conflict', { ...entry, checkOutAt: null, action: 'conflict' }, 'Present, in at 07:55 (a conflict opened)'],
+    ['nothing marked', { ...entry, status: null, checkInAt: null, checkOutAt: null }, 'No mark'],
+  ] as const)('tells %s', (_, e, text) => {
+    expect(historyWhatText(e, 'Europe/London')).toBe(text);
   });
 });
