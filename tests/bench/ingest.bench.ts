@@ -9,7 +9,8 @@
  * check-in (tests/bench/support/ingest-rows.ts), not through the app, so it
  * takes seconds. In the same run a raw loop writes exactly those rows for the
  * same days on a twin database: better-sqlite3 prepared statements, or one
- * multi-row `pg` statement per table. Rates are taken from the median batch,
+ * multi-row `pg` statement per table; each run checks that both wrote as many
+ * rows to each table. Rates are taken from the median batch,
  * so one slow batch on a loaded machine does not decide them.
  *
  * Conflicts: each school day a teacher's tablet sends the whole school's roll
@@ -210,14 +211,14 @@ async function openSchool(kind: Kind): Promise<School> {
   await migrate(db);
   await ensureDemoSchool(db);
   const app = await buildApp({ db, backPressure: MEASURING });
-  const school = await db.selectFrom('schools').select(['id', 'time_zone']).executeTakeFirstOrThrow();
+  const school = await db.selectFrom('schools').select(['id', 'time_zone', 'bell_time']).executeTakeFirstOrThrow();
   const kioskRow = await db.selectFrom('kiosks').select(['id', 'name']).executeTakeFirstOrThrow();
   const deviceId = `bench-kiosk-${kind}-000000000000000000`.slice(0, 36);
   const { code } = await createPairingCode(db, { schoolId: school.id, kioskId: kioskRow.id, createdBy: 'bench', now: Date.now() });
   const paired = await app.inject({ method: 'POST', url: '/api/pair', payload: { v: 1, code, deviceId, appVersion: 'bench' } });
   if (paired.statusCode !== 200) throw new Error(`pairing answered ${paired.statusCode}: ${paired.body}`);
   const token = (paired.json() as { token: string }).token;
-  const kiosk: Kiosk = { schoolId: school.id, deviceId, name: kioskRow.name, timeZone: school.time_zone };
+  const kiosk: Kiosk = { schoolId: school.id, deviceId, name: kioskRow.name, timeZone: school.time_zone, bellTime: school.bell_time };
   const students = (await db.selectFrom('students').select(['id', 'student_number']).orderBy('student_number').execute()).map((s) => ({
     id: s.id,
     number: s.student_number,
@@ -260,9 +261,27 @@ interface Timing {
   rawMs: number[];
 }
 
+/** What both sides wrote, table by table: the raw loop is only a fair measure if it wrote what the app did. */
+const WRITTEN = ['ops', 'attendance', 'audit_log', 'changes', 'device_stats'] as const;
+
+async function written(db: Db): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of WRITTEN) {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  const school = await db.selectFrom('schools').select('change_seq').executeTakeFirstOrThrow();
+  counts['schools.change_seq'] = Number(school.change_seq);
+  return counts;
+}
+
 /** Writes `history` days directly, then times the app's and the raw loop's batches for the days after, each on its own twin database. */
 async function timeAt(kind: Kind, history: number): Promise<Timing> {
   const timing: Timing = { appMs: [], rawMs: [] };
+  const counts: Record<string, string> = {};
   for (const side of ['app', 'raw'] as const) {
     const school = await openSchool(kind);
     try {
@@ -295,6 +314,7 @@ async function timeAt(kind: Kind, history: number): Promise<Timing> {
           seq = rows.maxSeq;
         }
       }
+      counts[side] = JSON.stringify(await written(school.db));
       if (side === 'app') {
         const stored = await school.db
           .selectFrom('attendance')
@@ -307,6 +327,7 @@ async function timeAt(kind: Kind, history: number): Promise<Timing> {
       await school.close();
     }
   }
+  if (counts.app !== counts.raw) throw new Error(`the raw loop wrote ${counts.raw}, the app ${counts.app}`);
   return timing;
 }
 

@@ -67,6 +67,38 @@ describe.each(databases())('on %s', (database) => {
       }
     });
 
+    it.runIf(database === 'sqlite')(
+      "finds a batch's earlier ops and records by their keys, never by reading the school's history",
+      async () => {
+        // A school's history grows by a morning's rows a day: a lookup bounded only by the school reads more of it each day.
+        const history = ['ops', 'attendance', 'audit_log', 'changes', 'notes', 'conflicts'];
+        const prepare = vi.spyOn(SQLite.prototype, 'prepare');
+        try {
+          const morning = (first: number, at: number) => Array.from({ length: 5 }, (_, i) => checkIn(first + i, String(100001 + i), at));
+          await receipts([...morning(1, EARLY), { ...checkIn(6, '100006', EARLY), opId: opId() }]);
+          await receipts(morning(7, LATE));
+          const readers = prepare.mock.calls.flatMap(([text], i) =>
+            /^select /i.test(text) ? [{ text, sqlite: prepare.mock.contexts[i] as SQLite.Database }] : [],
+          );
+          expect(readers.some((r) => r.text.includes('from "ops"'))).toBe(true);
+          const wholeSchool = readers.flatMap(({ text, sqlite }) => {
+            const parameters = Array.from({ length: text.split('?').length - 1 }, () => 'x');
+            const plan = sqlite.prepare(`explain query plan ${text}`).all(parameters) as Array<{ detail: string }>;
+            return plan
+              .map((step) => step.detail)
+              .filter((detail) => {
+                const [, how, table, index] = /^(SCAN|SEARCH) (\w+)(.*)$/.exec(detail) ?? [];
+                return table !== undefined && history.includes(table) && (how === 'SCAN' || /\(school_id=\?\)$/.test(index ?? ''));
+              })
+              .map((detail) => `${detail} for: ${text}`);
+          });
+          expect(wholeSchool).toEqual([]);
+        } finally {
+          prepare.mockRestore();
+        }
+      },
+    );
+
     it('applies a batch and answers one receipt per op', async () => {
       const ops = [checkIn(1, '100001', EARLY), checkIn(2, '100002', LATE)];
       const response = await sync(ops);

@@ -1,7 +1,9 @@
 /**
  * The rows Doorline writes for a door check-in, made without the app: an
  * `ops` row, a new `attendance` record, its `audit_log` entry and its
- * `changes` entry, plus the sending device's `devices` row once a batch.
+ * `changes` entry numbered by the school's counter, plus once a batch the
+ * sending device's `devices` row, the counter on the `schools` row and the
+ * device's `device_stats` row for the day.
  * The ingest benchmark writes a school's history with them (the same shape
  * the app would have left), and times them as the raw loop the app is
  * measured against: better-sqlite3 prepared statements, or one multi-row
@@ -9,13 +11,15 @@
  */
 import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
-import { localMoment } from '../../../src/shared/school-time.ts';
+import { isLate, localMoment } from '../../../src/shared/school-time.ts';
 
 export interface Kiosk {
   schoolId: string;
   deviceId: string;
   name: string;
   timeZone: string;
+  /** The school's bell: a check-in after it is late. */
+  bellTime: string;
 }
 
 type Row = Record<string, string | number | null>;
@@ -28,7 +32,18 @@ export interface DayRows {
   maxSeq: number;
 }
 
-const NO_RECORD = { status: null, checkInAt: null, checkOutAt: null, statusBy: 'door', statusByName: '', statusSawCheckIn: false };
+/** A record as the audit log keeps it (record-book.ts StoredRecord), before its first change. */
+const NO_RECORD = {
+  status: null,
+  checkInAt: null,
+  checkOutAt: null,
+  statusBy: 'door',
+  statusByName: '',
+  statusSawCheckIn: false,
+  statusReason: null,
+  statusReasonText: null,
+  checkOutReason: null,
+};
 
 /** One check-in per student at `at` (a minute apart), from `kiosk`, with seqs after `lastSeq`. */
 export function checkInRows(kiosk: Kiosk, students: readonly { id: string; number: string }[], at: number, lastSeq: number): DayRows {
@@ -38,7 +53,8 @@ export function checkInRows(kiosk: Kiosk, students: readonly { id: string; numbe
     const opId = `${kiosk.deviceId}/${seq}`;
     const time = at + i * 1000;
     const date = localMoment(time, kiosk.timeZone).date;
-    const after = { ...NO_RECORD, status: 'present', checkInAt: time, statusByName: kiosk.name, statusSawCheckIn: true };
+    const status = isLate(time, kiosk.timeZone, kiosk.bellTime) ? 'late' : 'present';
+    const after = { ...NO_RECORD, status, checkInAt: time, statusByName: kiosk.name, statusSawCheckIn: true };
     rows.ops.push({
       op_id: opId,
       device_id: kiosk.deviceId,
@@ -57,7 +73,7 @@ export function checkInRows(kiosk: Kiosk, students: readonly { id: string; numbe
       actor_kind: 'door',
       actor_id: kiosk.deviceId,
       corrected_time: time,
-      clock_offset: 0,
+      clock_offset: null,
       rule: null,
       conflict_id: null,
     });
@@ -66,7 +82,7 @@ export function checkInRows(kiosk: Kiosk, students: readonly { id: string; numbe
       student_id: student.id,
       date,
       session: 'day',
-      status: 'present',
+      status,
       check_in_at: time,
       check_in_op_id: opId,
       check_out_at: null,
@@ -104,13 +120,15 @@ export function checkInRows(kiosk: Kiosk, students: readonly { id: string; numbe
         studentId: student.number,
         date,
         session: 'day',
-        status: 'present',
+        status,
         checkInAt: time,
         checkOutAt: null,
         version: 1,
       }),
       origin_device: kiosk.deviceId,
       echo: 1,
+      // Numbered as the batch is written, from the school's counter.
+      school_seq: 0,
     });
     rows.maxSeq = seq;
   });
@@ -118,6 +136,33 @@ export function checkInRows(kiosk: Kiosk, students: readonly { id: string; numbe
 }
 
 const TABLES = ['ops', 'attendance', 'audit_log', 'changes'] as const;
+
+/** The school's next `count` change numbers, from its counter as the update left it. */
+function numberChanges(changes: Row[], last: number): void {
+  changes.forEach((row, i) => (row.school_seq = last - changes.length + 1 + i));
+}
+
+/** The device's count for the school day, added to what its earlier batches that day counted. */
+const STATS_UPSERT = (marks: (n: number) => string): string =>
+  `insert into device_stats (school_id, date, device_id, ops_received, duplicates, refusals, conflicts, bytes_received)
+   values (${[1, 2, 3, 4, 5, 6, 7, 8].map(marks).join(', ')})
+   on conflict (school_id, date, device_id) do update set
+     ops_received = device_stats.ops_received + excluded.ops_received, duplicates = device_stats.duplicates + excluded.duplicates,
+     refusals = device_stats.refusals + excluded.refusals, conflicts = device_stats.conflicts + excluded.conflicts,
+     bytes_received = device_stats.bytes_received + excluded.bytes_received`;
+const COUNTER_UPDATE = (marks: (n: number) => string): string =>
+  `update schools set change_seq = change_seq + ${marks(1)} where id = ${marks(2)} returning change_seq`;
+
+const statsValues = (kiosk: Kiosk, rows: DayRows, now: number): unknown[] => [
+  kiosk.schoolId,
+  localMoment(now, kiosk.timeZone).date,
+  kiosk.deviceId,
+  rows.ops.length,
+  0,
+  0,
+  0,
+  0,
+];
 
 /** Writes a day's rows on SQLite in one transaction, one prepared statement per table. */
 export function sqliteWriter(sqlite: SQLite.Database, kiosk: Kiosk): (rows: DayRows, now: number) => void {
@@ -132,9 +177,14 @@ export function sqliteWriter(sqlite: SQLite.Database, kiosk: Kiosk): (rows: DayR
     return statement;
   };
   const device = sqlite.prepare('update devices set last_seq = ?, last_seen_at = ? where id = ?');
+  const counter = sqlite.prepare(COUNTER_UPDATE(() => '?'));
+  const stats = sqlite.prepare(STATS_UPSERT(() => '?'));
   return sqlite.transaction((rows: DayRows, now: number) => {
     device.run(rows.maxSeq, now, kiosk.deviceId);
+    const { change_seq: last } = counter.get(rows.changes.length, kiosk.schoolId) as { change_seq: number };
+    numberChanges(rows.changes, last);
     for (const table of TABLES) for (const row of rows[table]) statementFor(table, row).run(Object.values(row));
+    stats.run(statsValues(kiosk, rows, now));
   });
 }
 
@@ -143,6 +193,11 @@ export async function writePostgres(client: pg.ClientBase, kiosk: Kiosk, rows: D
   await client.query('begin');
   try {
     await client.query('update devices set last_seq = $1, last_seen_at = $2 where id = $3', [rows.maxSeq, now, kiosk.deviceId]);
+    const counted = await client.query<{ change_seq: string }>(
+      COUNTER_UPDATE((n) => `$${n}`),
+      [rows.changes.length, kiosk.schoolId],
+    );
+    numberChanges(rows.changes, Number(counted.rows[0]?.change_seq));
     for (const table of TABLES) {
       const list = rows[table];
       const columns = Object.keys(list[0] ?? {});
@@ -150,6 +205,10 @@ export async function writePostgres(client: pg.ClientBase, kiosk: Kiosk, rows: D
       const tuples = list.map((row) => `(${columns.map((column) => `$${values.push(row[column])}`).join(', ')})`);
       await client.query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`, values);
     }
+    await client.query(
+      STATS_UPSERT((n) => `$${n}`),
+      statsValues(kiosk, rows, now),
+    );
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');
