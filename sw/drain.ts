@@ -145,9 +145,13 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
    */
   let readingAhead = null as Promise<void> | null;
   const readAhead = (): void => {
-    const reading = refill();
-    // A failed read is met again by the next take, which awaits it.
-    reading.catch(() => undefined);
+    if (readingAhead !== null) return;
+    // A failed read is met again by the next take, which reads again.
+    const reading: Promise<void> = refill()
+      .catch(() => undefined)
+      .finally(() => {
+        readingAhead = null;
+      });
     readingAhead = reading;
   };
 
@@ -190,11 +194,16 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
   const delegate: SchedulerDelegate = {
     async take(targetBytes, maxOps) {
       if (settleFailure) throw settleFailure.error;
-      const ahead = readingAhead;
-      readingAhead = null;
-      await ahead;
-      // After a read ahead, one page picks up what was saved since it began.
-      await refill(ahead ? READ_PAGE_OPS : Infinity);
+      // With a chunk's worth of ops in hand the chunk goes at once: a read now would wait behind the settle
+      // transactions of the answers just in (IndexedDB runs them in order), and held the requests that
+      // should overlap one behind another. What was saved meanwhile goes in the next chunk.
+      const inHand = window.size - inFlightSeqs.size;
+      if (inHand < Math.min(maxOps, d.limits.maxOps, Math.max(1, Math.floor(targetBytes / bytesPerOp)))) {
+        const ahead = readingAhead;
+        await ahead;
+        // After a read ahead, one page picks up what was saved since it began.
+        await refill(ahead ? READ_PAGE_OPS : Infinity);
+      }
       const candidates = selectNext([...window.values()], {
         max: Math.min(maxOps, d.limits.maxOps),
         inFlight: inFlightSeqs,
