@@ -82,14 +82,13 @@ async function adminSession(url: string): Promise<(pathname: string, body?: unkn
   };
 }
 
-/** Runs `task` for 0 … count − 1, `concurrency` at a time, each runner with its own `context`. */
-async function inParallel<C>(count: number, makeContext: () => Promise<C>, task: (context: C, i: number) => Promise<void>): Promise<void> {
+/** Runs `task` for 0 … count − 1, one runner per context, each taking the next number when it is free. */
+async function inParallel<C>(count: number, contexts: readonly C[], task: (context: C, i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  const runner = async (): Promise<void> => {
-    const context = await makeContext();
+  const runner = async (context: C): Promise<void> => {
     while (next < count) await task(context, next++);
   };
-  await Promise.all(Array.from({ length: Math.min(SET_UP_CONCURRENCY, count) }, runner));
+  await Promise.all(contexts.map(runner));
 }
 
 /** Every kiosk paired into the demo school, to its one kiosk: the one-school worst case. */
@@ -97,7 +96,7 @@ async function pairIntoDemoSchool(server: ServerProcess): Promise<Kiosk[]> {
   const kiosks: Kiosk[] = [];
   await inParallel(
     KIOSKS,
-    async () => null,
+    Array.from({ length: SET_UP_CONCURRENCY }, () => null),
     async (_, k) => {
       kiosks[k] = await pairSimulatedKiosk(server.url, await server.pairingCode(), deviceIdOf(k));
     },
@@ -107,32 +106,31 @@ async function pairIntoDemoSchool(server: ServerProcess): Promise<Kiosk[]> {
 
 /** SCHOOLS new schools, each with STUDENTS students and its share of the kiosks (kiosk k in school k mod SCHOOLS), made as an admin would. */
 async function setUpSchools(server: ServerProcess): Promise<Kiosk[]> {
-  const template = (await (await adminSession(server.url))('/api/school/settings')) as SchoolSettingsView;
+  // One sign-in after another: sign-ins still in flight count against the account's limit.
+  const sessions: Array<Awaited<ReturnType<typeof adminSession>>> = [];
+  for (let i = 0; i < Math.min(SET_UP_CONCURRENCY, SCHOOLS); i++) sessions.push(await adminSession(server.url));
+  const template = (await (sessions[0] as (typeof sessions)[number])('/api/school/settings')) as SchoolSettingsView;
   const { absenceReasons: _reasons, ...settings } = template.settings;
   const kiosks: Kiosk[] = [];
-  await inParallel(
-    SCHOOLS,
-    () => adminSession(server.url),
-    async (api, s) => {
-      // The new school is the one this session acts for from here on.
-      await api('/api/schools', { v: 1, ...settings, name: `Fleet School ${String(s + 1).padStart(3, '0')}` });
-      for (let i = 0; i < STUDENTS; i++) {
-        const number = FIRST_STUDENT + i;
-        await api('/api/students', {
-          v: 1,
-          studentId: String(number),
-          givenName: 'Student',
-          familyName: `No. ${number}`,
-          homeroom: `H${i % 10}`,
-        });
-      }
-      for (let k = s; k < KIOSKS; k += SCHOOLS) {
-        const made = (await api('/api/kiosks', { v: 1, name: `Door ${Math.floor(k / SCHOOLS) + 1}` })) as KioskAnswer;
-        const { code } = (await api('/api/pairing-codes', { v: 1, kioskId: made.kiosk.id })) as PairingCode;
-        kiosks[k] = await pairSimulatedKiosk(server.url, code, deviceIdOf(k));
-      }
-    },
-  );
+  await inParallel(SCHOOLS, sessions, async (api, s) => {
+    // The new school is the one this session acts for from here on.
+    await api('/api/schools', { v: 1, ...settings, name: `Fleet School ${String(s + 1).padStart(3, '0')}` });
+    for (let i = 0; i < STUDENTS; i++) {
+      const number = FIRST_STUDENT + i;
+      await api('/api/students', {
+        v: 1,
+        studentId: String(number),
+        givenName: 'Student',
+        familyName: `No. ${number}`,
+        homeroom: `H${i % 10}`,
+      });
+    }
+    for (let k = s; k < KIOSKS; k += SCHOOLS) {
+      const made = (await api('/api/kiosks', { v: 1, name: `Door ${Math.floor(k / SCHOOLS) + 1}` })) as KioskAnswer;
+      const { code } = (await api('/api/pairing-codes', { v: 1, kioskId: made.kiosk.id })) as PairingCode;
+      kiosks[k] = await pairSimulatedKiosk(server.url, code, deviceIdOf(k));
+    }
+  });
   return kiosks;
 }
 
