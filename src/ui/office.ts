@@ -140,7 +140,7 @@ async function start(): Promise<void> {
   });
   element<HTMLButtonElement>('refresh-list').addEventListener('click', () => void load(true));
 
-  importInput.addEventListener('change', () => {
+  function importChosenFile(): void {
     const file = importInput.files?.[0];
     if (!file) return;
     importResult.textContent = 'Reading the file…';
@@ -162,7 +162,10 @@ async function start(): Promise<void> {
       importResult.textContent = `${read.description} ${importReport(countReceipts(answer.body.receipts))}`;
       await load();
     })();
-  });
+  }
+  importInput.addEventListener('change', importChosenFile);
+  // On a slow link a person can choose the file before the page has checked who is signed in.
+  importChosenFile();
 
   // New conflicts arrive with the worker's pulls: one banner, however many.
   const bridge = startBridge(

@@ -272,12 +272,16 @@ export function startRosterImport(): void {
         : 'Checked. Nothing has changed yet: look through what the import will do, then choose Apply.';
   }
 
-  fileInput.addEventListener('change', () => {
+  function onFileChosen(): void {
     reset();
     mapping.hidden = true;
     const file = chosen();
     if (file && isCsv(file)) void showColumns(file);
-  });
+  }
+
+  fileInput.addEventListener('change', onFileChosen);
+  // On a slow link a person can choose the file before the page has checked who is signed in.
+  if (chosen() !== null) onFileChosen();
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();

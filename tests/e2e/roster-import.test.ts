@@ -132,4 +132,25 @@ describe('importing the roster on the admin page', () => {
     ).toEqual([{ name: "Zoë O'Brien, Jr.", homeroom: '7B' }]);
     await context.close();
   });
+
+  it('reads a file chosen before the page has finished checking who is signed in', async () => {
+    const csv = Buffer.from('Pupil No,Forename,Surname\n100001,Ada,Lovelace\n');
+    const { context, page } = await signInAs(e2e.browser, e2e.server.url, 'admin', '/admin');
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/session', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    const section = page.getByRole('region', { name: 'Import the roster' });
+    await section.getByLabel('Roster file (.zip or .csv)').setInputFiles({ name: 'early.csv', mimeType: 'text/csv', buffer: csv });
+    release();
+    await section
+      .getByRole('table', { name: 'First rows of the file' })
+      .getByRole('row', { name: /100001 Ada Lovelace/ })
+      .waitFor({ timeout: 30_000 });
+    expect(await section.getByLabel('Student ID (on the card)').inputValue()).toBe('Pupil No');
+    await context.close();
+  });
 });
