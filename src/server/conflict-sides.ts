@@ -9,6 +9,7 @@
  *   server side → the device of the latest earlier entry that set the status it kept
  */
 import type { Kysely } from 'kysely';
+import { DAY_SESSION } from '../shared/attendance-model.ts';
 import type { DeviceRef } from '../shared/office-protocol.ts';
 import { inSlices } from './db/in-slices.ts';
 import type { ConflictsTable, Database } from './db/schema.ts';
@@ -87,7 +88,7 @@ export async function conflictSides(
       .selectFrom('attendance')
       .select(['student_id', 'date', 'check_in_at'])
       .where('school_id', '=', schoolId)
-      .where('session', '=', 'day')
+      .where('session', '=', DAY_SESSION)
       .where('student_id', 'in', slice)
       .where('date', 'in', dates)
       .execute(),

@@ -8,7 +8,7 @@
  * spreadsheet would run as a formula (=, +, -, @ first) kept as text.
  */
 import type { Kysely } from 'kysely';
-import type { AttendanceStatus } from '../shared/attendance-model.ts';
+import { DAY_SESSION, type AttendanceStatus } from '../shared/attendance-model.ts';
 import { checkOutReasonText } from '../shared/reasons.ts';
 import { elapsedText } from '../shared/roll-call.ts';
 import { localMoments } from '../shared/school-time.ts';
@@ -18,6 +18,28 @@ type Db = Kysely<Database>;
 
 /** Rows read per query: a few hundred kilobytes of CSV. */
 export const EXPORT_PAGE = 1_000;
+
+/**
+ * Reads rows in keyset pages of `EXPORT_PAGE` (each page starts after the
+ * last row's key) and yields each page's CSV text, until a page comes back
+ * short: a year of a large school never sits in memory at once.
+ */
+async function* csvPages<Row, Key>(
+  read: (after: Key | null) => Promise<Row[]>,
+  keyOf: (last: Row) => Key,
+  lines: (rows: Row[]) => string | Promise<string>,
+): AsyncGenerator<string> {
+  let after: Key | null = null;
+  for (;;) {
+    const rows = await read(after);
+    if (rows.length === 0) return;
+    yield await lines(rows);
+    if (rows.length < EXPORT_PAGE) return;
+    after = keyOf(rows[rows.length - 1]!);
+  }
+}
+
+const sessionText = (session: string): string => (session === DAY_SESSION ? 'Whole day' : session);
 
 const BOM = '\uFEFF';
 
@@ -102,46 +124,45 @@ export async function* attendanceCsv(db: Db, school: School, from: string, to: s
   yield BOM + csvLine(ATTENDANCE_HEADER);
   const local = localMoments(school.time_zone);
   const time = (at: number | null): string => (at === null ? '' : local(Number(at)).time);
-  let after: PageKey | null = null;
-  for (;;) {
-    const rows = await attendancePage(db, school, from, to, after);
-    if (rows.length === 0) return;
-    const first = rows[0]!;
-    const last = rows[rows.length - 1]!;
-    const notes = await db
-      .selectFrom('notes')
-      .select(['student_id', 'date', 'session', 'text', 'author', 'written_at'])
-      .where('school_id', '=', school.id)
-      .where('date', '>=', first.date)
-      .where('date', '<=', last.date)
-      .orderBy('written_at')
-      .execute();
-    const notesOf = new Map<string, string[]>();
-    for (const note of notes) {
-      const k = `${note.date}|${note.session}|${note.student_id}`;
-      notesOf.set(k, [...(notesOf.get(k) ?? []), `${note.text} (${note.author}, ${time(Number(note.written_at))})`]);
-    }
-    let text = '';
-    for (const r of rows) {
-      text += csvLine([
-        r.student_number,
-        r.name,
-        r.homeroom,
-        r.date,
-        r.session === 'day' ? 'Whole day' : r.session,
-        STATUS_WORDS[r.status],
-        r.status_reason_text ?? '',
-        time(r.check_in_at),
-        time(r.check_out_at),
-        r.check_out_reason === null ? '' : checkOutReasonText(r.check_out_reason),
-        r.status_by_name,
-        (notesOf.get(`${r.date}|${r.session}|${r.student_id}`) ?? []).join(' | '),
-      ]);
-    }
-    yield text;
-    if (rows.length < EXPORT_PAGE) return;
-    after = { date: last.date, session: last.session, studentId: last.student_id };
-  }
+  yield* csvPages(
+    (after: PageKey | null) => attendancePage(db, school, from, to, after),
+    (last) => ({ date: last.date, session: last.session, studentId: last.student_id }),
+    async (rows) => {
+      const first = rows[0]!;
+      const last = rows[rows.length - 1]!;
+      const notes = await db
+        .selectFrom('notes')
+        .select(['student_id', 'date', 'session', 'text', 'author', 'written_at'])
+        .where('school_id', '=', school.id)
+        .where('date', '>=', first.date)
+        .where('date', '<=', last.date)
+        .orderBy('written_at')
+        .execute();
+      const notesOf = new Map<string, string[]>();
+      for (const note of notes) {
+        const k = `${note.date}|${note.session}|${note.student_id}`;
+        notesOf.set(k, [...(notesOf.get(k) ?? []), `${note.text} (${note.author}, ${time(Number(note.written_at))})`]);
+      }
+      let text = '';
+      for (const r of rows) {
+        text += csvLine([
+          r.student_number,
+          r.name,
+          r.homeroom,
+          r.date,
+          sessionText(r.session),
+          STATUS_WORDS[r.status],
+          r.status_reason_text ?? '',
+          time(r.check_in_at),
+          time(r.check_out_at),
+          r.check_out_reason === null ? '' : checkOutReasonText(r.check_out_reason),
+          r.status_by_name,
+          (notesOf.get(`${r.date}|${r.session}|${r.student_id}`) ?? []).join(' | '),
+        ]);
+      }
+      return text;
+    },
+  );
 }
 
 export const AUDIT_HEADER = [
@@ -181,63 +202,63 @@ const statusOf = (json: string): string => {
 export async function* auditCsv(db: Db, school: School, from: string, to: string): AsyncGenerator<string> {
   yield BOM + csvLine(AUDIT_HEADER);
   const local = localMoments(school.time_zone);
-  let after = 0;
-  for (;;) {
-    const rows = await db
-      .selectFrom('audit_log')
-      .innerJoin('students', 'students.id', 'audit_log.student_id')
-      .leftJoin('devices', (join) =>
-        join.onRef('devices.id', '=', 'audit_log.device_id').onRef('devices.school_id', '=', 'audit_log.school_id'),
-      )
-      .leftJoin('kiosks', 'kiosks.id', 'devices.kiosk_id')
-      .select([
-        'kiosks.name as kiosk_name',
-        'audit_log.id',
-        'audit_log.date',
-        'audit_log.session',
-        'audit_log.at',
-        'audit_log.action',
-        'audit_log.actor_kind',
-        'audit_log.actor_name',
-        'audit_log.device_id',
-        'audit_log.rule',
-        'audit_log.note',
-        'audit_log.before',
-        'audit_log.after',
-        'students.student_number',
-        'students.name',
-      ])
-      .where('audit_log.school_id', '=', school.id)
-      .where('audit_log.date', '>=', from)
-      .where('audit_log.date', '<=', to)
-      .where('audit_log.id', '>', after)
-      .orderBy('audit_log.id')
-      .limit(EXPORT_PAGE)
-      .execute();
-    if (rows.length === 0) return;
-    let text = '';
-    for (const r of rows) {
-      const when = local(Number(r.at));
-      text += csvLine([
-        r.date,
-        r.session === 'day' ? 'Whole day' : r.session,
-        r.student_number,
-        r.name,
-        `${when.date} ${when.time}`,
-        ACTION_WORDS[r.action],
-        r.actor_name,
-        ROLE_WORDS[r.actor_kind] ?? r.actor_kind,
-        r.kiosk_name ?? (r.device_id === null ? '' : 'Staff browser'),
-        r.rule,
-        r.note,
-        statusOf(r.before),
-        statusOf(r.after),
-      ]);
-    }
-    yield text;
-    if (rows.length < EXPORT_PAGE) return;
-    after = Number(rows[rows.length - 1]!.id);
-  }
+  yield* csvPages(
+    (after: number | null) =>
+      db
+        .selectFrom('audit_log')
+        .innerJoin('students', 'students.id', 'audit_log.student_id')
+        .leftJoin('devices', (join) =>
+          join.onRef('devices.id', '=', 'audit_log.device_id').onRef('devices.school_id', '=', 'audit_log.school_id'),
+        )
+        .leftJoin('kiosks', 'kiosks.id', 'devices.kiosk_id')
+        .select([
+          'kiosks.name as kiosk_name',
+          'audit_log.id',
+          'audit_log.date',
+          'audit_log.session',
+          'audit_log.at',
+          'audit_log.action',
+          'audit_log.actor_kind',
+          'audit_log.actor_name',
+          'audit_log.device_id',
+          'audit_log.rule',
+          'audit_log.note',
+          'audit_log.before',
+          'audit_log.after',
+          'students.student_number',
+          'students.name',
+        ])
+        .where('audit_log.school_id', '=', school.id)
+        .where('audit_log.date', '>=', from)
+        .where('audit_log.date', '<=', to)
+        .where('audit_log.id', '>', after ?? 0)
+        .orderBy('audit_log.id')
+        .limit(EXPORT_PAGE)
+        .execute(),
+    (last) => Number(last.id),
+    (rows) => {
+      let text = '';
+      for (const r of rows) {
+        const when = local(Number(r.at));
+        text += csvLine([
+          r.date,
+          sessionText(r.session),
+          r.student_number,
+          r.name,
+          `${when.date} ${when.time}`,
+          ACTION_WORDS[r.action],
+          r.actor_name,
+          ROLE_WORDS[r.actor_kind] ?? r.actor_kind,
+          r.kiosk_name ?? (r.device_id === null ? '' : 'Staff browser'),
+          r.rule,
+          r.note,
+          statusOf(r.before),
+          statusOf(r.after),
+        ]);
+      }
+      return text;
+    },
+  );
 }
 
 export const CHANGES_HEADER = ['When', 'Who', 'What', 'About', 'Details'] as const;
@@ -339,41 +360,41 @@ export async function* changesCsv(db: Db, school: School, from: string, to: stri
   const local = localMoments(school.time_zone);
   const earliest = Date.parse(`${from}T00:00:00Z`) - DAY_MS;
   const latest = Date.parse(`${to}T00:00:00Z`) + 2 * DAY_MS;
-  let after = 0;
-  for (;;) {
-    const rows = await db
-      .selectFrom('admin_log')
-      .select(['id', 'at', 'actor_name', 'action', 'subject', 'details'])
-      .where('school_id', '=', school.id)
-      .where('at', '>=', earliest)
-      .where('at', '<', latest)
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(EXPORT_PAGE)
-      .execute();
-    if (rows.length === 0) return;
-    let text = '';
-    for (const r of rows) {
-      const when = local(Number(r.at));
-      if (when.date < from || when.date > to) continue;
-      let details: Record<string, unknown> = {};
-      try {
-        const parsed: unknown = JSON.parse(r.details);
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) details = parsed as Record<string, unknown>;
-      } catch {
-        // A row this server did not write as JSON is shown as it is.
-        details = { details: r.details };
+  yield* csvPages(
+    (after: number | null) =>
+      db
+        .selectFrom('admin_log')
+        .select(['id', 'at', 'actor_name', 'action', 'subject', 'details'])
+        .where('school_id', '=', school.id)
+        .where('at', '>=', earliest)
+        .where('at', '<', latest)
+        .where('id', '>', after ?? 0)
+        .orderBy('id')
+        .limit(EXPORT_PAGE)
+        .execute(),
+    (last) => Number(last.id),
+    (rows) => {
+      let text = '';
+      for (const r of rows) {
+        const when = local(Number(r.at));
+        if (when.date < from || when.date > to) continue;
+        let details: Record<string, unknown> = {};
+        try {
+          const parsed: unknown = JSON.parse(r.details);
+          if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) details = parsed as Record<string, unknown>;
+        } catch {
+          // A row this server did not write as JSON is shown as it is.
+          details = { details: r.details };
+        }
+        text += csvLine([
+          `${when.date} ${when.time}`,
+          r.actor_name,
+          CHANGE_WORDS[r.action] ?? r.action,
+          r.subject,
+          changeDetailsText(r.action, details),
+        ]);
       }
-      text += csvLine([
-        `${when.date} ${when.time}`,
-        r.actor_name,
-        CHANGE_WORDS[r.action] ?? r.action,
-        r.subject,
-        changeDetailsText(r.action, details),
-      ]);
-    }
-    yield text;
-    if (rows.length < EXPORT_PAGE) return;
-    after = Number(rows[rows.length - 1]!.id);
-  }
+      return text;
+    },
+  );
 }

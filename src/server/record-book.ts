@@ -48,7 +48,8 @@ export interface StoredRecord {
   checkOutReason: string | null;
 }
 
-const NO_RECORD: StoredRecord = {
+/** A record before its first change, as the audit log's `before` keeps it. */
+export const NO_RECORD: StoredRecord = {
   status: null,
   checkInAt: null,
   checkOutAt: null,

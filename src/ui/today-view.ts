@@ -3,6 +3,7 @@
  * a table. Plain functions of what to show; the page's controller
  * (today.ts) decides when.
  */
+import { DAY_SESSION } from '../shared/attendance-model.ts';
 import { COUNT_FIELDS, type RollNotTaken, type TodayCounts, type TodayStudent, type TodayView } from '../shared/today-protocol.ts';
 import { make } from './dom.ts';
 import { clockTime } from './format-time.ts';
@@ -96,7 +97,7 @@ export function leftRow(student: TodayStudent, timeZone: string, onOpen: (studen
 export function rollRow(roll: RollNotTaken): HTMLTableRowElement {
   return make('tr', {}, [
     make('th', { text: roll.homeroom, attrs: { scope: 'row' } }),
-    make('td', { text: roll.session === 'day' ? 'Homeroom (the day)' : `Period ${roll.session}` }),
+    make('td', { text: roll.session === DAY_SESSION ? 'Homeroom (the day)' : `Period ${roll.session}` }),
     make('td', { text: roll.teachers.length === 0 ? 'No teacher assigned' : roll.teachers.join(', ') }),
     make('td', { text: minutesText(roll.minutesLate) }),
   ]);

@@ -10,7 +10,7 @@
  *      │               │  network lost: offline, last day kept ──ok──▶ shown
  *      └──network──▶ offline (nothing yet)
  */
-import type { AttendanceStatus } from '../shared/attendance-model.ts';
+import { DAY_SESSION, type AttendanceStatus } from '../shared/attendance-model.ts';
 import { assertMarkAnswer } from '../shared/protocol-guards.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { localMoment } from '../shared/school-time.ts';
@@ -235,7 +235,7 @@ export function startToday({ school, timeZone, bridge, reasons = [] }: TodayOpti
       kind: 'status',
       studentId: student.studentId,
       at: now,
-      session: 'day',
+      session: DAY_SESSION,
       status: choice.status,
       ...(listed ? { reason: listed.code } : {}),
       base: student.version,
@@ -257,7 +257,7 @@ export function startToday({ school, timeZone, bridge, reasons = [] }: TodayOpti
           kind: 'note',
           studentId: student.studentId,
           at: now,
-          session: 'day',
+          session: DAY_SESSION,
           text: `${STATUS_WORDS[choice.status]}: ${choice.reason}`,
         },
       });

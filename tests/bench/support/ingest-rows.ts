@@ -12,6 +12,7 @@
 import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import { isLate, localMoment } from '../../../src/shared/school-time.ts';
+import { NO_RECORD } from '../../../src/server/record-book.ts';
 
 export interface Kiosk {
   schoolId: string;
@@ -31,19 +32,6 @@ export interface DayRows {
   changes: Row[];
   maxSeq: number;
 }
-
-/** A record as the audit log keeps it (record-book.ts StoredRecord), before its first change. */
-const NO_RECORD = {
-  status: null,
-  checkInAt: null,
-  checkOutAt: null,
-  statusBy: 'door',
-  statusByName: '',
-  statusSawCheckIn: false,
-  statusReason: null,
-  statusReasonText: null,
-  checkOutReason: null,
-};
 
 /** One check-in per student at `at` (a minute apart), from `kiosk`, with seqs after `lastSeq`. */
 export function checkInRows(kiosk: Kiosk, students: readonly { id: string; number: string }[], at: number, lastSeq: number): DayRows {
