@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from './db/schema.ts';
 
 export interface AdminActor {
-  staffId: string;
+  /** Null for the command line (`npm run doorline -- import-roster`), which no staff member signs in to. */
+  staffId: string | null;
   name: string;
   schoolId: string;
 }

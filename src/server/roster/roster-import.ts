@@ -13,6 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/open-database.ts';
+import { logAdminAction } from '../admin-log.ts';
 import type { Database } from '../db/schema.ts';
 import { findSchoolForWriting } from '../school-queries.ts';
 import { currentRoster } from './current-roster.ts';
@@ -204,24 +205,22 @@ export async function runRosterImport(db: Db, incoming: IncomingRoster, options:
         const applied = await applyRosterPlan(trx, resolved.school.id, plan, options.now);
         if (applied.rosterChanged) result.rosterChanged.push(resolved.school.id);
         if (!options.apply) continue;
-        await trx
-          .insertInto('admin_log')
-          .values({
-            school_id: resolved.school.id,
-            at: options.now,
-            actor_id: options.actor.id,
-            actor_name: options.actor.name,
+        await logAdminAction(
+          trx,
+          { schoolId: resolved.school.id, staffId: options.actor.id, name: options.actor.name },
+          {
             action: 'roster-imported',
             subject: resolved.school.source_id ?? resolved.school.name,
-            details: JSON.stringify({
+            details: {
               students: studentCounts(plan),
               homerooms: plan.homerooms.count,
               staff: staffCounts(plan),
               changed: planChanges(plan),
               rosterVersion: applied.rosterVersion,
-            }),
-          })
-          .execute();
+            },
+          },
+          options.now,
+        );
       }
       if (result.schools.length === 0 && problems.length === 0) problems.push(problem('no-school', 'orgs.csv'));
       result.previewId = previewIdOf(options.fileHash, plans);
