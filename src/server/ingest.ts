@@ -162,7 +162,7 @@ async function applyOps(
       if (Math.abs(at - now) > LIMITS.maxClockSkewMs) outcome = rejected('time-out-of-range');
       else if (isRollCallKind(op.kind)) {
         outcome =
-          op.kind === 'roll-call-found' && !student
+          (op.kind === 'roll-call-found' || op.kind === 'roll-call-undo') && !student
             ? rejected('unknown-student')
             : await rollCalls.apply(op as Op & { kind: RollCallOpKind }, at, dateOf(at), actor);
       } else if (!student || !key) outcome = rejected('unknown-student');

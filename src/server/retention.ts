@@ -86,8 +86,9 @@ export async function pruneSchool(db: Db, school: School, now: number): Promise<
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     });
-  // An emergency roll call goes with its day, one at a time: its ticks (a school's roster at most), then itself.
+  // An emergency roll call goes with its day, one at a time: its ticks and undos (a school's roster at most), then itself.
   deleted.roll_call_ticks = 0;
+  deleted.roll_call_undos = 0;
   deleted.roll_calls = await inSlices(async () => {
     const old = await db
       .selectFrom('roll_calls')
@@ -99,6 +100,8 @@ export async function pruneSchool(db: Db, school: School, now: number): Promise<
     if (!old) return 0;
     const ticks = await db.deleteFrom('roll_call_ticks').where('roll_call_id', '=', old.id).executeTakeFirst();
     deleted.roll_call_ticks = (deleted.roll_call_ticks ?? 0) + Number(ticks.numDeletedRows);
+    const undos = await db.deleteFrom('roll_call_undos').where('roll_call_id', '=', old.id).executeTakeFirst();
+    deleted.roll_call_undos = (deleted.roll_call_undos ?? 0) + Number(undos.numDeletedRows);
     const call = await db.deleteFrom('roll_calls').where('id', '=', old.id).executeTakeFirst();
     return Number(call.numDeletedRows);
   });

@@ -1,6 +1,6 @@
 /**
  * The emergency roll calls a transaction touches: the one writer of
- * `roll_calls` and `roll_call_ticks`. Ops come through ingest like any
+ * `roll_calls`, `roll_call_ticks` and `roll_call_undos`. Ops come through ingest like any
  * other (same outbox, same /api/sync, same receipts); the rules for which
  * roll call a start joins and a tick belongs to are src/shared/roll-call.ts.
  * Ending one writes its record in the admin log: who was still missing and
@@ -12,6 +12,7 @@ import { DAY_SESSION, type RollCallOpKind } from '../shared/attendance-model.ts'
 import type { Op, Outcome } from '../shared/protocol.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import {
+  foundNow,
   isOnSite,
   rollCallForTick,
   rollCallReport,
@@ -19,6 +20,7 @@ import {
   rollCallToJoin,
   type RollCallDay,
   type RollCallHead,
+  withTick,
 } from '../shared/roll-call.ts';
 import { localMoment } from '../shared/school-time.ts';
 import { logAdminAction } from './admin-log.ts';
@@ -66,6 +68,7 @@ export class RollCallBook {
     const calls = await this.calls(date);
     if (op.kind === 'roll-call-start') return this.start(calls, at, date, actor);
     if (op.kind === 'roll-call-found') return this.found(calls, op.studentId, at, actor);
+    if (op.kind === 'roll-call-undo') return this.undo(calls, op.studentId, at, actor);
     return this.end(calls, at, actor);
   }
 
@@ -102,25 +105,65 @@ export class RollCallBook {
     if (!target) return { status: 'rejected', code: 'no-roll-call' };
     const known = await this.trx
       .selectFrom('roll_call_ticks')
-      .select('found_at')
+      .select(['found_at', 'last_found_at'])
       .where('roll_call_id', '=', target.id)
       .where('student_number', '=', studentNumber)
       .executeTakeFirst();
-    // Found twice (two marshals, two tablets): the union holds one tick, the earliest.
-    if (known && Number(known.found_at) <= at) return { status: 'merged', rule: 'roll-call-already-found' };
+    if (!known) {
+      await this.trx
+        .insertInto('roll_call_ticks')
+        .values({
+          roll_call_id: target.id,
+          school_id: this.school.id,
+          student_number: studentNumber,
+          found_at: at,
+          found_by: actor.name,
+          last_found_at: null,
+        })
+        .execute();
+      return { status: 'applied' };
+    }
+    const first = Number(known.found_at);
+    const last = known.last_found_at === null ? first : Number(known.last_found_at);
+    const ticks = withTick({ found: { [studentNumber]: first }, lastFound: { [studentNumber]: last } }, studentNumber, at);
+    const nextFirst = ticks.found[studentNumber] ?? first;
+    const nextLast = ticks.lastFound?.[studentNumber] ?? last;
+    // Found twice (two marshals, two tablets): the first tick and the last are kept, the last for after an undo.
+    const rule = nextFirst < first ? 'roll-call-earlier-tick' : 'roll-call-already-found';
+    if (nextFirst === first && nextLast === last) return { status: 'merged', rule };
+    await this.trx
+      .updateTable('roll_call_ticks')
+      .set(nextFirst < first ? { found_at: nextFirst, found_by: actor.name, last_found_at: nextLast } : { last_found_at: nextLast })
+      .where('roll_call_id', '=', target.id)
+      .where('student_number', '=', studentNumber)
+      .execute();
+    return { status: 'merged', rule };
+  }
+
+  /** A tick undone (a marshal's mistake): the latest undo of each student is kept, and stands against ticks before it. */
+  private async undo(calls: Stored[], studentNumber: string, at: number, actor: OpActor): Promise<Outcome> {
+    const target = rollCallForTick(calls, at);
+    if (!target) return { status: 'rejected', code: 'no-roll-call' };
+    const known = await this.trx
+      .selectFrom('roll_call_undos')
+      .select('undone_at')
+      .where('roll_call_id', '=', target.id)
+      .where('student_number', '=', studentNumber)
+      .executeTakeFirst();
+    if (known && Number(known.undone_at) >= at) return { status: 'merged', rule: 'roll-call-later-undo' };
     if (known)
       await this.trx
-        .updateTable('roll_call_ticks')
-        .set({ found_at: at, found_by: actor.name })
+        .updateTable('roll_call_undos')
+        .set({ undone_at: at, undone_by: actor.name })
         .where('roll_call_id', '=', target.id)
         .where('student_number', '=', studentNumber)
         .execute();
     else
       await this.trx
-        .insertInto('roll_call_ticks')
-        .values({ roll_call_id: target.id, school_id: this.school.id, student_number: studentNumber, found_at: at, found_by: actor.name })
+        .insertInto('roll_call_undos')
+        .values({ roll_call_id: target.id, school_id: this.school.id, student_number: studentNumber, undone_at: at, undone_by: actor.name })
         .execute();
-    return known ? { status: 'merged', rule: 'roll-call-earlier-tick' } : { status: 'applied' };
+    return { status: 'applied' };
   }
 
   private async end(calls: Stored[], at: number, actor: OpActor): Promise<Outcome> {
@@ -129,7 +172,7 @@ export class RollCallBook {
     open.endedAt = Math.max(at, open.startedAt);
     await this.trx.updateTable('roll_calls').set({ ended_at: open.endedAt, ended_by: actor.name }).where('id', '=', open.id).execute();
     const day = await rollCallDay(this.trx, this.school, open.date, open);
-    const rows = rollCallRows(day.students, new Set(day.onSite), day.rollCall?.found ?? {});
+    const rows = rollCallRows(day.students, new Set(day.onSite), day.rollCall ? foundNow(day.rollCall) : {});
     const report = rollCallReport(rows, open.startedAt, open.endedAt);
     await logAdminAction(
       this.trx,
@@ -156,7 +199,7 @@ export class RollCallBook {
 
 /** What a roll call's list is made of on `date`, as the server sees it: the roster, who is on site, and the ticks. */
 async function rollCallDay(db: Kysely<Database>, school: School, date: string, rollCall: Stored | null): Promise<RollCallDay> {
-  const [students, records, ticks] = await Promise.all([
+  const [students, records, ticks, undos] = await Promise.all([
     db
       .selectFrom('students')
       .leftJoin('attendance', (join) =>
@@ -181,8 +224,16 @@ async function rollCallDay(db: Kysely<Database>, school: School, date: string, r
       .execute(),
     rollCall === null
       ? Promise.resolve([])
-      : db.selectFrom('roll_call_ticks').select(['student_number', 'found_at']).where('roll_call_id', '=', rollCall.id).execute(),
+      : db
+          .selectFrom('roll_call_ticks')
+          .select(['student_number', 'found_at', 'last_found_at'])
+          .where('roll_call_id', '=', rollCall.id)
+          .execute(),
+    rollCall === null
+      ? Promise.resolve([])
+      : db.selectFrom('roll_call_undos').select(['student_number', 'undone_at']).where('roll_call_id', '=', rollCall.id).execute(),
   ]);
+  const later = ticks.filter((t) => t.last_found_at !== null && Number(t.last_found_at) > Number(t.found_at));
   const onSite = records
     .filter((r) =>
       isOnSite({
@@ -205,6 +256,9 @@ async function rollCallDay(db: Kysely<Database>, school: School, date: string, r
             startedAt: rollCall.startedAt,
             endedAt: rollCall.endedAt,
             found: Object.fromEntries(ticks.map((t) => [t.student_number, Number(t.found_at)])),
+            // Left out while empty, so a roll call nobody undid reads as it did before undos existed.
+            ...(later.length > 0 ? { lastFound: Object.fromEntries(later.map((t) => [t.student_number, Number(t.last_found_at)])) } : {}),
+            ...(undos.length > 0 ? { cleared: Object.fromEntries(undos.map((u) => [u.student_number, Number(u.undone_at)])) } : {}),
           },
     students: students.map((s) => ({ studentId: s.student_number, name: s.name, homeroom: s.homeroom })),
     onSite,

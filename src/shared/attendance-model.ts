@@ -16,12 +16,12 @@ export const DAY_SESSION = 'day';
 export type RecordOpKind = 'check-in' | 'check-out' | 'status' | 'note';
 /**
  * The emergency roll call (src/shared/roll-call.ts): started, a student found
- * at the muster point, ended. Start and end are about no one student: their
+ * at the muster point (or that tick undone, a marshal's mistake), ended. Start and end are about no one student: their
  * `studentId` is empty.
  */
-export type RollCallOpKind = 'roll-call-start' | 'roll-call-found' | 'roll-call-end';
+export type RollCallOpKind = 'roll-call-start' | 'roll-call-found' | 'roll-call-undo' | 'roll-call-end';
 export type OpKind = RecordOpKind | RollCallOpKind;
-export const ROLL_CALL_OP_KINDS: readonly RollCallOpKind[] = ['roll-call-start', 'roll-call-found', 'roll-call-end'];
+export const ROLL_CALL_OP_KINDS: readonly RollCallOpKind[] = ['roll-call-start', 'roll-call-found', 'roll-call-undo', 'roll-call-end'];
 export const OP_KINDS: readonly OpKind[] = ['check-in', 'check-out', 'status', 'note', ...ROLL_CALL_OP_KINDS];
 
 export function isRollCallKind(kind: OpKind): kind is RollCallOpKind {

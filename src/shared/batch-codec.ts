@@ -65,7 +65,16 @@ export interface DecodedBatch {
 
 const MAGIC = [0x44, 0x4c] as const;
 /** Part of the format: append new codes, never reorder. */
-const KIND_CODES: readonly OpKind[] = ['check-in', 'check-out', 'status', 'note', 'roll-call-start', 'roll-call-found', 'roll-call-end'];
+const KIND_CODES: readonly OpKind[] = [
+  'check-in',
+  'check-out',
+  'status',
+  'note',
+  'roll-call-start',
+  'roll-call-found',
+  'roll-call-end',
+  'roll-call-undo',
+];
 const STATUS_CODES: readonly AttendanceStatus[] = ['present', 'late', 'absent', 'excused'];
 
 /**

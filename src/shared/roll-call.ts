@@ -4,8 +4,14 @@
  * same rules run on the server and on the page, which keeps its browser's
  * copy (src/ui/roll-call-memory.ts); the worker only queues the ops.
  *
- * A roll call is a grow-only set of found ticks (student → earliest time),
- * so ticks made on several offline devices merge by union in any order.
+ * A marshal ticks a student as found, and can undo a tick made by mistake.
+ * Per student the latest of their ticks and undos stands (an undo at the
+ * same moment as a tick wins: a student shown missing is looked for, one
+ * shown found is not). Each roll call keeps, per student, the first tick,
+ * the last tick and the last undo, each only growing one way (earliest,
+ * latest, latest), so what several offline devices did merges the same in
+ * any order. A student found, undone, then found again shows the time of
+ * the tick that stands.
  *
  * A start made while a roll call runs (or ran, for a device that was
  * offline and had not heard it ended), or within SAME_EMERGENCY_MS before
@@ -18,7 +24,7 @@
  *                             └─end 10:20──▶ RC1 ended ──start C 10:05, sent late──▶ RC1 (joined)
  *                                                     └─start D 10:30──▶ RC2 open
  */
-import type { AttendanceStatus } from './attendance-model.ts';
+import type { AttendanceStatus, RollCallOpKind } from './attendance-model.ts';
 import type { ProtocolVersion } from './protocol.ts';
 
 /** A roll call as the server numbers it; `endedAt` null while it runs. */
@@ -29,14 +35,22 @@ export interface RollCallHead {
   endedAt: number | null;
 }
 
+/** What a roll call's marshals did, per student (see the top of this file); the optional maps are left out while empty. */
+export interface RollCallTicks {
+  /** Student → when they were first ticked as found. */
+  found: Record<string, number>;
+  /** Student → when they were last ticked, where that is after the first tick. */
+  lastFound?: Record<string, number>;
+  /** Student → when a tick of theirs was last undone. */
+  cleared?: Record<string, number>;
+}
+
 /** A roll call with its ticks; on a device, `id` is null until the server has named the one it started offline. */
-export interface RollCallState {
+export interface RollCallState extends RollCallTicks {
   id: string | null;
   date: string;
   startedAt: number;
   endedAt: number | null;
-  /** Student → when they were first found. */
-  found: Record<string, number>;
 }
 
 export interface RollCallStudent {
@@ -130,6 +144,54 @@ export function withFound(found: Readonly<Record<string, number>>, studentId: st
   return known !== undefined && known <= at ? { ...found } : { ...found, [studentId]: at };
 }
 
+const withLatest = (map: Readonly<Record<string, number>> | undefined, studentId: string, at: number): Record<string, number> => {
+  const known = map?.[studentId];
+  return known !== undefined && known >= at ? { ...map } : { ...map, [studentId]: at };
+};
+
+const lastTickOf = (ticks: RollCallTicks, studentId: string): number | undefined => ticks.lastFound?.[studentId] ?? ticks.found[studentId];
+
+/** The ticks after one more: the first tick or, when later than the first, the last. */
+export function withTick<T extends RollCallTicks>(ticks: T, studentId: string, at: number): T {
+  const first = ticks.found[studentId];
+  if (first === undefined) return { ...ticks, found: { ...ticks.found, [studentId]: at } };
+  const last = lastTickOf(ticks, studentId) ?? first;
+  // An earlier tick heard late: the one that was first is kept as the last, which an undo may not have reached.
+  if (at < first) return { ...ticks, found: { ...ticks.found, [studentId]: at }, lastFound: withLatest(ticks.lastFound, studentId, last) };
+  if (at <= last) return ticks;
+  return { ...ticks, lastFound: withLatest(ticks.lastFound, studentId, at) };
+}
+
+/** The ticks after a marshal undid the student's tick at `at`. */
+export function withUndo<T extends RollCallTicks>(ticks: T, studentId: string, at: number): T {
+  return { ...ticks, cleared: withLatest(ticks.cleared, studentId, at) };
+}
+
+/** What two devices' ticks of one roll call say together; the same in any order, and again the same when repeated. */
+export function joinTicks<T extends RollCallTicks>(into: T, from: RollCallTicks): T {
+  let joined = into;
+  for (const [id, at] of Object.entries(from.found)) joined = withTick(joined, id, at);
+  for (const [id, at] of Object.entries(from.lastFound ?? {})) joined = withTick(joined, id, at);
+  for (const [id, at] of Object.entries(from.cleared ?? {})) joined = withUndo(joined, id, at);
+  return joined;
+}
+
+/**
+ * Who is found now, and since when: those whose last tick came after their
+ * last undo, with the first tick after it when that is known (the first
+ * tick, when no undo came after it), else the last tick.
+ */
+export function foundNow(ticks: RollCallTicks): Record<string, number> {
+  const found: Record<string, number> = {};
+  for (const [id, first] of Object.entries(ticks.found)) {
+    const cleared = ticks.cleared?.[id];
+    const last = lastTickOf(ticks, id) ?? first;
+    if (cleared === undefined) found[id] = first;
+    else if (last > cleared) found[id] = first > cleared ? first : last;
+  }
+  return found;
+}
+
 /** Starts this close together are one emergency: a second tablet started offline a moment later or earlier. */
 export const SAME_EMERGENCY_MS = 5 * 60_000;
 
@@ -168,9 +230,9 @@ export function absorbRollCall(local: RollCallState | null, server: RollCallStat
   if (local.id === server.id || (local.id === null && startJoins(server, local.startedAt)))
     return {
       ...server,
+      ...joinTicks(server, local),
       // Ended here and not yet there: the end on its way ends it there too.
       endedAt: server.endedAt ?? local.endedAt,
-      found: Object.entries(local.found).reduce((found, [id, at]) => withFound(found, id, at), server.found),
     };
   return server.startedAt > local.startedAt ? server : local;
 }
@@ -182,14 +244,15 @@ export function absorbRollCall(local: RollCallState | null, server: RollCallStat
  */
 export function applyOwn(
   local: RollCallState | null,
-  op: { kind: 'roll-call-start' | 'roll-call-found' | 'roll-call-end'; studentId: string; at: number },
+  op: { kind: RollCallOpKind; studentId: string; at: number },
   date: string,
 ): RollCallState | null {
   const current = local?.date === date ? local : null;
   if (op.kind === 'roll-call-start')
     return current && current.endedAt === null ? current : { id: null, date, startedAt: op.at, endedAt: null, found: {} };
   if (!current) return null;
-  if (op.kind === 'roll-call-found') return { ...current, found: withFound(current.found, op.studentId, op.at) };
+  if (op.kind === 'roll-call-found') return withTick(current, op.studentId, op.at);
+  if (op.kind === 'roll-call-undo') return withUndo(current, op.studentId, op.at);
   return { ...current, endedAt: current.endedAt ?? op.at };
 }
 

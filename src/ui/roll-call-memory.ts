@@ -2,9 +2,9 @@
  * This browser's copy of today's emergency roll call, kept in localStorage
  * so the roll-call page (and the header's button) work with the network
  * down: the roll call this device started or last heard of from the server,
- * with every tick it made or saw. The ticks themselves travel as ops
+ * with every tick (and undo) it made or saw. The ticks themselves travel as ops
  * through the worker's outbox; this copy only shows them. Merged with the
- * server's answer by src/shared/roll-call.ts's rules, so it only grows.
+ * server's answer by src/shared/roll-call.ts's rules, so nothing it knew is lost.
  */
 import type { RollCallState } from '../shared/roll-call.ts';
 
@@ -19,7 +19,19 @@ export function rememberedRollCall(store: Store, school: string, date: string): 
     const s = kept?.state;
     if (kept?.school !== school || !s || s.date !== date || typeof s.startedAt !== 'number') return null;
     if (typeof s.found !== 'object' || s.found === null || (s.endedAt !== null && typeof s.endedAt !== 'number')) return null;
-    return { id: typeof s.id === 'string' ? s.id : null, date, startedAt: s.startedAt, endedAt: s.endedAt ?? null, found: s.found };
+    const map = (value: unknown): Record<string, number> | undefined =>
+      typeof value === 'object' && value !== null ? (value as Record<string, number>) : undefined;
+    const lastFound = map(s.lastFound);
+    const cleared = map(s.cleared);
+    return {
+      id: typeof s.id === 'string' ? s.id : null,
+      date,
+      startedAt: s.startedAt,
+      endedAt: s.endedAt ?? null,
+      found: s.found,
+      ...(lastFound ? { lastFound } : {}),
+      ...(cleared ? { cleared } : {}),
+    };
   } catch {
     return null;
   }

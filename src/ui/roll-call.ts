@@ -1,12 +1,21 @@
 /**
  * The emergency roll call: who should be on site (checked in or marked
  * present, not checked out), by homeroom, with a search; a marshal taps
- * "Found" for each student at the muster point. It reads the device's copy
+ * "Found" for each student at the muster point, and taps again to undo a
+ * tick made by mistake. It reads the device's copy
  * of today through the worker and ticks through it, so it works with the
  * network down; ticks from other devices appear as they sync.
  */
 import { assertRollCallDay } from '../shared/office-guards.ts';
-import { absorbRollCall, matchesSearch, rollCallCounts, rollCallRows, type RollCallDay, type RollCallRow } from '../shared/roll-call.ts';
+import {
+  absorbRollCall,
+  foundNow,
+  matchesSearch,
+  rollCallCounts,
+  rollCallRows,
+  type RollCallDay,
+  type RollCallRow,
+} from '../shared/roll-call.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
 import { confirmDialog } from './confirm-dialog.ts';
 import { element, make } from './dom.ts';
@@ -61,7 +70,7 @@ async function start(): Promise<void> {
     const known = rows.get(student.studentId);
     if (known) return known;
     const button = make('button', { className: 'rc-tick', attrs: { type: 'button', 'aria-pressed': 'false' } });
-    button.addEventListener('click', () => void tick(student.studentId));
+    button.addEventListener('click', () => void toggle(student.studentId));
     const item = make('li', { className: 'rc-row', attrs: { 'data-student-id': student.studentId } }, [
       make('span', { className: 'rc-who' }, [
         make('span', { className: 'rc-name', text: student.name }),
@@ -108,7 +117,7 @@ async function start(): Promise<void> {
   function render(): void {
     if (!day) return;
     const rollCall = day.rollCall;
-    const all = rollCallRows(day.students, new Set(day.onSite), rollCall?.found ?? {});
+    const all = rollCallRows(day.students, new Set(day.onSite), rollCall ? foundNow(rollCall) : {});
     const isRunning = rollCall !== null && rollCall.endedAt === null;
     state.textContent = stateText(rollCall, timeZone);
     startButton.hidden = isRunning;
@@ -159,16 +168,18 @@ async function start(): Promise<void> {
     render();
   }
 
-  async function tick(studentId: string): Promise<void> {
+  /** A tick, or the undo of one made by mistake: the student shows as missing again, on every device once it syncs. */
+  async function toggle(studentId: string): Promise<void> {
     const rollCall = day?.rollCall;
-    if (!day || !rollCall || rollCall.endedAt !== null || rollCall.found[studentId] !== undefined) return;
+    if (!day || !rollCall || rollCall.endedAt !== null) return;
+    const undo = foundNow(rollCall)[studentId] !== undefined;
     ticksInFlight++;
-    const posted = makeRollCallOp(school, 'roll-call-found', studentId);
+    const posted = makeRollCallOp(school, undo ? 'roll-call-undo' : 'roll-call-found', studentId);
     // Shown at once from this browser's copy; the next read merges the server's.
     day = { ...day, rollCall: keptRollCall(school) };
     render();
     const answer = await posted.finally(() => ticksInFlight--);
-    if (!answer.ok && !followRefusal(answer)) alert.textContent = `Not ticked: ${refusalText(answer)}`;
+    if (!answer.ok && !followRefusal(answer)) alert.textContent = `${undo ? 'Not undone' : 'Not ticked'}: ${refusalText(answer)}`;
     bridge.syncNow();
     await load();
   }

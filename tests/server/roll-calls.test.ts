@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BATCH_MEDIA_TYPE, decodeBatch, encodeBatch } from '../../src/shared/batch-codec.ts';
 import { assertRollCallDay } from '../../src/shared/office-guards.ts';
 import { fromRuns } from '../../src/shared/receipts.ts';
-import { rollCallRows, type RollCallDay } from '../../src/shared/roll-call.ts';
+import { foundNow, rollCallRows, type RollCallDay } from '../../src/shared/roll-call.ts';
 import { databases } from '../support/databases.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -55,6 +55,7 @@ describe.each(databases())('on %s', (database) => {
   const start = (time: string) => ({ kind: 'roll-call-start' as const, studentId: '', at: AT(time) });
   const found = (studentId: string, time: string) => ({ kind: 'roll-call-found' as const, studentId, at: AT(time) });
   const end = (time: string) => ({ kind: 'roll-call-end' as const, studentId: '', at: AT(time) });
+  const undo = (studentId: string, time: string) => ({ kind: 'roll-call-undo' as const, studentId, at: AT(time) });
 
   async function rollCall(who = office) {
     const response = await t.app.inject({ method: 'GET', url: '/api/roll-call', headers: who });
@@ -65,7 +66,7 @@ describe.each(databases())('on %s', (database) => {
   }
   /** The list as the page makes it: [student, found at] by homeroom. */
   const onSite = (day: RollCallDay) =>
-    rollCallRows(day.students, new Set(day.onSite), day.rollCall?.found ?? {}).map((r) => [r.studentId, r.foundAt]);
+    rollCallRows(day.students, new Set(day.onSite), day.rollCall ? foundNow(day.rollCall) : {}).map((r) => [r.studentId, r.foundAt]);
 
   it('lists who should be on site (checked in or marked present, not checked out) once a roll call starts', async () => {
     expect(((await rollCall()) as RollCallDay).rollCall).toBeNull();
@@ -101,6 +102,46 @@ describe.each(databases())('on %s', (database) => {
         ['100003', null],
       ]),
     );
+  });
+
+  it('undoes a tick made by mistake: the student is missing again, a later tick finds them, and the record names who was missing', async () => {
+    await staffSync(teacher, TEACHER_TABLET, [start('10:00:00'), found('100001', '10:02:00'), found('100002', '10:03:00')]);
+    expect(await staffSync(teacher, TEACHER_TABLET, [undo('100002', '10:04:00')])).toEqual([{ status: 'applied' }]);
+    let view = await rollCall();
+    expect(foundNow(view.rollCall)).toEqual({ '100001': AT('10:02:00') });
+    // Found again at 10:06: shown found since then.
+    expect(await staffSync(office, OFFICE_DESK, [found('100002', '10:06:00')])).toEqual([
+      { status: 'merged', rule: 'roll-call-already-found' },
+    ]);
+    view = await rollCall();
+    expect(foundNow(view.rollCall)).toEqual({ '100001': AT('10:02:00'), '100002': AT('10:06:00') });
+    // Ada's tick undone for good; the end's record names her.
+    await staffSync(office, OFFICE_DESK, [undo('100001', '10:07:00'), end('10:10:00')]);
+    const [log] = await t.db.selectFrom('admin_log').select('details').where('action', '=', 'roll-call-ended').execute();
+    const details = JSON.parse(log?.details ?? '{}') as { missing: Array<{ studentId: string }>; found: number };
+    expect(details.missing.map((m) => m.studentId).sort()).toEqual(['100001', '100003']);
+    expect(details.found).toBe(1);
+  });
+
+  it('lets an undo sent late by an offline device stand against the ticks before it, not those after', async () => {
+    await staffSync(teacher, TEACHER_TABLET, [start('10:00:00'), found('100001', '10:02:00'), found('100001', '10:08:00')]);
+    await staffSync(teacher, TEACHER_TABLET, [found('100003', '10:02:00')]);
+    // The office's tablet undid both at 10:05, offline, and is heard only now; an undo of a student never ticked here is kept too.
+    expect(
+      await staffSync(office, OFFICE_DESK, [undo('100001', '10:05:00'), undo('100003', '10:05:00'), undo('100002', '10:05:00')]),
+    ).toEqual([{ status: 'applied' }, { status: 'applied' }, { status: 'applied' }]);
+    expect(foundNow((await rollCall()).rollCall)).toEqual({ '100001': AT('10:08:00') });
+    // An older undo of Ada after a newer one changes nothing.
+    expect(await staffSync(teacher, TEACHER_TABLET, [undo('100001', '10:04:00')])).toEqual([
+      { status: 'merged', rule: 'roll-call-later-undo' },
+    ]);
+    // A tick heard late, before the undo, leaves her found by the tick after it.
+    await staffSync(office, OFFICE_DESK, [found('100001', '10:01:00')]);
+    expect(foundNow((await rollCall()).rollCall)).toEqual({ '100001': AT('10:08:00') });
+    // An undo is a marshal's, and needs a student on the roster and a roll call.
+    expect(await staffSync(teacher, TEACHER_TABLET, [undo('999999', '10:09:00')])).toEqual([
+      { status: 'rejected', code: 'unknown-student' },
+    ]);
   });
 
   it('shows the roll call to every staff role and to no one signed out', async () => {

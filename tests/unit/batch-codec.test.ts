@@ -114,6 +114,10 @@ describe('batch codec: round trips', () => {
         { ...checkIn(2), kind: 'check-out' },
         ...ATTENDANCE_STATUSES.map((status, i): Op => ({ ...checkIn(3 + i), kind: 'status', status })),
         { ...checkIn(7), kind: 'note', text: 'Dentist at 10' },
+        { ...checkIn(8, ''), kind: 'roll-call-start' },
+        { ...checkIn(9), kind: 'roll-call-found' },
+        { ...checkIn(10), kind: 'roll-call-undo' },
+        { ...checkIn(11, ''), kind: 'roll-call-end' },
       ],
     ],
     [

@@ -13,6 +13,7 @@ describe('priority lanes', () => {
     ['note', 'notes'],
     ['roll-call-start', 'roll'],
     ['roll-call-found', 'roll'],
+    ['roll-call-undo', 'roll'],
     ['roll-call-end', 'roll'],
   ] as const)('puts a %s op in the %s lane', (kind, lane) => {
     expect(laneOf({ kind })).toBe(lane);

@@ -10,8 +10,13 @@ import {
   rollCallReport,
   rollCallRows,
   rollCallToJoin,
+  foundNow,
+  joinTicks,
   withFound,
+  withTick,
+  withUndo,
   type RollCallState,
+  type RollCallTicks,
 } from '../../src/shared/roll-call.ts';
 
 const MIN = 60_000;
@@ -81,6 +86,78 @@ describe('ticks from several devices', () => {
   });
 });
 
+describe('a tick undone', () => {
+  const none: RollCallTicks = { found: {} };
+
+  it('shows the student missing again, and a tick after the undo finds them again at that time', () => {
+    const ticked = withTick(none, 'a', at(1));
+    expect(foundNow(ticked)).toEqual({ a: at(1) });
+    const undone = withUndo(ticked, 'a', at(2));
+    expect(foundNow(undone)).toEqual({});
+    const again = withTick(undone, 'a', at(4));
+    expect(foundNow(again)).toEqual({ a: at(4) });
+    expect(again).toEqual({ found: { a: at(1) }, lastFound: { a: at(4) }, cleared: { a: at(2) } });
+  });
+
+  it('leaves a tick made after it standing, and wins over a tick at the same moment', () => {
+    expect(foundNow(withUndo(withTick(none, 'a', at(5)), 'a', at(3)))).toEqual({ a: at(5) });
+    expect(foundNow(withUndo(withTick(none, 'a', at(5)), 'a', at(5)))).toEqual({});
+  });
+
+  it('keeps a roll call nobody undid in the shape it had before undos existed', () => {
+    expect(withTick(withTick(none, 'a', at(2)), 'b', at(1))).toEqual({ found: { a: at(2), b: at(1) } });
+  });
+
+  /** The latest of a student's ticks and undos stands, an undo winning a tie: what every merge must agree with. */
+  function latestStands(ops: ReadonlyArray<{ kind: 'tick' | 'undo'; id: string; at: number }>): string[] {
+    const ids = [...new Set(ops.map((op) => op.id))];
+    return ids
+      .filter((id) => {
+        const mine = ops.filter((op) => op.id === id).sort((x, y) => x.at - y.at || (x.kind === 'undo' ? 1 : -1));
+        return mine.at(-1)?.kind === 'tick';
+      })
+      .sort();
+  }
+
+  it('merges what three offline devices did the same in any order and when repeated, the latest of each student standing', () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 200; round++) {
+      const ops = Array.from({ length: 12 }, () => ({
+        device: random(3),
+        kind: random(3) === 0 ? ('undo' as const) : ('tick' as const),
+        id: 'abc'[random(3)] ?? 'a',
+        at: at(random(10)),
+      }));
+      const devices = [0, 1, 2].map((d) =>
+        ops
+          .filter((op) => op.device === d)
+          .reduce<RollCallTicks>((t, op) => (op.kind === 'tick' ? withTick(t, op.id, op.at) : withUndo(t, op.id, op.at)), none),
+      );
+      const [x, y, z] = devices as [RollCallTicks, RollCallTicks, RollCallTicks];
+      const orders = [
+        joinTicks(joinTicks(x, y), z),
+        joinTicks(joinTicks(z, x), y),
+        joinTicks(y, joinTicks(z, x)),
+        joinTicks(joinTicks(joinTicks(x, y), z), y),
+      ];
+      const expected = latestStands(ops);
+      for (const merged of orders) {
+        expect(foundNow(merged)).toEqual(foundNow(orders[0] as RollCallTicks));
+        expect(Object.keys(foundNow(merged)).sort()).toEqual(expected);
+      }
+      // The time shown is one of the student's ticks, made after their last undo.
+      for (const [id, shown] of Object.entries(foundNow(orders[0] as RollCallTicks))) {
+        const lastUndo = Math.max(-Infinity, ...ops.filter((op) => op.id === id && op.kind === 'undo').map((op) => op.at));
+        expect(ops.some((op) => op.id === id && op.kind === 'tick' && op.at === shown && op.at > lastUndo)).toBe(true);
+      }
+    }
+  });
+});
+
 describe('which roll call a start joins', () => {
   const rc = (startedAt: number, endedAt: number | null) => ({ startedAt, endedAt });
   it.each([
@@ -130,7 +207,16 @@ describe("a device's roll call and the server's word on it", () => {
       startedAt: at(0),
       endedAt: null,
       found: { a: at(2), b: at(1) },
+      // Bea's later tick is kept too: an undo between the two would leave her found.
+      lastFound: { b: at(3) },
     });
+  });
+
+  it("keeps an undo made here that the server has not heard yet, and takes the server's undo of a tick made here", () => {
+    const mine = absorbRollCall(local({ id: 'rc-1', cleared: { b: at(4) } }), server());
+    expect(foundNow(mine)).toEqual({ a: at(2) });
+    const theirs = absorbRollCall(local({ id: 'rc-1' }), server({ cleared: { a: at(5) } }));
+    expect(foundNow(theirs)).toEqual({ b: at(1) });
   });
 
   it('keeps an end made here that the server has not heard yet', () => {
@@ -160,6 +246,9 @@ describe("a device's roll call and the server's word on it", () => {
     expect(applyOwn(ended, { kind: 'roll-call-start', studentId: '', at: at(9) }, date)).toMatchObject({ startedAt: at(9), found: {} });
     expect(applyOwn(null, { kind: 'roll-call-found', studentId: 'a', at: at(1) }, date)).toBeNull();
     expect(applyOwn(ticked, { kind: 'roll-call-found', studentId: 'b', at: at(1) }, '2026-11-25')).toBeNull();
+    const undone = applyOwn(ticked, { kind: 'roll-call-undo', studentId: 'a', at: at(3) }, date);
+    expect(undone).toMatchObject({ found: { a: at(1) }, cleared: { a: at(3) } });
+    expect(foundNow(undone as RollCallState)).toEqual({});
   });
 });
 

@@ -599,6 +599,22 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+
+  '0018-roll-call-undo': {
+    async up(db: Kysely<unknown>) {
+      // A marshal can undo a tick (src/shared/roll-call.ts): the latest tick, where later than the first, and the latest undo.
+      await db.schema.alterTable('roll_call_ticks').addColumn('last_found_at', 'bigint').execute();
+      await db.schema
+        .createTable('roll_call_undos')
+        .addColumn('roll_call_id', 'text', (c) => c.notNull().references('roll_calls.id'))
+        .addColumn('school_id', 'text', (c) => c.notNull().references('schools.id'))
+        .addColumn('student_number', 'text', (c) => c.notNull())
+        .addColumn('undone_at', 'bigint', (c) => c.notNull())
+        .addColumn('undone_by', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('roll_call_undos_pk', ['roll_call_id', 'student_number'])
+        .execute();
+    },
+  },
 };
 
 /**

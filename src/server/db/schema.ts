@@ -401,6 +401,17 @@ export interface RollCallTicksTable {
   student_number: string;
   found_at: number;
   found_by: string;
+  /** The latest tick, where later than the first; null: none later. */
+  last_found_at: number | null;
+}
+
+/** The latest undo of a student's tick in a roll call. */
+export interface RollCallUndosTable {
+  roll_call_id: string;
+  school_id: string;
+  student_number: string;
+  undone_at: number;
+  undone_by: string;
 }
 
 export interface Database {
@@ -429,6 +440,7 @@ export interface Database {
   admin_log: AdminLogTable;
   roll_calls: RollCallsTable;
   roll_call_ticks: RollCallTicksTable;
+  roll_call_undos: RollCallUndosTable;
 }
 
 export type School = Selectable<SchoolsTable>;
