@@ -61,7 +61,7 @@ const counts = (page: Page, found: number, missing: number) =>
 const row = (page: Page, name: string) => page.locator('.rc-row', { hasText: name });
 
 describe('the emergency roll call', () => {
-  it('merges ticks made offline on two staff browsers, and the office sees who is still missing', async () => {
+  it('merges ticks and an undo made offline on two staff browsers, and the office sees who is still missing', async () => {
     const onSite = ['100001', '100002', '100003', '100004'];
     for (const id of onSite) await markPresent(id);
     const [ada, bea, cy, dee] = onSite.map(student) as [Student, Student, Student, Student];
