@@ -1,7 +1,9 @@
 /**
  * Marks a missing student absent or excused, with a reason typed or chosen
  * from a short list, in a modal `<dialog>` (focus stays inside, Escape
- * cancels). Resolves with what the person chose, or null.
+ * cancels). Nothing is chosen at first, so a stray Enter or click marks no
+ * one; an excuse needs its reason (an excused student is not followed up).
+ * Resolves with what the person chose, or null.
  */
 import { make } from './dom.ts';
 import { REASONS } from './today-text.ts';
@@ -18,11 +20,12 @@ let dialogs = 0;
 export function markDialog(student: { name: string; homeroom: string }, offered: readonly string[] = []): Promise<MarkChoice | null> {
   const n = ++dialogs;
   const headingId = `mark-heading-${n}`;
-  const radio = (value: MarkChoice['status'], text: string, checked: boolean) => {
+  const problemId = `mark-problem-${n}`;
+  const radio = (value: MarkChoice['status'], text: string) => {
     const input = make('input', { attrs: { type: 'radio', name: `mark-status-${n}`, value, id: `mark-${value}-${n}` } });
-    input.checked = checked;
     return make('div', { className: 'choice' }, [input, make('label', { text, attrs: { for: input.id } })]);
   };
+  const problem = make('p', { className: 'alert', attrs: { id: problemId, role: 'alert' } });
   const reason = make('input', {
     attrs: { id: `mark-reason-${n}`, type: 'text', list: `mark-reasons-${n}`, maxlength: '200', autocomplete: 'off' },
   });
@@ -34,10 +37,15 @@ export function markDialog(student: { name: string; homeroom: string }, offered:
   const cancel = make('button', { text: 'Cancel', attrs: { type: 'button' } });
   const save = make('button', { className: 'primary', text: 'Save the mark', attrs: { type: 'submit' } });
   const form = make('form', { attrs: { method: 'dialog' } }, [
-    make('fieldset', {}, [make('legend', { text: 'Mark as' }), radio('excused', 'Excused', true), radio('absent', 'Absent', false)]),
-    make('label', { text: 'Reason (type one or choose from the list)', attrs: { for: reason.id } }),
+    make('fieldset', { attrs: { 'aria-describedby': problemId } }, [
+      make('legend', { text: 'Mark as' }),
+      radio('absent', 'Absent'),
+      radio('excused', 'Excused'),
+    ]),
+    make('label', { text: 'Reason (type one or choose from the list; needed for an excuse)', attrs: { for: reason.id } }),
     reason,
     reasons,
+    problem,
     make('div', { className: 'actions' }, [cancel, save]),
   ]);
   const dialog = make('dialog', { className: 'mark-dialog', attrs: { 'aria-labelledby': headingId } }, [
@@ -50,15 +58,28 @@ export function markDialog(student: { name: string; homeroom: string }, offered:
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const chosen = form.querySelector<HTMLInputElement>('input[type="radio"]:checked');
-      choice = { status: chosen?.value === 'absent' ? 'absent' : 'excused', reason: reason.value.trim() };
+      const given = reason.value.trim();
+      if (!chosen) {
+        problem.textContent = 'Choose Absent or Excused.';
+        form.querySelector<HTMLInputElement>('input[type="radio"]')?.focus();
+        return;
+      }
+      if (chosen.value === 'excused' && given === '') {
+        problem.textContent = 'An excuse needs its reason: type one or choose from the list.';
+        reason.focus();
+        return;
+      }
+      choice = { status: chosen.value === 'absent' ? 'absent' : 'excused', reason: given };
       dialog.close('save');
     });
+    // What was missing is said once; the next choice or keystroke clears it.
+    form.addEventListener('input', () => (problem.textContent = ''));
     cancel.addEventListener('click', () => dialog.close('cancel'));
     dialog.addEventListener('close', () => {
       dialog.remove();
       resolve(choice);
     });
     dialog.showModal();
-    form.querySelector<HTMLInputElement>('input[type="radio"]:checked')?.focus();
+    form.querySelector<HTMLInputElement>('input[type="radio"]')?.focus();
   });
 }

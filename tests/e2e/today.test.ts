@@ -72,8 +72,19 @@ describe('today, at a glance', () => {
       await page.keyboard.press('Enter');
       const dialog = page.getByRole('dialog', { name: new RegExp(`^Mark ${name}`) });
       await dialog.waitFor();
+      // Nothing is chosen at first: Enter alone marks no one, and an excuse needs its reason.
+      expect(await dialog.getByLabel('Absent').isChecked()).toBe(false);
+      expect(await dialog.getByLabel('Excused').isChecked()).toBe(false);
+      await page.keyboard.press('Enter');
+      await dialog.getByRole('alert').filter({ hasText: 'Choose Absent or Excused.' }).waitFor();
+      await page.keyboard.press('ArrowDown');
       expect(await dialog.getByLabel('Excused').isChecked()).toBe(true);
-      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await dialog
+        .getByRole('alert')
+        .filter({ hasText: /^An excuse needs its reason/ })
+        .waitFor();
+      expect(await dialog.getByLabel(/^Reason/).evaluate((input) => input === document.activeElement)).toBe(true);
       await page.keyboard.type('Medical appointment');
       fs.mkdirSync(output, { recursive: true });
       await page.screenshot({ path: path.join(output, 'dashboard-mark.png') });
