@@ -79,23 +79,25 @@ interface Leaving {
   words: string;
 }
 let leaving: Leaving | null = null;
+/** A student leaving early is choosing why: a scan now checks them out, with no reason. */
+let picking = false;
 let leavingTimer: ReturnType<typeof setTimeout> | undefined;
 
 /**
  * The kiosk's modes: its own direction (check in at an entrance, check out
- * with no reason at an exit); `picking` a reason; or checking out with the
- * reason `chosen`. Out of its own direction it goes back after one scan,
+ * with no reason at an exit); `choosing` a reason (a scan then checks out,
+ * with none); or checking out with the reason `chosen`. Out of its own direction it goes back after one scan,
  * Cancel, Escape or LEAVING_MS, so the next student is not checked out by mistake.
  */
-function setMode(picking: boolean, chosen: Leaving | null = null): void {
+function setMode(choosing: boolean, chosen: Leaving | null = null): void {
   const exit = config?.kiosk?.direction === 'exit';
-  const away = picking || chosen !== null;
+  const away = (picking = choosing) || chosen !== null;
   leaving = chosen;
   mode.hidden = !away;
-  mode.textContent = chosen ? leavingText(chosen.words) : 'Why are you leaving?';
-  reasons.hidden = !picking;
+  mode.textContent = chosen ? leavingText(chosen.words) : 'Why are you leaving? Choose, or scan your card to check out.';
+  reasons.hidden = !choosing;
   leave.textContent = away ? 'Cancel' : exit ? 'Give a reason' : 'Leaving early';
-  submit.textContent = exit || chosen ? 'Check out' : 'Check in';
+  submit.textContent = exit || away ? 'Check out' : 'Check in';
   clearTimeout(leavingTimer);
   // The last answer is another student's: it must not read as this mode's.
   if (away) {
@@ -220,12 +222,13 @@ element<HTMLAnchorElement>('export-queue').addEventListener('click', (event) => 
 function checkStudent(studentId: string): void {
   if (studentId === '') return;
   const why = leaving;
+  const out = picking || why !== null;
   if (!mode.hidden) ownDirection();
   void (async () => {
     const kiosk = config ?? (await loadConfig());
     if (!kiosk) return;
     try {
-      const exit = kiosk.kiosk?.direction === 'exit' || why !== null;
+      const exit = kiosk.kiosk?.direction === 'exit' || out;
       const outcome = await checkIn(kiosk.kiosk?.id, studentId, Date.now(), exit ? 'check-out' : 'check-in', why?.code);
       show(outcome.kind === 'answer' ? answerMessage(outcome.answer, exit, why?.words) : refusalMessage(outcome.code, outcome.studentId));
     } catch {

@@ -36,7 +36,7 @@ async function openLeaving(door: Page): Promise<void> {
   await door.keyboard.press('Tab');
   expect(await focusedText(door)).toBe('Leaving early');
   await door.keyboard.press('Enter');
-  await door.getByText('Why are you leaving?').waitFor();
+  await door.getByText('Why are you leaving? Choose, or scan your card to check out.').waitFor();
   expect(await focusedText(door)).toBe('Appointment');
 }
 
@@ -101,6 +101,19 @@ describe('leaving early at an entrance kiosk', () => {
     expect(await focusedText(door)).toBe('Cancel');
     await door.keyboard.press('Enter');
     await backToCheckingIn(door);
+    // A card scanned while the reasons are offered checks the student out, with none: they said they were leaving.
+    await openLeaving(door);
+    expect(await door.getByRole('button', { name: 'Check out' }).count()).toBe(1);
+    await door.keyboard.type('100003');
+    await door.keyboard.press('Enter');
+    await door
+      .locator('#result-headline')
+      .filter({ hasText: /— checked out \d\d:\d\d/ })
+      .waitFor();
+    await backToCheckingIn(door);
+    await nudgeSync(door);
+    await until('the check-out with no reason on the server', () => typeof checkOutOf('100003')?.check_out_at === 'number');
+    expect(checkOutOf('100003')?.check_out_reason ?? null).toBeNull();
     await openLeaving(door);
     await door.keyboard.press('Enter');
     await door.getByText('Checking out: Appointment — scan your card').waitFor();
