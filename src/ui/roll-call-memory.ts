@@ -9,6 +9,8 @@
 import type { RollCallState } from '../shared/roll-call.ts';
 
 const KEY = 'doorline.roll-call';
+/** Fired on the page when its copy changes; another tab's change arrives as a `storage` event. */
+export const ROLL_CALL_CHANGED = 'doorline-roll-call';
 
 type Store = Pick<Storage, 'getItem' | 'setItem'>;
 
@@ -38,5 +40,7 @@ export function rememberedRollCall(store: Store, school: string, date: string): 
 }
 
 export function rememberRollCall(store: Store, school: string, state: RollCallState | null): void {
-  if (state) store.setItem(KEY, JSON.stringify({ school, state }));
+  if (!state) return;
+  store.setItem(KEY, JSON.stringify({ school, state }));
+  globalThis.dispatchEvent?.(new Event(ROLL_CALL_CHANGED));
 }

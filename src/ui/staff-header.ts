@@ -2,6 +2,7 @@
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { make } from './dom.ts';
 import type { KeptSession } from './kept-session.ts';
+import { ROLL_CALL_CHANGED } from './roll-call-memory.ts';
 import { keptRollCall, ROLL_CALL_PATH, startRollCall } from './roll-call-start.ts';
 import { call } from './staff-api.ts';
 import { refusalText } from './staff-errors.ts';
@@ -50,6 +51,9 @@ function schoolSwitch(schools: HeaderSchools): HTMLFormElement {
   return form;
 }
 
+/** Says again whether a roll call runs, on the header's button as last drawn; null until the first. */
+let relabelEmergency: (() => void) | null = null;
+
 export function renderStaffHeader(header: HTMLElement, session: KeptSession, options: HeaderOptions): void {
   const nav = make('nav', { attrs: { 'aria-label': 'Staff pages' } });
   for (const page of PAGES_FOR[session.role]) {
@@ -71,12 +75,11 @@ export function renderStaffHeader(header: HTMLElement, session: KeptSession, opt
       : make('p', { className: 'staff-school', text: session.school.name });
   // On every staff page, for every role: in an emergency, one press away.
   // Running (as this browser knows): the button says so, and opens it without asking.
-  const running = keptRollCall(session.school)?.endedAt === null;
-  const emergency = make('button', {
-    className: 'emergency-button',
-    text: running ? 'Emergency roll call — running' : 'Emergency roll call',
-    attrs: { type: 'button' },
-  });
+  const label = (): string => (keptRollCall(session.school)?.endedAt === null ? 'Emergency roll call — running' : 'Emergency roll call');
+  const emergency = make('button', { className: 'emergency-button', text: label(), attrs: { type: 'button' } });
+  // Started, heard of or ended, here or in another tab: the button says so at once.
+  if (!relabelEmergency) for (const news of ['storage', ROLL_CALL_CHANGED]) window.addEventListener(news, () => relabelEmergency?.());
+  relabelEmergency = () => (emergency.textContent = label());
   emergency.addEventListener('click', () => void startRollCall(session.school));
   if (options.currentPath === ROLL_CALL_PATH) emergency.setAttribute('aria-current', 'page');
   header.replaceChildren(school, nav, who, emergency, signOut);
