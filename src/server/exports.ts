@@ -8,7 +8,8 @@
  * spreadsheet would run as a formula (=, +, -, @ first) kept as text.
  */
 import type { Kysely } from 'kysely';
-import { DAY_SESSION, type AttendanceStatus } from '../shared/attendance-model.ts';
+import type { AttendanceStatus } from '../shared/attendance-model.ts';
+import { sessionLabel } from '../shared/session-label.ts';
 import { checkOutReasonText } from '../shared/reasons.ts';
 import { elapsedText } from '../shared/roll-call.ts';
 import { localMoments } from '../shared/school-time.ts';
@@ -38,8 +39,6 @@ async function* csvPages<Row, Key>(
     after = keyOf(rows[rows.length - 1]!);
   }
 }
-
-const sessionText = (session: string): string => (session === DAY_SESSION ? 'Whole day' : session);
 
 const BOM = '\uFEFF';
 
@@ -150,7 +149,7 @@ export async function* attendanceCsv(db: Db, school: School, from: string, to: s
           r.name,
           r.homeroom,
           r.date,
-          sessionText(r.session),
+          sessionLabel(r.session),
           STATUS_WORDS[r.status],
           r.status_reason_text ?? '',
           time(r.check_in_at),
@@ -242,7 +241,7 @@ export async function* auditCsv(db: Db, school: School, from: string, to: string
         const when = local(Number(r.at));
         text += csvLine([
           r.date,
-          sessionText(r.session),
+          sessionLabel(r.session),
           r.student_number,
           r.name,
           `${when.date} ${when.time}`,

@@ -4,7 +4,7 @@ import { ATTENDANCE_RULES } from '../shared/attendance-rules.ts';
 import type { ActorRef, ConflictView, HistoryEntry, ResolvableField } from '../shared/office-protocol.ts';
 import type { DoorContradiction } from './conflict-choices.ts';
 import { clockTime, dayText } from './format-time.ts';
-import { sessionLabel } from './roll-text.ts';
+import { sessionLabel } from '../shared/session-label.ts';
 import { actorText, confidenceText, STATUS_WORDS } from './staff-text.ts';
 
 export const FIELD_LABELS: Readonly<Record<MergeField, string>> = {

@@ -1,5 +1,4 @@
 /** What the roll says, in plain language; pure, so it is tested without a browser. */
-import { DAY_SESSION } from '../shared/attendance-model.ts';
 import type { OpErrorCode } from '../shared/error-codes.ts';
 import type { RollRow, RollView } from '../shared/office-protocol.ts';
 import type { SchoolClosure } from '../shared/protocol.ts';
@@ -10,13 +9,6 @@ import type { WorkerStatus } from '../shared/worker-messages.ts';
 import { clockTime } from './format-time.ts';
 import { REFUSAL_WORDS } from './staff-errors.ts';
 import { markStateText, STATUS_WORDS } from './staff-text.ts';
-
-/** "Whole day", "Period 3". */
-export function sessionLabel(session: string): string {
-  if (session === DAY_SESSION) return 'Whole day';
-  const period = /^P(\d+)$/.exec(session);
-  return period ? `Period ${period[1]}` : session;
-}
 
 /**
  * The refusal of this row's latest mark, found among the worker's recent

@@ -3,7 +3,7 @@
  * change to their records (when, by whom, from which kiosk, with its note)
  * and every note. Closes with its button or Escape.
  */
-import { DAY_SESSION } from '../shared/attendance-model.ts';
+import { sessionLabel } from '../shared/session-label.ts';
 import { assertStudentHistory } from '../shared/today-protocol.ts';
 import { make } from './dom.ts';
 import { dateTimeText } from './format-time.ts';
@@ -59,7 +59,7 @@ export async function historyDialog(student: { studentId: string; name: string }
               history.entries.map((e) =>
                 make('tr', {}, [
                   make('td', { text: dateTimeText(e.at, timeZone, now) }),
-                  make('td', { text: e.session === DAY_SESSION ? 'The day' : e.session }),
+                  make('td', { text: sessionLabel(e.session) }),
                   make('td', { text: historyWhatText(e, timeZone) }),
                   make('td', { text: e.by }),
                   make('td', { text: e.kiosk ?? '—' }),

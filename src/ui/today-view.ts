@@ -3,7 +3,7 @@
  * a table. Plain functions of what to show; the page's controller
  * (today.ts) decides when.
  */
-import { DAY_SESSION } from '../shared/attendance-model.ts';
+import { sessionLabel } from '../shared/session-label.ts';
 import { COUNT_FIELDS, type RollNotTaken, type TodayCounts, type TodayStudent, type TodayView } from '../shared/today-protocol.ts';
 import { make } from './dom.ts';
 import { clockTime } from './format-time.ts';
@@ -97,7 +97,7 @@ export function leftRow(student: TodayStudent, timeZone: string, onOpen: (studen
 export function rollRow(roll: RollNotTaken): HTMLTableRowElement {
   return make('tr', {}, [
     make('th', { text: roll.homeroom, attrs: { scope: 'row' } }),
-    make('td', { text: roll.session === DAY_SESSION ? 'Homeroom (the day)' : `Period ${roll.session}` }),
+    make('td', { text: sessionLabel(roll.session) }),
     make('td', { text: roll.teachers.length === 0 ? 'No teacher assigned' : roll.teachers.join(', ') }),
     make('td', { text: minutesText(roll.minutesLate) }),
   ]);
@@ -115,7 +115,10 @@ export function homeroomRows(view: TodayView): HTMLTableRowElement[] {
 export function periodRows(view: TodayView): HTMLTableRowElement[] {
   return view.periods.map((p) =>
     make('tr', {}, [
-      make('th', { attrs: { scope: 'row' } }, [p.name, make('span', { className: 'hint block', text: `${p.startsAt}–${p.endsAt}` })]),
+      make('th', { attrs: { scope: 'row' } }, [
+        sessionLabel(p.name),
+        make('span', { className: 'hint block', text: `${p.startsAt}–${p.endsAt}` }),
+      ]),
       ...countCells(p.counts),
     ]),
   );

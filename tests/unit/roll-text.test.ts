@@ -11,9 +11,9 @@ import {
   rollQueueText,
   rollSummary,
   rowHeadline,
-  sessionLabel,
   sourceText,
 } from '../../src/ui/roll-text.ts';
+import { sessionLabel } from '../../src/shared/session-label.ts';
 import { idleStatus } from '../support/worker-status.ts';
 
 const idle = idleStatus();
@@ -28,7 +28,7 @@ describe('what the roll says', () => {
     ['P1', 'Period 1'],
     ['P6', 'Period 6'],
     ['Maths 2', 'Maths 2'],
-  ])('names the session %s', (session, words) => {
+  ])('names the session %s the same on every page and in every export', (session, words) => {
     expect(sessionLabel(session)).toBe(words);
   });
 
