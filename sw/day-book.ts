@@ -101,19 +101,22 @@ export class DayBook {
   /**
    * Takes changes from the feed: a newer version of a record replaces what
    * this device knows; rows of earlier days are dropped. Returns how many
-   * records changed, and the conflicts opened and resolved.
+   * records changed, the conflicts opened and still open after them (one
+   * opened and settled in these changes needs nobody's attention), and the
+   * conflicts resolved.
    */
   async applyChanges(changes: readonly Change[], today: string): Promise<{ records: number; opened: number; resolved: number }> {
     let records = 0;
-    let opened = 0;
+    const opened = new Set<string>();
     let resolved = 0;
     const { db, records: stored, marks } = this.stores;
     await db.transaction('rw', stored.table, marks.table, async () => {
       await stored.dropBefore(today);
       await marks.dropBefore(Date.parse(`${today}T00:00:00Z`) - 2 * 86_400_000);
       for (const change of changes) {
-        if (change.kind === 'conflict-opened') opened++;
+        if (change.kind === 'conflict-opened') opened.add(change.conflictId);
         else if (change.kind === 'conflict-resolved') {
+          opened.delete(change.conflictId);
           resolved++;
           await marks.resolveConflicts(change.session, change.studentId);
         } else if (change.kind === 'record' && change.date === today) {
@@ -133,7 +136,7 @@ export class DayBook {
         }
       }
     });
-    return { records, opened, resolved };
+    return { records, opened: opened.size, resolved };
   }
 
   /** `GET /api/roll` answered from this device: the roster's homeroom, today's records and this device's marks. */
