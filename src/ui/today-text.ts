@@ -44,6 +44,18 @@ export function minutesText(minutes: number): string {
   return `${hours} h ${String(rest).padStart(2, '0')} min`;
 }
 
+/**
+ * Beside the missing list's heading: how many, and, when some were marked
+ * absent without an excuse, how that squares with "Not yet accounted for"
+ * (which counts only those with no scan and no mark).
+ */
+export function missingCountText(missing: ReadonlyArray<Pick<TodayStudent, 'status'>>): string {
+  const absent = missing.filter((s) => s.status === 'absent').length;
+  const all = `${missing.length.toLocaleString('en')} missing`;
+  if (absent === 0) return all;
+  return `${all}: ${(missing.length - absent).toLocaleString('en')} not yet accounted for, ${absent.toLocaleString('en')} marked absent`;
+}
+
 /** The missing list's words for what is known so far. */
 export function missingStateText(student: Pick<TodayStudent, 'status' | 'reason'>): string {
   if (student.status !== 'absent') return 'No scan, no mark';

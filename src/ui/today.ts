@@ -27,7 +27,7 @@ import type { Bridge } from './sw-bridge.ts';
 import { historyDialog } from './today-history-dialog.ts';
 import type { AbsenceReason } from '../shared/reasons.ts';
 import { markDialog } from './today-mark-dialog.ts';
-import { freshnessText, matchesSearch, sortStudents, type Freshness, type StudentSort } from './today-text.ts';
+import { freshnessText, matchesSearch, missingCountText, sortStudents, type Freshness, type StudentSort } from './today-text.ts';
 import { countHead, countList, homeroomRows, lateRow, leftRow, missingRow, periodRows, rollRow } from './today-view.ts';
 
 /** Read again this often while the event stream is open (a safety net), and while it is not. */
@@ -141,7 +141,7 @@ export function startToday({ school, timeZone, bridge, reasons = [] }: TodayOpti
       ),
       query.trim() === '' ? 'Nobody is missing: every expected student is in, marked or excused.' : 'Nobody missing matches the search.',
     );
-    element<HTMLElement>('missing-count').textContent = `${view.missing.length.toLocaleString('en')} missing`;
+    element<HTMLElement>('missing-count').textContent = missingCountText(view.missing);
     const late = sortStudents(view.late.filter(shown), lateSort.value as StudentSort);
     table(
       'late-rows',

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TodayStudent } from '../../src/shared/today-protocol.ts';
-import { freshnessText, historyWhatText, matchesSearch, minutesText, sortStudents, type Freshness } from '../../src/ui/today-text.ts';
+import {
+  freshnessText,
+  historyWhatText,
+  matchesSearch,
+  minutesText,
+  missingCountText,
+  sortStudents,
+  type Freshness,
+} from '../../src/ui/today-text.ts';
 
 const student = (studentId: string, name: string, homeroom: string, checkInAt: number | null = null): TodayStudent => ({
   studentId,
@@ -16,6 +24,16 @@ const ALAN = student('100002', 'Alan Turing', '10B', 100);
 const GRACE = student('200001', 'Grace Hopper', '7A', 200);
 
 describe('the words of today, at a glance', () => {
+  it('says how the missing list squares with "Not yet accounted for" when some were marked absent', () => {
+    const none = { status: null };
+    const absent = { status: 'absent' as const };
+    expect(missingCountText([])).toBe('0 missing');
+    expect(missingCountText([none, none])).toBe('2 missing');
+    expect(missingCountText([...Array<typeof none>(587).fill(none), absent, absent])).toBe(
+      '589 missing: 587 not yet accounted for, 2 marked absent',
+    );
+  });
+
   it.each<[Freshness, string]>([
     [{ kind: 'loading' }, 'Counting today…'],
     [{ kind: 'live', time: '08:14' }, 'Live — updated 08:14'],
