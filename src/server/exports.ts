@@ -9,11 +9,13 @@
  */
 import type { Kysely } from 'kysely';
 import type { AttendanceStatus } from '../shared/attendance-model.ts';
+import { ruleText } from '../shared/attendance-rules.ts';
 import { sessionLabel } from '../shared/session-label.ts';
 import { checkOutReasonText } from '../shared/reasons.ts';
 import { elapsedText } from '../shared/roll-call.ts';
 import { localMoments } from '../shared/school-time.ts';
 import type { AuditLogTable, Database, School } from './db/schema.ts';
+import type { StoredRecord } from './record-book.ts';
 
 type Db = Kysely<Database>;
 
@@ -176,8 +178,8 @@ export const AUDIT_HEADER = [
   'Device',
   'Rule',
   'Note',
-  'Status before',
-  'Status after',
+  'Before',
+  'After',
 ] as const;
 
 const ACTION_WORDS: Record<AuditLogTable['action'], string> = {
@@ -188,19 +190,30 @@ const ACTION_WORDS: Record<AuditLogTable['action'], string> = {
 };
 const ROLE_WORDS: Record<string, string> = { door: 'Door', teacher: 'Teacher', office: 'Office', admin: 'Admin' };
 
-const statusOf = (json: string): string => {
+/**
+ * A record as the audit log kept it, in words: "Absent (Illness)", "Late, in
+ * 08:58, out 11:20 (Appointment)"; empty for no record yet.
+ */
+export function recordWords(json: string, time: (at: number) => string): string {
+  let record: Partial<StoredRecord>;
   try {
-    const status = (JSON.parse(json) as { status?: AttendanceStatus | null }).status;
-    return status ? STATUS_WORDS[status] : '';
+    record = JSON.parse(json) as Partial<StoredRecord>;
   } catch {
     return '';
   }
-};
+  const parts: string[] = [];
+  if (record.status) parts.push(`${STATUS_WORDS[record.status]}${record.statusReasonText ? ` (${record.statusReasonText})` : ''}`);
+  if (typeof record.checkInAt === 'number') parts.push(`in ${time(record.checkInAt)}`);
+  if (typeof record.checkOutAt === 'number')
+    parts.push(`out ${time(record.checkOutAt)}${record.checkOutReason ? ` (${checkOutReasonText(record.checkOutReason)})` : ''}`);
+  return parts.join(', ');
+}
 
 /** Every audit entry of the school's records from `from` to `to`, in the order they were written. */
 export async function* auditCsv(db: Db, school: School, from: string, to: string): AsyncGenerator<string> {
   yield BOM + csvLine(AUDIT_HEADER);
   const local = localMoments(school.time_zone);
+  const time = (at: number): string => local(Number(at)).time;
   yield* csvPages(
     (after: number | null) =>
       db
@@ -249,10 +262,10 @@ export async function* auditCsv(db: Db, school: School, from: string, to: string
           r.actor_name,
           ROLE_WORDS[r.actor_kind] ?? r.actor_kind,
           r.kiosk_name ?? (r.device_id === null ? '' : 'Staff browser'),
-          r.rule,
+          r.rule === null ? '' : ruleText(r.rule),
           r.note,
-          statusOf(r.before),
-          statusOf(r.after),
+          recordWords(r.before, time),
+          recordWords(r.after, time),
         ]);
       }
       return text;

@@ -249,3 +249,8 @@ export const ATTENDANCE_RULES: readonly AttendanceRule[] = [
     }),
   },
 ];
+
+/** A rule's id in words, as the office page and the audit log's export show it; an id this build does not know, as it is. */
+export function ruleText(rule: string): string {
+  return ATTENDANCE_RULES.find((r) => r.id === rule)?.summary ?? rule;
+}

@@ -1,6 +1,6 @@
 /** What the office page says about conflicts and a record's history; pure, so it is tested without a browser. */
 import type { AttendanceStatus, MergeField, RecordState } from '../shared/attendance-model.ts';
-import { ATTENDANCE_RULES } from '../shared/attendance-rules.ts';
+import { ruleText } from '../shared/attendance-rules.ts';
 import type { ActorRef, ConflictView, HistoryEntry, ResolvableField } from '../shared/office-protocol.ts';
 import type { DoorContradiction } from './conflict-choices.ts';
 import { clockTime, dayText } from './format-time.ts';
@@ -46,11 +46,6 @@ export function whenText(conflict: Pick<ConflictView, 'session' | 'date'>): stri
 export function suggestionText(conflict: Pick<ConflictView, 'confidence' | 'suggestion'>, timeZone: string): string {
   if (conflict.confidence === 0) return `No suggestion — ${confidenceText(0)}.`;
   return `Suggested: ${recordText(conflict.suggestion, timeZone)} — ${confidenceText(conflict.confidence)}.`;
-}
-
-/** A rule's id in words, from the registry the merge uses. */
-export function ruleText(rule: string): string {
-  return ATTENDANCE_RULES.find((r) => r.id === rule)?.summary ?? rule;
 }
 
 /** "08:14 — Grace Hopper (teacher) marked it: Absent." with the rule and the note when there are. */

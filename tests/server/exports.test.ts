@@ -5,7 +5,7 @@
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_PAGE } from '../../src/server/exports.ts';
+import { EXPORT_PAGE, recordWords } from '../../src/server/exports.ts';
 import { assertAttendanceReport } from '../../src/shared/attendance-report.ts';
 import { addSecondSchool, type OtherSchool } from '../support/second-school.ts';
 import { databases } from '../support/databases.ts';
@@ -17,6 +17,23 @@ let office: Record<string, string>;
 const MONDAY = Date.parse('2026-11-23T07:58:00Z');
 const DAY = 86_400_000;
 const DAYS = ['2026-11-23', '2026-11-24', '2026-11-25'];
+
+describe("the audit log's record in words", () => {
+  const time = (at: number): string => new Date(at).toISOString().slice(11, 16);
+  const at = (hhmm: string): number => Date.parse(`2026-11-23T${hhmm}:00Z`);
+  it.each([
+    ['no record yet', { status: null, checkInAt: null }, ''],
+    ['an absence with its reason', { status: 'absent', statusReasonText: 'Illness' }, 'Absent (Illness)'],
+    [
+      'a day at the door, left early',
+      { status: 'late', checkInAt: at('08:58'), checkOutAt: at('11:20'), checkOutReason: 'appointment' },
+      'Late, in 08:58, out 11:20 (Appointment)',
+    ],
+    ['what this server did not write as JSON', 'not json', ''],
+  ])('%s', (_, record, words) => {
+    expect(recordWords(typeof record === 'string' ? record : JSON.stringify(record), time)).toBe(words);
+  });
+});
 
 describe.each(databases())('on %s', (database) => {
   beforeAll(async () => {
@@ -105,7 +122,7 @@ describe.each(databases())('on %s', (database) => {
     expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
   });
 
-  it('exports the audit log of the range: when, what, who, on which device, status before and after', async () => {
+  it('exports the audit log of the range: when, what, who, on which device, the record before and after in words', async () => {
     const response = await get(`/api/exports/audit.csv?from=${DAYS[0]}&to=${DAYS[0]}`);
     expect(response.statusCode).toBe(200);
     const rows = rowsOf(response.body);
@@ -121,8 +138,8 @@ describe.each(databases())('on %s', (database) => {
       'Device',
       'Rule',
       'Note',
-      'Status before',
-      'Status after',
+      'Before',
+      'After',
     ]);
     const ada = rows.filter((r) => r[2] === '100001');
     expect(ada[0]).toEqual([
@@ -138,7 +155,7 @@ describe.each(databases())('on %s', (database) => {
       '',
       '',
       '',
-      'Present',
+      'Present, in 07:58',
     ]);
     expect(rows.every((r, i) => i === 0 || r[0] === '2026-11-23')).toBe(true);
   });

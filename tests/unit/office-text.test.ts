@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_RECORD } from '../../src/shared/attendance-model.ts';
+import { ruleText } from '../../src/shared/attendance-rules.ts';
 import type { ConflictView, HistoryEntry } from '../../src/shared/office-protocol.ts';
 import {
   doorWarning,
@@ -7,7 +8,6 @@ import {
   fieldValueText,
   historyLine,
   recordText,
-  ruleText,
   sideNames,
   sideText,
   suggestionText,
