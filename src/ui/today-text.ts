@@ -56,6 +56,13 @@ export function missingCountText(missing: ReadonlyArray<Pick<TodayStudent, 'stat
   return `${all}: ${(missing.length - absent).toLocaleString('en')} not yet accounted for, ${absent.toLocaleString('en')} marked absent`;
 }
 
+/** The left-early list's "Marked" cell; one who checked out with no check-in first is flagged, for the office to look into. */
+export function leftMarkText(student: Pick<TodayStudent, 'status' | 'checkInAt'>): string {
+  const status = student.status === null ? '' : STATUS_WORDS[student.status];
+  if (student.checkInAt !== null) return status;
+  return status === '' ? 'Checked out, never checked in' : `${status} — checked out, never checked in`;
+}
+
 /** The missing list's words for what is known so far. */
 export function missingStateText(student: Pick<TodayStudent, 'status' | 'reason'>): string {
   if (student.status !== 'absent') return 'No scan, no mark';

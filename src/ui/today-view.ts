@@ -8,8 +8,7 @@ import { COUNT_FIELDS, type RollNotTaken, type TodayCounts, type TodayStudent, t
 import { make } from './dom.ts';
 import { clockTime } from './format-time.ts';
 import { checkOutReasonText } from '../shared/reasons.ts';
-import { STATUS_WORDS } from './staff-text.ts';
-import { COUNT_WORDS, minutesText, missingStateText } from './today-text.ts';
+import { COUNT_WORDS, leftMarkText, minutesText, missingStateText } from './today-text.ts';
 
 export function countList(counts: TodayCounts): HTMLElement[] {
   return COUNT_FIELDS.map((field) =>
@@ -90,7 +89,7 @@ export function leftRow(student: TodayStudent, timeZone: string, onOpen: (studen
           ? ''
           : `${clockTime(student.checkOutAt, timeZone)}${student.checkOutReason ? ` (${checkOutReasonText(student.checkOutReason)})` : ''}`,
     }),
-    make('td', { text: student.status === null ? '' : STATUS_WORDS[student.status] }),
+    make('td', { text: leftMarkText(student) }),
   ]);
 }
 

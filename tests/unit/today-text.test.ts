@@ -3,6 +3,7 @@ import type { TodayStudent } from '../../src/shared/today-protocol.ts';
 import {
   freshnessText,
   historyWhatText,
+  leftMarkText,
   matchesSearch,
   minutesText,
   missingCountText,
@@ -24,6 +25,12 @@ const ALAN = student('100002', 'Alan Turing', '10B', 100);
 const GRACE = student('200001', 'Grace Hopper', '7A', 200);
 
 describe('the words of today, at a glance', () => {
+  it('flags a student who checked out without checking in first', () => {
+    expect(leftMarkText({ status: 'late', checkInAt: 1 })).toBe('Late');
+    expect(leftMarkText({ status: 'present', checkInAt: null })).toBe('Present — checked out, never checked in');
+    expect(leftMarkText({ status: null, checkInAt: null })).toBe('Checked out, never checked in');
+  });
+
   it('says how the missing list squares with "Not yet accounted for" when some were marked absent', () => {
     const none = { status: null };
     const absent = { status: 'absent' as const };
