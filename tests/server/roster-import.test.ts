@@ -323,6 +323,68 @@ describe.each(databases())('on %s', (database) => {
     const missing = await send('preview', { studentId: 'ID' });
     expect((missing.json() as RosterPreview).problems).toEqual([expect.objectContaining({ code: 'missing-column', column: 'ID' })]);
   });
+
+  /** A plain CSV of ID, given and family name, previewed; then applied with that preview's id. */
+  async function previewAndApplyCsv(text: string): Promise<{ preview: RosterPreview; applied: { statusCode: number; body: string } }> {
+    const send = (step: string, extra: Record<string, string> = {}) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/roster-import/${step}`,
+        query: { format: 'csv', studentId: 'ID', givenName: 'Given', familyName: 'Family', ...extra },
+        headers: { ...admin, 'content-type': 'text/csv' },
+        payload: Buffer.from(text),
+      });
+    const answer = await send('preview');
+    expect(answer.statusCode, answer.body).toBe(200);
+    const preview = answer.json() as RosterPreview;
+    const applied = await send('apply', { previewId: preview.previewId });
+    return { preview, applied: { statusCode: applied.statusCode, body: applied.body } };
+  }
+
+  it('refuses one student ID on two rows of a plain CSV as a problem with its row and column, and changes nothing', async () => {
+    const before = await fingerprint(t.db);
+    // A new ID twice, and a student the school already has twice.
+    for (const [text, id, row] of [
+      ['ID,Given,Family\n200001,Ada,Byron\n200002,Alan,Turing\n200002,Grace,Hopper\n', '200002', 3],
+      ['ID,Given,Family\n100001,Ada,Lovelace\n100001,Grace,Hopper\n', '100001', 2],
+    ] as const) {
+      const { preview, applied } = await previewAndApplyCsv(text);
+      expect(preview.problems).toEqual([
+        {
+          code: 'duplicate-identifier',
+          file: 'roster.csv',
+          row: row + 1,
+          column: 'ID',
+          message: `Another student in this school has the same ID. The ID ${id} is on row ${row} and row ${row + 1}.`,
+        },
+      ]);
+      expect(applied.statusCode, applied.body).toBe(422);
+      expect(JSON.parse(applied.body)).toMatchObject({ error: { code: 'roster-has-problems' } });
+    }
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
+
+  it('refuses two users with the same identifier in one school of a OneRoster zip, and changes nothing', async () => {
+    const files = exportFiles(riverside());
+    const text = new TextDecoder().decode(files.get('users.csv'));
+    const zip = zipExport(withFile(files, 'users.csv', text.replace(',500002,', ',500001,')));
+    const before = await fingerprint(t.db);
+    const preview = await upload('preview', zip);
+    expect(preview.statusCode, preview.body).toBe(200);
+    const shown = preview.json() as RosterPreview;
+    expect(shown.problems).toEqual([
+      {
+        code: 'duplicate-identifier',
+        file: 'users.csv',
+        row: 3,
+        column: 'identifier',
+        message: 'Another student in this school has the same ID. The ID 500001 is on row 2 and row 3.',
+      },
+    ]);
+    const applied = await upload('apply', zip, admin, { previewId: shown.previewId });
+    expect(applied.statusCode).toBe(422);
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
 });
 
 describe('the import-roster command', () => {

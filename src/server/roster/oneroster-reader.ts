@@ -225,7 +225,7 @@ export function duplicateStudents(students: readonly IncomingStudent[]): RosterP
           s.file,
           s.row,
           s.sourceId === null ? null : 'identifier',
-          `("${s.studentNumber}", as on row ${first.row})`,
+          `The ID ${s.studentNumber} is on row ${first.row} and row ${s.row}.`,
         ),
       );
     else seen.set(s.studentNumber, s);
