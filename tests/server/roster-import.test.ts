@@ -385,6 +385,40 @@ describe.each(databases())('on %s', (database) => {
     expect(applied.statusCode).toBe(422);
     expect(await fingerprint(t.db)).toEqual(before);
   });
+
+  it('refuses a plain CSV row with an empty student ID, given name or family name, naming its row and column', async () => {
+    const before = await fingerprint(t.db);
+    const { preview, applied } = await previewAndApplyCsv(
+      'ID,Given,Family\n200001,Ada,Byron\n200003,,Nameless\n,Grace,Hopper\n200005,Alan,\n',
+    );
+    expect(preview.problems.map(({ code, file, row, column }) => ({ code, file, row, column }))).toEqual([
+      { code: 'missing-given-name', file: 'roster.csv', row: 3, column: 'Given' },
+      { code: 'missing-identifier', file: 'roster.csv', row: 4, column: 'ID' },
+      { code: 'missing-family-name', file: 'roster.csv', row: 5, column: 'Family' },
+    ]);
+    expect(preview.problems[0]?.message).toBe('This person has no given name.');
+    expect(applied.statusCode).toBe(422);
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
+
+  it('refuses a OneRoster user with an empty givenName, which OneRoster 1.1 requires', async () => {
+    const files = exportFiles(riverside());
+    const text = new TextDecoder().decode(files.get('users.csv'));
+    const student = riverside().schools[0]?.students[1];
+    if (!student) throw new Error('no student');
+    expect(text).toContain(`,${student.givenName},`);
+    const lines = text.split('\n');
+    lines[2] = (lines[2] ?? '').replace(`,${student.givenName},`, ',,');
+    const zip = zipExport(withFile(files, 'users.csv', lines.join('\n')));
+    const before = await fingerprint(t.db);
+    const shown = (await upload('preview', zip)).json() as RosterPreview;
+    expect(shown.problems).toEqual([
+      expect.objectContaining({ code: 'missing-given-name', file: 'users.csv', row: 3, column: 'givenName' }),
+    ]);
+    const applied = await upload('apply', zip, admin, { previewId: shown.previewId });
+    expect(applied.statusCode).toBe(422);
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
 });
 
 describe('the import-roster command', () => {
