@@ -203,6 +203,14 @@ export function startRosterImport(): void {
     previewBox.hidden = true;
     alert.textContent = '';
     status.textContent = '';
+    fileInput.removeAttribute('aria-invalid');
+  }
+
+  function askForFile(): void {
+    reset();
+    alert.textContent = 'Choose a roster file first.';
+    fileInput.setAttribute('aria-invalid', 'true');
+    fileInput.focus();
   }
 
   async function showColumns(file: File): Promise<void> {
@@ -291,13 +299,22 @@ export function startRosterImport(): void {
   }
 
   fileInput.addEventListener('change', onFileChosen);
+  // The browser's own "select a file" bubble is gone in a moment and not read by every screen reader: the page's alert says it.
+  fileInput.addEventListener('invalid', (event) => {
+    event.preventDefault();
+    askForFile();
+  });
   // On a slow link a person can choose the file before the page has checked who is signed in.
   if (chosen() !== null) onFileChosen();
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const file = chosen();
-    if (busy || !file) return;
+    if (busy) return;
+    if (!file) {
+      askForFile();
+      return;
+    }
     reset();
     busy = true;
     checkButton.disabled = true;

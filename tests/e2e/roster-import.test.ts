@@ -214,6 +214,31 @@ describe('importing the roster on the admin page', () => {
     await context.close();
   });
 
+  it('says "Choose a roster file first." when the file is checked before one is chosen', async () => {
+    const { context, page } = await signInAs(e2e.browser, e2e.server.url, 'admin', '/admin');
+    const section = page.getByRole('region', { name: 'Import the roster' });
+    const fileInput = section.getByLabel('Roster file (.zip or .csv)');
+    await section.getByRole('button', { name: 'Check the file' }).focus();
+    await page.keyboard.press('Enter');
+    const alert = section.getByRole('alert');
+    await alert.filter({ hasText: /^Choose a roster file first\.$/ }).waitFor();
+    // The focus goes to the file to choose, marked as the field to fix.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('roster-file');
+    expect(await fileInput.getAttribute('aria-invalid')).toBe('true');
+    fs.mkdirSync(output, { recursive: true });
+    await page.screenshot({ path: path.join(output, 'roster-import-no-file.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    await fileInput.setInputFiles({
+      name: 'pupils.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('ID,First,Last\n100001,Ada,Lovelace\n'),
+    });
+    await section.getByRole('table', { name: 'First rows of the file' }).waitFor({ timeout: 30_000 });
+    expect(await section.locator('#roster-error').textContent()).toBe('');
+    expect(await fileInput.getAttribute('aria-invalid')).toBeNull();
+    await context.close();
+  });
+
   it('reads a file chosen before the page has finished checking who is signed in', async () => {
     const csv = Buffer.from('Pupil No,Forename,Surname\n100001,Ada,Lovelace\n');
     const { context, page } = await signInAs(e2e.browser, e2e.server.url, 'admin', '/admin');
