@@ -1,9 +1,10 @@
 /**
  * The admin page's "Import the roster": choose a file, map a plain CSV's
  * columns on its first rows, check it (the server's preview: counts, the
- * fields that change, every problem with its place), then Apply, which sends
- * the same file back with the preview's id so exactly what was shown is
- * applied. Uploads go through XMLHttpRequest for its upload progress.
+ * fields that change, every problem with its place, and near Apply how many
+ * students leave), then Apply, which sends the same file back with the
+ * preview's id so exactly what was shown is applied. When more than a quarter
+ * of a school would leave, Apply asks first (roster-text.ts). Uploads go through XMLHttpRequest for its upload progress.
  */
 import { isErrorCode } from '../shared/error-codes.ts';
 import { ERROR_MESSAGES } from '../shared/error-messages.ts';
@@ -17,7 +18,9 @@ import {
   type RosterPreview,
   type RosterProblemLine,
 } from '../shared/roster-protocol.ts';
+import { confirmDialog } from './confirm-dialog.ts';
 import { element, make } from './dom.ts';
+import { isLargeLeaving, leavingConfirmation, leavingText } from './roster-text.ts';
 
 const FIELD_LABELS: Record<MappedField, string> = {
   studentId: 'Student ID (on the card)',
@@ -176,6 +179,7 @@ export function startRosterImport(): void {
   const summary = element<HTMLElement>('roster-summary');
   const problemsBox = element<HTMLElement>('roster-problems-box');
   const problems = element<HTMLTableSectionElement>('roster-problems');
+  const leavingBox = element<HTMLElement>('roster-leaving');
   const applyButton = element<HTMLButtonElement>('roster-apply');
   let shown: { file: File; query: string; preview: RosterPreview } | null = null;
   let busy = false;
@@ -199,6 +203,14 @@ export function startRosterImport(): void {
     previewBox.hidden = true;
     alert.textContent = '';
     status.textContent = '';
+    fileInput.removeAttribute('aria-invalid');
+  }
+
+  function askForFile(): void {
+    reset();
+    alert.textContent = 'Choose a roster file first.';
+    fileInput.setAttribute('aria-invalid', 'true');
+    fileInput.focus();
   }
 
   async function showColumns(file: File): Promise<void> {
@@ -264,6 +276,13 @@ export function startRosterImport(): void {
     summary.replaceChildren(...preview.schools.map(schoolSummary));
     problems.replaceChildren(...preview.problems.map(problemRow));
     problemsBox.hidden = preview.problems.length === 0;
+    // Next to Apply (and its description): how many students leave, as a file of only new students takes everyone else off.
+    leavingBox.replaceChildren(
+      ...preview.schools.map((school) =>
+        make('p', { className: isLargeLeaving(school) ? 'warning-note' : 'hint', text: leavingText(school) }),
+      ),
+    );
+    leavingBox.hidden = preview.problems.length > 0 || preview.schools.length === 0;
     applyButton.disabled = preview.problems.length > 0;
     previewBox.hidden = false;
     status.textContent =
@@ -280,13 +299,22 @@ export function startRosterImport(): void {
   }
 
   fileInput.addEventListener('change', onFileChosen);
+  // The browser's own "select a file" bubble is gone in a moment and not read by every screen reader: the page's alert says it.
+  fileInput.addEventListener('invalid', (event) => {
+    event.preventDefault();
+    askForFile();
+  });
   // On a slow link a person can choose the file before the page has checked who is signed in.
   if (chosen() !== null) onFileChosen();
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const file = chosen();
-    if (busy || !file) return;
+    if (busy) return;
+    if (!file) {
+      askForFile();
+      return;
+    }
     reset();
     busy = true;
     checkButton.disabled = true;
@@ -308,10 +336,17 @@ export function startRosterImport(): void {
       });
   });
 
-  applyButton.addEventListener('click', () => {
+  async function applyShown(): Promise<void> {
     if (busy || !shown || shown.preview.problems.length > 0) return;
     const { file, query, preview } = shown;
     busy = true;
+    const question = leavingConfirmation(preview.schools);
+    if (question !== null && !(await confirmDialog(question))) {
+      busy = false;
+      status.textContent = 'Not applied: nothing has changed.';
+      applyButton.focus();
+      return;
+    }
     applyButton.disabled = true;
     alert.textContent = '';
     void send(`/api/roster-import/apply?${query}&previewId=${preview.previewId}`, file, showProgress('Sending the file to apply'))
@@ -335,5 +370,7 @@ export function startRosterImport(): void {
         showProgress(null);
         busy = false;
       });
-  });
+  }
+
+  applyButton.addEventListener('click', () => void applyShown());
 }

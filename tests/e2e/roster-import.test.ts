@@ -1,7 +1,9 @@
 /**
  * An admin imports the roster from a OneRoster zip on /admin: checks it,
  * reads the preview, applies it; a kiosk paired before then checks in a
- * student who joined and refuses one who left, without a reload.
+ * student who joined and refuses one who left, without a reload. The
+ * preview says near Apply how many students leave, and Apply asks first
+ * when that is more than a quarter of the school.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -59,6 +61,11 @@ describe('importing the roster on the admin page', () => {
     expect(await axeViolations(page)).toEqual([]);
 
     await section.getByRole('button', { name: 'Apply' }).focus();
+    await page.keyboard.press('Enter');
+    // 599 of 600 leave: Apply asks first, with the safe choice focused; Tab reaches the other.
+    await page.getByRole('dialog', { name: 'Take 599 students off the roster?' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Take 599 off and apply');
     await page.keyboard.press('Enter');
     await section.getByText(/^Imported\./).waitFor({ timeout: 30_000 });
     expect(e2e.server.query<{ n: number }>('select count(*) as n from students where left_at is not null')[0]?.n).toBe(599);
@@ -126,10 +133,109 @@ describe('importing the roster on the admin page', () => {
       .getByRole('row', { name: 'Students 1 1 599 0' })
       .waitFor({ timeout: 30_000 });
     await section.getByRole('button', { name: 'Apply' }).click();
+    await page
+      .getByRole('dialog', { name: 'Take 599 students off the roster?' })
+      .getByRole('button', { name: 'Take 599 off and apply' })
+      .click();
     await section.getByText(/^Imported\./).waitFor({ timeout: 30_000 });
     expect(
       e2e.server.query<{ name: string; homeroom: string }>("select name, homeroom from students where student_number = '990001'"),
     ).toEqual([{ name: "Zoë O'Brien, Jr.", homeroom: '7B' }]);
+    await context.close();
+  });
+
+  it('says near Apply how many students leave, and asks first when it is most of the school', async () => {
+    // A school office sends only its three new students: the other 600 would leave.
+    const csv = Buffer.from('ID,Given name,Family name\n200001,Ada,Byron\n200002,Alan,Turing\n200003,Grace,Hopper\n');
+    const { context, page } = await signInAs(e2e.browser, e2e.server.url, 'admin', '/admin');
+    const section = page.getByRole('region', { name: 'Import the roster' });
+    await section.getByLabel('Roster file (.zip or .csv)').setInputFiles({ name: 'new-students.csv', mimeType: 'text/csv', buffer: csv });
+    await section
+      .getByRole('table', { name: 'First rows of the file' })
+      .getByRole('row', { name: /200003 Grace Hopper/ })
+      .waitFor({ timeout: 30_000 });
+    await section.getByRole('button', { name: 'Check the file' }).click();
+    await section
+      .getByRole('table', { name: DEMO_SCHOOL.name })
+      .getByRole('row', { name: 'Students 3 0 600 0' })
+      .waitFor({ timeout: 30_000 });
+    const apply = section.getByRole('button', { name: 'Apply' });
+    const warning =
+      `600 of the 600 students now on the roster of ${DEMO_SCHOOL.name} are not in this file. ` +
+      'Applying takes them off the kiosks and off the roll; their records are kept. That is every student the school has. ' +
+      'The file must list every student who stays, not only new ones.';
+    await section.getByText(warning).waitFor();
+    // The button's description says it too, so a screen reader hears it on reaching Apply.
+    const description = await apply.evaluate((button) =>
+      (button.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .join(' '),
+    );
+    expect(description).toBe(warning);
+    fs.mkdirSync(output, { recursive: true });
+    await page.screenshot({ path: path.join(output, 'roster-import-leaving.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+
+    const leftCount = (): number | undefined =>
+      e2e.server.query<{ n: number }>('select count(*) as n from students where left_at is not null')[0]?.n;
+    const question = page.getByRole('dialog', { name: 'Take 600 students off the roster?' });
+    const focused = (): Promise<string | null | undefined> => page.evaluate(() => document.activeElement?.textContent);
+    // By keyboard: Enter on Apply asks; the safe choice has the focus, so a second Enter applies nothing.
+    await apply.focus();
+    await page.keyboard.press('Enter');
+    await question.waitFor();
+    await question
+      .getByText(/^This file leaves out 600 of the 600 students of .*If you meant only to add new students, do not apply/)
+      .waitFor();
+    expect(await focused()).toBe('Do not apply');
+    await page.screenshot({ path: path.join(output, 'roster-import-confirm.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.press('Enter');
+    await question.waitFor({ state: 'detached' });
+    await section.getByText('Not applied: nothing has changed.').waitFor();
+    expect(await focused()).toBe('Apply');
+    expect(leftCount()).toBe(0);
+    // Escape is "do not apply" too.
+    await page.keyboard.press('Enter');
+    await question.waitFor();
+    await page.keyboard.press('Escape');
+    await question.waitFor({ state: 'detached' });
+    expect(leftCount()).toBe(0);
+    // Meant: Tab to the other choice.
+    await apply.focus();
+    await page.keyboard.press('Enter');
+    await question.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Take 600 off and apply');
+    await page.keyboard.press('Enter');
+    await section.getByText(/^Imported\./).waitFor({ timeout: 30_000 });
+    expect(leftCount()).toBe(600);
+    await context.close();
+  });
+
+  it('says "Choose a roster file first." when the file is checked before one is chosen', async () => {
+    const { context, page } = await signInAs(e2e.browser, e2e.server.url, 'admin', '/admin');
+    const section = page.getByRole('region', { name: 'Import the roster' });
+    const fileInput = section.getByLabel('Roster file (.zip or .csv)');
+    await section.getByRole('button', { name: 'Check the file' }).focus();
+    await page.keyboard.press('Enter');
+    const alert = section.getByRole('alert');
+    await alert.filter({ hasText: /^Choose a roster file first\.$/ }).waitFor();
+    // The focus goes to the file to choose, marked as the field to fix.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('roster-file');
+    expect(await fileInput.getAttribute('aria-invalid')).toBe('true');
+    fs.mkdirSync(output, { recursive: true });
+    await page.screenshot({ path: path.join(output, 'roster-import-no-file.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    await fileInput.setInputFiles({
+      name: 'pupils.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('ID,First,Last\n100001,Ada,Lovelace\n'),
+    });
+    await section.getByRole('table', { name: 'First rows of the file' }).waitFor({ timeout: 30_000 });
+    expect(await section.locator('#roster-error').textContent()).toBe('');
+    expect(await fileInput.getAttribute('aria-invalid')).toBeNull();
     await context.close();
   });
 

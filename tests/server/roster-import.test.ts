@@ -323,6 +323,102 @@ describe.each(databases())('on %s', (database) => {
     const missing = await send('preview', { studentId: 'ID' });
     expect((missing.json() as RosterPreview).problems).toEqual([expect.objectContaining({ code: 'missing-column', column: 'ID' })]);
   });
+
+  /** A plain CSV of ID, given and family name, previewed; then applied with that preview's id. */
+  async function previewAndApplyCsv(text: string): Promise<{ preview: RosterPreview; applied: { statusCode: number; body: string } }> {
+    const send = (step: string, extra: Record<string, string> = {}) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/roster-import/${step}`,
+        query: { format: 'csv', studentId: 'ID', givenName: 'Given', familyName: 'Family', ...extra },
+        headers: { ...admin, 'content-type': 'text/csv' },
+        payload: Buffer.from(text),
+      });
+    const answer = await send('preview');
+    expect(answer.statusCode, answer.body).toBe(200);
+    const preview = answer.json() as RosterPreview;
+    const applied = await send('apply', { previewId: preview.previewId });
+    return { preview, applied: { statusCode: applied.statusCode, body: applied.body } };
+  }
+
+  it('refuses one student ID on two rows of a plain CSV as a problem with its row and column, and changes nothing', async () => {
+    const before = await fingerprint(t.db);
+    // A new ID twice, and a student the school already has twice.
+    for (const [text, id, row] of [
+      ['ID,Given,Family\n200001,Ada,Byron\n200002,Alan,Turing\n200002,Grace,Hopper\n', '200002', 3],
+      ['ID,Given,Family\n100001,Ada,Lovelace\n100001,Grace,Hopper\n', '100001', 2],
+    ] as const) {
+      const { preview, applied } = await previewAndApplyCsv(text);
+      expect(preview.problems).toEqual([
+        {
+          code: 'duplicate-identifier',
+          file: 'roster.csv',
+          row: row + 1,
+          column: 'ID',
+          message: `Another student in this school has the same ID. The ID ${id} is on row ${row} and row ${row + 1}.`,
+        },
+      ]);
+      expect(applied.statusCode, applied.body).toBe(422);
+      expect(JSON.parse(applied.body)).toMatchObject({ error: { code: 'roster-has-problems' } });
+    }
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
+
+  it('refuses two users with the same identifier in one school of a OneRoster zip, and changes nothing', async () => {
+    const files = exportFiles(riverside());
+    const text = new TextDecoder().decode(files.get('users.csv'));
+    const zip = zipExport(withFile(files, 'users.csv', text.replace(',500002,', ',500001,')));
+    const before = await fingerprint(t.db);
+    const preview = await upload('preview', zip);
+    expect(preview.statusCode, preview.body).toBe(200);
+    const shown = preview.json() as RosterPreview;
+    expect(shown.problems).toEqual([
+      {
+        code: 'duplicate-identifier',
+        file: 'users.csv',
+        row: 3,
+        column: 'identifier',
+        message: 'Another student in this school has the same ID. The ID 500001 is on row 2 and row 3.',
+      },
+    ]);
+    const applied = await upload('apply', zip, admin, { previewId: shown.previewId });
+    expect(applied.statusCode).toBe(422);
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
+
+  it('refuses a plain CSV row with an empty student ID, given name or family name, naming its row and column', async () => {
+    const before = await fingerprint(t.db);
+    const { preview, applied } = await previewAndApplyCsv(
+      'ID,Given,Family\n200001,Ada,Byron\n200003,,Nameless\n,Grace,Hopper\n200005,Alan,\n',
+    );
+    expect(preview.problems.map(({ code, file, row, column }) => ({ code, file, row, column }))).toEqual([
+      { code: 'missing-given-name', file: 'roster.csv', row: 3, column: 'Given' },
+      { code: 'missing-identifier', file: 'roster.csv', row: 4, column: 'ID' },
+      { code: 'missing-family-name', file: 'roster.csv', row: 5, column: 'Family' },
+    ]);
+    expect(preview.problems[0]?.message).toBe('This person has no given name.');
+    expect(applied.statusCode).toBe(422);
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
+
+  it('refuses a OneRoster user with an empty givenName, which OneRoster 1.1 requires', async () => {
+    const files = exportFiles(riverside());
+    const text = new TextDecoder().decode(files.get('users.csv'));
+    const student = riverside().schools[0]?.students[1];
+    if (!student) throw new Error('no student');
+    expect(text).toContain(`,${student.givenName},`);
+    const lines = text.split('\n');
+    lines[2] = (lines[2] ?? '').replace(`,${student.givenName},`, ',,');
+    const zip = zipExport(withFile(files, 'users.csv', lines.join('\n')));
+    const before = await fingerprint(t.db);
+    const shown = (await upload('preview', zip)).json() as RosterPreview;
+    expect(shown.problems).toEqual([
+      expect.objectContaining({ code: 'missing-given-name', file: 'users.csv', row: 3, column: 'givenName' }),
+    ]);
+    const applied = await upload('apply', zip, admin, { previewId: shown.previewId });
+    expect(applied.statusCode).toBe(422);
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
 });
 
 describe('the import-roster command', () => {

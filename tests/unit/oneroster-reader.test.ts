@@ -67,6 +67,16 @@ describe('reading a OneRoster export', () => {
       { code: 'duplicate-identifier', file: 'users.csv', row: 3, column: 'identifier' },
     ],
     [
+      'an empty givenName',
+      withFile(files, 'users.csv', text('users.csv').replace(',Seán,', ',,')),
+      { code: 'missing-given-name', file: 'users.csv', row: 3, column: 'givenName' },
+    ],
+    [
+      'an empty familyName',
+      withFile(files, 'users.csv', text('users.csv').replace(",Seán,O'Brien,", ',Seán,,')),
+      { code: 'missing-family-name', file: 'users.csv', row: 3, column: 'familyName' },
+    ],
+    [
       'an enrollment naming an unknown class',
       withFile(files, 'enrollments.csv', text('enrollments.csv').replace('class-A-hr-1,', 'class-gone,')),
       { code: 'unknown-class', file: 'enrollments.csv', row: 2, column: 'classSourcedId' },
@@ -170,6 +180,11 @@ describe('reading a plain CSV with a column mapping', () => {
   it('refuses a mapping to a column the file lacks, and duplicate IDs', () => {
     expect(codes(readPlainCsv(csv, { studentId: 'ID', givenName: 'Forename', familyName: 'Surname' }, { name: 'X' }).problems)).toEqual([
       'missing-column',
+    ]);
+    const empty = strToU8('ID,First,Last\n1,,B\n2,A,\n');
+    expect(readPlainCsv(empty, { studentId: 'ID', givenName: 'First', familyName: 'Last' }, { name: 'X' }).problems).toEqual([
+      expect.objectContaining({ code: 'missing-given-name', file: 'roster.csv', row: 2, column: 'First' }),
+      expect.objectContaining({ code: 'missing-family-name', file: 'roster.csv', row: 3, column: 'Last' }),
     ]);
     const twice = strToU8('ID,First,Last\n1,A,B\n1,C,D\n');
     expect(readPlainCsv(twice, { studentId: 'ID', givenName: 'First', familyName: 'Last' }, { name: 'X' }).problems).toEqual([

@@ -160,7 +160,9 @@ export function readOneRoster(files: ExportFiles, options: { school?: string } =
       }
       const givenName = row.givenname ?? '';
       const familyName = row.familyname ?? '';
-      if (givenName === '' && familyName === '') problems.push(problem('missing-name', 'users.csv', at, 'givenName'));
+      // OneRoster 1.1 requires both for every user; a name half missing would be printed so on the kiosk and the roll.
+      if (givenName === '') problems.push(problem('missing-given-name', 'users.csv', at, 'givenName'));
+      if (familyName === '') problems.push(problem('missing-family-name', 'users.csv', at, 'familyName'));
       if (isStudent) {
         const identifier = row.identifier ?? '';
         if (identifier === '') problems.push(problem('missing-identifier', 'users.csv', at, 'identifier'));
@@ -225,7 +227,7 @@ export function duplicateStudents(students: readonly IncomingStudent[]): RosterP
           s.file,
           s.row,
           s.sourceId === null ? null : 'identifier',
-          `("${s.studentNumber}", as on row ${first.row})`,
+          `The ID ${s.studentNumber} is on row ${first.row} and row ${s.row}.`,
         ),
       );
     else seen.set(s.studentNumber, s);

@@ -59,7 +59,8 @@ export function readPlainCsv(bytes: Uint8Array, mapping: ColumnMapping, school: 
     const givenName = cell(row, mapping.givenName) ?? '';
     const familyName = cell(row, mapping.familyName) ?? '';
     if (studentNumber === '') problems.push(problem('missing-identifier', PLAIN_CSV_FILE, at, mapping.studentId));
-    if (givenName === '' && familyName === '') problems.push(problem('missing-name', PLAIN_CSV_FILE, at, mapping.givenName));
+    if (givenName === '') problems.push(problem('missing-given-name', PLAIN_CSV_FILE, at, mapping.givenName));
+    if (familyName === '') problems.push(problem('missing-family-name', PLAIN_CSV_FILE, at, mapping.familyName));
     const grade = cell(row, mapping.grade);
     return {
       file: PLAIN_CSV_FILE,

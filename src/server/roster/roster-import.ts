@@ -201,7 +201,10 @@ export async function runRosterImport(db: Db, incoming: IncomingRoster, options:
         problems.push(...plan.problems);
         plans.push({ sourceId: resolved.school.source_id, name: resolved.school.name, plan });
         result.schools.push(report(resolved.school, resolved.created, plan));
-        if (plan.problems.length > 0) continue;
+        // Any problem so far, the reader's too (one ID on two rows, say), refuses the import: a plan is only
+        // written, even in a preview's rolled-back transaction, when nothing is wrong, so bad input is a
+        // problem in the report and never a database error.
+        if (problems.length > 0) continue;
         const applied = await applyRosterPlan(trx, resolved.school.id, plan, options.now);
         if (applied.rosterChanged) result.rosterChanged.push(resolved.school.id);
         if (!options.apply) continue;

@@ -17,7 +17,10 @@ export const ROSTER_PROBLEMS = {
   'missing-identifier': 'This student has no ID (the number on their card).',
   'duplicate-identifier': 'Another student in this school has the same ID.',
   'identifier-taken': 'A student who is not in this export (or is leaving) already has this ID.',
+  /** No longer reported: each empty name is its own problem (missing-given-name, missing-family-name). Kept, as codes are never taken back. */
   'missing-name': 'This person has neither a given nor a family name.',
+  'missing-given-name': 'This person has no given name.',
+  'missing-family-name': 'This person has no family name.',
   'missing-email': 'This member of staff has no email to sign in with.',
   'duplicate-email': 'Another member of staff in this export has the same email.',
   'email-taken': 'A Doorline account from another record already signs in with this email.',
