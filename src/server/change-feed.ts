@@ -15,6 +15,7 @@ import { localMoment } from '../shared/school-time.ts';
 import { sessionsOf } from '../shared/sessions.ts';
 import type { Database, School } from './db/schema.ts';
 import { schoolPeriods } from './school-queries.ts';
+import { byHomeroom } from '../shared/homeroom-order.ts';
 
 /** A record's reasons as the change feed carries them: only those it has, so a record without one costs nothing more. */
 export function reasonFields(record: { statusReason: string | null; statusReasonText: string | null; checkOutReason: string | null }): {
@@ -170,7 +171,7 @@ export async function serverRoll(
     await db.selectFrom('students').select('homeroom').distinct().where('school_id', '=', school.id).where('left_at', 'is', null).execute()
   )
     .map((r) => r.homeroom)
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    .sort(byHomeroom);
   const chosen = group !== null && groups.includes(group) ? group : (groups[0] ?? '');
   const rows = await db
     .selectFrom('students')

@@ -12,6 +12,7 @@ import { changedFields, logAdminAction, type AdminActor } from './admin-log.ts';
 import { rosterChanged } from './change-feed.ts';
 import type { Database } from './db/schema.ts';
 import { findSchoolForWriting } from './school-queries.ts';
+import { byHomeroom } from '../shared/homeroom-order.ts';
 
 /** Most students one search answers with: enough for a page, few enough for a slow line. */
 export const STUDENT_PAGE = 100;
@@ -58,7 +59,7 @@ function editable(student: StudentView): Omit<StudentView, 'leftAt'> {
 /** The school's homerooms, in the order people read them (7A before 10A). */
 export async function schoolHomerooms(db: Kysely<Database>, schoolId: string): Promise<string[]> {
   const rows = await db.selectFrom('homerooms').select('name').where('school_id', '=', schoolId).execute();
-  return rows.map((r) => r.name).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return rows.map((r) => r.name).sort(byHomeroom);
 }
 
 /** Students whose ID starts with `q` or whose name holds it, any case; an empty `q` lists from the start. */

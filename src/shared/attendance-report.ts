@@ -13,6 +13,7 @@ import type { AttendanceStatus } from './attendance-model.ts';
 import { expectArray, expectFields, expectInteger, expectString, fail } from './guard.ts';
 import type { ProtocolVersion } from './protocol.ts';
 import { expectReadableVersion } from './protocol-guards.ts';
+import { byHomeroom } from './homeroom-order.ts';
 
 /** Below this rate a student is persistently absent. */
 export const PERSISTENT_ABSENCE_RATE = 0.9;
@@ -118,7 +119,7 @@ export function attendanceReport(input: {
     to: input.to,
     schoolDays: input.schoolDays.length,
     students,
-    homerooms: [...rooms.values()].sort((a, b) => a.homeroom.localeCompare(b.homeroom, 'en', { numeric: true })),
+    homerooms: [...rooms.values()].sort((a, b) => byHomeroom(a.homeroom, b.homeroom)),
     persistentAbsence: students
       .filter((s) => s.rate !== null && s.rate < PERSISTENT_ABSENCE_RATE)
       .sort((a, b) => (a.rate ?? 0) - (b.rate ?? 0) || byName(a, b))

@@ -26,6 +26,7 @@
  */
 import type { AttendanceStatus, RollCallOpKind } from './attendance-model.ts';
 import type { ProtocolVersion } from './protocol.ts';
+import { byHomeroom } from './homeroom-order.ts';
 
 /** A roll call as the server numbers it; `endedAt` null while it runs. */
 export interface RollCallHead {
@@ -104,9 +105,7 @@ export function isOnSite(record: DayPresence | undefined): boolean {
 
 /** "7A" before "10A", then by name. */
 export function byHomeroomThenName(a: RollCallStudent, b: RollCallStudent): number {
-  return (
-    a.homeroom.localeCompare(b.homeroom, 'en', { numeric: true }) || a.name.localeCompare(b.name) || a.studentId.localeCompare(b.studentId)
-  );
+  return byHomeroom(a.homeroom, b.homeroom) || a.name.localeCompare(b.name) || a.studentId.localeCompare(b.studentId);
 }
 
 /**

@@ -45,6 +45,8 @@ describe.each(databases())('on %s', (database) => {
     expect(list.students.every((s) => s.homeroom === '7A')).toBe(true);
     expect(list.homerooms).toContain('7A');
     expect(list.homerooms).not.toContain('H1');
+    // As on the roll and the office's pages: 7A before 10A.
+    expect(list.homerooms.indexOf('7A')).toBeLessThan(list.homerooms.indexOf('10A'));
   });
 
   it('gives the whole school when no homeroom is asked for, and none of the other school', async () => {

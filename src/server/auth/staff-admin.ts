@@ -13,6 +13,7 @@ import { findSchoolForWriting } from '../school-queries.ts';
 import { schoolHomerooms } from '../students.ts';
 import { createStaff } from './accounts.ts';
 import { hashPassword, oneTimePassword } from './password.ts';
+import { byHomeroom } from '../../shared/homeroom-order.ts';
 
 type StaffRow = {
   id: string;
@@ -22,8 +23,6 @@ type StaffRow = {
   deactivated_at: number | null;
   must_change_password: number;
 };
-
-const byHomeroom = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 /** The homerooms a person takes the roll for in this school, in reading order. */
 export async function homeroomsOf(db: Kysely<Database>, staffId: string, schoolId: string): Promise<string[]> {

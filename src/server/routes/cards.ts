@@ -5,6 +5,7 @@ import { expectRecord, expectString } from '../../shared/guard.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import { ADMIN_ROLES, type Auth } from '../auth/principal.ts';
 import { sendJson } from '../compressed-json.ts';
+import { byHomeroom } from '../../shared/homeroom-order.ts';
 
 export function cardRoutes(app: FastifyInstance, auth: Auth): void {
   app.get('/api/cards', async (request, reply) => {
@@ -27,9 +28,11 @@ export function cardRoutes(app: FastifyInstance, auth: Auth): void {
     const list: CardList = {
       v: PROTOCOL_VERSION,
       type: 'cards',
-      homerooms: rooms.map((r) => r.homeroom),
+      homerooms: rooms.map((r) => r.homeroom).sort(byHomeroom),
       homeroom,
-      students: students.map((s) => ({ studentId: s.student_number, name: s.name, homeroom: s.homeroom })),
+      students: students
+        .map((s) => ({ studentId: s.student_number, name: s.name, homeroom: s.homeroom }))
+        .sort((a, b) => byHomeroom(a.homeroom, b.homeroom)),
     };
     void reply.header('cache-control', 'no-store');
     return sendJson(request, reply, list);
