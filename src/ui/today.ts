@@ -223,7 +223,9 @@ export function startToday({ school, timeZone, bridge, reasons = [] }: TodayOpti
       reasons.map((r) => r.label),
     );
     if (!choice) {
-      element<HTMLElement>('missing-heading').focus();
+      // Cancelled: back to the button that opened it, while its row is still listed.
+      const opener = document.querySelector<HTMLElement>(`[data-key="missing:mark:${CSS.escape(student.studentId)}"]`);
+      (opener ?? element<HTMLElement>('missing-heading')).focus();
       return;
     }
     const now = Date.now();

@@ -72,6 +72,12 @@ describe('today, at a glance', () => {
       await page.keyboard.press('Enter');
       const dialog = page.getByRole('dialog', { name: new RegExp(`^Mark ${name}`) });
       await dialog.waitFor();
+      // Escape goes back to the button that opened it.
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Mark ${name} absent or excused`);
+      await page.keyboard.press('Enter');
+      await dialog.waitFor();
       // Nothing is chosen at first: Enter alone marks no one, and an excuse needs its reason.
       expect(await dialog.getByLabel('Absent').isChecked()).toBe(false);
       expect(await dialog.getByLabel('Excused').isChecked()).toBe(false);
