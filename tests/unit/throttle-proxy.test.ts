@@ -74,6 +74,18 @@ describe('throttle proxy', () => {
     expect(proxy.bytes()).toEqual({ up: payload.length, down: payload.length });
   });
 
+  it('splits the line between connections sending at once, as one school line would', async () => {
+    proxy = await startThrottleProxy(echoUrl, { bitsPerSecond: 64_000, rttMs: 200 });
+    const sockets = await Promise.all([connect(proxy.url), connect(proxy.url)]);
+    const payload = Buffer.alloc(8 * 1024, 7);
+    const elapsed = await Promise.all(sockets.map((socket) => roundTrip(socket, payload)));
+    for (const socket of sockets) socket.destroy();
+    // 16 KiB in all through one 8000 B/s bucket: the later of the two needs about as long as one 16 KiB send (above),
+    // where a line each would have carried both in about 1.2 s.
+    expect(Math.max(...elapsed)).toBeGreaterThanOrEqual(2_000);
+    expect(proxy.bytes()).toEqual({ up: 2 * payload.length, down: 2 * payload.length });
+  });
+
   it('holds a small message for the handshake and one round trip', async () => {
     proxy = await startThrottleProxy(echoUrl, { bitsPerSecond: 1_000_000, rttMs: 150 });
     const socket = await connect(proxy.url);

@@ -1,7 +1,9 @@
 /**
  * A TCP proxy on 127.0.0.1 that behaves like a slow, long link: in each
- * direction a token bucket limits the bandwidth and every byte arrives half a
- * round trip after it left the bucket, in order. It counts the TCP payload
+ * direction one token bucket limits the bandwidth, shared by every
+ * connection as a school's one line is (requests sent side by side split
+ * it, they do not each get a line of their own), and every byte arrives
+ * half a round trip after it left the bucket, in order. It counts the TCP payload
  * both ways, so a benchmark sees what a school's line would carry, HTTP
  * headers included.
  *
@@ -49,6 +51,12 @@ interface Connection {
   pipes: Pipe[];
 }
 
+/** One direction of the line: the tokens every connection's bytes in that direction draw on. */
+interface Bucket {
+  tokens: number;
+  refilledAt: number;
+}
+
 interface Counters {
   bytes: Record<Direction, number>;
   delivered: Record<Direction, Span>;
@@ -69,8 +77,6 @@ class Pipe {
   private readonly waiting: Buffer[] = [];
   private waitingBytes = 0;
   private readonly inFlight: Array<{ data: Buffer; arrivesAt: number }> = [];
-  private tokens = BURST_BYTES;
-  private refilledAt: number;
   private timer: NodeJS.Timeout | undefined;
   private ended = false;
 
@@ -80,10 +86,10 @@ class Pipe {
     private readonly to: net.Socket,
     private readonly link: () => Link,
     private readonly counters: Counters,
+    private readonly bucket: Bucket,
     /** No byte leaves before this: the handshake's round trip. */
     private readonly openAt: number,
   ) {
-    this.refilledAt = openAt;
     from.on('data', (chunk: Buffer) => {
       this.waiting.push(chunk);
       this.waitingBytes += chunk.length;
@@ -107,15 +113,16 @@ class Pipe {
     const now = Date.now();
     const { bitsPerSecond, rttMs } = this.link();
     const bytesPerMs = bitsPerSecond / 8 / 1000;
-    if (now > this.refilledAt) {
-      this.tokens = Math.min(BURST_BYTES, this.tokens + (now - this.refilledAt) * bytesPerMs);
-      this.refilledAt = now;
+    const bucket = this.bucket;
+    if (now > bucket.refilledAt) {
+      bucket.tokens = Math.min(BURST_BYTES, bucket.tokens + (now - bucket.refilledAt) * bytesPerMs);
+      bucket.refilledAt = now;
     }
     while (this.waiting.length > 0 && now >= this.openAt) {
       const head = this.waiting[0] as Buffer;
       const size = Math.min(head.length, BURST_BYTES);
-      if (this.tokens < size) break;
-      this.tokens -= size;
+      if (bucket.tokens < size) break;
+      bucket.tokens -= size;
       this.inFlight.push({ data: head.subarray(0, size), arrivesAt: now + rttMs / 2 });
       if (size === head.length) this.waiting.shift();
       else this.waiting[0] = head.subarray(size);
@@ -137,7 +144,8 @@ class Pipe {
     let wakeAt = Infinity;
     const head = this.waiting[0];
     if (head) {
-      const needed = Math.min(head.length, BURST_BYTES) - this.tokens;
+      // Another connection may take these tokens first: the pump then finds too few and waits again.
+      const needed = Math.min(head.length, BURST_BYTES) - bucket.tokens;
       wakeAt = Math.max(this.openAt, now + (needed > 0 ? needed / bytesPerMs : 0));
     }
     const next = this.inFlight[0];
@@ -155,6 +163,10 @@ export async function startThrottleProxy(target: string, initial: Link | 'down')
   const currentLink = (): Link => speed;
   // One object shared by every pipe; a reset replaces its fields, not the object.
   const counters = freshCounters();
+  const buckets: Record<Direction, Bucket> = {
+    up: { tokens: BURST_BYTES, refilledAt: Date.now() },
+    down: { tokens: BURST_BYTES, refilledAt: Date.now() },
+  };
   const open = new Set<Connection>();
 
   const drop = (connection: Connection): void => {
@@ -176,8 +188,8 @@ export async function startThrottleProxy(target: string, initial: Link | 'down')
       client,
       server: serverSide,
       pipes: [
-        new Pipe('up', client, serverSide, currentLink, counters, openAt),
-        new Pipe('down', serverSide, client, currentLink, counters, openAt),
+        new Pipe('up', client, serverSide, currentLink, counters, buckets.up, openAt),
+        new Pipe('down', serverSide, client, currentLink, counters, buckets.down, openAt),
       ],
     };
     open.add(connection);
