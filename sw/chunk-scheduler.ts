@@ -128,7 +128,7 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
 
   /** Requests in flight before any answer: one, or two when the first is held small by the ops cap (see the launch loop). */
   let firstRound = 1;
-  /** Half-size probes on the wire: the answer of one fits the round trip, so no other goes meanwhile. */
+  /** Probes on the wire: the answer of one fits the round trip, so no other goes meanwhile. */
   let probing = 0;
   let failures = 0;
   /** Requests launched in one epoch fail together in one outage; only the first of them counts as an attempt. */
@@ -270,17 +270,13 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
         launch(chunk, probeNext);
         probeNext = false;
         // The first chunk on an unmeasured link, held well below its size by the ops cap, leaves room in the bytes
-        // that size allows for the half-size probe that fits the round trip: it goes beside the chunk now, on a
+        // that size allows for the probe that fits the round trip: it goes beside the chunk now, on a
         // connection of its own, not after the chunk's answer (a round trip and a server's answer later, at the
         // start of every backlog). Bytes in flight stay within one first request, as for the capped chunks above.
-        if (
-          serial === 1 &&
-          link.sampleCount === 0 &&
-          chunk.ops >= opsCeiling &&
-          chunk.bytes * SIZE_CONTRAST <= size &&
-          !link.fitsRoundTrip
-        ) {
-          size = clampBytes(chunk.bytes);
+        // The probe is two thirds of the chunk, not half: whichever answers first, the second answer's sample
+        // (both requests' bytes) still differs from the first's by SIZE_CONTRAST, so the round trip is fitted.
+        if (serial === 1 && link.sampleCount === 0 && chunk.ops >= opsCeiling && (chunk.bytes * 5) / 3 <= size && !link.fitsRoundTrip) {
+          size = clampBytes((chunk.bytes * 4) / 3);
           probeNext = true;
           firstRound = 2;
         }
