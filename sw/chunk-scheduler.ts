@@ -84,6 +84,7 @@ const SIZE_CONTRAST = 1.5;
 interface Landed {
   serial: number;
   chunk: Chunk;
+  probe: boolean;
   startedAt: number;
   epoch: number;
   stamp: DeliveryStamp;
@@ -125,6 +126,10 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
   /** The next request goes at half size, to tell the round trip from transfer time (see SIZE_CONTRAST); the ones beside it at full size. */
   let probeNext = false;
 
+  /** Requests in flight before any answer: one, or two when the first is held small by the ops cap (see the launch loop). */
+  let firstRound = 1;
+  /** Probes on the wire: the answer of one fits the round trip, so no other goes meanwhile. */
+  let probing = 0;
   let failures = 0;
   /** Requests launched in one epoch fail together in one outage; only the first of them counts as an attempt. */
   let epoch = 0;
@@ -134,7 +139,8 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
   const totals: SchedulerResult = { chunks: 0, ops: 0, bytes: 0 };
 
   /**
-   * One request at a time until the link is measured, and again after a
+   * One request at a time until the link is measured (two when the first is
+   * held small by the ops cap: the probe beside it), and again after a
    * failure until a success shows the link is back. Otherwise, when one
    * request would leave the link idle for more than a third of the time
    * (round trip over half the transfer time), keep enough requests in flight
@@ -155,7 +161,8 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
    * server's answer at the start of every backlog).
    */
   const inFlightLimit = (): number => {
-    if (failures > 0 || link.sampleCount === 0) return 1;
+    if (failures > 0) return 1;
+    if (link.sampleCount === 0) return firstRound;
     const rtt = link.rttMs();
     const goodput = link.goodputBytesPerSec();
     const transferMs = goodput === null ? null : (size / goodput) * 1000;
@@ -168,9 +175,10 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
   const flights = new Map<number, Promise<Landed>>();
   let serial = 0;
 
-  const launch = (chunk: Chunk): void => {
+  const launch = (chunk: Chunk, probe: boolean): void => {
     const startedAt = delegate.now();
-    const flight = { serial: serial++, chunk, startedAt, epoch, stamp: clock.onSend(startedAt) };
+    const flight = { serial: serial++, chunk, probe, startedAt, epoch, stamp: clock.onSend(startedAt) };
+    if (probe) probing += 1;
     flights.set(
       flight.serial,
       (async (): Promise<Landed> => {
@@ -210,7 +218,7 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
     heldByCap = opsCapped || next / bytesPerOp >= opsCeiling || next > Math.min(options.maxBytes, byteCeiling);
     // Same-size chunks cannot separate round trip from transfer (see SIZE_CONTRAST): send one half-size chunk to measure.
     // A round trip from the browser's connection hints does not count: goodput cannot be split with it.
-    if (!link.fitsRoundTrip && next < landed.chunk.bytes * SIZE_CONTRAST && next > landed.chunk.bytes / SIZE_CONTRAST) {
+    if (!link.fitsRoundTrip && probing === 0 && next < landed.chunk.bytes * SIZE_CONTRAST && next > landed.chunk.bytes / SIZE_CONTRAST) {
       probeNext = true;
     }
     size = clampBytes(next);
@@ -259,8 +267,19 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
           break;
         }
         if (chunk === null) break;
+        launch(chunk, probeNext);
         probeNext = false;
-        launch(chunk);
+        // The first chunk on an unmeasured link, held well below its size by the ops cap, leaves room in the bytes
+        // that size allows for the probe that fits the round trip: it goes beside the chunk now, on a
+        // connection of its own, not after the chunk's answer (a round trip and a server's answer later, at the
+        // start of every backlog). Bytes in flight stay within one first request, as for the capped chunks above.
+        // The probe is two thirds of the chunk, not half: whichever answers first, the second answer's sample
+        // (both requests' bytes) still differs from the first's by SIZE_CONTRAST, so the round trip is fitted.
+        if (serial === 1 && link.sampleCount === 0 && chunk.ops >= opsCeiling && (chunk.bytes * 5) / 3 <= size && !link.fitsRoundTrip) {
+          size = clampBytes((chunk.bytes * 4) / 3);
+          probeNext = true;
+          firstRound = 2;
+        }
       }
     }
 
@@ -275,6 +294,7 @@ export async function runScheduler(delegate: SchedulerDelegate, options: Schedul
 
     const landed = await Promise.race(flights.values());
     flights.delete(landed.serial);
+    if (landed.probe) probing -= 1;
     if (landed.ok) {
       succeeded(landed);
       continue;

@@ -299,6 +299,22 @@ describe('chunk scheduler: sizing', () => {
     ]);
   });
 
+  it('sends the probe beside the first chunk when the ops cap holds that chunk well below the first size', async () => {
+    const link = simulatedLink({ bytesPerSec: KBIT_256, rttMs: 400, ops: 500 });
+    await run(link, { maxOps: 50 });
+    // 50 ops are 3,200 bytes: with a probe of two thirds of that, still less than the 8,192 bytes a first chunk may carry,
+    // so both go at once instead of the probe a round trip later; then the capped chunks overlap.
+    const sends = link.sends().map(([t, , , bytes]) => [t, bytes]);
+    expect(sends.slice(0, 2)).toEqual([
+      [0, 3200],
+      [0, 2112],
+    ]);
+    // The probe's answer fits the round trip: no second probe while it is on the wire, only the last chunk's remainder is small.
+    expect(sends.slice(2, -1).every(([, bytes]) => bytes === 3200)).toBe(true);
+    expect(link.mostInFlight()).toBe(3);
+    expect(link.queued()).toBe(0);
+  });
+
   it("measures the round trip with a half-size chunk, and then pipelines, even when the browser's connection hints gave one", async () => {
     const capped = simulatedLink({ bytesPerSec: KBIT_256, rttMs: 400, ops: 1000 });
     // What Chromium's navigator.connection says on a link it has not measured: too coarse to split a request's time with.
