@@ -66,12 +66,11 @@ const registerSync = async (): Promise<void> => {
   await self.registration.sync?.register(SYNC_TAG);
 };
 
-const poster = batchPoster({ headers, feed });
 const engine = new SyncEngine({
   stores,
   kiosk,
   compress: gzip,
-  post: poster,
+  post: batchPoster({ headers, feed }),
   publish: (status) => broadcast(self.clients, status),
   requestBackgroundSync: registerSync,
   setTimer: (callback, ms) => setTimeout(callback, ms),
@@ -83,8 +82,8 @@ const engine = new SyncEngine({
   },
 });
 
-/** A trigger nobody awaits: push (failures are on the pages already), then catch up. A push ends with its answers' changes in. */
-const syncAndPull = (): Promise<void> => pushThenPull({ outbox: stores.outbox, feed }, true, () => engine.kick().then(poster.absorbed));
+/** A trigger nobody awaits: push (failures are on the pages already), then catch up. */
+const syncAndPull = (): Promise<void> => pushThenPull({ outbox: stores.outbox, feed }, true, () => engine.kick());
 
 self.addEventListener('install', (event) => {
   // The outbox lives in IndexedDB, so a new version can take over at once without losing anything.
@@ -148,7 +147,7 @@ self.addEventListener('sync', (event) => {
   if (event.tag !== SYNC_TAG) return;
   event.waitUntil(
     answerSyncEvent(event, {
-      push: () => pushThenPull({ outbox: stores.outbox, feed }, true, () => engine.syncForEvent().finally(poster.absorbed)),
+      push: () => pushThenPull({ outbox: stores.outbox, feed }, true, () => engine.syncForEvent()),
       register: registerSync,
     }),
   );
