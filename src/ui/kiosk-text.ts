@@ -2,6 +2,7 @@
 import type { ErrorCode } from '../shared/error-codes.ts';
 import type { MarkAnswer } from '../shared/protocol.ts';
 import type { WorkerStatus } from '../shared/worker-messages.ts';
+import { plural } from './plural.ts';
 
 export interface Message {
   headline: string;
@@ -50,8 +51,6 @@ export const FAILURE_MESSAGE: Message = {
   detail: 'This kiosk could not save the check-in. If this keeps happening, please see the office.',
   tone: 'error',
 };
-
-const plural = (n: number, one: string, many: string): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /** Why sending stopped, for codes that need a person. */
 function heldReason(code: ErrorCode | null): string {

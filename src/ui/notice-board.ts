@@ -10,6 +10,7 @@
  *   needs action (new conflicts, failing)     → stays until acted on or dismissed
  *   offline                                   → stays while offline; back online replaces it
  */
+import { plural } from './plural.ts';
 
 export type NoticeAction = 'retry' | 'open-conflicts';
 
@@ -33,8 +34,6 @@ export interface NoticeDelegate {
 export const INFO_MS = 6_000;
 /** Sends this close to the first one are announced together. */
 export const GATHER_MS = 2_000;
-
-const plural = (n: number, one: string, many: string): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 export class NoticeBoard {
   private notices: Notice[] = [];

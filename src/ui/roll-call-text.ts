@@ -1,8 +1,7 @@
 /** The emergency roll call's words, as a person reads them. */
 import { elapsedText, type RollCallRow, type RollCallState } from '../shared/roll-call.ts';
 import { clockTime } from './format-time.ts';
-
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+import { plural } from './plural.ts';
 
 /** "Running since 10:02 (started on this device, not yet sent)", "Ended at 10:20", "No roll call is running". */
 export function stateText(rollCall: RollCallState | null, timeZone: string): string {

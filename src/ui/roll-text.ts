@@ -9,6 +9,7 @@ import type { WorkerStatus } from '../shared/worker-messages.ts';
 import { clockTime } from './format-time.ts';
 import { REFUSAL_WORDS } from './staff-errors.ts';
 import { markStateText, STATUS_WORDS } from './staff-text.ts';
+import { plural } from './plural.ts';
 
 /**
  * The refusal of this row's latest mark, found among the worker's recent
@@ -41,8 +42,6 @@ export function doorText(row: RollRow, timeZone: string): string {
   }
   return row.checkInAt === null ? 'Not scanned at the door' : `At the door ${clockTime(row.checkInAt, timeZone)}`;
 }
-
-const plural = (n: number, one: string, many: string): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /** The footer's count of marks this device still holds. */
 export function rollQueueText(status: WorkerStatus | null, online = true): string {

@@ -21,6 +21,7 @@ import {
 import { confirmDialog } from './confirm-dialog.ts';
 import { element, make } from './dom.ts';
 import { isLargeLeaving, leavingConfirmation, leavingText } from './roster-text.ts';
+import { plural } from './plural.ts';
 
 const FIELD_LABELS: Record<MappedField, string> = {
   studentId: 'Student ID (on the card)',
@@ -94,8 +95,6 @@ function send(url: string, file: File, onProgress: (fraction: number | null) => 
     xhr.send(file);
   });
 }
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 function countsRow(label: string, counts: RosterCounts): HTMLTableRowElement {
   return make('tr', {}, [

@@ -8,6 +8,7 @@
  */
 import type { RosterSchoolPreview } from '../shared/roster-protocol.ts';
 import type { ConfirmOptions } from './confirm-dialog.ts';
+import { plural } from './plural.ts';
 
 /** More than this share of a school's students leaving in one import asks for a confirmation. */
 export const LARGE_LEAVING_SHARE = 0.25;
@@ -15,7 +16,7 @@ export const LARGE_LEAVING_SHARE = 0.25;
 type School = Pick<RosterSchoolPreview, 'name' | 'students' | 'fields'>;
 
 const count = (n: number): string => n.toLocaleString('en');
-const students = (n: number): string => `${count(n)} ${n === 1 ? 'student' : 'students'}`;
+const students = (n: number): string => plural(n, 'student');
 
 /**
  * The school's students on the roster before the import: those the export
