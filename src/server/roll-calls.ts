@@ -20,7 +20,7 @@ import {
   rollCallToJoin,
   type RollCallDay,
   type RollCallHead,
-  withTick,
+  tickSpan,
 } from '../shared/roll-call.ts';
 import { localMoment } from '../shared/school-time.ts';
 import { logAdminAction } from './admin-log.ts';
@@ -125,9 +125,7 @@ export class RollCallBook {
     }
     const first = Number(known.found_at);
     const last = known.last_found_at === null ? first : Number(known.last_found_at);
-    const ticks = withTick({ found: { [studentNumber]: first }, lastFound: { [studentNumber]: last } }, studentNumber, at);
-    const nextFirst = ticks.found[studentNumber] ?? first;
-    const nextLast = ticks.lastFound?.[studentNumber] ?? last;
+    const { first: nextFirst, last: nextLast } = tickSpan(first, last, at);
     // Found twice (two marshals, two tablets): the first tick and the last are kept, the last for after an undo.
     const rule = nextFirst < first ? 'roll-call-earlier-tick' : 'roll-call-already-found';
     if (nextFirst === first && nextLast === last) return { status: 'merged', rule };

@@ -150,15 +150,23 @@ const withLatest = (map: Readonly<Record<string, number>> | undefined, studentId
 
 const lastTickOf = (ticks: RollCallTicks, studentId: string): number | undefined => ticks.lastFound?.[studentId] ?? ticks.found[studentId];
 
-/** The ticks after one more: the first tick or, when later than the first, the last. */
+/**
+ * A student's first and last tick after one more at `at`: the earliest and
+ * the latest. An earlier tick heard late leaves the last one standing, which
+ * an undo between the two may not have reached.
+ */
+export function tickSpan(first: number, last: number, at: number): { first: number; last: number } {
+  return { first: Math.min(first, at), last: Math.max(last, at) };
+}
+
+/** The ticks after one more: the first tick and, when later than the first, the last. */
 export function withTick<T extends RollCallTicks>(ticks: T, studentId: string, at: number): T {
-  const first = ticks.found[studentId];
-  if (first === undefined) return { ...ticks, found: { ...ticks.found, [studentId]: at } };
-  const last = lastTickOf(ticks, studentId) ?? first;
-  // An earlier tick heard late: the one that was first is kept as the last, which an undo may not have reached.
-  if (at < first) return { ...ticks, found: { ...ticks.found, [studentId]: at }, lastFound: withLatest(ticks.lastFound, studentId, last) };
-  if (at <= last) return ticks;
-  return { ...ticks, lastFound: withLatest(ticks.lastFound, studentId, at) };
+  const known = ticks.found[studentId];
+  if (known === undefined) return { ...ticks, found: { ...ticks.found, [studentId]: at } };
+  const last = lastTickOf(ticks, studentId) ?? known;
+  const span = tickSpan(known, last, at);
+  if (span.first === known && span.last === last) return ticks;
+  return { ...ticks, found: { ...ticks.found, [studentId]: span.first }, lastFound: withLatest(ticks.lastFound, studentId, span.last) };
 }
 
 /** The ticks after a marshal undid the student's tick at `at`. */
