@@ -219,14 +219,16 @@ export async function drainOutbox(d: DrainDelegate): Promise<DrainSummary> {
       let n = Math.max(1, Math.min(eligible.length, Math.floor(targetBytes / bytesPerOp)));
       let encoded = await encode(eligible.slice(0, n));
       const budget = Math.min(targetBytes, d.limits.maxBodyBytes);
+      /** The ops that would fill 95% of the budget at this encoding's size per op. */
+      const refit = (): number => Math.max(1, Math.min(eligible.length, Math.floor((n * budget * 0.95) / encoded.body.length)));
       // A small chunk (the probe) packs worse than a big one: its size per op left the next chunks up to a third short of their budget.
       if (n < eligible.length && encoded.body.length < budget * 0.8) {
-        n = Math.min(eligible.length, Math.floor((n * budget * 0.95) / encoded.body.length));
+        n = refit();
         encoded = await encode(eligible.slice(0, n));
       }
       // The size per op is only an estimate: trim until the chunk fits its budget and the server's cap.
       for (let tries = 0; encoded.body.length > budget && n > 1 && tries < 4; tries++) {
-        n = Math.max(1, Math.floor((n * budget * 0.95) / encoded.body.length));
+        n = refit();
         encoded = await encode(eligible.slice(0, n));
       }
       bytesPerOp = encoded.body.length / n;

@@ -91,8 +91,9 @@ let leavingTimer: ReturnType<typeof setTimeout> | undefined;
  */
 function setMode(choosing: boolean, chosen: Leaving | null = null): void {
   const exit = config?.kiosk?.direction === 'exit';
-  const away = (picking = choosing) || chosen !== null;
+  picking = choosing;
   leaving = chosen;
+  const away = choosing || chosen !== null;
   mode.hidden = !away;
   mode.textContent = chosen ? leavingText(chosen.words) : 'Why are you leaving? Choose, or scan your card to check out.';
   reasons.hidden = !choosing;
